@@ -1,0 +1,38 @@
+"""Shared fixtures: a real data folder in a temp dir with migrations applied; Qt offscreen."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from xueji_desktop.services.school_setup import SchoolSetup, create_school  # noqa: E402
+from xueji_desktop.store import Store  # noqa: E402
+
+
+def luchang_setup(**overrides) -> SchoolSetup:
+    values = dict(
+        name="潞城区实验小学", code="2140012345", stage="primary", region_code="140406",
+        authority="长治市潞城区教育局学籍管理办公室", principal="王建国", registrar="李敏",
+        start_year=2026, term1_start=date(2026, 9, 1), term1_end=date(2027, 1, 22),
+        term2_start=date(2027, 2, 24), term2_end=date(2027, 7, 9), classes_per_grade={1: 2, 2: 2, 3: 1},
+    )  # fmt: skip
+    values.update(overrides)
+    return SchoolSetup(**values)
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = Store.open(tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def school(store):
+    """A primary school with classes 一年级(1)(2), 二年级(1)(2), 三年级(1) and no students."""
+    create_school(store, luchang_setup())
+    return store

@@ -1,0 +1,1 @@
+"""Use cases: each public function is one thing the clerk does, run in one transaction (DESIGN.md)."""

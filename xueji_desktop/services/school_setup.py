@@ -1,0 +1,188 @@
+"""First-run setup: the school, its current school year and terms, its grades; classes created and renamed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from xueji_desktop.models import Grade, School, SchoolClass, SchoolYear
+from xueji_desktop.services import audit
+from xueji_desktop.store import Store
+
+STAGES: dict[str, tuple[str, range]] = {
+    "primary": ("小学", range(1, 7)),
+    "junior": ("初中", range(7, 10)),
+    "senior": ("普通高中", range(10, 13)),
+    "nine_year": ("九年一贯制", range(1, 10)),
+    "twelve_year": ("十二年一贯制", range(1, 13)),
+    "special": ("特殊教育", range(1, 10)),
+}
+
+GRADE_NAMES = {
+    1: "一年级", 2: "二年级", 3: "三年级", 4: "四年级", 5: "五年级", 6: "六年级",
+    7: "七年级", 8: "八年级", 9: "九年级", 10: "高一", 11: "高二", 12: "高三",
+}  # fmt: skip
+
+
+class SetupError(ValueError):
+    """A setup value that cannot be used; the message names the field in Chinese."""
+
+
+@dataclass(slots=True)
+class SchoolSetup:
+    name: str
+    code: str
+    stage: str
+    region_code: str
+    authority: str
+    principal: str
+    registrar: str
+    start_year: int
+    term1_start: date
+    term1_end: date
+    term2_start: date
+    term2_end: date
+    classes_per_grade: dict[int, int] = field(default_factory=dict)
+    is_demo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolContext:
+    """What the main window's title needs: the school and the term it is in today."""
+
+    school_name: str
+    stage: str
+    year_name: str
+    term: int
+    is_demo: bool
+
+    @property
+    def term_label(self) -> str:
+        return f"{self.year_name}第{'一' if self.term == 1 else '二'}学期"
+
+
+def check_setup(setup: SchoolSetup) -> list[str]:
+    """Every problem with the setup values, in Chinese, each naming its field."""
+    problems = []
+    if not setup.name.strip():
+        problems.append("学校名称不能为空")
+    if not re.fullmatch(r"[0-9]{10}", setup.code or ""):
+        problems.append("学校标识码应为10位数字")
+    if setup.stage not in STAGES:
+        problems.append("请选择学段")
+    if not re.fullmatch(r"[0-9]{6}", setup.region_code or ""):
+        problems.append("请选择所在地行政区划（省、市、县）")
+    for value, label in (
+        (setup.authority, "学籍管理部门"),
+        (setup.principal, "校长"),
+        (setup.registrar, "学籍管理员"),
+    ):
+        if not value.strip():
+            problems.append(f"{label}不能为空")
+    if not setup.term1_start < setup.term1_end < setup.term2_start < setup.term2_end:
+        problems.append("学期日期应依次为：第一学期开始 < 第一学期结束 < 第二学期开始 < 第二学期结束")
+    if setup.term1_start.year != setup.start_year:
+        problems.append(f"第一学期应在{setup.start_year}年开始")
+    return problems
+
+
+def is_set_up(store: Store) -> bool:
+    with store.read() as session:
+        return session.scalar(select(func.count(School.id))) > 0
+
+
+def create_school(store: Store, setup: SchoolSetup) -> None:
+    """Create the school, its current school year, all grades of its stage and the classes asked for."""
+    problems = check_setup(setup)
+    if problems:
+        raise SetupError("；".join(problems))
+    with store.transaction() as session:
+        if session.scalar(select(func.count(School.id))):
+            raise SetupError("这个数据文件夹已经设置过学校")
+        session.add(
+            School(
+                name=setup.name.strip(), code=setup.code, stage=setup.stage, region_code=setup.region_code,
+                authority=setup.authority.strip(), principal=setup.principal.strip(),
+                registrar=setup.registrar.strip(), is_demo=setup.is_demo, created_at=datetime.now(),
+            )
+        )  # fmt: skip
+        session.add(
+            SchoolYear(
+                start_year=setup.start_year, term1_start=setup.term1_start, term1_end=setup.term1_end,
+                term2_start=setup.term2_start, term2_end=setup.term2_end, is_current=True,
+            )
+        )  # fmt: skip
+        for level in STAGES[setup.stage][1]:
+            grade = Grade(level=level, name=GRADE_NAMES[level])
+            session.add(grade)
+            for number in range(1, setup.classes_per_grade.get(level, 0) + 1):
+                session.add(
+                    SchoolClass(grade=grade, number=number, name=default_class_name(grade.name, number))
+                )
+        session.flush()
+        audit.record(session, "school.create", "school", None, {"学校名称": [None, setup.name]})
+
+
+def default_class_name(grade_name: str, number: int) -> str:
+    return f"{grade_name}({number})班"
+
+
+def school_context(store: Store, today: date | None = None) -> SchoolContext | None:
+    today = today or date.today()
+    with store.read() as session:
+        school = session.scalar(select(School).limit(1))
+        if school is None:
+            return None
+        year = session.scalar(select(SchoolYear).where(SchoolYear.is_current))
+        if year is None:
+            year = session.scalar(select(SchoolYear).order_by(SchoolYear.start_year.desc()).limit(1))
+        assert year is not None
+        return SchoolContext(school.name, school.stage, year.name, year.term_on(today), school.is_demo)
+
+
+def create_class(
+    store: Store, grade_id: int, name: str | None = None, head_teacher: str | None = None
+) -> int:
+    """A new class numbered after the grade's last one; named 一年级(3)班 unless a name is given."""
+    with store.transaction() as session:
+        grade = session.get(Grade, grade_id)
+        if grade is None:
+            raise SetupError("没有这个年级")
+        number = (
+            session.scalar(select(func.max(SchoolClass.number)).where(SchoolClass.grade_id == grade_id)) or 0
+        ) + 1
+        label = (name or "").strip() or default_class_name(grade.name, number)
+        _check_name_free(session, grade_id, label, None)
+        school_class = SchoolClass(grade_id=grade_id, number=number, name=label, head_teacher=head_teacher)
+        session.add(school_class)
+        session.flush()
+        audit.record(session, "class.create", "school_class", school_class.id, {"班级名称": [None, label]})
+        return school_class.id
+
+
+def rename_class(store: Store, class_id: int, name: str) -> None:
+    label = name.strip()
+    if not label:
+        raise SetupError("班级名称不能为空")
+    with store.transaction() as session:
+        school_class = session.get(SchoolClass, class_id)
+        if school_class is None:
+            raise SetupError("没有这个班级")
+        if school_class.name == label:
+            return
+        _check_name_free(session, school_class.grade_id, label, class_id)
+        audit.record(
+            session, "class.rename", "school_class", class_id, {"班级名称": [school_class.name, label]}
+        )
+        school_class.name = label
+
+
+def _check_name_free(session, grade_id: int, label: str, own_id: int | None) -> None:  # noqa: ANN001
+    clash = session.scalar(
+        select(SchoolClass.id).where(SchoolClass.grade_id == grade_id, SchoolClass.name == label)
+    )
+    if clash is not None and clash != own_id:
+        raise SetupError(f"本年级已有名为“{label}”的班级")
