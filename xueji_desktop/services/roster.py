@@ -193,3 +193,30 @@ def move_student(store: Store, student_id: int, class_id: int, *, confirmed: boo
         audit.record(session, "student.move", "student", student_id,
                      {"班级": [source.name if source else None, target.name]})  # fmt: skip
         student.school_class_id = class_id
+
+
+def student_listing(store: Store, *, class_name: str | None = None, status: str | None = None) -> list[dict]:
+    """Students as plain dicts for scripts (`xueji students --json`): full ID numbers, grade and class names."""
+    statement = (
+        select(Student, Grade.name, SchoolClass.name)
+        .outerjoin(SchoolClass, Student.school_class_id == SchoolClass.id)
+        .outerjoin(Grade, SchoolClass.grade_id == Grade.id)
+        .order_by(Grade.level, SchoolClass.number, Student.school_number, Student.id)
+    )
+    if class_name:
+        statement = statement.where(
+            or_(SchoolClass.name == class_name, SchoolClass.name.like(f"%{class_name}%"))
+        )
+    if status:
+        statement = statement.where(Student.status == status)
+    genders = code_table("gender")
+    with store.read() as session:
+        return [
+            {
+                "id": student.id, "name": student.name, "gender": genders.name_of(student.gender),
+                "birth_date": student.birth_date.isoformat(), "id_number": student.id_number or "",
+                "national_student_id": student.national_student_id or "", "school_number": student.school_number or "",
+                "grade": grade_name or "", "class_name": class_label or "", "status": student.status,
+            }
+            for student, grade_name, class_label in session.execute(statement)
+        ]  # fmt: skip

@@ -1,0 +1,129 @@
+"""Composition root of the GUI: QApplication, fonts, logging, the main window — painted first, data opened next."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from xueji_desktop import APP_NAME
+
+log = logging.getLogger("xueji_desktop")
+STARTUP_PROBE_ENV = (
+    "XUEJI_STARTUP_PROBE"  # benchmarks/: print when painted and when the roster is filled, then quit
+)
+
+
+class _AfterFirstPaint(QObject):
+    """Runs `then` once the window has painted: the clerk sees the app before the data layer is even imported.
+
+    With XUEJI_STARTUP_PROBE set (benchmarks/roster_startup.py) it also says on stdout when the window painted and
+    when the roster was filled, then quits."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None], probe: bool):
+        super().__init__(window)
+        self._then = then
+        self._probe = probe
+        self._painted = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            if self._probe:
+                print("painted", flush=True)
+            QTimer.singleShot(0, self._then)
+        return False
+
+    def report_filled(self, rows: int) -> None:
+        if self._probe:
+            import resource
+
+            print(f"roster {rows} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", flush=True)
+            QTimer.singleShot(0, QApplication.quit)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="xueji-desktop", description=f"{APP_NAME}：学籍管理员的桌面应用")
+    parser.add_argument("--data-dir", help="数据文件夹（默认：XUEJI_DATA_DIR 或系统的用户数据文件夹）")
+    parser.add_argument("--demo", action="store_true", help="在临时文件夹里打开一所演示学校")
+    return parser.parse_args(argv)
+
+
+def _resolve_data_dir(args: argparse.Namespace) -> Path:
+    if args.demo:
+        return Path(tempfile.mkdtemp(prefix="xueji-demo-"))
+    from xueji_desktop.store import default_data_dir
+
+    return default_data_dir(args.data_dir)
+
+
+def _log_to(folder: Path) -> None:
+    (folder / "logs").mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(
+        folder / "logs" / "xueji.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(logging.INFO)
+
+
+def _install_excepthook(app: QApplication, log_folder: Path) -> None:
+    """An error nobody expected is logged and shown once, calmly; the app and the clerk's work stay."""
+    shown = False
+
+    def hook(kind, value, tb) -> None:  # noqa: ANN001
+        nonlocal shown
+        log.error("未预料的错误：%s", "".join(traceback.format_exception(kind, value, tb)))
+        if not shown:
+            shown = True
+            QMessageBox.critical(
+                app.activeWindow(), APP_NAME,
+                f"出现了一个意外问题，已记录在日志中：\n{log_folder / 'logs' / 'xueji.log'}\n\n已保存的数据不受影响。",
+            )  # fmt: skip
+
+    sys.excepthook = hook
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("XueJi")
+    from xueji_desktop.ui.fonts import install_fonts
+    from xueji_desktop.ui.main_window import MainWindow
+
+    install_fonts(app)
+    data_dir = _resolve_data_dir(args)
+    window = MainWindow(data_dir, demo=args.demo)
+    if not window.lock_data_dir():
+        from xueji_desktop.store import BUSY_MESSAGE
+
+        QMessageBox.warning(None, APP_NAME, BUSY_MESSAGE)
+        return 1
+    _log_to(data_dir)
+    _install_excepthook(app, data_dir)
+
+    def open_after_paint() -> None:
+        if not window.open_data():
+            window.close()
+            app.quit()
+        else:
+            first_paint.report_filled(window.roster_tab.model.rowCount())
+
+    first_paint = _AfterFirstPaint(window, open_after_paint, probe=bool(os.environ.get(STARTUP_PROBE_ENV)))
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Read-only views of the append-only history for the 异动 and 档案 tabs: status changes, audit events, backups."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from xueji_desktop.models import AuditEvent, StatusChange, Student
+from xueji_desktop.store import Store, list_backups
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChangeRow:
+    id: int
+    effective_date: date
+    student_name: str
+    kind: str
+    status_before: str
+    status_after: str
+    authority_state: str
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class BackupRow:
+    file_name: str
+    created_at: str
+    students: int
+    size_bytes: int
+
+
+ACTION_NAMES = {
+    "school.create": "设置学校", "class.create": "新建班级", "class.rename": "重命名班级",
+    "student.create": "新增学生", "student.update": "修改学生信息", "student.move": "调班", "demo.create": "生成演示学校",
+}  # fmt: skip
+
+
+def status_changes(store: Store, limit: int = 500) -> list[StatusChangeRow]:
+    with store.read() as session:
+        rows = session.execute(
+            select(StatusChange, Student.name)
+            .join(Student, StatusChange.student_id == Student.id)
+            .order_by(StatusChange.id.desc())
+            .limit(limit)
+        )
+        return [
+            StatusChangeRow(c.id, c.effective_date, name, c.kind, c.status_before or "", c.status_after,
+                            c.authority_state, c.actor)
+            for c, name in rows
+        ]  # fmt: skip
+
+
+def audit_events(store: Store, limit: int = 500) -> list[AuditRow]:
+    with store.read() as session:
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))
+        return [
+            AuditRow(e.id, e.at, e.actor, ACTION_NAMES.get(e.action, e.action), _summary(e)) for e in events
+        ]
+
+
+def _summary(event: AuditEvent) -> str:
+    changes = json.loads(event.changes or "{}")
+    fields = [name for name in changes if name != "家庭成员"] + (
+        ["家庭成员"] if "家庭成员" in changes else []
+    )
+    shown = "、".join(fields[:6]) + ("等" if len(fields) > 6 else "")
+    return f"{event.entity} #{event.entity_id}：{shown}" if event.entity_id else shown
+
+
+def backups(store: Store) -> list[BackupRow]:
+    rows = []
+    for path in list_backups(store.folder):
+        manifest_path = path.with_suffix(".json")
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+        rows.append(BackupRow(path.name, manifest.get("created_at", ""), manifest.get("counts", {}).get("student", 0),
+                              path.stat().st_size))  # fmt: skip
+    return rows

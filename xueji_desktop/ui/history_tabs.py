@@ -1,0 +1,105 @@
+"""异动 and 档案 tabs: what exists so far (status changes; the audit trail and the backups), read-only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
+
+from xueji_desktop.services import history
+from xueji_desktop.store import Store
+
+_INDEX = QModelIndex | QPersistentModelIndex
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table over a list of rows, each column a (header, getter) pair."""
+
+    def __init__(self, columns: Sequence[tuple[str, Callable[[object], object]]]):
+        super().__init__()
+        self._columns = columns
+        self._rows: list[object] = []
+
+    def set_rows(self, rows: list[object]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+            return None
+        return str(self._columns[index.column()][1](self._rows[index.row()]))
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._columns[section][0]
+        return None
+
+
+def _table(model: RowsModel, widths: Sequence[int]) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().setVisible(False)
+    view.setAlternatingRowColors(True)
+    view.horizontalHeader().setStretchLastSection(True)
+    for column, width in enumerate(widths):
+        view.setColumnWidth(column, width)
+    return view
+
+
+class StatusChangesTab(QWidget):
+    """异动: the status changes recorded so far, newest first."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.model = RowsModel([
+            ("异动日期", lambda r: f"{r.effective_date:%Y-%m-%d}"), ("学生", lambda r: r.student_name),
+            ("异动类别", lambda r: r.kind), ("异动前状态", lambda r: r.status_before),
+            ("异动后状态", lambda r: r.status_after), ("审核状态", lambda r: r.authority_state),
+            ("经办人", lambda r: r.actor),
+        ])  # fmt: skip
+        self.empty = QLabel("还没有学籍异动记录。转入、转出、休学、复学等手续办理后，记录会显示在这里。")
+        self.empty.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(_table(self.model, (100, 100, 100, 100, 100, 100)), 1)
+
+    def refresh(self) -> None:
+        rows = history.status_changes(self.store)
+        self.model.set_rows(rows)
+        self.empty.setVisible(not rows)
+
+
+class ArchiveTab(QWidget):
+    """档案: the operation log (审计记录) and the backups of the data file."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.audit_model = RowsModel([
+            ("时间", lambda r: f"{r.at:%Y-%m-%d %H:%M:%S}"), ("操作人", lambda r: r.actor),
+            ("操作", lambda r: r.action), ("内容", lambda r: r.summary),
+        ])  # fmt: skip
+        self.backup_model = RowsModel([
+            ("备份文件", lambda r: r.file_name), ("备份时间", lambda r: r.created_at.replace("T", " ")),
+            ("学生数", lambda r: r.students), ("大小", lambda r: f"{r.size_bytes / 1_048_576:.1f} MB"),
+        ])  # fmt: skip
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("操作记录（只增不改，每次修改都记下操作人、时间和修改前后的内容）"))
+        layout.addWidget(_table(self.audit_model, (160, 90, 110)), 3)
+        layout.addWidget(QLabel(f"数据备份（每次打开时自动备份，保留最近10份）：{store.folder.backups}"))
+        layout.addWidget(_table(self.backup_model, (300, 160, 80)), 1)
+
+    def refresh(self) -> None:
+        self.audit_model.set_rows(history.audit_events(self.store))
+        self.backup_model.set_rows(history.backups(self.store))

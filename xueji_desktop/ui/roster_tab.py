@@ -1,0 +1,304 @@
+"""名册 tab: the grade → class tree with sizes against R12.1 on the left, the class's students on the right, and a
+search box that finds students across the whole school as the clerk types."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xueji_desktop.models import StudentStatus
+from xueji_desktop.rules import RuleViolation
+from xueji_desktop.services import roster, school_setup
+from xueji_desktop.services.roster import GradeNode
+from xueji_desktop.store import Store
+from xueji_desktop.ui.messages import confirm_findings, show_error
+from xueji_desktop.ui.roster_model import RosterTableModel
+
+SEARCH_DELAY_MS = 120  # wait for a pause in typing, then query once
+OVER_STANDARD = QColor("#b35c00")
+OVER_MAXIMUM = QColor("#c0392b")
+COLUMN_WIDTHS = (110, 90, 50, 100, 170, 200, 60, 130)
+_KIND, _ID = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1
+
+
+class RosterTab(QWidget):
+    changed = Signal()  # something was written: other tabs may refresh
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self._sort: tuple[str, bool] = ("school_number", False)
+
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["年级 / 班级", "人数"])
+        self.tree.setColumnWidth(0, 150)
+        self.tree.setMinimumWidth(230)
+        self.tree.currentItemChanged.connect(lambda *_: self.refresh_students())
+
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText("搜索全校：姓名、拼音（如 zs 或 zhangsan）、身份证件号、学籍号")
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh_students)
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("全部状态", "")
+        for status in StudentStatus:
+            self.status_filter.addItem(status.value, status.value)
+        self.status_filter.currentIndexChanged.connect(lambda _: self.refresh_students())
+
+        self.model = RosterTableModel(on_sort=self._sort_by)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(self._open_student)
+
+        self.count_label = QLabel()
+        add_student = QPushButton("新增学生")
+        add_student.clicked.connect(self.add_student)
+        move = QPushButton("调班…")
+        move.clicked.connect(self.move_selected)
+        new_class = QPushButton("新建班级…")
+        new_class.clicked.connect(self.new_class)
+        rename = QPushButton("重命名班级…")
+        rename.clicked.connect(self.rename_class)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.status_filter)
+        actions = QHBoxLayout()
+        actions.addWidget(self.count_label, 1)
+        for button in (add_student, move, new_class, rename):
+            actions.addWidget(button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(top)
+        right_layout.addWidget(self.table, 1)
+        right_layout.addLayout(actions)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.tree)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([250, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+    # --- the tree -------------------------------------------------------------------------------------------------
+
+    def refresh_tree(self, select_class_id: int | None = None) -> None:
+        """Rebuild the tree (sizes change with every move) and keep or set the selection."""
+        if select_class_id is None:
+            kind, current = self._selection()
+            select_class_id = current if kind == "class" else None
+        grades = roster.class_tree(self.store)
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        school = QTreeWidgetItem(["全校", str(sum(g.size for g in grades))])
+        school.setData(0, _KIND, "school")
+        self.tree.addTopLevelItem(school)
+        to_select = None
+        for grade in grades:
+            item = self._grade_item(grade)
+            school.addChild(item)
+            for index in range(item.childCount()):
+                if item.child(index).data(0, _ID) == select_class_id:
+                    to_select = item.child(index)
+        school.setExpanded(True)
+        self.tree.blockSignals(False)
+        if to_select is None:  # the first class that has students, else the first class
+            classes = [school.child(g).child(c) for g in range(school.childCount())
+                       for c in range(school.child(g).childCount())]  # fmt: skip
+            to_select = next(
+                (c for c in classes if c.text(1).split("/")[0] != "0"), classes[0] if classes else school
+            )
+        self.tree.setCurrentItem(to_select)
+
+    def _grade_item(self, grade: GradeNode) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([grade.name, str(grade.size)])
+        item.setData(0, _KIND, "grade")
+        item.setData(0, _ID, grade.id)
+        for node in grade.classes:
+            child = QTreeWidgetItem([node.name, f"{node.size}/{node.limits.standard}"])
+            child.setData(0, _KIND, "class")
+            child.setData(0, _ID, node.id)
+            child.setData(0, Qt.ItemDataRole.UserRole + 2, grade.level)
+            if node.size > node.limits.maximum or node.over_standard:
+                color = OVER_MAXIMUM if node.size > node.limits.maximum else OVER_STANDARD
+                child.setForeground(1, QBrush(color))
+                child.setToolTip(
+                    1,
+                    f"超过标准班额{node.limits.standard}人（《细则》第十二条），上限{node.limits.maximum}人",
+                )
+            else:
+                child.setToolTip(1, f"标准班额{node.limits.standard}人，上限{node.limits.maximum}人")
+            item.addChild(child)
+        item.setExpanded(bool(grade.classes))
+        return item
+
+    def _selection(self) -> tuple[str, int | None]:
+        item = self.tree.currentItem()
+        if item is None:
+            return "school", None
+        return item.data(0, _KIND), item.data(0, _ID)
+
+    # --- the table ------------------------------------------------------------------------------------------------
+
+    def refresh_students(self) -> None:
+        """Query again with the current tree selection, status filter, search text and sort order."""
+        query = self.search.text()
+        kind, node_id = self._selection()
+        scope: dict[str, int | None] = {}
+        if not query.strip():  # a search always spans the whole school
+            if kind == "class":
+                scope["class_id"] = node_id
+            elif kind == "grade":
+                scope["grade_id"] = node_id
+        rows = roster.list_students(
+            self.store, **scope, status=self.status_filter.currentData() or None, query=query,
+            sort=self._sort[0], descending=self._sort[1],
+        )  # fmt: skip
+        self.model.set_rows(rows)
+        where = (
+            "全校搜索"
+            if query.strip()
+            else (self.tree.currentItem().text(0) if self.tree.currentItem() else "全校")
+        )
+        self.count_label.setText(f"{where}：{len(rows)} 名学生")
+
+    def _sort_by(self, key: str, descending: bool) -> None:
+        if (key, descending) == self._sort:
+            return
+        self._sort = (key, descending)
+        self.refresh_students()
+
+    def selected_student_ids(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return [self.model.row_at(index.row()).id for index in rows]
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().select(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+
+    # --- actions --------------------------------------------------------------------------------------------------
+
+    def _open_student(self, index) -> None:  # noqa: ANN001 - QModelIndex
+        from xueji_desktop.ui.student_dialog import StudentDialog
+
+        dialog = StudentDialog(self.store, self.model.row_at(index.row()).id, parent=self)
+        if dialog.exec():
+            self._after_write()
+
+    def add_student(self) -> None:
+        from xueji_desktop.ui.student_dialog import StudentDialog
+
+        kind, node_id = self._selection()
+        dialog = StudentDialog(
+            self.store, None, school_class_id=node_id if kind == "class" else None, parent=self
+        )
+        if dialog.exec():
+            self._after_write()
+
+    def move_selected(self) -> None:
+        ids = self.selected_student_ids()
+        if not ids:
+            show_error(self, "调班", "请先在名单中选中要调班的学生。")
+            return
+        classes = [(c.id, c.name) for g in roster.class_tree(self.store) for c in g.classes]
+        label, ok = QInputDialog.getItem(
+            self, "调班", f"把选中的 {len(ids)} 名学生调到：", [n for _, n in classes], 0, False
+        )
+        if not ok:
+            return
+        target = dict((n, i) for i, n in classes)[label]
+        self.move_students(ids, target)
+
+    def move_students(self, student_ids: list[int], class_id: int) -> int:
+        """Move each student; R12.1 warnings ask once, a block stops the rest. Returns how many moved."""
+        moved, confirmed = 0, False
+        for student_id in student_ids:
+            try:
+                roster.move_student(self.store, student_id, class_id, confirmed=confirmed)
+            except RuleViolation as violation:
+                if not confirm_findings(self, "调班", violation):
+                    break
+                confirmed = True
+                roster.move_student(self.store, student_id, class_id, confirmed=True)
+            moved += 1
+        if moved:
+            self._after_write()
+        return moved
+
+    def new_class(self) -> None:
+        kind, node_id = self._selection()
+        grades = roster.class_tree(self.store)
+        if kind == "class":
+            node_id = next(g.id for g in grades if any(c.id == node_id for c in g.classes))
+        elif kind != "grade":
+            names = [g.name for g in grades]
+            name, ok = QInputDialog.getItem(self, "新建班级", "年级：", names, 0, False)
+            if not ok:
+                return
+            node_id = grades[names.index(name)].id
+        name, ok = QInputDialog.getText(self, "新建班级", "班级名称（留空则按班号自动命名）：")
+        if not ok:
+            return
+        try:
+            class_id = school_setup.create_class(self.store, node_id, name or None)
+        except (school_setup.SetupError, LookupError) as error:
+            show_error(self, "新建班级", str(error))
+            return
+        self.refresh_tree(class_id)
+        self.changed.emit()
+
+    def rename_class(self) -> None:
+        kind, node_id = self._selection()
+        if kind != "class" or node_id is None:
+            show_error(self, "重命名班级", "请先在左侧选中一个班级。")
+            return
+        old = self.tree.currentItem().text(0)
+        name, ok = QInputDialog.getText(self, "重命名班级", "新的班级名称：", text=old)
+        if not ok:
+            return
+        try:
+            school_setup.rename_class(self.store, node_id, name)
+        except school_setup.SetupError as error:
+            show_error(self, "重命名班级", str(error))
+            return
+        self.refresh_tree(node_id)
+        self.changed.emit()
+
+    def _after_write(self) -> None:
+        self.refresh_tree()
+        self.changed.emit()
