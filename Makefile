@@ -18,4 +18,4 @@ bench: setup
 	QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/roster_startup.py
 
 screenshots: setup
-	./scripts/screenshots.sh
+	.venv/bin/python scripts/screenshots.py docs/screenshots
