@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -113,8 +114,6 @@ def cmd_students(store, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 def cmd_screenshot(args: argparse.Namespace) -> int:
     """Render the main window offscreen: the store is opened by the window itself, as in the app."""
-    import os
-
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
@@ -153,8 +152,15 @@ def main(argv: list[str] | None = None) -> int:
         print(str(error), file=sys.stderr)
         return 2
     with store:
+        from xueji_desktop.services.school_setup import sign_in_registrar
+
+        sign_in_registrar(store)
         handler = {"init": cmd_init, "demo": cmd_demo, "students": cmd_students}[args.command]
-        return handler(store, args)
+        try:
+            return handler(store, args)
+        except BrokenPipeError:  # `xueji students | head`: the reader has all it wanted
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python's exit flush quiet
+            return 0
 
 
 if __name__ == "__main__":

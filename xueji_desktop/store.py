@@ -22,7 +22,7 @@ from pathlib import Path
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -148,7 +148,7 @@ class Store:
             with engine.connect() as connection:  # takes the exclusive lock now, not at the first edit
                 connection.exec_driver_sql("PRAGMA user_version")
                 connection.commit()
-        except OperationalError as error:
+        except DatabaseError as error:  # OperationalError (locked, unreadable) or "file is not a database"
             engine.dispose()
             if _is_locked(error):
                 raise StoreBusyError(BUSY_MESSAGE) from error
@@ -244,6 +244,9 @@ class Store:
                 "created_at": datetime.now().isoformat(timespec="seconds"),
                 "counts": counts,
                 "audit_head": head,
+                # the audit chain's key travels with the backup: it lives beside the data anyway, and a restored
+                # folder must verify its history (tamper-evidence against outsiders needs an outside anchor)
+                "audit_key": self.audit_key.hex(),
             }
             _write_atomically(final.with_suffix(".json"), json.dumps(manifest, ensure_ascii=False, indent=2))
         except BaseException as error:
@@ -268,8 +271,14 @@ def list_backups(folder: DataFolder) -> list[Path]:
 
 def restore_backup(backup: Path, target_root: Path) -> Path:
     """Put a backup in place as the database of a (new or closed) data folder, removing any stale -wal/-shm."""
-    manifest = json.loads(backup.with_suffix(".json").read_text(encoding="utf-8"))
-    if _sha256(backup) != manifest["sha256"]:
+    try:
+        manifest = json.loads(backup.with_suffix(".json").read_text(encoding="utf-8"))
+        expected = manifest["sha256"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise StoreError(
+            f"备份文件 {backup.name} 的说明文件（.json）缺失或已损坏，无法校验，请选择另一个备份。"
+        ) from error
+    if _sha256(backup) != expected:
         raise StoreError(f"备份文件 {backup.name} 已损坏（校验值不符），请选择另一个备份。")
     folder = DataFolder(target_root)
     folder.create()
@@ -280,6 +289,8 @@ def restore_backup(backup: Path, target_root: Path) -> Path:
     with temporary.open("rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(temporary, folder.database)
+    if manifest.get("audit_key"):  # the chain verifies with the key it was written with, on any machine
+        _write_atomically(folder.audit_key_file, manifest["audit_key"])
     return folder.database
 
 

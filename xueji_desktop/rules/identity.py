@@ -50,7 +50,9 @@ def check_id_number(raw: str, field: str = "身份证件号") -> IdFacts:
     try:
         born = ric.get_birth_date(number)
     except ValidationError:
-        raise IdNumberError(f"{field}中的出生日期 {number[6:10]}-{number[10:12]}-{number[12:14]} 不存在") from None
+        raise IdNumberError(
+            f"{field}中的出生日期 {number[6:10]}-{number[10:12]}-{number[12:14]} 不存在"
+        ) from None
     # The region part is not refused: numbers are for life, and codes change (潞城市 140481 became 潞城区 140406 in
     # 2018), so a real child's number may carry a code that stdnum's table places in another period.
     gender = "1" if int(number[16]) % 2 == 1 else "2"

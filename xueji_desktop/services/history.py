@@ -47,6 +47,13 @@ ACTION_NAMES = {
 }  # fmt: skip
 
 
+KIND_NAMES = {
+    "admission": "入学", "registration": "注册", "transfer_in": "转入", "transfer_out": "转出", "suspension": "休学",
+    "resumption": "复学", "withdrawal": "退学", "dropout": "辍学", "death": "死亡", "promotion": "升级",
+    "graduation": "毕业", "completion": "结业", "non_completion": "肄业", "info_change": "信息变更",
+}  # fmt: skip
+
+
 def status_changes(store: Store, limit: int = 500) -> list[StatusChangeRow]:
     with store.read() as session:
         rows = session.execute(
@@ -56,7 +63,7 @@ def status_changes(store: Store, limit: int = 500) -> list[StatusChangeRow]:
             .limit(limit)
         )
         return [
-            StatusChangeRow(c.id, c.effective_date, name, c.kind, c.status_before or "", c.status_after,
+            StatusChangeRow(c.id, c.effective_date, name, KIND_NAMES.get(c.kind, c.kind), c.status_before or "", c.status_after,
                             c.authority_state, c.actor)
             for c, name in rows
         ]  # fmt: skip

@@ -58,6 +58,7 @@ class SchoolContext:
     year_name: str
     term: int
     is_demo: bool
+    registrar: str
 
     @property
     def term_label(self) -> str:
@@ -124,6 +125,15 @@ def create_school(store: Store, setup: SchoolSetup) -> None:
                 )
         session.flush()
         audit.record(session, "school.create", "school", None, {"学校名称": [None, setup.name]})
+    store.actor = setup.registrar.strip()
+
+
+def sign_in_registrar(store: Store) -> None:
+    """Until user accounts exist, what the clerk does is recorded under the school's 学籍管理员."""
+    with store.read() as session:
+        registrar = session.scalar(select(School.registrar).limit(1))
+    if registrar:
+        store.actor = registrar
 
 
 def default_class_name(grade_name: str, number: int) -> str:
@@ -140,7 +150,9 @@ def school_context(store: Store, today: date | None = None) -> SchoolContext | N
         if year is None:
             year = session.scalar(select(SchoolYear).order_by(SchoolYear.start_year.desc()).limit(1))
         assert year is not None
-        return SchoolContext(school.name, school.stage, year.name, year.term_on(today), school.is_demo)
+        return SchoolContext(
+            school.name, school.stage, year.name, year.term_on(today), school.is_demo, school.registrar
+        )
 
 
 def create_class(

@@ -36,7 +36,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.placeholder, "名册")
         self.header = QLabel(APP_NAME)
         self.header.setObjectName("schoolHeader")
-        self.header.setStyleSheet("#schoolHeader { font-size: 15pt; font-weight: bold; padding: 6px 10px 2px 10px; }")
+        self.header.setStyleSheet(
+            "#schoolHeader { font-size: 15pt; font-weight: bold; padding: 6px 10px 2px 10px; }"
+        )
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -117,6 +119,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._refresh_tab)
         self.roster_tab.changed.connect(lambda: self._refresh_tab(self.tabs.currentIndex()))
         context = school_setup.school_context(self.store)
+        school_setup.sign_in_registrar(self.store)
         demo = "（演示学校，数据关闭后即删除）" if self.demo else ""
         self.setWindowTitle(f"{context.school_name} — {context.term_label}{demo} — {APP_NAME}")
         self.header.setText(f"{context.school_name}　{context.term_label}{demo}")

@@ -1,0 +1,94 @@
+"""Alembic migrations: `upgrade head` on an empty file gives exactly the models' schema, downgrade undoes it, and the
+append-only history tables (status_change, audit_event, attachment) refuse UPDATE and DELETE by trigger."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.exc import IntegrityError
+
+from tests.factories import add_student
+from xueji_desktop.migrations.runner import alembic_config, current_revision, head_revision, upgrade_to_head
+from xueji_desktop.models import Attachment, Base, StatusChange
+from xueji_desktop.models.history import APPEND_ONLY_TABLES
+
+
+@pytest.fixture
+def empty_engine(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    yield engine
+    engine.dispose()
+
+
+def test_upgrade_head_on_an_empty_file_matches_the_models(empty_engine):
+    with empty_engine.begin() as connection:
+        assert current_revision(connection) is None
+        command.upgrade(alembic_config(connection), "head")
+    with empty_engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert differences == []
+        assert current_revision(connection) == head_revision() == "0001"
+        tables = set(inspect(connection).get_table_names())
+        assert set(Base.metadata.tables) <= tables
+
+
+def test_the_append_only_triggers_exist_after_upgrade(empty_engine):
+    with empty_engine.begin() as connection:
+        upgrade_to_head(connection)
+        triggers = {
+            row[0]
+            for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+    assert triggers == {f"{table}_no_{verb}" for table in APPEND_ONLY_TABLES for verb in ("update", "delete")}
+
+
+def test_downgrade_to_base_and_upgrade_again(empty_engine):
+    with empty_engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+        command.downgrade(alembic_config(connection), "base")
+        left = set(inspect(connection).get_table_names()) - {"alembic_version"}
+        assert left == set()
+        assert (
+            connection.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type='trigger'").scalar()
+            == 0
+        )
+        command.upgrade(alembic_config(connection), "head")
+        assert current_revision(connection) == "0001"
+
+
+def test_an_up_to_date_file_is_left_alone(store):
+    """Store.open upgrades on every open; at head it does nothing (and does not import alembic to find out)."""
+    with store.engine.begin() as connection:
+        assert current_revision(connection) == head_revision()
+        upgrade_to_head(connection)
+        assert current_revision(connection) == head_revision()
+
+
+def _history_rows(store):
+    """One row in each append-only table."""
+    student_id = add_student(store)
+    now = datetime.now()
+    with store.transaction() as session:
+        change = StatusChange(student_id=student_id, kind="admission", effective_date=date(2026, 9, 1),
+                              status_before=None, status_after="在读", actor="测试", created_at=now)  # fmt: skip
+        session.add(change)
+        session.flush()
+        session.add(Attachment(student_id=student_id, status_change_id=change.id, kind="户籍证明",
+                               original_name="户口簿.pdf", stored_name="a.pdf", sha256="0" * 64, actor="测试",
+                               created_at=now))  # fmt: skip
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+def test_append_only_tables_refuse_update_and_delete(store, table):
+    _history_rows(store)
+    for statement in (f"UPDATE {table} SET actor = '别人'", f"DELETE FROM {table}"):
+        with pytest.raises(IntegrityError, match=f"{table} 是只追加的历史记录，不能修改或删除"):
+            with store.engine.begin() as connection:
+                connection.exec_driver_sql(statement)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() >= 1
