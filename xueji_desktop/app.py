@@ -62,7 +62,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def _resolve_data_dir(args: argparse.Namespace) -> Path:
     if args.demo:
         return Path(tempfile.mkdtemp(prefix="xueji-demo-"))
-    from xueji_desktop.store import default_data_dir
+    from xueji_desktop.paths import default_data_dir
 
     return default_data_dir(args.data_dir)
 

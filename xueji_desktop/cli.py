@@ -113,28 +113,11 @@ def cmd_students(store, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def cmd_screenshot(args: argparse.Namespace) -> int:
-    """Render the main window offscreen: the store is opened by the window itself, as in the app."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
+    from xueji_desktop.paths import default_data_dir
+    from xueji_desktop.ui.screenshot import render_main_window
 
-    from xueji_desktop.store import default_data_dir
-    from xueji_desktop.ui.fonts import install_fonts
-    from xueji_desktop.ui.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication(["xueji"])
-    install_fonts(app)
-    window = MainWindow(default_data_dir(args.data_dir))
-    window.resize(args.width, args.height)
-    if not window.open_data():
-        return 1
-    window.show_tab(args.tab)
-    window.show()
-    app.processEvents()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    ok = window.grab().save(str(args.out))
-    window.close()
-    if not ok:
-        print(f"无法写入图片：{args.out}", file=sys.stderr)
+    if not render_main_window(default_data_dir(args.data_dir), args.out, args.tab, (args.width, args.height)):
+        print(f"无法生成截图：{args.out}", file=sys.stderr)
         return 1
     print(args.out)
     return 0

@@ -20,18 +20,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
+
+from xueji_desktop.paths import default_data_dir
 
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "xueji.sqlite3"
 BACKUPS_TO_KEEP = 10
 LOCK_WAIT_SECONDS = 1.0
-DATA_DIR_ENV = "XUEJI_DATA_DIR"
 
 
 class StoreError(Exception):
@@ -44,15 +44,6 @@ class StoreBusyError(StoreError):
 
 BUSY_MESSAGE = "这个数据文件夹已在另一个学籍桌面窗口中打开。请切换到那个窗口继续工作，或先关闭它再打开。"
 DISK_FULL_MESSAGE = "磁盘空间已满，刚才的操作没有保存，已保存的数据完好。请清理磁盘空间后重试。"
-
-
-def default_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """--data-dir wins, then XUEJI_DATA_DIR, then the platform's per-user data folder."""
-    if explicit:
-        return Path(explicit).expanduser().resolve()
-    if os.environ.get(DATA_DIR_ENV):
-        return Path(os.environ[DATA_DIR_ENV]).expanduser().resolve()
-    return Path(platformdirs.user_data_dir("XueJi", "XueJi", roaming=False))
 
 
 @dataclass(frozen=True, slots=True)

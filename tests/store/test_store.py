@@ -16,15 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from xueji_desktop.models import AuditEvent, Grade, SchoolClass
+from xueji_desktop.paths import DATA_DIR_ENV, default_data_dir
 from xueji_desktop.services import audit
-from xueji_desktop.store import (
-    DATA_DIR_ENV,
-    DISK_FULL_MESSAGE,
-    Store,
-    StoreError,
-    default_data_dir,
-    list_backups,
-)
+from xueji_desktop.store import DISK_FULL_MESSAGE, Store, StoreError, list_backups
 
 EXPECTED_PRAGMAS = {
     "journal_mode": "wal",

@@ -161,3 +161,14 @@ def test_store_reopens_after_window_closes(window):
     window.close()
     with Store.open(root) as store:
         assert len(roster.list_students(store)) == 4
+
+
+def test_a_broad_search_shows_its_first_matches_and_says_so(window, qtbot, monkeypatch):
+    """At 50,000 students a one-letter search matches thousands: the first ones are shown, and the clerk is told."""
+    import xueji_desktop.ui.roster_tab as roster_tab_module
+
+    monkeypatch.setattr(roster_tab_module, "SEARCH_SHOWN", 2)
+    tab = window.roster_tab
+    tab.search.setText("1404")  # every student's ID number
+    qtbot.waitUntil(lambda: "只显示前 2 名" in tab.count_label.text())
+    assert tab.model.rowCount() == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from xueji_desktop.models.base import Base
@@ -30,6 +30,8 @@ Str20 = String(20)
 
 class Student(Base):
     __tablename__ = "student"
+    # the class tree counts students per class and status on every refresh: answered from this index alone
+    __table_args__ = (Index("ix_student_class_status", "school_class_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_class_id: Mapped[int | None] = mapped_column(ForeignKey("school_class.id"), index=True)

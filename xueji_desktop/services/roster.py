@@ -11,7 +11,7 @@ from datetime import date
 from typing import Literal
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from xueji_desktop.models import Grade, SchoolClass, Student
 from xueji_desktop.reference.codes import code_table
@@ -95,14 +95,17 @@ def class_size_now(session: Session, class_id: int) -> int:
 
 def class_tree(store: Store) -> list[GradeNode]:
     with store.read() as session:
-        sizes = dict(
-            session.execute(
-                select(Student.school_class_id, func.count(Student.id))
-                .where(Student.status.in_(IN_SCHOOL_STATUSES))
-                .group_by(Student.school_class_id)
-            ).all()
-        )
-        grades = session.scalars(select(Grade).order_by(Grade.level)).all()
+        sizes: dict[int | None, int] = {}
+        for class_id, status, count in session.execute(  # walks ix_student_class_status in order, no sorting
+            select(Student.school_class_id, Student.status, func.count()).group_by(
+                Student.school_class_id, Student.status
+            )
+        ):
+            if status in IN_SCHOOL_STATUSES:
+                sizes[class_id] = sizes.get(class_id, 0) + count
+        grades = session.scalars(
+            select(Grade).options(selectinload(Grade.classes)).order_by(Grade.level)
+        ).all()
         return [
             GradeNode(
                 grade.id, grade.level, grade.name,

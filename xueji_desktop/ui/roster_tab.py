@@ -31,6 +31,8 @@ from xueji_desktop.ui.messages import confirm_findings, show_error
 from xueji_desktop.ui.roster_model import RosterTableModel
 
 SEARCH_DELAY_MS = 120  # wait for a pause in typing, then query once
+SEARCH_SHOWN = 500  # a search shows its first matches; more typing narrows it (keeps typing fast at 50,000)
+LIST_SHOWN = 3000  # a grade or the whole school without a search
 OVER_STANDARD = QColor("#b35c00")
 OVER_MAXIMUM = QColor("#c0392b")
 COLUMN_WIDTHS = (110, 90, 50, 100, 170, 200, 60, 130)
@@ -183,17 +185,19 @@ class RosterTab(QWidget):
                 scope["class_id"] = node_id
             elif kind == "grade":
                 scope["grade_id"] = node_id
+        shown = SEARCH_SHOWN if query.strip() else LIST_SHOWN
         rows = roster.list_students(
             self.store, **scope, status=self.status_filter.currentData() or None, query=query,
-            sort=self._sort[0], descending=self._sort[1],
+            sort=self._sort[0], descending=self._sort[1], limit=shown + 1,
         )  # fmt: skip
-        self.model.set_rows(rows)
-        where = (
-            "全校搜索"
-            if query.strip()
-            else (self.tree.currentItem().text(0) if self.tree.currentItem() else "全校")
-        )
-        self.count_label.setText(f"{where}：{len(rows)} 名学生")
+        self.model.set_rows(rows[:shown])
+        item = self.tree.currentItem()
+        where = "全校搜索" if query.strip() else (item.text(0) if item else "全校")
+        if len(rows) > shown:
+            hint = "请输入更多字缩小范围" if query.strip() else "请选择班级或输入搜索"
+            self.count_label.setText(f"{where}：超过 {shown} 名，只显示前 {shown} 名（{hint}）")
+        else:
+            self.count_label.setText(f"{where}：{len(rows)} 名学生")
 
     def _sort_by(self, key: str, descending: bool) -> None:
         if (key, descending) == self._sort:

@@ -38,6 +38,7 @@ from xueji_desktop.services.school_setup import (
     default_class_name,
 )
 from xueji_desktop.store import Store
+from xueji_desktop.ui.field_errors import error_label, show_error, with_error
 from xueji_desktop.ui.region_picker import RegionPicker
 
 WINDOW_TITLE = "学籍桌面 — 首次设置"
@@ -45,7 +46,6 @@ DEFAULT_REGION = "140406"  # 山西省长治市潞城区: the regulation is 潞�
 DEFAULT_AUTHORITY = "长治市潞城区教育局"
 DEFAULT_CLASSES = 2
 REGION_PROBLEM = "请选择所在地行政区划（省、市、县）"
-ERROR_STYLE = "color: #b3261e;"
 DATE_FORMAT = "yyyy年M月d日"
 # grades shown side by side: 一至六年级 | 七至九年级 | 高一至高三
 GRADE_COLUMNS = (("一至六年级", range(1, 7)), ("七至九年级", range(7, 10)), ("高一至高三", range(10, 13)))
@@ -88,31 +88,6 @@ def _day(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("fieldError")
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def _show_error(label: QLabel, messages: list[str]) -> None:
-    label.setText("\n".join(messages))
-    label.setVisible(bool(messages))
-
-
-def _with_error(field: QWidget, error: QLabel) -> QWidget:
-    """The field with its error line right under it (the line takes no room while hidden)."""
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    layout.addWidget(field)
-    layout.addWidget(error)
-    return box
-
-
 class SchoolPage(QWizardPage):
     """学校信息: name, 学校标识码, 学段, region, authority, principal, registrar."""
 
@@ -148,7 +123,7 @@ class SchoolPage(QWizardPage):
         self._suggested_authority = DEFAULT_AUTHORITY
         self.principal_edit = QLineEdit()
         self.registrar_edit = QLineEdit()
-        self.errors = {key: _error_label() for key in self.KEYWORDS}
+        self.errors = {key: error_label() for key in self.KEYWORDS}
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -163,7 +138,7 @@ class SchoolPage(QWizardPage):
             ("学籍管理员", "registrar", self.registrar_edit),
         )
         for label, key, field in rows:
-            form.addRow(f"{label}：", _with_error(field, self.errors[key]))
+            form.addRow(f"{label}：", with_error(field, self.errors[key]))
 
         for key, edit in (
             ("name", self.name_edit),
@@ -201,7 +176,7 @@ class SchoolPage(QWizardPage):
         mine = False
         for key, keyword in self.KEYWORDS.items():
             messages = [p for p in problems if keyword in p]
-            _show_error(self.errors[key], messages)
+            show_error(self.errors[key], messages)
             mine = mine or bool(messages)
         return not mine
 
@@ -225,7 +200,7 @@ class YearPage(QWizardPage):
         self.term1_start, self.term1_end, self.term2_start, self.term2_end = (
             self._date_edit(d) for d in dates
         )
-        self.error = _error_label()
+        self.error = error_label()
 
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
@@ -275,7 +250,7 @@ class YearPage(QWizardPage):
 
     def show_problems(self, problems: list[str]) -> bool:
         messages = [p for p in problems if "学期" in p]
-        _show_error(self.error, messages)
+        show_error(self.error, messages)
         return not messages
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
@@ -358,7 +333,7 @@ class SummaryPage(QWizardPage):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(f"{label}：", value)
             self.values[label] = value
-        self.error = _error_label()
+        self.error = error_label()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -397,7 +372,7 @@ class SummaryPage(QWizardPage):
                 wizard.create()
             except SetupError as error:
                 problems = [str(error)]
-        _show_error(self.error, problems)
+        show_error(self.error, problems)
         return not problems
 
 

@@ -46,6 +46,7 @@ from xueji_desktop.services.students import (
     update_student,
 )
 from xueji_desktop.store import Store
+from xueji_desktop.ui.field_errors import ERROR_COLOUR, error_label, with_error
 from xueji_desktop.ui.field_widgets import CheckField, EditorFactory, FieldEditor
 from xueji_desktop.ui.messages import confirm_findings, show_error
 
@@ -53,7 +54,6 @@ FAMILY_TAB = "家庭成员"
 MIN_MEMBERS = 2  # the template carries two family members
 _TWO_COLUMNS = {"基本信息", "学籍信息", "扩展信息"}
 _IDENTITY_KEYS = ("id_number", "gender", "birth_date")
-_ERROR_COLOUR = "#c62828"
 _LISTED_PROBLEMS = 5  # lines on top at most, so the tabs keep their room
 
 
@@ -67,7 +67,7 @@ class _Row:
     def show_problem(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
-        self.label.setText(f"<span style='color:{_ERROR_COLOUR}'>{self._label_text}</span>")
+        self.label.setText(f"<span style='color:{ERROR_COLOUR}'>{self._label_text}</span>")
 
     def clear(self) -> None:
         self.error.clear()
@@ -76,34 +76,16 @@ class _Row:
 
 
 def _label(spec_label: str, required: bool) -> QLabel:
-    mark = f"<span style='color:{_ERROR_COLOUR}'>*</span>" if required else ""
+    mark = f"<span style='color:{ERROR_COLOUR}'>*</span>" if required else ""
     label = QLabel(f"{spec_label}{mark}")
     label.setTextFormat(Qt.TextFormat.RichText)
     return label
 
 
-def _error_label() -> QLabel:
-    error = QLabel()
-    error.setWordWrap(True)
-    error.setStyleSheet(f"color: {_ERROR_COLOUR};")
-    error.hide()
-    return error
-
-
-def _cell(editor: QWidget, error: QLabel) -> QWidget:
-    cell = QWidget()
-    layout = QVBoxLayout(cell)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    layout.addWidget(editor)
-    layout.addWidget(error)
-    return cell
-
-
 def _add_row(form: QFormLayout, spec: FieldSpec, editor: QWidget, tab: int) -> _Row:
-    label, error = _label(spec.label, spec.required), _error_label()
+    label, error = _label(spec.label, spec.required), error_label()
     label.setBuddy(editor)
-    form.addRow(label, _cell(editor, error))
+    form.addRow(label, with_error(editor, error))
     return _Row(label, editor, error, tab)
 
 
@@ -198,7 +180,7 @@ class StudentDialog(QDialog):
         self.setWindowTitle(f"学生信息 — {name}" if student_id is not None else "新增学生")
         self.setModal(True)
 
-        self.problems_label = _error_label()
+        self.problems_label = error_label()
         self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tabs = QTabWidget()
         for index, group in enumerate(GROUPS):
@@ -261,7 +243,7 @@ class StudentDialog(QDialog):
         page = QWidget()
         self._family_layout = QVBoxLayout(page)
         self._family_layout.setContentsMargins(12, 10, 12, 10)
-        self.family_error = _error_label()
+        self.family_error = error_label()
         self._family_layout.addWidget(self.family_error)
         self.add_member_button = QPushButton("添加家庭成员")
         self.add_member_button.clicked.connect(self._add_member_by_hand)
@@ -406,7 +388,7 @@ class StudentDialog(QDialog):
                 if problem.field == "family":
                     self.family_error.setText(problem.message)
                     self.family_error.show()
-            self.tabs.tabBar().setTabTextColor(tab, QColor(_ERROR_COLOUR))
+            self.tabs.tabBar().setTabTextColor(tab, QColor(ERROR_COLOUR))
             if first is None:
                 first = (tab, focus)
         if len(lines) > _LISTED_PROBLEMS:  # the rest are marked in red at their fields and tabs
