@@ -47,6 +47,7 @@ ACTION_NAMES = {
 }  # fmt: skip
 
 
+ENTITY_NAMES = {"school": "学校", "school_class": "班级", "student": "学生"}
 KIND_NAMES = {
     "admission": "入学", "registration": "注册", "transfer_in": "转入", "transfer_out": "转出", "suspension": "休学",
     "resumption": "复学", "withdrawal": "退学", "dropout": "辍学", "death": "死亡", "promotion": "升级",
@@ -83,7 +84,8 @@ def _summary(event: AuditEvent) -> str:
         ["家庭成员"] if "家庭成员" in changes else []
     )
     shown = "、".join(fields[:6]) + ("等" if len(fields) > 6 else "")
-    return f"{event.entity} #{event.entity_id}：{shown}" if event.entity_id else shown
+    entity = ENTITY_NAMES.get(event.entity, event.entity)
+    return f"{entity} #{event.entity_id}：{shown}" if event.entity_id else shown
 
 
 def backups(store: Store) -> list[BackupRow]:

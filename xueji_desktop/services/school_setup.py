@@ -124,6 +124,7 @@ def create_school(store: Store, setup: SchoolSetup) -> None:
                     SchoolClass(grade=grade, number=number, name=default_class_name(grade.name, number))
                 )
         session.flush()
+        session.info["actor"] = setup.registrar.strip()  # the clerk who set the school up is its 学籍管理员
         audit.record(session, "school.create", "school", None, {"学校名称": [None, setup.name]})
     store.actor = setup.registrar.strip()
 
