@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.factories import add_student
 from xueji_desktop.migrations.runner import alembic_config, current_revision, head_revision, upgrade_to_head
-from xueji_desktop.models import Attachment, Base, StatusChange
+from xueji_desktop.models import Attachment, Base, StatusChange, UploadBatch
 from xueji_desktop.models.history import APPEND_ONLY_TABLES
 
 
@@ -86,6 +86,8 @@ def _history_rows(store):
         session.add(Attachment(student_id=student_id, status_change_id=change.id, kind="户籍证明",
                                original_name="户口簿.pdf", stored_name="a.pdf", sha256="0" * 64, actor="测试",
                                created_at=now))  # fmt: skip
+        session.add(UploadBatch(kind="new_students", file_name="新生.xlsx", student_ids=f"[{student_id}]",
+                                student_count=1, actor="测试", created_at=now))  # fmt: skip
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)

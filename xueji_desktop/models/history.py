@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from xueji_desktop.models.base import Base
 
-APPEND_ONLY_TABLES = ("status_change", "audit_event", "attachment")
+APPEND_ONLY_TABLES = ("status_change", "audit_event", "attachment", "upload_batch")
 
 
 class StatusChange(Base):
@@ -65,3 +65,17 @@ class AuditEvent(Base):
     changes: Mapped[str] = mapped_column(Text, default="{}")  # JSON {field: [old, new]}
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class UploadBatch(Base):
+    """上报批次: one Excel file exported for the provincial system — who, when, which students (append-only)."""
+
+    __tablename__ = "upload_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # new_students, status_changes …
+    file_name: Mapped[str] = mapped_column(String(260))
+    student_ids: Mapped[str] = mapped_column(Text)  # JSON list
+    student_count: Mapped[int]
+    actor: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from xueji_desktop.models.base import Base
@@ -76,3 +76,17 @@ class SchoolClass(Base):
     head_teacher: Mapped[str | None] = mapped_column(String(50))
 
     grade: Mapped[Grade] = relationship(back_populates="classes")
+
+
+class ImportMapping(Base):
+    """A column mapping the clerk confirmed, remembered for files of the same shape (same headers in order)."""
+
+    __tablename__ = "import_mapping"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template: Mapped[str] = mapped_column(String(30))
+    signature: Mapped[str] = mapped_column(String(64))  # sha256 of the header row
+    mapping: Mapped[str] = mapped_column(Text)  # JSON {column index: field key}
+    confirmed_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("template", "signature"),)

@@ -104,12 +104,26 @@ class Student(Base):
     pinyin_key: Mapped[str] = mapped_column(String(200), default="")  # "zhangsan"
     initials_key: Mapped[str] = mapped_column(String(50), default="")  # "zs"
 
+    # 建立学籍 (R10.3): the step this new student has reached, and the day the 30 days of R10.1 count from;
+    # both empty for students whose record was formal before the app knew them
+    enrolment_step: Mapped[str | None] = mapped_column(String(20), index=True)
+    enrolment_date: Mapped[date | None]
+
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
     family_members: Mapped[list[FamilyMember]] = relationship(
         back_populates="student", order_by="FamilyMember.position_in_list", cascade="all, delete-orphan"
     )
+
+
+class EnrolmentStep(StrEnum):
+    """R10.3's steps of establishing a 学籍, in order; the value is what the screen shows."""
+
+    FORM_HANDED_OUT = "信息表已下发"
+    FORM_SIGNED = "已签字回收"
+    ENTERED = "已录入系统"
+    APPROVED = "审核通过"
 
 
 class FamilyMember(Base):

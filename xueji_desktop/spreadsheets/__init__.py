@@ -1,0 +1,1 @@
+"""Reading and writing Excel: pre-flight checks of untrusted files, cell normalisers, template specs."""
