@@ -7,6 +7,7 @@ field is named the same everywhere. Labels are the template's column headers (sh
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 
@@ -109,3 +110,19 @@ FAMILY_FIELDS: tuple[FieldSpec, ...] = (
 
 FIELDS_BY_KEY = {spec.key: spec for spec in STUDENT_FIELDS}
 FAMILY_FIELDS_BY_KEY = {spec.key: spec for spec in FAMILY_FIELDS}
+
+
+def new_student_defaults(today: date | None = None) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The values nearly every new student has (中国, 汉族, 居民身份证, 走读 …) and the usual two family members
+    (father the guardian, mother) — for the add-student dialog and for the fields an imported file lacks."""
+    today = today or date.today()
+    values: dict[str, object] = {
+        "nationality": "CHN", "ethnicity": "01", "id_type": "1", "overseas_status": "00", "health": "10",
+        "entry_month": f"{today.year}-09" if today.month >= 8 else f"{today.year - 1}-09",
+        "attendance_mode": "1", "student_source": "1", "admission_method": "11",
+    }  # fmt: skip
+    family: list[dict[str, object]] = [
+        {"relation": "1", "is_guardian": True, "id_type": "1", "ethnicity": "01"},
+        {"relation": "2", "is_guardian": False, "id_type": "1", "ethnicity": "01"},
+    ]
+    return values, family

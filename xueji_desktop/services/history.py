@@ -44,6 +44,8 @@ class BackupRow:
 ACTION_NAMES = {
     "school.create": "设置学校", "class.create": "新建班级", "class.rename": "重命名班级",
     "student.create": "新增学生", "student.update": "修改学生信息", "student.move": "调班", "demo.create": "生成演示学校",
+    "enrolment.step": "建籍步骤", "enrolment.national_id": "导入学籍号", "student.import": "导入新生",
+    "batch.export": "导出上报批次",
 }  # fmt: skip
 
 

@@ -12,7 +12,12 @@ from sqlalchemy.orm import Session
 from xueji_desktop.models import FamilyMember, SchoolClass, Student
 from xueji_desktop.reference.pinyin import pinyin_keys, pinyin_spelling
 from xueji_desktop.reference.regions import region_table
-from xueji_desktop.reference.student_fields import FAMILY_FIELDS, FIELDS_BY_KEY, STUDENT_FIELDS
+from xueji_desktop.reference.student_fields import (
+    FAMILY_FIELDS,
+    FIELDS_BY_KEY,
+    STUDENT_FIELDS,
+    new_student_defaults,
+)
 from xueji_desktop.rules import Finding, RuleViolation, Severity
 from xueji_desktop.rules.class_size import check_class_size
 from xueji_desktop.rules.identity import normalise_id_number
@@ -41,16 +46,7 @@ class StudentForm:
 
 def blank_form(school_class_id: int | None = None, today: date | None = None) -> StudentForm:
     """A new student's form with the values nearly every student has (中国, 汉族, 居民身份证, 走读 …)."""
-    today = today or date.today()
-    values = {
-        "nationality": "CHN", "ethnicity": "01", "id_type": "1", "overseas_status": "00", "health": "10",
-        "entry_month": f"{today.year}-09" if today.month >= 8 else f"{today.year - 1}-09",
-        "attendance_mode": "1", "student_source": "1", "admission_method": "11",
-    }  # fmt: skip
-    family = [
-        {"relation": "1", "is_guardian": True, "id_type": "1", "ethnicity": "01"},
-        {"relation": "2", "is_guardian": False, "id_type": "1", "ethnicity": "01"},
-    ]
+    values, family = new_student_defaults(today)
     return StudentForm(values, family, school_class_id)
 
 

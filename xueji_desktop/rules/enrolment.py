@@ -1,0 +1,143 @@
+"""建立学籍 (第十条, 第十五条): the 30-day deadline, the order of R10.3's steps, and the form of a 学籍号 (R10.4).
+
+Pure: dates and step names in, findings out. A step is one of models.EnrolmentStep's values; None means a record that
+was formal before the app knew it, so none of these steps applies to it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+
+from xueji_desktop.models.student import EnrolmentStep
+from xueji_desktop.rules.findings import Finding, Severity
+
+ENROLMENT_DAYS = 30
+STEPS: tuple[str, ...] = tuple(step.value for step in EnrolmentStep)  # R10.3's order
+TRANSFER_GRADES = (7, 10)  # 初一、高一: 新生学籍转接 (R15.1) instead of a first registration (R10.1)
+_ORDER_TEXT = " → ".join(STEPS)
+
+
+def enrolment_deadline(enrolment_date: date) -> date:
+    """The last day to finish: 30 calendar days after the enrolment date.
+
+    Calendar days, not working days: 第十条 and 第十五条 say 「入学之日30天之内」 (30日), whereas where the regulation means
+    working days it says 工作日 (第二十条、第二十七条).
+    """
+    return enrolment_date + timedelta(days=ENROLMENT_DAYS)
+
+
+def is_overdue(step: str | None, enrolment_date: date | None, today: date) -> bool:
+    """Still in the steps (not 审核通过) after the deadline day has passed."""
+    if step is None or step == EnrolmentStep.APPROVED or enrolment_date is None:
+        return False
+    return today > enrolment_deadline(enrolment_date)
+
+
+def enrolment_findings(
+    step: str | None, enrolment_date: date | None, today: date, grade_level: int | None = None
+) -> list[Finding]:
+    """A WARN finding when a new student is overdue: R10.1 (小学初次建籍), or R15.1 for grade 7/10 newcomers, whose
+    record comes over from their last school (学籍转接) rather than being established anew."""
+    if enrolment_date is None or not is_overdue(step, enrolment_date, today):
+        return []
+    deadline = enrolment_deadline(enrolment_date)
+    late = (today - deadline).days
+    since = f"自入学之日（{enrolment_date:%Y-%m-%d}）起30天内"
+    if grade_level in TRANSFER_GRADES:
+        return [
+            Finding(
+                "R15.1",
+                Severity.WARN,
+                f"初一、高一新生应{since}办理学籍转接，期限{deadline:%Y-%m-%d}已过{late}天，当前步骤为“{step}”",
+            )
+        ]
+    return [
+        Finding(
+            "R10.1",
+            Severity.WARN,
+            f"学籍应{since}建立，期限{deadline:%Y-%m-%d}已过{late}天，当前步骤为“{step}”",
+        )
+    ]
+
+
+def next_step(step: str | None) -> str | None:
+    """The step after this one; None after 审核通过 (and for a formal record, which has no steps)."""
+    if step is None:
+        return None
+    index = _index(step)
+    return STEPS[index + 1] if index + 1 < len(STEPS) else None
+
+
+def previous_step(step: str) -> str | None:
+    index = _index(step)
+    return STEPS[index - 1] if index > 0 else None
+
+
+def check_step_change(current: str | None, new: str, reason: str | None = None) -> list[Finding]:
+    """R10.3: steps move forward one at a time, in order. A mistaken step is corrected by going back to the previous
+    step only, with a written reason (kept in the audit trail). The same step again is no change and no finding."""
+    _index(new)
+    if current is None:
+        return [Finding("R10.3", Severity.BLOCK, "该学生的学籍已是正式学籍，不在建立学籍的步骤中")]
+    if new == current or new == next_step(current):
+        return []
+    if new == previous_step(current):
+        if reason and reason.strip():
+            return []
+        return [
+            Finding(
+                "R10.3",
+                Severity.BLOCK,
+                f"从“{current}”退回“{new}”须写明原因（原因将记入操作日志）",
+            )
+        ]
+    direction = "跳过步骤" if _index(new) > _index(current) else "只能退回上一步"
+    return [
+        Finding(
+            "R10.3",
+            Severity.BLOCK,
+            f"建立学籍须按顺序逐步办理（{_ORDER_TEXT}），不能从“{current}”直接改为“{new}”（{direction}）",
+        )
+    ]
+
+
+def _index(step: str) -> int:
+    try:
+        return STEPS.index(step)
+    except ValueError:
+        raise ValueError(f"没有“{step}”这个建籍步骤（应为：{_ORDER_TEXT}）") from None
+
+
+# --- 学籍号 (R10.4) ---------------------------------------------------------------------------------------------
+
+NATIONAL_ID_PREFIXES = "GLJ"  # G 正式学籍号, L 临时学籍号, J 无有效身份证件号者
+_NATIONAL_ID_TAIL = re.compile(r"[0-9]{17}[0-9X]")
+
+
+class NationalIdError(ValueError):
+    """A 学籍号 that cannot be one the national system issued; the message says why, in Chinese."""
+
+
+def normalise_national_student_id(raw: str | None) -> str:
+    """Full-width letters and digits to ASCII, spaces out, upper case."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    return re.sub(r"[\s\u3000]", "", text).upper()
+
+
+def check_national_student_id(raw: str | None) -> str:
+    """The normalised 学籍号, or NationalIdError: one letter G, L or J, then 17 digits and a digit or X (19 in all).
+
+    No checksum is run on the tail: an L number's last characters can be random (shared/data/SPEC.md §1).
+    """
+    number = normalise_national_student_id(raw)
+    if not number:
+        raise NationalIdError("学籍号为空")
+    if number[0] not in NATIONAL_ID_PREFIXES:
+        raise NationalIdError(f"学籍号“{number}”应以字母G、L或J开头（全国学籍系统生成的学籍号）")
+    if len(number) != 19:
+        raise NationalIdError(f"学籍号“{number}”应为19位（1位字母+18位），现在是{len(number)}位")
+    if not _NATIONAL_ID_TAIL.fullmatch(number[1:]):
+        raise NationalIdError(f"学籍号“{number}”字母后应为18位数字，最后一位可以是X")
+    return number

@@ -1,0 +1,416 @@
+"""Importing new students from Excel (issue 3): plan (read, map, check, find duplicates) without writing, then commit
+all rows — or only the valid ones — in one transaction.
+
+The clerk sees the plan first: every problem with its row, column, value and how to fix it; the students a corrected
+file would update (old → new per field); the likely duplicates to decide. Nothing is written until commit_import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from xueji_desktop.models import EnrolmentStep, FamilyMember, ImportMapping, SchoolYear, Student
+from xueji_desktop.reference.pinyin import pinyin_keys, pinyin_spelling
+from xueji_desktop.reference.student_fields import FAMILY_FIELDS, FIELDS_BY_KEY
+from xueji_desktop.rules import Finding
+from xueji_desktop.rules.duplicates import DuplicateFinding, Person, find_duplicates
+from xueji_desktop.services import audit
+from xueji_desktop.services.class_assignment import ClassPreview
+from xueji_desktop.spreadsheets.normalise import CellProblem
+from xueji_desktop.spreadsheets.preflight import check_file
+from xueji_desktop.spreadsheets.reader import SheetTable, list_sheets, read_table
+from xueji_desktop.spreadsheets.rows import HeaderMapping, RowRecord, check_header_mapping, read_row
+from xueji_desktop.spreadsheets.template import ColumnSpec, TemplateSpec, load_template
+from xueji_desktop.store import Store
+
+TEMPLATE = "new_students"
+APPROVED = EnrolmentStep.APPROVED.value
+
+
+@dataclass(slots=True)
+class PlannedUpdate:
+    """A corrected row for a student still in the enrolment steps: what would change (label → [old, new])."""
+
+    row_number: int
+    student_id: int
+    name: str
+    changes: dict[str, list[Any]]
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    path: Path
+    spec: TemplateSpec
+    sheet_names: list[str]
+    table: SheetTable
+    mapping: HeaderMapping
+    records: list[RowRecord]
+    duplicates: list[DuplicateFinding] = field(default_factory=list)
+    updates: list[PlannedUpdate] = field(default_factory=list)
+    unchanged_rows: set[int] = field(default_factory=set)  # rows of students already imported, nothing new
+    remembered_mapping: bool = False
+
+    @property
+    def new_records(self) -> list[RowRecord]:
+        """Valid rows that would become new students (not corrections of students already being enrolled)."""
+        known = self.unchanged_rows | {u.row_number for u in self.updates}
+        return [r for r in self.valid_records if r.row_number not in known]
+
+    @property
+    def problems(self) -> list[CellProblem]:
+        """Every error of the file (cells, cross-field checks, blocking duplicates), in row order."""
+        found = [p for record in self.records for p in record.problems]
+        id_header = _header_of(self.mapping, "id_number") or "身份证件号"
+        for dup in self.duplicates:
+            if dup.finding.blocks:
+                found.append(
+                    CellProblem(
+                        dup.row_number, id_header, "", dup.finding.text, "删除重复的一行，或核对证件号"
+                    )
+                )
+        return sorted(found, key=lambda p: p.row_number)
+
+    @property
+    def warnings(self) -> list[DuplicateFinding]:
+        """Likely duplicates (R13.1): the clerk decides; they do not stop the import."""
+        return [d for d in self.duplicates if not d.finding.blocks]
+
+    @property
+    def error_rows(self) -> set[int]:
+        return {p.row_number for p in self.problems}
+
+    @property
+    def valid_records(self) -> list[RowRecord]:
+        bad = self.error_rows
+        return [r for r in self.records if r.row_number not in bad]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    created: int
+    updated: int
+    skipped_rows: list[int]
+
+
+def sheets_of(path: Path) -> list[str]:
+    check_file(path)
+    return list_sheets(path)
+
+
+def plan_import(
+    store: Store,
+    path: Path,
+    *,
+    sheet: str | None = None,
+    columns: list[ColumnSpec | None] | None = None,
+) -> ImportPlan:
+    """Read and check a file; write nothing. `columns` is the clerk's corrected mapping (aligned with the headers);
+    without it a mapping confirmed before for the same headers is used, else the one found by name and alias."""
+    spec = load_template(TEMPLATE)
+    check_file(path)
+    sheet_names = list_sheets(path)
+    table = read_table(path, sheet, is_header=lambda header: spec.column_for_header(header) is not None)
+    mapping = check_header_mapping(table.headers, spec)
+    remembered = False
+    if columns is None:
+        saved = _remembered_columns(store, spec, table.headers)
+        if saved is not None:
+            mapping.columns, remembered = saved, True
+    else:
+        mapping.columns = list(columns)
+    records = [read_row(row.row_number, row.cells, mapping.columns) for row in table.rows]
+    plan = ImportPlan(path, spec, sheet_names, table, mapping, records, remembered_mapping=remembered)
+    _plan_against_database(store, plan)
+    return plan
+
+
+def _plan_against_database(store: Store, plan: ImportPlan) -> None:
+    """Duplicates (R13.1) in the file and against every stored student; updates for students still being enrolled;
+    refusals for students whose record is formal (R14.1: change only through the information-change procedure)."""
+    with store.read() as session:
+        stored = session.execute(
+            select(Student.id, Student.name, Student.birth_date, Student.gender, Student.id_number,
+                   Student.pinyin_key, Student.status, Student.enrolment_step)
+        ).all()  # fmt: skip
+        updatable = {
+            s.id_number: s for s in stored if s.id_number and s.enrolment_step not in (None, APPROVED)
+        }
+        rows, matched = [], set()
+        for record in plan.records:
+            number = record.values.get("id_number")
+            # a row of a student still being enrolled is a correction of that student, not a twin
+            if number in updatable:
+                student = session.get(Student, updatable[number].id)
+                assert student is not None
+                matched.add(student.id)
+                changes = _changes(student, record)
+                if changes and not record.problems:
+                    plan.updates.append(PlannedUpdate(record.row_number, student.id, student.name, changes))
+                elif not changes:
+                    plan.unchanged_rows.add(record.row_number)
+                continue
+            name = str(record.values.get("name") or "")
+            rows.append(Person(record.row_number, name, record.values.get("birth_date"),
+                               record.values.get("gender"), number, pinyin_keys(name)[0] if name else ""))  # fmt: skip
+        existing = [Person(s.id, s.name, s.birth_date, s.gender, s.id_number, s.pinyin_key, s.status)
+                    for s in stored if s.id not in matched]  # fmt: skip
+    for duplicate in find_duplicates(rows, existing):
+        if _approved_match(
+            duplicate, stored
+        ):  # the same ID as a formal record: R14.1's procedure, not an import
+            duplicate = DuplicateFinding(duplicate.row_number, duplicate.other, duplicate.other_student_id, Finding(
+                "R14.1", duplicate.finding.severity,
+                f"{duplicate.other}的学籍已审核通过，信息变更须由监护人申请并经学籍管理部门审批，不能通过导入修改"))  # fmt: skip
+        plan.duplicates.append(duplicate)
+
+
+def _approved_match(duplicate: DuplicateFinding, stored: list) -> bool:  # noqa: ANN001
+    if duplicate.other_student_id is None or not duplicate.finding.blocks:
+        return False
+    return any(s.id == duplicate.other_student_id and s.enrolment_step in (None, APPROVED) for s in stored)
+
+
+def _changes(student: Student, record: RowRecord) -> dict[str, list[Any]]:
+    changes = {
+        FIELDS_BY_KEY[key].label: [getattr(student, key), value]
+        for key, value in record.values.items()
+        if key in FIELDS_BY_KEY and value is not None and getattr(student, key) != value
+    }
+    old_family = [{s.key: getattr(m, s.key) for s in FAMILY_FIELDS} for m in student.family_members]
+    new_family = [{s.key: member.get(s.key) for s in FAMILY_FIELDS} for member in record.family]
+    if record.family and old_family != new_family:
+        changes["家庭成员"] = [old_family, new_family]
+    return changes
+
+
+def commit_import(
+    store: Store,
+    plan: ImportPlan,
+    *,
+    valid_only: bool = False,
+    class_of_row: dict[int, int] | None = None,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Write the plan in one transaction: every row, or (valid_only) every valid row; a file with errors and not
+    valid_only writes nothing. New students start R10.3's steps (信息表已下发) with R10.1's 30 days."""
+    problems = plan.problems
+    if problems and not valid_only:
+        raise ImportRefused(problems)
+    today = today or date.today()
+    good = plan.valid_records
+    new_records = plan.new_records
+    class_of_row = class_of_row or {}
+    now = datetime.now()
+    with store.transaction() as session:
+        start = _enrolment_date(session, today)
+        spelled: dict[str, tuple[str, str, str]] = {}
+        student_rows = []
+        for record in new_records:
+            values = {k: v for k, v in record.values.items() if k in FIELDS_BY_KEY}
+            name = str(values["name"])
+            if name not in spelled:
+                spelled[name] = (*pinyin_keys(name), pinyin_spelling(name))
+            full, initials, spelling = spelled[name]
+            values.setdefault("name_pinyin", spelling)
+            student_rows.append({**_defaults(), **{k: v for k, v in values.items() if v is not None},
+                                 "pinyin_key": full, "initials_key": initials, "status": "在读",
+                                 "school_class_id": class_of_row.get(record.row_number),
+                                 "enrolment_step": EnrolmentStep.FORM_HANDED_OUT.value, "enrolment_date": start,
+                                 "created_at": now, "updated_at": now})  # fmt: skip
+        ids: list[int] = []
+        for chunk_start in range(0, len(student_rows), 2000):
+            chunk = student_rows[chunk_start : chunk_start + 2000]
+            result = session.execute(
+                insert(Student.__table__).returning(Student.__table__.c.id, sort_by_parameter_order=True),
+                chunk,
+            )
+            ids += [row[0] for row in result]
+            if progress:
+                progress(len(ids), len(student_rows))
+        family_rows = [
+            {"student_id": student_id, "position_in_list": position, "is_guardian": bool(member.get("is_guardian")),
+             **{k: v for k, v in member.items() if k != "is_guardian"}}
+            for student_id, record in zip(ids, new_records, strict=True)
+            for position, member in enumerate(record.family, start=1)
+        ]  # fmt: skip
+        if family_rows:
+            session.execute(insert(FamilyMember.__table__), family_rows)
+        for update in plan.updates:
+            _apply_update(session, update, next(r for r in good if r.row_number == update.row_number))
+        entries = [
+            (
+                "student.import",
+                "student",
+                student_id,
+                {"来源": [None, f"{plan.path.name} 第{r.row_number}行"]},
+            )
+            for student_id, r in zip(ids, new_records, strict=True)
+        ] + [("student.update", "student", u.student_id, u.changes) for u in plan.updates]
+        audit.record_many(session, entries)
+        _remember_mapping(session, plan)
+    skipped = sorted({p.row_number for p in problems})
+    return ImportResult(len(ids), len(plan.updates), skipped)
+
+
+class ImportRefused(ValueError):
+    """The file has errors and the clerk did not choose to import only the valid rows; nothing was written."""
+
+    def __init__(self, problems: list[CellProblem]):
+        self.problems = problems
+        super().__init__(f"文件中有 {len(problems)} 处错误，没有导入任何学生。")
+
+
+def _apply_update(session, update: PlannedUpdate, record: RowRecord) -> None:  # noqa: ANN001
+    student = session.get(Student, update.student_id)
+    for key, value in record.values.items():
+        if key in FIELDS_BY_KEY and value is not None:
+            setattr(student, key, value)
+    student.pinyin_key, student.initials_key = pinyin_keys(student.name)
+    if "家庭成员" in update.changes:
+        student.family_members.clear()
+        session.flush()
+        for position, member in enumerate(record.family, start=1):
+            fields = {s.key: member.get(s.key) for s in FAMILY_FIELDS}
+            fields["is_guardian"] = bool(fields["is_guardian"])
+            student.family_members.append(FamilyMember(position_in_list=position, **fields))
+    student.updated_at = datetime.now()
+
+
+def _defaults() -> dict[str, Any]:
+    from xueji_desktop.services.students import blank_form
+
+    return {k: v for k, v in blank_form().values.items() if k in FIELDS_BY_KEY}
+
+
+def _enrolment_date(session, today: date) -> date:  # noqa: ANN001
+    """R10.1's 30 days count from the term's start when the list comes in at the start of a school year."""
+    year = session.scalar(select(SchoolYear).where(SchoolYear.is_current))
+    if year is not None and year.term1_start <= today <= year.term1_end:
+        return year.term1_start
+    return today
+
+
+def _signature(headers: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(headers).encode("utf-8")).hexdigest()
+
+
+def _remembered_columns(
+    store: Store, spec: TemplateSpec, headers: list[str]
+) -> list[ColumnSpec | None] | None:
+    with store.read() as session:
+        saved = session.scalar(
+            select(ImportMapping.mapping).where(
+                ImportMapping.template == spec.key, ImportMapping.signature == _signature(headers)
+            )
+        )
+    if saved is None:
+        return None
+    by_field = {c.field: c for c in spec.columns}
+    return [by_field.get(f) if f else None for f in json.loads(saved)]
+
+
+def _remember_mapping(session, plan: ImportPlan) -> None:  # noqa: ANN001
+    signature = _signature(plan.table.headers)
+    fields = json.dumps([c.field if c else None for c in plan.mapping.columns], ensure_ascii=False)
+    mapping = session.scalar(
+        select(ImportMapping).where(
+            ImportMapping.template == plan.spec.key, ImportMapping.signature == signature
+        )
+    )
+    if mapping is None:
+        session.add(ImportMapping(template=plan.spec.key, signature=signature, mapping=fields,
+                                  confirmed_at=datetime.now()))  # fmt: skip
+    else:
+        mapping.mapping, mapping.confirmed_at = fields, datetime.now()
+
+
+def _header_of(mapping: HeaderMapping, field_name: str) -> str | None:
+    for column in mapping.columns:
+        if column is not None and column.field == field_name:
+            return column.header
+    return None
+
+
+STARTING_GRADE = {"primary": 1, "nine_year": 1, "twelve_year": 1, "special": 1, "junior": 7, "senior": 10}
+SCORE_HEADERS = ("成绩", "入学成绩", "总分", "分数", "中考成绩")
+
+
+@dataclass(slots=True)
+class ClassPlan:
+    """Which class each new row goes to (R12.1): the file's class column kept, or 均衡编班 over the grade's classes."""
+
+    mode: str  # "file", "balanced" or "none" (the grade has no classes yet)
+    grade_level: int
+    class_of_row: dict[int, int]
+    preview: list[ClassPreview]
+    findings: list[Finding]
+    notes: list[str]
+
+    @property
+    def blocking(self) -> bool:
+        return any(f.blocks for f in self.findings)
+
+
+def plan_classes(
+    store: Store, plan: ImportPlan, *, grade_level: int | None = None, mode: str | None = None
+) -> ClassPlan:
+    """Classes for the rows that would be created (updates keep theirs); a preview the clerk confirms."""
+    from xueji_desktop.models import School
+    from xueji_desktop.services.class_assignment import (
+        ClassSlot,
+        Newcomer,
+        assign_balanced,
+        keep_file_classes,
+    )
+    from xueji_desktop.services.roster import class_tree
+
+    with store.read() as session:
+        stage = session.scalar(select(School.stage).limit(1)) or "primary"
+    level = grade_level or STARTING_GRADE.get(stage, 1)
+    grade = next((g for g in class_tree(store) if g.level == level), None)
+    records = plan.new_records
+    if grade is None or not grade.classes:
+        return ClassPlan(
+            "none", level, {}, [], [], [f"本校{level}年级还没有班级：新生先不分班，建好班级后在名册中调班。"]
+        )
+    slots = [ClassSlot(c.id, c.name, c.size, level, c.number) for c in grade.classes]
+    scores = _scores(plan)
+    newcomers = [
+        Newcomer(r.row_number, str(r.values.get("gender") or "1"), r.values.get("birth_date") or date(2000, 1, 1),
+                 scores.get(r.row_number))
+        for r in records
+    ]  # fmt: skip
+    chosen = mode or ("file" if any(r.class_label for r in records) else "balanced")
+    if chosen == "file":
+        assignment = keep_file_classes(newcomers, {r.row_number: r.class_label or "" for r in records}, slots)
+        notes = [f"第{u.key}行：{u.message}" for u in assignment.unmatched]
+    else:
+        assignment = assign_balanced(newcomers, slots)
+        notes = []
+    return ClassPlan(chosen, level, dict(assignment.class_of), assignment.preview, assignment.findings, notes)
+
+
+def _scores(plan: ImportPlan) -> dict[int, float]:
+    """An optional score column (成绩, 入学成绩 …), used to spread abilities evenly across classes."""
+    from xueji_desktop.spreadsheets.template import header_key
+
+    keys = {header_key(h) for h in SCORE_HEADERS}
+    index = next((i for i, h in enumerate(plan.table.headers) if header_key(h) in keys), None)
+    if index is None:
+        return {}
+    scores = {}
+    for row in plan.table.rows:
+        try:
+            scores[row.row_number] = float(str(row.cells[index]).strip())
+        except (ValueError, IndexError):
+            continue
+    return scores

@@ -1,0 +1,336 @@
+"""上报批次: the new students' records as the provincial system's upload template, and the record of every export.
+
+Only students whose data pass every check go out (the student-record checks of services.students.check_form, plus
+each column the template requires); the others are refused with what blocks them, so no wrong value reaches the
+upload. A new student without a 学籍号 is fine: the national system assigns it after this upload (R10.4).
+The file is written first, then recorded (models.UploadBatch, one per file, and an audit event "batch.export").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import RowMapping, and_, select
+
+from xueji_desktop.models import EnrolmentStep, FamilyMember, Grade, School, SchoolClass, Student, UploadBatch
+from xueji_desktop.reference.codes import code_table
+from xueji_desktop.reference.regions import region_table
+from xueji_desktop.reference.student_fields import (
+    FAMILY_FIELDS,
+    FAMILY_FIELDS_BY_KEY,
+    FIELDS_BY_KEY,
+    STUDENT_FIELDS,
+)
+from xueji_desktop.services import audit
+from xueji_desktop.services.students import StudentForm, check_form
+from xueji_desktop.spreadsheets.batch_writer import write_batch
+from xueji_desktop.spreadsheets.template import ColumnSpec, TemplateSpec, load_template
+from xueji_desktop.store import Store
+
+KIND_NEW_STUDENTS = "new_students"
+KIND_TITLES = {KIND_NEW_STUDENTS: "新生信息"}
+_ID_CHUNK = 900  # SQLite variables per IN (…)
+# what a StudentForm holds, and the class order; not the timestamps (parsing 10,000 of them costs more than the rest)
+_STUDENT_COLUMNS = tuple(
+    Student.__table__.c[key]
+    for key in ("id", "school_class_id", "status", "pinyin_key", *(spec.key for spec in STUDENT_FIELDS))
+)
+
+
+class BatchError(Exception):
+    """Nothing was exported; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedStudent:
+    id: int
+    name: str
+    problems: list[str]  # "字段：说明", one per problem
+
+    def line(self) -> str:
+        return f"{self.name}：{'；'.join(self.problems)}"
+
+
+class BatchBlocked(BatchError):
+    """Some students' data do not pass the checks; nothing was written. str() is the Chinese list."""
+
+    def __init__(self, blocked: list[BlockedStudent]):
+        self.blocked = blocked
+        lines = [f"{len(blocked)} 名学生的信息未通过检查，不能上报（请先修改，或只导出通过检查的学生）："]
+        super().__init__("\n".join(lines + [student.line() for student in blocked]))
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    files: list[Path]
+    exported: list[int]  # student ids, in the order of the rows
+    blocked: list[BlockedStudent]  # left out (only with valid_only)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRecord:
+    """One exported file, as listed in the history of exports."""
+
+    id: int
+    kind: str
+    file_name: str
+    student_ids: list[int]
+    actor: str
+    created_at: datetime
+
+    @property
+    def title(self) -> str:
+        return KIND_TITLES.get(self.kind, self.kind)
+
+
+def export_new_students(
+    store: Store, out: Path, *, student_ids: list[int] | None = None, valid_only: bool = False
+) -> BatchResult:
+    """Write the new students (those in the R10.3 steps, not yet 审核通过; or exactly the given ones) as the
+    new-student upload template. If any is blocked, raise BatchBlocked and write nothing — unless valid_only, which
+    exports the others and returns the blocked ones in the result."""
+    spec = load_template(KIND_NEW_STUDENTS)
+    candidates = _load(store, student_ids)
+    if not candidates:
+        raise BatchError("没有需要上报的新生（所有新生都已审核通过，或还没有新生）。")
+    formatter = _RowFormatter(spec)
+    rows: list[list[str]] = []
+    exported: list[int] = []
+    blocked: list[BlockedStudent] = []
+    for candidate in candidates:
+        row, unknown_codes = formatter.row(candidate)
+        problems = _problems(spec, candidate, row) + unknown_codes
+        if problems:
+            blocked.append(BlockedStudent(candidate.id, candidate.name, problems))
+        else:
+            rows.append(row)
+            exported.append(candidate.id)
+    if blocked and (not valid_only or not exported):
+        raise BatchBlocked(blocked)
+    files = write_batch(Path(out), spec, rows)
+    try:
+        _record(store, KIND_NEW_STUDENTS, spec, files, exported)
+    except BaseException:
+        # an export nobody recorded must not exist (who received which children's data): take the files back
+        for file in files:
+            file.unlink(missing_ok=True)
+        raise
+    return BatchResult(files, exported, blocked)
+
+
+def batches(store: Store, kind: str | None = None) -> list[BatchRecord]:
+    """Past exports, newest first (one entry per file)."""
+    query = select(UploadBatch).order_by(UploadBatch.id.desc())
+    if kind is not None:
+        query = query.where(UploadBatch.kind == kind)
+    with store.read() as session:
+        return [
+            BatchRecord(b.id, b.kind, b.file_name, json.loads(b.student_ids), b.actor, b.created_at)
+            for b in session.scalars(query)
+        ]
+
+
+# --- loading ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Candidate:
+    id: int
+    name: str
+    form: StudentForm  # as services.students.load_form gives it
+    school_code: str
+    class_number: str
+
+
+def _load(store: Store, student_ids: list[int] | None) -> list[_Candidate]:
+    """The students with their family members, read in two queries (not one session per student: 5,000 of them)."""
+    with store.read() as session:
+        school_code = session.scalar(select(School.code).limit(1))
+        if school_code is None:
+            raise BatchError("还没有设置学校，不能导出上报文件。")
+        query = (
+            select(*_STUDENT_COLUMNS, SchoolClass.number.label("_class_number"), Grade.level.label("_grade"))
+            .outerjoin(SchoolClass, SchoolClass.id == Student.school_class_id)
+            .outerjoin(Grade, Grade.id == SchoolClass.grade_id)
+        )
+        members = FamilyMember.__table__
+        family_query = (
+            select(members.c.student_id, *(members.c[spec.key] for spec in FAMILY_FIELDS))
+            .join(Student, Student.id == members.c.student_id)
+            .order_by(members.c.student_id, members.c.position_in_list)
+        )
+        if student_ids is None:
+            conditions = [
+                and_(
+                    Student.enrolment_step.is_not(None),
+                    Student.enrolment_step != EnrolmentStep.APPROVED.value,
+                )
+            ]
+        else:
+            wanted = list(dict.fromkeys(student_ids))
+            conditions = [Student.id.in_(ids) for ids in _chunked(wanted)]
+        students: list[RowMapping] = []
+        family: dict[int, list[dict[str, Any]]] = {}
+        for condition in conditions:
+            students += session.execute(query.where(condition)).mappings().all()
+            for member in session.execute(family_query.where(condition)).mappings().all():
+                family.setdefault(member["student_id"], []).append(
+                    {spec.key: member[spec.key] for spec in FAMILY_FIELDS}
+                )
+    if student_ids is not None:
+        missing = set(wanted) - {row["id"] for row in students}
+        if missing:
+            raise BatchError(f"找不到这些学生（可能已被删除）：编号 {'、'.join(map(str, sorted(missing)))}")
+    students.sort(key=_class_order)
+    return [
+        _Candidate(
+            row["id"],
+            row["name"],
+            StudentForm(
+                {spec.key: row[spec.key] for spec in STUDENT_FIELDS},
+                family.get(row["id"], []),
+                row["school_class_id"],
+                row["status"],
+            ),
+            school_code,
+            "" if row["_class_number"] is None else str(row["_class_number"]),
+        )
+        for row in students
+    ]
+
+
+def _class_order(row: RowMapping) -> tuple:
+    """Grade, class, 拼音, as the roster lists them; students not yet in a class last."""
+    return (
+        row["_grade"] is None,
+        row["_grade"] or 0,
+        row["_class_number"] or 0,
+        row["pinyin_key"],
+        row["id"],
+    )
+
+
+def _chunked(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), _ID_CHUNK):
+        yield ids[start : start + _ID_CHUNK]
+
+
+# --- the template's value forms -----------------------------------------------------------------------------------
+
+
+class _RowFormatter:
+    """Each column's value in the template's form: option names, 是/否, 20190312, 201909, 12-digit region codes …"""
+
+    def __init__(self, spec: TemplateSpec):
+        self._cells = [(column, self._getter(column), self._converter(column)) for column in spec.columns]
+
+    def row(self, candidate: _Candidate) -> tuple[list[str], list[str]]:
+        """The row's cells, and a problem for each code its table does not know (it would reach the upload as a
+        bare code the provincial system rejects)."""
+        cells: list[str] = []
+        unknown: list[str] = []
+        for column, get, convert in self._cells:
+            raw = get(candidate)
+            value = convert(raw)
+            if value is None:
+                unknown.append(f"{column.header}：代码“{raw}”不在代码表中，请重新选择")
+                value = str(raw)
+            cells.append(value)
+        return cells, unknown
+
+    @staticmethod
+    def _getter(column: ColumnSpec) -> Callable[[_Candidate], Any]:
+        if column.field == "school_code":
+            return lambda candidate: candidate.school_code
+        if column.field == "class_number":
+            return lambda candidate: candidate.class_number
+        index, key = column.family_index, column.field_key
+        if index is not None:
+            return lambda candidate: (
+                candidate.form.family[index - 1].get(key) if len(candidate.form.family) >= index else None
+            )
+        return lambda candidate: candidate.form.values.get(key)
+
+    @staticmethod
+    def _converter(column: ColumnSpec) -> Callable[[Any], str | None]:
+        form = column.form
+        if form == "name":
+            fields = FAMILY_FIELDS_BY_KEY if column.family_index is not None else FIELDS_BY_KEY
+            table = code_table(fields[column.field_key].table or column.field_key)
+            names: dict[Any, str] = {None: "", "": ""} | {code.code: code.name for code in table.codes}
+            return names.get  # None for a code the table does not know
+        if form == "yes_no":
+            return {None: "", True: "是", False: "否"}.get
+        if form == "yyyymmdd":
+            return lambda value: (
+                value.isoformat().replace("-", "") if isinstance(value, date) else _text(value)
+            )
+        if form == "yyyymm":
+            return lambda value: _text(value).replace("-", "")
+        if form == "region12":
+            return lambda value: _text(value) + "000000" if value and len(str(value)) == 6 else _text(value)
+        if form == "region_name":
+            regions = region_table()
+            return lambda value: regions.full_name(value) if value else ""
+        return _text
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+# --- checks ---------------------------------------------------------------------------------------------------------
+
+
+def _problems(spec: TemplateSpec, candidate: _Candidate, row: list[str]) -> list[str]:
+    """What keeps this student out of the upload: the record's own checks, then the template's required columns."""
+    found = check_form(candidate.form)
+    problems = [f"{problem.label}：{problem.message}" for problem in found]
+    reported = {problem.field for problem in found}
+    members = len(candidate.form.family)
+    missing_members: set[int] = set()
+    for column, value in zip(spec.columns, row, strict=True):
+        if not column.required or value or column.field in reported:
+            continue
+        index = column.family_index
+        if index is not None and index > members:
+            if index not in missing_members:
+                missing_members.add(index)
+                problems.append(f"家庭成员{index}：上报模板要求填写家庭成员{index}（现在只有{members}位）")
+            continue
+        if column.field == "class_number":
+            problems.append(f"{column.header}：还没有分班，上报模板要求填写班号")
+        else:
+            problems.append(f"{column.header}：上报模板要求填写，现在是空的")
+    return problems
+
+
+# --- recording ------------------------------------------------------------------------------------------------------
+
+
+def _record(store: Store, kind: str, spec: TemplateSpec, files: list[Path], student_ids: list[int]) -> None:
+    """One UploadBatch per file (which students went in which file) and one audit event, in one transaction."""
+    per_file = spec.max_rows_per_sheet * spec.max_sheets_per_file
+    with store.transaction() as session:
+        actor = session.info.get("actor", "学籍管理员")
+        now = datetime.now()
+        records = []
+        for index, file in enumerate(files):
+            ids = student_ids[index * per_file : (index + 1) * per_file]
+            record = UploadBatch(
+                kind=kind, file_name=str(file.resolve()), student_ids=json.dumps(ids), student_count=len(ids),
+                actor=actor, created_at=now,
+            )  # fmt: skip
+            session.add(record)
+            records.append(record)
+        session.flush()
+        audit.record(
+            session, "batch.export", "upload_batch", records[0].id,
+            {"上报批次": [None, KIND_TITLES[kind]], "文件": [None, [str(f.resolve()) for f in files]],
+             "学生人数": [None, len(student_ids)], "学生": [None, student_ids]},
+        )  # fmt: skip

@@ -1,0 +1,20 @@
+"""The one error a spreadsheet that cannot be read at all raises: a single Chinese line saying why and what to do.
+
+`code` names the check that refused the file (tests and logs use it; the clerk sees only the message); `detail` keeps
+the parser's own words, in English, for the log — never shown on screen.
+"""
+
+from __future__ import annotations
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (str() is one Chinese line: why, and what to do)."""
+
+    def __init__(self, message: str, *, code: str = "unreadable", detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return self.message
