@@ -189,3 +189,26 @@ def test_imported_students_open_in_the_detail_dialog_service(school, good_file):
     form = load_form(school, student_id)
     form.values["phone"] = "13900139000"
     assert "联系电话" in update_student(school, student_id, form)
+
+
+def test_national_ids_come_back_from_the_provincial_export_R10_4(school, good_file, tmp_path):
+    """R10.4: 学籍号 read back from the provincial system's export, matched by ID number, never overwriting."""
+    from xueji_desktop.services.enrolment import import_national_ids_file
+
+    commit_import(school, plan_import(school, good_file))
+    with school.read() as session:
+        people = session.execute(select(Student.name, Student.id_number)).all()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "学生姓名", "身份证件号码", "全国学籍号", "年级"])
+    for n, (name, number) in enumerate(people, start=1):
+        sheet.append([n, name, number, f"G{number}", "一年级"])
+    export = tmp_path / "学生信息导出.xlsx"
+    book.save(export)
+    result = import_national_ids_file(school, export)
+    assert len(result.set) == 6 and not result.conflicts
+    with school.read() as session:
+        assert all(nsid == f"G{number}" for nsid, number in session.execute(
+            select(Student.national_student_id, Student.id_number)))  # fmt: skip
+    again = import_national_ids_file(school, export)
+    assert len(again.already_same) == 6 and not again.set

@@ -324,5 +324,5 @@ def test_a_hundred_thousand_rows_within_memory(tmp_path):
     print(f"\n100,000 × 71: built {built_s:.1f}s ({path.stat().st_size / 1e6:.0f} MB), read {result['seconds']:.1f}s, "
           f"peak RSS {result['peak_mb']:.0f} MB (+{result['growth_mb']:.0f} MB)")  # fmt: skip
     assert result["rows"] == 100_000 and result["last"] == 100_001 and result["width"] == 71
-    assert result["peak_mb"] <= 650
+    assert result["peak_mb"] <= 600  # measured 473 MB here (calamine's own range is ~390 MB of it)
     assert result["seconds"] <= 20

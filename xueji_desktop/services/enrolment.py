@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -256,3 +257,32 @@ def _holders_of(session, nsids: list[str]) -> dict[str, Student]:  # noqa: ANN00
         for student in session.scalars(select(Student).where(Student.national_student_id.in_(chunk))):
             found.setdefault(student.national_student_id, student)
     return found
+
+
+def import_national_ids_file(store: Store, path: Path, *, sheet: str | None = None) -> NationalIdImportResult:
+    """The provincial system's student export (any sheet with 身份证件号 and 学籍号 columns), through the same
+    pre-flight check and reader as the new-student import; then import_national_ids."""
+    from xueji_desktop.spreadsheets.errors import ImportFileError
+    from xueji_desktop.spreadsheets.preflight import check_file
+    from xueji_desktop.spreadsheets.reader import read_table
+    from xueji_desktop.spreadsheets.template import load_template
+
+    spec = load_template("national_ids")
+    check_file(path)
+    table = read_table(path, sheet, is_header=lambda header: spec.column_for_header(header) is not None)
+    where = {
+        spec.column_for_header(h).field: i for i, h in enumerate(table.headers) if spec.column_for_header(h)
+    }
+    if "id_number" not in where or "national_student_id" not in where:
+        raise ImportFileError("这个文件里没有“身份证件号”和“学籍号”两列，请导出包含这两列的学生信息表。")
+    pairs = [
+        (_cell_text(row.cells[where["id_number"]]), _cell_text(row.cells[where["national_student_id"]]))
+        for row in table.rows
+    ]
+    return import_national_ids(store, pairs)
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
