@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
 
     shot = command("screenshot", "把主窗口渲染成 PNG 图片（无需显示器）")
     shot.add_argument("out", type=Path, help="输出的 PNG 文件")
-    shot.add_argument("--tab", choices=("名册", "异动", "档案"), default="名册")
+    shot.add_argument("--tab", choices=("名册", "新生建籍", "异动", "档案"), default="名册")
     shot.add_argument("--width", type=int, default=1280)
     shot.add_argument("--height", type=int, default=760)
     return parser

@@ -126,6 +126,10 @@ def plan_import(
             mapping.columns, remembered = saved, True
     else:
         mapping.columns = list(columns)
+    if remembered or columns is not None:  # what is missing follows the columns in use, not the headers' names
+        chosen = check_header_mapping([c.header if c else None for c in mapping.columns], spec)
+        mapping.columns = chosen.columns  # a field chosen twice keeps its first column
+        mapping.missing_required, mapping.missing_optional = chosen.missing_required, chosen.missing_optional
     records = [read_row(row.row_number, row.cells, mapping.columns) for row in table.rows]
     plan = ImportPlan(path, spec, sheet_names, table, mapping, records, remembered_mapping=remembered)
     _plan_against_database(store, plan)
@@ -213,6 +217,8 @@ def commit_import(
     with store.transaction() as session:
         start = _enrolment_date(session, today)
         spelled: dict[str, tuple[str, str, str]] = {}
+        # every row carries every column (one executemany), the new-student defaults where the file had nothing
+        base = {key: None for key in FIELDS_BY_KEY} | _defaults()
         student_rows = []
         for record in new_records:
             values = {k: v for k, v in record.values.items() if k in FIELDS_BY_KEY}
@@ -220,8 +226,9 @@ def commit_import(
             if name not in spelled:
                 spelled[name] = (*pinyin_keys(name), pinyin_spelling(name))
             full, initials, spelling = spelled[name]
-            values.setdefault("name_pinyin", spelling)
-            student_rows.append({**_defaults(), **{k: v for k, v in values.items() if v is not None},
+            if not values.get("name_pinyin"):
+                values["name_pinyin"] = spelling
+            student_rows.append({**base, **{k: v for k, v in values.items() if v is not None},
                                  "pinyin_key": full, "initials_key": initials, "status": "在读",
                                  "school_class_id": class_of_row.get(record.row_number),
                                  "enrolment_step": EnrolmentStep.FORM_HANDED_OUT.value, "enrolment_date": start,
@@ -237,8 +244,8 @@ def commit_import(
             if progress:
                 progress(len(ids), len(student_rows))
         family_rows = [
-            {"student_id": student_id, "position_in_list": position, "is_guardian": bool(member.get("is_guardian")),
-             **{k: v for k, v in member.items() if k != "is_guardian"}}
+            {**{s.key: member.get(s.key) for s in FAMILY_FIELDS}, "student_id": student_id,
+             "position_in_list": position, "is_guardian": bool(member.get("is_guardian"))}
             for student_id, record in zip(ids, new_records, strict=True)
             for position, member in enumerate(record.family, start=1)
         ]  # fmt: skip

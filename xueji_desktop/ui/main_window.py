@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBo
 
 from xueji_desktop import APP_NAME
 
-TAB_NAMES = ("名册", "异动", "档案")
+TAB_NAMES = ("名册", "新生建籍", "异动", "档案")
 LOCK_WAIT_MS = 500
 
 
@@ -26,7 +26,7 @@ class MainWindow(QMainWindow):
         self.data_dir = data_dir
         self.demo = demo
         self.store = None
-        self.roster_tab = self.status_tab = self.archive_tab = None
+        self.roster_tab = self.enrolment_tab = self.status_tab = self.archive_tab = None
         self._lock: QLockFile | None = None
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 760)
@@ -106,14 +106,17 @@ class MainWindow(QMainWindow):
 
     def _build_tabs(self) -> None:
         from xueji_desktop.services import school_setup
+        from xueji_desktop.ui.enrolment_tab import EnrolmentTab
         from xueji_desktop.ui.history_tabs import ArchiveTab, StatusChangesTab
         from xueji_desktop.ui.roster_tab import RosterTab
 
         self.roster_tab = RosterTab(self.store)
+        self.enrolment_tab = EnrolmentTab(self.store)
         self.status_tab = StatusChangesTab(self.store)
         self.archive_tab = ArchiveTab(self.store)
         self.tabs.clear()
         self.tabs.addTab(self.roster_tab, "名册")
+        self.tabs.addTab(self.enrolment_tab, "新生建籍")
         self.tabs.addTab(self.status_tab, "异动")
         self.tabs.addTab(self.archive_tab, "档案")
         self.tabs.currentChanged.connect(self._refresh_tab)
@@ -132,7 +135,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_tab(self, index: int) -> None:
         tab = self.tabs.widget(index)
-        if tab in (self.status_tab, self.archive_tab):
+        if tab in (self.enrolment_tab, self.status_tab, self.archive_tab):
             tab.refresh()
 
     def _backup(self) -> None:

@@ -86,6 +86,8 @@ class RosterTab(QWidget):
         self.count_label = QLabel()
         add_student = QPushButton("新增学生")
         add_student.clicked.connect(self.add_student)
+        import_students = QPushButton("导入新生…")
+        import_students.clicked.connect(self.import_students)
         move = QPushButton("调班…")
         move.clicked.connect(self.move_selected)
         new_class = QPushButton("新建班级…")
@@ -98,7 +100,7 @@ class RosterTab(QWidget):
         top.addWidget(self.status_filter)
         actions = QHBoxLayout()
         actions.addWidget(self.count_label, 1)
-        for button in (add_student, move, new_class, rename):
+        for button in (add_student, import_students, move, new_class, rename):
             actions.addWidget(button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -232,6 +234,12 @@ class RosterTab(QWidget):
             self.store, None, school_class_id=node_id if kind == "class" else None, parent=self
         )
         if dialog.exec():
+            self._after_write()
+
+    def import_students(self) -> None:
+        from xueji_desktop.ui.import_wizard import ImportWizard
+
+        if ImportWizard(self.store, parent=self).exec():
             self._after_write()
 
     def move_selected(self) -> None:

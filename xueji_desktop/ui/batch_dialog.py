@@ -1,0 +1,224 @@
+"""「导出新生上报批次」: the new students as the provincial upload template (services.upload_batches), only for those
+whose data pass every check; what blocks the others listed in the dialog; and the history of past exports."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xueji_desktop.rules.enrolment import STEPS
+from xueji_desktop.services import enrolment, upload_batches
+from xueji_desktop.services.upload_batches import BatchBlocked, BatchError, BatchResult, BlockedStudent
+from xueji_desktop.spreadsheets.batch_writer import BatchWriteError
+from xueji_desktop.store import Store
+from xueji_desktop.ui.history_tabs import RowsModel
+from xueji_desktop.ui.worker import Cancelled, run_with_progress
+
+ERROR_STYLE = "QLabel { color: #c0392b; }"
+DONE_STYLE = "QLabel { color: #1e7e34; }"
+
+
+def default_output_path(today: date | None = None) -> Path:
+    """新生上报_YYYYMMDD.xlsx in the user's Documents folder; an earlier export of the same day is never replaced."""
+    folder = Path(
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home()
+    )
+    stem = f"新生上报_{(today or date.today()):%Y%m%d}"
+    path, number = folder / f"{stem}.xlsx", 1
+    while path.exists():
+        number += 1
+        path = folder / f"{stem}（{number}）.xlsx"
+    return path
+
+
+def _table(model: RowsModel, widths: tuple[int, ...]) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().setVisible(False)
+    view.setAlternatingRowColors(True)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(True)
+    view.horizontalHeader().setStretchLastSection(True)
+    for column, width in enumerate(widths):
+        view.setColumnWidth(column, width)
+    return view
+
+
+class BatchDialog(QDialog):
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.last_result: BatchResult | None = None
+        self.setWindowTitle("导出新生上报批次")
+        self.resize(900, 640)
+
+        pending = [row for row in enrolment.new_students(store) if row.step != STEPS[-1]]
+        self.eligible = len(pending)
+        if pending:
+            intro = (
+                f"待上报的新生：<b>{self.eligible}</b> 名（已导入、尚未审核通过）。导出的文件是省级学籍系统的"
+                "新生导入模板，只有信息全部通过检查的学生才能导出。"
+            )
+        else:
+            intro = "没有待上报的新生：所有新生都已审核通过，或还没有导入新生（名册 → 导入新生）。"
+        self.intro = QLabel(intro)
+        self.intro.setWordWrap(True)
+
+        self.path_edit = QLineEdit(str(default_output_path()))
+        browse = QPushButton("选择…")
+        browse.clicked.connect(self.choose_output_path)
+        self.valid_only = QCheckBox("只导出检查通过的学生")
+        self.valid_only.setToolTip("不勾选时，只要有一名学生未通过检查就不导出任何文件")
+        self.export_button = QPushButton("导出")
+        self.export_button.setDefault(True)
+        self.export_button.setEnabled(bool(pending))
+        self.export_button.clicked.connect(self.export)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.reject)
+
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.blocked_model = RowsModel([
+            ("学生", lambda b: b.name), ("未通过的检查", lambda b: "；".join(b.problems)),
+        ])  # fmt: skip
+        self.blocked_table = _table(self.blocked_model, (110,))
+        self.blocked_table.setVisible(False)
+
+        self.history_model = RowsModel([
+            ("时间", lambda r: f"{r.created_at:%Y-%m-%d %H:%M}"), ("经办人", lambda r: r.actor),
+            ("人数", lambda r: len(r.student_ids)), ("文件", lambda r: r.file_name),
+        ])  # fmt: skip
+        self.history_table = _table(self.history_model, (140, 80, 50))
+        self.history_empty = QLabel("还没有导出过上报批次。")
+
+        where = QHBoxLayout()
+        where.addWidget(QLabel("保存到："))
+        where.addWidget(self.path_edit, 1)
+        where.addWidget(browse)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.valid_only)
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(where)
+        layout.addLayout(buttons)
+        layout.addWidget(self.outcome)
+        layout.addWidget(self.blocked_table, 2)
+        history_title = QLabel("以往导出（每次导出都记录经办人、时间和学生名单）")
+        history_title.setStyleSheet("QLabel { font-weight: bold; margin-top: 8px; }")
+        layout.addWidget(history_title)
+        layout.addWidget(self.history_empty)
+        layout.addWidget(self.history_table, 1)
+        self.refresh_history()
+
+    def choose_output_path(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "导出新生上报批次", self.path_edit.text(), "Excel 文件 (*.xlsx)"
+        )
+        if path:
+            self.set_output_path(Path(path))
+
+    def set_output_path(self, path: Path) -> None:
+        self.path_edit.setText(str(path))
+
+    def output_path(self) -> Path:
+        path = Path(self.path_edit.text().strip()).expanduser()
+        return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
+
+    def refresh_history(self) -> None:
+        records = upload_batches.batches(self.store, upload_batches.KIND_NEW_STUDENTS)
+        self.history_model.set_rows(records)
+        self.history_empty.setVisible(not records)
+        self.history_table.setVisible(bool(records))
+
+    # --- exporting ------------------------------------------------------------------------------------------------
+
+    def export(self) -> BatchResult | None:
+        """Write the batch off the UI thread; blocked students are listed here, nothing written unless 只导出检查
+        通过的学生 is checked. Returns the result, or None when nothing was written."""
+        out = self.output_path()
+        if not self.path_edit.text().strip():
+            self._failed("请先选择保存的位置和文件名。")
+            return None
+        if out.exists() and not self._may_replace(out):
+            return None
+        valid_only = self.valid_only.isChecked()
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            result = run_with_progress(
+                self, "正在导出上报批次……",
+                lambda progress: upload_batches.export_new_students(self.store, out, valid_only=valid_only),
+            )  # fmt: skip
+        except Cancelled:
+            return None
+        except BatchBlocked as blocked:
+            self._show_blocked(
+                blocked.blocked,
+                f"{len(blocked.blocked)} 名学生的信息未通过检查，没有导出任何文件。请先在名册中修改这些学生的信息"
+                + ("。" if valid_only else "，或勾选「只导出检查通过的学生」。"),
+            )
+            return None
+        except (BatchError, BatchWriteError) as error:
+            self._failed(f"没有导出：{error}")
+            return None
+        except OSError as error:
+            self._failed(f"没有导出：无法写入“{out}”（{error.strerror or error}）。请换一个保存位置。")
+            return None
+        self.last_result = result
+        files = "<br>".join(f"　{html.escape(str(file))}" for file in result.files)
+        self.outcome.setStyleSheet(DONE_STYLE)
+        self.outcome.setText(
+            f"已导出 {len(result.exported)} 名学生，写入 {len(result.files)} 个文件：<br>{files}"
+        )
+        if result.blocked:
+            self._show_blocked(result.blocked, None)
+        else:
+            self.blocked_table.setVisible(False)
+        self.refresh_history()
+        return result
+
+    def _show_blocked(self, blocked: list[BlockedStudent], message: str | None) -> None:
+        if message is not None:
+            self.outcome.setStyleSheet(ERROR_STYLE)
+            self.outcome.setText(message)
+        else:
+            self.outcome.setText(
+                self.outcome.text()
+                + f"<br><span style='color:#c0392b'>以下 {len(blocked)} 名学生未通过检查，"
+                "没有导出（修改后可再次导出）：</span>"
+            )
+        self.blocked_model.set_rows(blocked)
+        self.blocked_table.setVisible(True)
+        self.blocked_table.resizeRowsToContents()
+
+    def _failed(self, message: str) -> None:
+        self.outcome.setStyleSheet(ERROR_STYLE)
+        self.outcome.setText(message)
+        self.blocked_table.setVisible(False)
+
+    def _may_replace(self, out: Path) -> bool:
+        answer = QMessageBox.question(
+            self, "导出新生上报批次", f"“{out.name}”已经存在。要用这次导出的内容替换它吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        )  # fmt: skip
+        return answer == QMessageBox.StandardButton.Yes

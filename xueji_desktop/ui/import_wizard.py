@@ -1,0 +1,191 @@
+"""导入新生名单 (issue 3): the wizard that turns an admissions list in Excel into new students.
+
+选择文件 → 对应列 → 检查结果 → 编班 → 确认. The wizard keeps the current plan (services.student_import.plan_import) and
+the class plan (plan_classes), each made off the UI thread through ui.worker.run_with_progress; the pages
+(ui.import_pages) show them and ask. Nothing is written until 完成, and then all rows — or only the valid ones — go in
+one transaction (commit_import); cancelling at any point, or during the commit, writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtWidgets import QWidget, QWizard
+
+from xueji_desktop.services.student_import import (
+    ClassPlan,
+    ImportPlan,
+    ImportResult,
+    commit_import,
+    plan_classes,
+    plan_import,
+)
+from xueji_desktop.spreadsheets.errors import ImportFileError
+from xueji_desktop.spreadsheets.template import ColumnSpec
+from xueji_desktop.store import Store
+from xueji_desktop.ui.import_pages import CheckPage, ClassPage, ConfirmPage, FilePage, MappingPage
+from xueji_desktop.ui.messages import show_error
+from xueji_desktop.ui.worker import Cancelled, run_with_progress
+
+WINDOW_TITLE = "导入新生名单"
+T = TypeVar("T")
+
+
+class ImportWizard(QWizard):
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.path: Path | None = None
+        self.sheet: str | None = None
+        self.columns: list[ColumnSpec | None] | None = None  # the clerk's mapping; None: found by name/remembered
+        self.plan: ImportPlan | None = None
+        self.class_plan: ClassPlan | None = None
+        self.result: ImportResult | None = None
+
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        for button, text in (
+            (QWizard.WizardButton.BackButton, "上一步"),
+            (QWizard.WizardButton.NextButton, "下一步"),
+            (QWizard.WizardButton.FinishButton, "完成"),
+            (QWizard.WizardButton.CancelButton, "取消"),
+        ):
+            self.setButtonText(button, text)
+        self.file_page = FilePage(self)
+        self.mapping_page = MappingPage(self)
+        self.check_page = CheckPage(self)
+        self.class_page = ClassPage(self)
+        self.confirm_page = ConfirmPage(self)
+        for page in (self.file_page, self.mapping_page, self.check_page, self.class_page, self.confirm_page):
+            self.addPage(page)
+        self.setMinimumSize(860, 600)
+        self.resize(1000, 700)
+
+    # --- choices (the pages call these; so do tests) --------------------------------------------------------------
+
+    def choose_file(self, path: Path | str) -> bool:
+        """Read and check the file; its one-line reason shows in red on page 1 when it cannot be read."""
+        self.path, self.sheet, self.columns = Path(path), None, None
+        message = self._plan()
+        self.file_page.show_plan(message)
+        return self.plan is not None
+
+    def choose_sheet(self, name: str) -> bool:
+        self.sheet, self.columns = name, None
+        message = self._plan()
+        self.file_page.show_plan(message)
+        return self.plan is not None
+
+    def choose_columns(self, columns: list[ColumnSpec | None]) -> None:
+        """Plan again with the clerk's mapping; on failure the previous mapping and plan stay."""
+        before = (self.columns, self.plan, self.class_plan)
+        self.columns = list(columns)
+        message = self._plan()
+        if self.plan is None:
+            self.columns, self.plan, self.class_plan = before
+            if message:
+                show_error(self, "对应列", message)
+        self.mapping_page.show_plan()
+
+    def choose_classes(self, grade_level: int | None, mode: str | None) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        try:
+            self.class_plan = self._run(
+                "正在编班",
+                lambda progress: plan_classes(self.store, plan, grade_level=grade_level, mode=mode),
+            )
+        except Cancelled:
+            pass
+
+    @property
+    def valid_only(self) -> bool:
+        return self.check_page.valid_only.isChecked()
+
+    # --- work off the UI thread -----------------------------------------------------------------------------------
+
+    def _run(self, title: str, work: Callable[[Callable[[int, int], None]], T]) -> T:
+        def checked(progress: Callable[[int, int], None]) -> T:
+            result = work(progress)
+            progress(0, 0)  # a 取消 pressed while the work ran takes effect here
+            return result
+
+        return run_with_progress(self, title, checked)
+
+    def _plan(self) -> str | None:
+        """Plan the current file/sheet/columns; None when done, else why not (self.plan is then None)."""
+        path, sheet, columns = self.path, self.sheet, self.columns
+        self.class_plan = None
+        if path is None:
+            self.plan = None
+            return None
+        try:
+            self.plan = self._run(
+                "正在读取文件",
+                lambda progress: plan_import(self.store, path, sheet=sheet, columns=columns),
+            )
+        except ImportFileError as error:
+            self.plan = None
+            return str(error)
+        except Cancelled:
+            self.plan = None
+            return "已取消读取"
+        return None
+
+    def commit(self) -> ImportResult:
+        """Write everything confirmed, in one transaction (raises Cancelled, ImportRefused or ImportFileError)."""
+        plan, class_plan, valid_only = self.plan, self.class_plan, self.valid_only
+        assert plan is not None
+        class_of_row = dict(class_plan.class_of_row) if class_plan else {}
+        self.result = run_with_progress(
+            self,
+            "正在导入新生",
+            lambda progress: commit_import(
+                self.store, plan, valid_only=valid_only, class_of_row=class_of_row, progress=progress
+            ),
+        )
+        return self.result
+
+    # --- words ----------------------------------------------------------------------------------------------------
+
+    def describe(self) -> str:
+        """What 完成 will write, in the clerk's words."""
+        plan = self.plan
+        if plan is None:
+            return ""
+        lines = [f"文件：{plan.path.name}（工作表“{plan.table.sheet_name}”）"]
+        created = len(plan.new_records)
+        placed = ""
+        if self.class_plan is not None and self.class_plan.preview:
+            counts = [f"{p.name} {p.size_after - p.size_before}名" for p in self.class_plan.preview
+                      if p.size_after > p.size_before]  # fmt: skip
+            unplaced = created - sum(p.size_after - p.size_before for p in self.class_plan.preview)
+            placed = "，编入" + "、".join(counts) if counts else ""
+            if unplaced > 0:
+                placed += f"；{unplaced}名暂不分班"
+        elif created:
+            placed = "，暂不分班"
+        lines.append(f"新建学生：{created}名{placed}")
+        lines.append(f"更新学生：{len(plan.updates)}名（仍在学籍建立手续中的学生，按上一步列出的改动）")
+        if plan.problems and self.valid_only:
+            rows = sorted(plan.error_rows)
+            shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")
+            lines.append(f"不导入：有错误的{len(rows)}行（第{shown}行）")
+        if created:
+            lines.append(
+                "每名新生从“信息表已下发”开始学籍建立手续（已签字回收 → 已录入系统 → 审核通过），"
+                "须在入学之日起30日内建立学籍（《细则》第十条）。"
+            )
+        lines.append("这次确认的列对应关系会被记住，下次同样格式的表格自动套用。")
+        return "\n\n".join(lines)
+
+    @staticmethod
+    def result_text(result: ImportResult) -> str:
+        text = f"已导入{result.created}名、更新{result.updated}名"
+        if result.skipped_rows:
+            text += f"；有错误的{len(result.skipped_rows)}行未导入"
+        return text + "。"
