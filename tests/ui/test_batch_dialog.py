@@ -112,7 +112,7 @@ def test_a_blocked_student_is_listed_with_the_reason_and_nothing_is_written(
     assert "1 名学生的信息未通过检查，没有导出任何文件" in shown.outcome.text()
     assert "只导出检查通过的学生" in shown.outcome.text()
     assert not shown.blocked_table.isHidden()
-    assert table_texts(shown.blocked_model) == [["缺地址", "现住址：上报模板要求填写，现在是空的"]]
+    assert table_texts(shown.blocked_model) == [["缺地址", "现住址", "上报模板要求填写，现在是空的"]]
     assert shown.history_model.rowCount() == 0
 
     shown.valid_only.setChecked(True)
@@ -122,8 +122,22 @@ def test_a_blocked_student_is_listed_with_the_reason_and_nothing_is_written(
     header, *rows = data_rows(out)
     assert [row[HEADERS.index("姓名")] for row in rows] == ["李思雨"]
     assert "已导出 1 名学生" in shown.outcome.text() and "以下 1 名学生未通过检查" in shown.outcome.text()
-    assert table_texts(shown.blocked_model) == [["缺地址", "现住址：上报模板要求填写，现在是空的"]]
+    assert table_texts(shown.blocked_model) == [["缺地址", "现住址", "上报模板要求填写，现在是空的"]]
     assert table_texts(shown.history_model)[0][1:3] == ["李敏", "1"]
+
+
+def test_each_problem_is_a_row_under_its_students_name(dialog, school_with_registrar):
+    store = school_with_registrar
+    new_student(store, "缺两项", current_address=None, postcode=None)
+    new_student(store, "缺户口", hukou_region=None)
+    shown = dialog()
+    assert shown.export() is None
+    assert sorted(table_texts(shown.blocked_model)) == sorted([
+        ["缺两项", "现住址", "上报模板要求填写，现在是空的"],
+        ["", "邮政编码", "上报模板要求填写，现在是空的"],
+        ["缺户口", "户口所在地行政区划", "上报模板要求填写，现在是空的"],
+    ])  # fmt: skip
+    assert "2 名学生的信息未通过检查" in shown.outcome.text()
 
 
 def test_nothing_to_export(dialog, school_with_registrar):

@@ -12,9 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from sqlalchemy import select
 
+from tests.conftest import luchang_setup
 from tests.factories import add_student, id_number
 from xueji_desktop.models import AuditEvent, SchoolClass, Student
 from xueji_desktop.rules.enrolment import STEPS
+from xueji_desktop.services.school_setup import create_school
 from xueji_desktop.ui import enrolment_tab as tab_module
 from xueji_desktop.ui.enrolment_tab import OVERDUE, EnrolmentTab
 from xueji_desktop.ui.main_window import MainWindow
@@ -141,6 +143,23 @@ def test_r10_1_overdue_rows_are_red_with_the_findings_text(cohort):
         index = tab.proxy.index(row_of(tab, name), 0)
         assert index.data(Qt.ItemDataRole.ForegroundRole) is None
         assert index.data(Qt.ItemDataRole.ToolTipRole) is None
+
+
+def test_r15_1_a_grade_7_newcomer_cites_article_15(qtbot, store):
+    """初一 newcomers come over from their primary school (学籍转接): the finding is R15.1's, not R10.1's."""
+    create_school(store, luchang_setup(name="潞城区第一中学", stage="junior", classes_per_grade={7: 1}))
+    with store.read() as session:
+        [class_id] = session.scalars(select(SchoolClass.id))
+    student_id = add_student(store, class_id, name="初一新生", birth=date(2013, 5, 1))
+    with store.transaction() as session:
+        student = session.get(Student, student_id)
+        student.enrolment_step, student.enrolment_date = SIGNED, TODAY - timedelta(days=40)
+    tab = EnrolmentTab(store)
+    qtbot.addWidget(tab)
+    tab.refresh()
+    tooltip = tab.proxy.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert tooltip.startswith("依据《细则》第十五条：初一、高一新生应自入学之日")
+    assert "办理学籍转接" in tooltip and "已过10天" in tooltip
 
 
 def test_r10_3_mark_selected_students_to_the_next_step_with_audit_events(cohort):

@@ -34,7 +34,7 @@ def window(qtbot, school):
 def test_title_names_school_and_term(window):
     assert "潞城区实验小学" in window.windowTitle()
     assert "学年第" in window.windowTitle() and "学期" in window.windowTitle()
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["名册", "异动", "档案"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["名册", "新生建籍", "异动", "档案"]
     assert str(window.store.folder.database) in window.data_label.text()
 
 

@@ -48,13 +48,24 @@ def default_output_path(today: date | None = None) -> Path:
     return path
 
 
+def _problem_rows(blocked: list[BlockedStudent]) -> list[tuple[str, str, str]]:
+    """One row per problem ("字段：说明" split in two), the student's name on the first of theirs."""
+    rows = []
+    for student in blocked:
+        for number, problem in enumerate(student.problems):
+            field, _, message = problem.partition("：")
+            if not message:  # no field named: the whole text is the problem
+                field, message = "", field
+            rows.append((student.name if number == 0 else "", field, message))
+    return rows
+
+
 def _table(model: RowsModel, widths: tuple[int, ...]) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().setVisible(False)
     view.setAlternatingRowColors(True)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setWordWrap(True)
     view.horizontalHeader().setStretchLastSection(True)
     for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
@@ -96,10 +107,10 @@ class BatchDialog(QDialog):
         self.outcome = QLabel()
         self.outcome.setWordWrap(True)
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.blocked_model = RowsModel([
-            ("学生", lambda b: b.name), ("未通过的检查", lambda b: "；".join(b.problems)),
-        ])  # fmt: skip
-        self.blocked_table = _table(self.blocked_model, (110,))
+        self.blocked_model = RowsModel(
+            [("学生", lambda r: r[0]), ("项目", lambda r: r[1]), ("问题", lambda r: r[2])]
+        )
+        self.blocked_table = _table(self.blocked_model, (100, 170))
         self.blocked_table.setVisible(False)
 
         self.history_model = RowsModel([
@@ -207,9 +218,8 @@ class BatchDialog(QDialog):
                 + f"<br><span style='color:#c0392b'>以下 {len(blocked)} 名学生未通过检查，"
                 "没有导出（修改后可再次导出）：</span>"
             )
-        self.blocked_model.set_rows(blocked)
+        self.blocked_model.set_rows(_problem_rows(blocked))
         self.blocked_table.setVisible(True)
-        self.blocked_table.resizeRowsToContents()
 
     def _failed(self, message: str) -> None:
         self.outcome.setStyleSheet(ERROR_STYLE)

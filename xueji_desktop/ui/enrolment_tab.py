@@ -39,6 +39,7 @@ from xueji_desktop.ui.messages import confirm_findings, show_error
 from xueji_desktop.ui.worker import Cancelled, run_with_progress
 
 OVERDUE = QColor("#c0392b")
+OVERDUE_BACKGROUND = QColor("#fdecea")
 ALL_STEPS = "全部"
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMN_WIDTHS = (110, 130, 110, 110, 110)
@@ -90,6 +91,8 @@ class EnrolmentModel(RowsModel):
         row = self.row_at(index.row())
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(OVERDUE) if row.overdue else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(OVERDUE_BACKGROUND) if row.overdue else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.findings.get(row.id)
         if role == SORT_ROLE:

@@ -28,6 +28,7 @@ class MainWindow(QMainWindow):
         self.store = None
         self.roster_tab = self.enrolment_tab = self.status_tab = self.archive_tab = None
         self._lock: QLockFile | None = None
+        self._roster_stale = False
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 760)
         self.tabs = QTabWidget()
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.archive_tab, "档案")
         self.tabs.currentChanged.connect(self._refresh_tab)
         self.roster_tab.changed.connect(lambda: self._refresh_tab(self.tabs.currentIndex()))
+        self.enrolment_tab.changed.connect(self._mark_roster_stale)
         context = school_setup.school_context(self.store)
         school_setup.sign_in_registrar(self.store)
         demo = "（演示学校，数据关闭后即删除）" if self.demo else ""
@@ -137,6 +139,12 @@ class MainWindow(QMainWindow):
         tab = self.tabs.widget(index)
         if tab in (self.enrolment_tab, self.status_tab, self.archive_tab):
             tab.refresh()
+        elif tab is self.roster_tab and self._roster_stale:
+            self.roster_tab.refresh_tree()  # steps marked or 学籍号 imported in 新生建籍
+        self._roster_stale = False
+
+    def _mark_roster_stale(self) -> None:
+        self._roster_stale = True
 
     def _backup(self) -> None:
         from xueji_desktop.store import StoreError
