@@ -126,7 +126,8 @@ def plan_import(
             mapping.columns, remembered = saved, True
     else:
         mapping.columns = list(columns)
-    if remembered or columns is not None:  # what is missing follows the columns in use, not the headers' names
+    # what is missing follows the columns in use (the clerk's or remembered), not the headers' names
+    if remembered or columns is not None:
         chosen = check_header_mapping([c.header if c else None for c in mapping.columns], spec)
         mapping.columns = chosen.columns  # a field chosen twice keeps its first column
         mapping.missing_required, mapping.missing_optional = chosen.missing_required, chosen.missing_optional

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QMessageBox,
     QPushButton,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from xueji_desktop.reference.codes import code_table
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS_BY_KEY, STUDENT_FIELDS, FieldKind
+from xueji_desktop.rules.class_size import limits_for_grade
 from xueji_desktop.services.roster import class_tree
 from xueji_desktop.spreadsheets.error_workbook import write_error_workbook
 from xueji_desktop.spreadsheets.errors import ImportFileError
@@ -58,6 +60,17 @@ NOTE_COLOUR = "#2e6b30"
 _INDEX = QModelIndex | QPersistentModelIndex
 
 
+def _cell_text(value: object) -> str:
+    """A cell as Excel shows it: 1 not 1.0, dates as 2020-03-12."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
 def _red(label: QLabel) -> QLabel:
     label.setStyleSheet(f"color: {ERROR_COLOUR};")
     label.setWordWrap(True)
@@ -71,15 +84,17 @@ def _note(text: str = "", colour: str = "#555") -> QLabel:
     return label
 
 
-def _view(model, widths: tuple[int, ...]) -> QTableView:  # noqa: ANN001 - a model or a proxy
+def _view(model, widths: tuple[int, ...], *, lines: int = 1) -> QTableView:  # noqa: ANN001 - a model or proxy
+    """A read-only table; `lines` > 1 wraps long messages over that many lines (a fixed height keeps a list of
+    thousands of problems fast; the tooltip has the whole text)."""
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(26)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().lineSpacing() * lines + 10)
     view.setAlternatingRowColors(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setWordWrap(False)
+    view.setWordWrap(lines > 1)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
@@ -106,7 +121,7 @@ class SortedRows(RowsModel):
         if role == SORT_ROLE:
             return self._keys[index.column()](row)
         if role == Qt.ItemDataRole.ForegroundRole and self._colour is not None:
-            colour = self._colour(row)
+            colour = self._colour(row, index.column())
             return QBrush(QColor(colour)) if colour else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return super().data(index, Qt.ItemDataRole.DisplayRole)
@@ -134,8 +149,9 @@ class ProblemFilter(QSortFilterProxyModel):
         self.setFilterKeyColumn(-1)
 
     def set_kind(self, kind: str) -> None:
+        self.beginFilterChange()
         self.kind = kind
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: _INDEX) -> bool:  # noqa: N802 - Qt override
         model = self.sourceModel()
@@ -153,7 +169,9 @@ class FilePage(QWizardPage):
         super().__init__()
         self.owner = wizard
         self.setTitle("选择文件")
-        self.setSubTitle("选择招生办、幼儿园或班主任交来的新生名单（Excel 文件 .xlsx 或 .xls）。此时不会写入任何数据。")
+        self.setSubTitle(
+            "选择招生办、幼儿园或班主任交来的新生名单（Excel 文件 .xlsx 或 .xls）。此时不会写入任何数据。"
+        )
         self.path_edit = QLineEdit()
         self.path_edit.setReadOnly(True)
         self.path_edit.setPlaceholderText("请点击“浏览…”选择文件")
@@ -218,11 +236,11 @@ class FilePage(QWizardPage):
                 f"工作表“{plan.table.sheet_name}”：表头在第{plan.table.header_row_number}行，"
                 f"共{len(plan.table.headers)}列（识别出{mapped}列），{len(plan.table.rows)}行数据。"
             )
-        elif not message:
+        else:
+            self.sheet_combo.clear()
+            self.sheet_combo.setEnabled(False)
             self.info.clear()
-        if message:
-            self.info.clear()
-        self.error.setText(f"无法读取：{message}" if message else "")
+        self.error.setText(message or "")
         self.error.setVisible(bool(message))
         self.completeChanged.emit()
 
@@ -240,18 +258,22 @@ class MappingPage(QWizardPage):
         super().__init__()
         self.owner = wizard
         self.setTitle("对应列")
-        self.setSubTitle("核对文件中每一列对应的学籍项目；不需要的列选“（不导入）”。确认的对应关系会记住，下次同样的表格自动套用。")
+        self.setSubTitle(
+            "核对文件中每一列对应的学籍项目；不需要的列选“（不导入）”。确认的对应关系会记住，下次同样的表格自动套用。"
+        )
         self.remembered = _note(REMEMBERED_NOTE, NOTE_COLOUR)
         self.remembered.hide()
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["文件中的列", "第一行的内容", "导入为"])
+        self.table.setHorizontalHeaderLabels(["文件中的列", "导入为", "第一行的内容"])
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(30)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setColumnWidth(0, 200)
-        self.table.setColumnWidth(1, 220)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 220)
+        self.table.setColumnWidth(1, 260)
         self.missing = _red(QLabel())
         self.missing.hide()
         self.optional = _note()
@@ -266,7 +288,7 @@ class MappingPage(QWizardPage):
         self.show_plan()
 
     def combo(self, row: int) -> QComboBox:
-        return self.table.cellWidget(row, 2)  # type: ignore[return-value]
+        return self.table.cellWidget(row, 1)  # type: ignore[return-value]
 
     def row_of(self, header: str) -> int:
         return self.owner.plan.table.headers.index(header)  # type: ignore[union-attr]
@@ -281,15 +303,17 @@ class MappingPage(QWizardPage):
         self.table.setRowCount(len(plan.table.headers))
         for row, header in enumerate(plan.table.headers):
             sample = first[row] if row < len(first) else None
-            self.table.setItem(row, 0, QTableWidgetItem(str(header) if str(header or "").strip() else "（无表头）"))
-            self.table.setItem(row, 1, QTableWidgetItem("" if sample is None else str(sample)[:40]))
+            self.table.setItem(
+                row, 0, QTableWidgetItem(str(header) if str(header or "").strip() else "（无表头）")
+            )
+            self.table.setItem(row, 2, QTableWidgetItem(_cell_text(sample)[:40]))
             combo = QComboBox()
             combo.setMaxVisibleItems(20)
             combo.addItem(NOT_IMPORTED, -1)
             for index, spec_column in enumerate(plan.spec.columns):
                 combo.addItem(spec_column.header, index)
             combo.currentIndexChanged.connect(lambda _i, r=row: self._on_combo(r))
-            self.table.setCellWidget(row, 2, combo)
+            self.table.setCellWidget(row, 1, combo)
 
     def show_plan(self) -> None:
         plan = self.owner.plan
@@ -306,7 +330,7 @@ class MappingPage(QWizardPage):
             combo.setCurrentIndex(0 if column is None else plan.spec.columns.index(column) + 1)
             combo.blockSignals(False)
             grey = QBrush(QColor("#888")) if column is None else None  # a column not imported is greyed
-            for cell in (0, 1):
+            for cell in (0, 2):
                 self.table.item(row, cell).setData(Qt.ItemDataRole.ForegroundRole, grey)
         self.remembered.setVisible(plan.remembered_mapping)
         missing = plan.mapping.missing_required
@@ -317,7 +341,9 @@ class MappingPage(QWizardPage):
         self.missing.setVisible(bool(missing))
         optional = plan.mapping.missing_optional
         self.optional.setText(
-            f"另有{len(optional)}项上报时必填的项目文件中没有，导入后在学生信息中补填（或按默认值）。" if optional else ""
+            f"另有{len(optional)}项上报时必填的项目文件中没有，导入后在学生信息中补填（或按默认值）。"
+            if optional
+            else ""
         )
         self.optional.setToolTip("、".join(optional))
         self.completeChanged.emit()
@@ -368,7 +394,11 @@ def _member(member: object) -> str:
     if not isinstance(member, dict):
         return str(member)
     relation = member.get("relation")
-    shown = code_table(FAMILY_FIELDS_BY_KEY["relation"].table or "relation").name_of(str(relation)) if relation else ""
+    shown = (
+        code_table(FAMILY_FIELDS_BY_KEY["relation"].table or "relation").name_of(str(relation))
+        if relation
+        else ""
+    )
     return f"{member.get('name') or '？'}" + (f"（{shown}）" if shown else "")
 
 
@@ -396,11 +426,13 @@ class CheckPage(QWizardPage):
                 ("问题", lambda r: r.message, lambda r: r.message),
                 ("修改建议", lambda r: r.hint, lambda r: r.hint),
             ],
-            colour=lambda r: ERROR_COLOUR if r.kind == ERROR else WARN_COLOUR,
+            colour=lambda r, column: (
+                (ERROR_COLOUR if r.kind == ERROR else WARN_COLOUR) if column == 1 else None
+            ),
         )
         self.proxy = ProblemFilter()
         self.proxy.setSourceModel(self.model)
-        self.problem_view = _view(self.proxy, (56, 48, 110, 150, 330))
+        self.problem_view = _view(self.proxy, (56, 48, 110, 160, 330), lines=2)
         self.problem_view.setSortingEnabled(True)
         self.problem_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.filter_edit = QLineEdit()
@@ -422,10 +454,19 @@ class CheckPage(QWizardPage):
         problems_layout.addLayout(filters)
         problems_layout.addWidget(self.problem_view, 1)
 
-        self.duplicates = QListWidget()
-        self.duplicates.setWordWrap(True)
+        self.duplicate_model = SortedRows(
+            [
+                ("行号", lambda d: d[0].row_number, lambda d: d[0].row_number),
+                ("姓名", lambda d: d[1], lambda d: d[1]),
+                ("疑似与之重复", lambda d: d[0].other, lambda d: d[0].other),
+                ("说明", lambda d: d[0].finding.text, lambda d: d[0].finding.text),
+            ]
+        )
+        self.duplicates = _view(self.duplicate_model, (56, 90, 220), lines=2)
         self.updates = QListWidget()
         self.updates.setWordWrap(True)
+        self.updates.setResizeMode(QListView.ResizeMode.Adjust)
+        self.updates.setSpacing(2)
         self.tabs = QTabWidget()
         self.tabs.addTab(problems, "问题清单")
         self.tabs.addTab(self.duplicates, "疑似重复")
@@ -433,6 +474,8 @@ class CheckPage(QWizardPage):
 
         self.valid_only = QCheckBox("只导入没有错误的行")
         self.valid_only.toggled.connect(lambda _on: self._show_state())
+        self.skipped = _note("", WARN_COLOUR)
+        self.skipped.hide()
         self.exported = _note()
         self.exported.hide()
         self.blocked = _red(QLabel())
@@ -442,6 +485,7 @@ class CheckPage(QWizardPage):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.exported)
         layout.addWidget(self.valid_only)
+        layout.addWidget(self.skipped)
         layout.addWidget(self.blocked)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
@@ -464,11 +508,7 @@ class CheckPage(QWizardPage):
         self.model.set_rows(rows)
         self.proxy.sort(self.problem_view.horizontalHeader().sortIndicatorSection(),
                         self.problem_view.horizontalHeader().sortIndicatorOrder())  # fmt: skip
-        self.duplicates.clear()
-        for d in warnings:
-            self.duplicates.addItem(f"第{d.row_number}行 {names.get(d.row_number, '')} ↔ {d.other}：{d.finding.text}")
-        if not warnings:
-            self.duplicates.addItem("没有疑似重复的学生。")
+        self.duplicate_model.set_rows([(d, names.get(d.row_number, "")) for d in warnings])
         self.updates.clear()
         for update in plan.updates:
             changes = "；".join(
@@ -492,6 +532,13 @@ class CheckPage(QWizardPage):
         self._show_state()
 
     def _show_state(self) -> None:
+        plan = self.owner.plan
+        skipping = plan is not None and bool(plan.problems) and self.valid_only.isChecked()
+        if skipping:
+            rows = sorted(plan.error_rows)  # type: ignore[union-attr]
+            shown = "、".join(map(str, rows[:15])) + ("…" if len(rows) > 15 else "")
+            self.skipped.setText(f"有错误的{len(rows)}行（第{shown}行）这次不导入；改正后可再次导入这些行。")
+        self.skipped.setVisible(skipping)
         self.blocked.setText(self.why_incomplete())
         self.blocked.setVisible(bool(self.blocked.text()))
         self.completeChanged.emit()
@@ -519,7 +566,9 @@ class CheckPage(QWizardPage):
             return None
         if path is None:
             suggested = plan.path.with_name(f"{plan.path.stem}_错误清单.xlsx")
-            chosen, _ = QFileDialog.getSaveFileName(self, "导出错误清单", str(suggested), "Excel 工作簿 (*.xlsx)")
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "导出错误清单", str(suggested), "Excel 工作簿 (*.xlsx)"
+            )
             if not chosen:
                 return None
             path = Path(chosen)
@@ -528,7 +577,11 @@ class CheckPage(QWizardPage):
         try:
             write_error_workbook(path, plan.table, plan.problems)
         except OSError as error:
-            show_error(self, "导出错误清单", f"无法保存到“{path}”：{error.strerror or error}。请换一个位置，或关闭已打开的同名文件。")
+            show_error(
+                self,
+                "导出错误清单",
+                f"无法保存到“{path}”：{error.strerror or error}。请换一个位置，或关闭已打开的同名文件。",
+            )
             return None
         self.exported.setText(f"错误清单已导出：{path}")
         self.exported.show()
@@ -545,7 +598,9 @@ class ClassPage(QWizardPage):
         super().__init__()
         self.owner = wizard
         self.setTitle("编班")
-        self.setSubTitle("新生编入哪些班级。均衡编班使各班人数相差不超过1人，男女、出生日期（和成绩）均匀分布。")
+        self.setSubTitle(
+            "新生编入哪些班级。均衡编班使各班人数相差不超过1人，男女、出生日期（和成绩）均匀分布。"
+        )
         self.by_file = QRadioButton("按文件中的班级")
         self.balanced = QRadioButton("均衡编班")
         self.modes = QButtonGroup(self)
@@ -569,11 +624,15 @@ class ClassPage(QWizardPage):
                  lambda p: p.mean_score or 0.0),
             ]
         )  # fmt: skip
-        self.preview_view = _view(self.preview, (150, 70, 70, 50, 50, 120))
+        self.preview_view = _view(self.preview, (150, 80, 80, 60, 60, 130, 100))
+        self.preview_view.horizontalHeader().setStretchLastSection(False)
+        self.preview_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.findings = _red(QLabel())
         self.findings.hide()
         self.notes = _note("", WARN_COLOUR)
         self.notes.hide()
+        self.overview = QLabel()
+        self.overview.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.by_file)
         top.addWidget(self.balanced)
@@ -583,14 +642,18 @@ class ClassPage(QWizardPage):
         top.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.overview)
         layout.addWidget(self.preview_view, 1)
         layout.addWidget(self.findings)
         layout.addWidget(self.notes)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         plan = self.owner.plan
-        has_class_column = plan is not None and any(c and c.field == "class_number" for c in plan.mapping.columns)
-        self.by_file.setVisible(has_class_column)
+        has_class_column = plan is not None and any(
+            c and c.field == "class_number" for c in plan.mapping.columns
+        )
+        self.by_file.setEnabled(has_class_column)  # offered only when the file says each row's class
+        self.by_file.setText("按文件中的班级" if has_class_column else "按文件中的班级（文件中没有班级列）")
         self.grade_combo.blockSignals(True)
         self.grade_combo.clear()
         for grade in class_tree(self.owner.store):
@@ -618,6 +681,14 @@ class ClassPage(QWizardPage):
             button.blockSignals(False)
         self.grade_combo.setCurrentIndex(max(0, self.grade_combo.findData(chosen.grade_level)))
         self.preview.set_rows(list(chosen.preview))
+        newcomers = self.owner.plan.new_records if self.owner.plan is not None else []
+        boys = sum(p.boys for p in chosen.preview)
+        girls = sum(p.girls for p in chosen.preview)
+        limits = limits_for_grade(chosen.grade_level)
+        self.overview.setText(
+            f"{len(newcomers)}名新生（编入班级的男{boys}名、女{girls}名）。"
+            f"班额：标准{limits.standard}人，最多{limits.maximum}人（《细则》第十二条）。"
+        )
         self.findings.setText("\n".join(f.text for f in chosen.findings))
         self.findings.setVisible(bool(chosen.findings))
         notes = list(chosen.notes)

@@ -39,10 +39,12 @@ class ImportWizard(QWizard):
         self.store = store
         self.path: Path | None = None
         self.sheet: str | None = None
-        self.columns: list[ColumnSpec | None] | None = None  # the clerk's mapping; None: found by name/remembered
+        self.columns: list[ColumnSpec | None] | None = (
+            None  # the clerk's mapping; None: found by name/remembered
+        )
         self.plan: ImportPlan | None = None
         self.class_plan: ClassPlan | None = None
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
 
         self.setWindowTitle(WINDOW_TITLE)
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -130,10 +132,10 @@ class ImportWizard(QWizard):
             )
         except ImportFileError as error:
             self.plan = None
-            return str(error)
+            return f"无法读取：{error}"
         except Cancelled:
             self.plan = None
-            return "已取消读取"
+            return "已取消读取，请重新选择文件。"
         return None
 
     def commit(self) -> ImportResult:
@@ -141,14 +143,14 @@ class ImportWizard(QWizard):
         plan, class_plan, valid_only = self.plan, self.class_plan, self.valid_only
         assert plan is not None
         class_of_row = dict(class_plan.class_of_row) if class_plan else {}
-        self.result = run_with_progress(
+        self.import_result = run_with_progress(
             self,
             "正在导入新生",
             lambda progress: commit_import(
                 self.store, plan, valid_only=valid_only, class_of_row=class_of_row, progress=progress
             ),
         )
-        return self.result
+        return self.import_result
 
     # --- words ----------------------------------------------------------------------------------------------------
 

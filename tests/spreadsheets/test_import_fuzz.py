@@ -1,0 +1,695 @@
+"""T9 (RELIABILITY.md): import fuzzing. Valid seed files — a clean new-student list (openpyxl), an upload batch exported
+from a small demo school (services.upload_batches), an .xls written with xlwt — are mutated at random: bytes of the
+file flipped, cut, inserted; or the package opened and its XML edited (elements deleted or duplicated, cell types
+changed, huge or negative r attributes, control characters and unpaired surrogates, long strings, date serials far
+out of range) and zipped again. Each mutated file goes through the whole import (plan_import, the error workbook,
+plan_classes, commit_import — valid_only when there are problems) in a worker process, against a school with no
+students or with the seed already imported (the update path), and must end in one of two ways:
+
+- spreadsheets.errors.ImportFileError with one Chinese line, and nothing written;
+- a plan (cell problems are fine) that commits exactly the students it says it created;
+
+never another exception, a crash of the worker, or more than 5 s. CI runs 300 mutations with a fixed seed;
+benchmarks/import_fuzz.py runs T9's 5,000 and prints the counts per outcome.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import random
+import re
+import resource
+import shutil
+import struct
+import tempfile
+import time
+import traceback
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from multiprocessing.connection import wait
+from pathlib import Path
+
+TIMEOUT_SECONDS = 5.0
+MEMORY_LIMIT = 3 * 1024**3  # a worker that tries to use more is a failure (the pre-flight check should stop it)
+CI_MUTATIONS = 300
+CI_SEED = 20260901
+SEED_NAMES = ("clean.xlsx", "demo_export.xlsx", "clean.xls")
+_CJK = re.compile("[\u3400-\u9fff]")
+
+# --- seed files ---------------------------------------------------------------------------------------------------
+
+CLEAN_HEADERS = ["序号", "姓名", "性别", "出生日期", "民族", "证件号码", "入学年月", "是否留守儿童", "现住址",
+                 "成员1姓名", "成员1关系", "成员1是否监护人", "成员1联系电话", "班号"]  # fmt: skip
+_PEOPLE = [("张三", "男", date(2020, 3, 12)), ("李小红", "女", date(2020, 5, 1)), ("王五", "男", date(2019, 11, 9)),
+           ("赵六六", "女", date(2020, 8, 30)), ("孙七", "男", date(2020, 1, 15)), ("周八", "女", date(2019, 12, 2)),
+           ("买买提·艾力", "男", date(2020, 6, 6)), ("欧阳娜娜", "女", date(2020, 2, 29))]  # fmt: skip
+
+
+def clean_rows() -> list[list[object]]:
+    """A new-student list as an admissions office types it: birth dates as real date cells, 入学年月 a number."""
+    from tests.factories import id_number
+
+    rows = []
+    for n, (name, gender, born) in enumerate(_PEOPLE, start=1):
+        code = "1" if gender == "男" else "2"
+        rows.append([n, name, gender, datetime.combine(born, datetime.min.time()), "汉族",
+                     id_number(born, code, seq=200 + n), 202609, "否", "潞城区潞华街道", f"{name[0]}建国", "父亲",
+                     "是", "13800138000", n % 2 + 1])  # fmt: skip
+    return rows
+
+
+def write_clean_xlsx(path: Path) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "一年级新生"
+    sheet.append(["潞城区实验小学2026年秋季一年级新生名单"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(CLEAN_HEADERS))
+    sheet.append(CLEAN_HEADERS)
+    for row in clean_rows():
+        sheet.append(row)
+    for cell in sheet["D"][2:]:
+        cell.number_format = "yyyy-mm-dd"
+    book.save(path)
+    return path
+
+
+def write_clean_xls(path: Path) -> Path:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("一年级新生")
+    sheet.write_merge(0, 0, 0, len(CLEAN_HEADERS) - 1, "潞城区实验小学2026年秋季一年级新生名单")
+    for column, header in enumerate(CLEAN_HEADERS):
+        sheet.write(1, column, header)
+    dated = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for r, row in enumerate(clean_rows(), start=2):
+        for column, value in enumerate(row):
+            if isinstance(value, datetime):
+                sheet.write(r, column, value, dated)
+            else:
+                sheet.write(r, column, value)
+    book.save(str(path))
+    return path
+
+
+def write_demo_export(folder: Path, students: int = 30) -> Path:
+    """services.upload_batches.export_new_students of a small demo school whose students are all new."""
+    from sqlalchemy import update
+
+    from xueji_desktop.models import EnrolmentStep, Student
+    from xueji_desktop.services.demo import create_demo_school
+    from xueji_desktop.services.upload_batches import export_new_students
+    from xueji_desktop.store import Store
+
+    store = Store.open(folder / "demo_data")
+    try:
+        create_demo_school(store, students=students, today=date(2026, 9, 10))
+        with store.transaction() as session:
+            session.execute(update(Student).values(enrolment_step=EnrolmentStep.FORM_HANDED_OUT.value))
+        result = export_new_students(store, folder / "demo_batch.xlsx", valid_only=True)
+    finally:
+        store.close()
+    [file] = result.files
+    return file.rename(folder / "demo_export.xlsx")
+
+
+def school_setup():
+    from xueji_desktop.services.school_setup import SchoolSetup
+
+    return SchoolSetup(
+        name="潞城区实验小学", code="2140012345", stage="primary", region_code="140406",
+        authority="长治市潞城区教育局学籍管理办公室", principal="王建国", registrar="李敏",
+        start_year=2026, term1_start=date(2026, 9, 1), term1_end=date(2027, 1, 22),
+        term2_start=date(2027, 2, 24), term2_end=date(2027, 7, 9), classes_per_grade={1: 2, 2: 2, 3: 1},
+    )  # fmt: skip
+
+
+def prepare(folder: Path) -> Path:
+    """Seed files in folder/seeds and data folders in folder/states: "empty" (a school, no students) and
+    "seeded-<seed>" (the same with that seed's rows imported)."""
+    from xueji_desktop.services.school_setup import create_school
+    from xueji_desktop.services.student_import import commit_import, plan_import
+    from xueji_desktop.store import Store
+
+    seeds = folder / "seeds"
+    seeds.mkdir(parents=True)
+    write_clean_xlsx(seeds / "clean.xlsx")
+    write_clean_xls(seeds / "clean.xls")
+    write_demo_export(folder).rename(seeds / "demo_export.xlsx")
+    states = folder / "states"
+    store = Store.open(states / "empty")
+    create_school(store, school_setup())
+    store.close()
+    for name in SEED_NAMES:
+        shutil.copytree(states / "empty", states / f"seeded-{name}")
+        store = Store.open(states / f"seeded-{name}")
+        try:
+            plan = plan_import(store, seeds / name)
+            assert plan.problems == [], (name, plan.problems[:3])
+            commit_import(store, plan, today=date(2026, 9, 10))
+        finally:
+            store.close()
+    return folder
+
+
+# --- mutations ----------------------------------------------------------------------------------------------------
+
+_CONTROL = [chr(c) for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))]
+_ODD = ["\u2028", "\u2029", "\u202e", "\u200b", "\ufeff", "\ufffe", "\uffff", "😀", "𠀀", "\u0301", "Ａ１２",
+        "张　三", "=1+1", "@SUM(1)", "-1", "+86 138", "NaN", "inf", "-0", "1e999", "0x1F", "２０１５年３月４日",
+        "19700101", "99991231", "  ", "是", "否", "汉", "男", "女", "140406", "14040600000000"]  # fmt: skip
+_ESCAPES = ["&#0;", "&#x1;", "&#x8;", "&#xB;", "&#x1F;", "&#xD800;", "&#xDFFF;", "&#xDBFF;&#xDC00;", "&#xFFFE;",
+            "&#xFFFF;", "&#x110000;", "&#99999999999;", "&#x85;", "&#x2028;", "&#10;", "&#13;", "&amp;", "&lt;",
+            "&bogus;", "&", "<", ">", "]]>", "&#;", "&#x;"]  # fmt: skip
+_SERIALS = ["0", "-1", "-693594", "1e308", "-1e308", "1.7976931348623157E+308", "2958465", "2958466", "2958466.5",
+            "4294967296", "9223372036854775808", "1e20", "NaN", "INF", "-INF", "60", "59.999999", "0.5", "1e-300",
+            "99999999999999999999999", "", "abc", "1,5", "0x10", "+5", "  42 ", "42067"]  # fmt: skip
+_CELL_TYPES = ["s", "n", "inlineStr", "b", "e", "str", "d", "", "x", "S", "shared"]
+_REFS = ["A1", "A0", "A-5", "-1", "", "1A", "a1", "XFD1", "XFE1", "A1048576", "A1048577", "B999999999",
+         "A99999999999", "A9999999999999", "ZZZZZZZZZZ1", "AAA1", "$A$1", "A1:B2", "A01", "Ａ１"]  # fmt: skip
+_ROW_NUMBERS = ["0", "-3", "1", "2", "1048576", "1048577", "4294967295", "4294967297", "18446744073709551617",
+                "", "x", "1e3", "3.5"]  # fmt: skip
+_ELEMENT = re.compile(rb"<([A-Za-z][\w.:-]*)(?:\s[^<>]*?)?(?:/>|>)")
+
+
+def random_text(rng: random.Random, *, long: bool = False) -> str:
+    """Text for a cell or a name: control characters, escapes (surrogates too), odd Unicode, sometimes long."""
+    parts = []
+    for _ in range(rng.randint(1, 6)):
+        pick = rng.random()
+        if pick < 0.25:
+            parts.append(rng.choice(_CONTROL))
+        elif pick < 0.5:
+            parts.append(rng.choice(_ESCAPES))
+        elif pick < 0.8:
+            parts.append(rng.choice(_ODD))
+        else:
+            parts.append("".join(chr(rng.randint(0x20, 0x2FFFF)) for _ in range(rng.randint(1, 8))))
+    text = "".join(parts)
+    if long:
+        # one cell of Excel's maximum (32,767), or text runs near and past the pre-flight's 1 MB token limit, or
+        # 10 MB in all (ten runs of ~1 MB: within the file size and ratio limits only if it compresses badly)
+        size = rng.choice([32_767, 200_000, 1_000_000, 1_100_000])
+        alphabet = "张王李赵学籍新生0123456789ABCxyz "
+        text += "".join(rng.choices(alphabet, k=size))
+    return text
+
+
+def _escape_surrogates(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def mutate_bytes(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+    """Blind mutations of the file's bytes."""
+    data = bytearray(data)
+    kind = rng.choice(["flip", "flip", "truncate", "insert", "delete", "duplicate", "zero", "splice_header"])
+    if kind == "flip":
+        for _ in range(rng.choice([1, 1, 2, 4, 16, 64])):
+            at = rng.randrange(len(data))
+            data[at] ^= 1 << rng.randrange(8) if rng.random() < 0.7 else rng.randrange(1, 256)
+    elif kind == "truncate":
+        data = data[: rng.randrange(len(data))]
+    elif kind == "insert":
+        at = rng.randrange(len(data) + 1)
+        data[at:at] = rng.randbytes(rng.choice([1, 4, 100, 5000]))
+    elif kind == "delete":
+        at = rng.randrange(len(data))
+        del data[at : at + rng.choice([1, 4, 100, 5000])]
+    elif kind == "duplicate":
+        at = rng.randrange(len(data))
+        chunk = data[at : at + rng.choice([4, 100, 2000])]
+        to = rng.randrange(len(data) + 1)
+        data[to:to] = chunk
+    elif kind == "zero":
+        at = rng.randrange(len(data))
+        data[at : at + 512] = bytes(len(data[at : at + 512]))
+    else:  # a valid signature and garbage after it, or the other way round
+        if rng.random() < 0.5:
+            data[: rng.randrange(1, 64)] = b""
+        else:
+            data[:0] = rng.choice([b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\xef\xbb\xbf"])
+    return bytes(data), f"bytes:{kind}"
+
+
+def _elements(text: bytes) -> list[tuple[int, int, bytes]]:
+    """(start, end, name) of elements: a self-closed one, or the start tag to the first matching end tag."""
+    found = []
+    for match in _ELEMENT.finditer(text):
+        name = match.group(1)
+        if match.group(0).endswith(b"/>"):
+            found.append((match.start(), match.end(), name))
+            continue
+        end = text.find(b"</" + name + b">", match.end())
+        if end >= 0:
+            found.append((match.start(), end + len(name) + 3, name))
+    return found
+
+
+def _replace_attribute(tag: bytes, name: bytes, value: bytes) -> bytes:
+    """The tag with attribute `name` set to `value` (added after the element name when it has none)."""
+    pattern = re.compile(rb"\s" + name + rb'="[^"]*"')
+    new = b" " + name + b'="' + value + b'"'
+    if pattern.search(tag):
+        return pattern.sub(lambda _: new, tag, count=1)
+    at = re.match(rb"<[\w.:-]+", tag)
+    return tag[: at.end()] + new + tag[at.end() :] if at else tag
+
+
+def mutate_xml(text: bytes, rng: random.Random, part: str) -> tuple[bytes, str]:
+    """One structure-aware edit of an XML part."""
+    kinds = ["delete", "duplicate", "cell_type", "cell_ref", "row_number", "text", "value", "truncate",
+             "insert_cell", "attribute", "shared_index", "serial"]  # fmt: skip
+    if part.endswith("workbook.xml"):
+        kinds += ["sheet_name"] * 4
+    if part.endswith("sharedStrings.xml"):
+        kinds += ["text"] * 3 + ["long_text"]
+    kind = rng.choice(kinds)
+    elements = _elements(text)
+    if kind in ("delete", "duplicate") and elements:
+        start, end, _ = rng.choice(elements)
+        if kind == "delete":
+            return text[:start] + text[end:], f"{part}:delete"
+        copies = rng.choice([1, 1, 2, 50])
+        return text[:end] + text[start:end] * copies + text[end:], f"{part}:duplicate×{copies}"
+    if kind == "cell_type":
+        cells = [m for m in re.finditer(rb"<c[\s>][^>]*>", text)]
+        if cells:
+            for match in rng.sample(cells, min(len(cells), rng.choice([1, 3, 20]))):
+                tag = match.group(0)
+                text = text.replace(tag, _replace_attribute(tag, b"t", rng.choice(_CELL_TYPES).encode()), 1)
+            return text, f"{part}:cell_type"
+    if kind in ("cell_ref", "row_number"):
+        tags = list(re.finditer(rb"<c[\s>][^>]*>" if kind == "cell_ref" else rb"<row[\s>][^>]*>", text))
+        values = _REFS if kind == "cell_ref" else _ROW_NUMBERS
+        if tags:
+            match = rng.choice(tags)
+            new = _replace_attribute(match.group(0), b"r", rng.choice(values).encode())
+            return text[: match.start()] + new + text[match.end() :], f"{part}:{kind}"
+    if kind in ("text", "long_text", "value", "serial"):
+        tag = rb"<(t|v)(?:\s[^>]*)?>([^<]*)</\1>" if kind != "value" and kind != "serial" else rb"<(v)>([^<]*)</v>"
+        runs = list(re.finditer(tag, text))
+        if runs:
+            match = rng.choice(runs)
+            if kind == "serial":
+                new = rng.choice(_SERIALS)
+            elif kind == "value":
+                new = rng.choice([*_SERIALS, random_text(rng)])
+            else:
+                new = random_text(rng, long=kind == "long_text")
+            start, end = match.span(2)
+            return text[:start] + _escape_surrogates(new) + text[end:], f"{part}:{kind}"
+    if kind == "truncate":
+        return text[: rng.randrange(len(text) + 1)], f"{part}:truncate"
+    if kind == "insert_cell":
+        rows = list(re.finditer(rb"<row[\s>][^>]*>", text))
+        fragments = [
+            b'<c r="%s" t="%s"><v>%s</v></c>'
+            % (rng.choice(_REFS).encode(), rng.choice(_CELL_TYPES).encode(), rng.choice(_SERIALS).encode()),
+            b'<c r="D3" t="inlineStr"><is><t>' + _escape_surrogates(random_text(rng)) + b"</t></is></c>",
+            b"<c><v>1</v></c>" * rng.choice([1, 100]),
+            b"<![CDATA[" + _escape_surrogates(random_text(rng)) + b"]]>",
+            b"<!-- x --><?pi x?>",
+            b'<c r="C3" s="999"><v>42067</v></c>',
+            b'<c r="B3" t="s"><v>-1</v></c>',
+        ]
+        if rows:
+            at = rng.choice(rows).end()
+            return text[:at] + rng.choice(fragments) + text[at:], f"{part}:insert_cell"
+    if kind == "attribute" and elements:
+        start, _, name = rng.choice(elements)
+        at = start + 1 + len(name)
+        garbage = rng.choice([b' x="1"', b' r="A1" r="B2"', b' s="4294967296"', b' t="s" t="n"', b'"', b" ='",
+                              b' s="-1"', b' spans="1:16384"', b' ht="1e999"', b" xmlns:x=\"urn:x\""])  # fmt: skip
+        return text[:at] + garbage + text[at:], f"{part}:attribute"
+    if kind == "shared_index":
+        shared = list(re.finditer(rb'(t="s"[^>]*>\s*<v>)([^<]*)(</v>)', text))
+        if shared:
+            match = rng.choice(shared)
+            new = rng.choice([b"-1", b"999999", b"4294967296", b"1.5", b"", b"x", b"0"])
+            return text[: match.start(2)] + new + text[match.end(2) :], f"{part}:shared_index"
+    if kind == "sheet_name":
+        match = re.search(rb'<sheet [^>]*name="([^"]*)"', text)
+        if match:
+            new = _escape_surrogates(rng.choice([random_text(rng), "", "x" * 40, "学生信息", "Sheet1"]))
+            return text[: match.start(1)] + new + text[match.end(1) :], f"{part}:sheet_name"
+    # nothing of the kind in this part: a control character or escape at a random place
+    at = rng.randrange(len(text) + 1)
+    return text[:at] + _escape_surrogates(rng.choice(_CONTROL + _ESCAPES)) + text[at:], f"{part}:splice"
+
+
+def mutate_package(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+    """Unzip, edit one or more parts (or the list of parts), zip again with correct sizes and CRCs."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    names = list(parts)
+    xml = [n for n in names if n.endswith((".xml", ".rels"))]
+    weighted = [n for n in xml if "worksheets/" in n or n.endswith(("sharedStrings.xml", "workbook.xml"))]
+    steps = []
+    for _ in range(rng.choice([1, 1, 1, 2, 3])):
+        roll = rng.random()
+        if roll < 0.05:
+            victim = rng.choice(names)
+            parts.pop(victim, None)
+            steps.append(f"drop:{victim}")
+        elif roll < 0.08:
+            parts[rng.choice(["xl/worksheets/sheet9.xml", "xl/sharedStrings.xml", "docProps/x.bin"])] = (
+                rng.randbytes(200)
+            )
+            steps.append("add_part")
+        else:
+            part = rng.choice(weighted if weighted and rng.random() < 0.85 else xml or names)
+            if part not in parts:
+                continue
+            parts[part], step = mutate_xml(parts[part], rng, part.rsplit("/", 1)[-1])
+            steps.append(step)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return out.getvalue(), "+".join(steps) or "rezip"
+
+
+_BIFF_SPECIAL = {0x0203: "number", 0x00FD: "labelsst", 0x0208: "row", 0x0200: "dimensions", 0x027E: "rk"}
+
+
+def mutate_biff(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+    """A record-aware edit of an .xls's workbook stream, in place (the OLE2 container stays valid): record lengths,
+    cell values (NaN, ±inf, 1e308 dates), shared-string indexes, row and dimension numbers."""
+    data = bytearray(data)
+    start = data.find(b"\x09\x08\x10\x00\x00\x06")  # BOF of BIFF8
+    if start < 0:
+        return mutate_bytes(bytes(data), rng)
+    records = []
+    at, begun, ended = start, 0, 0
+    while at + 4 <= len(data) and len(records) < 5000:
+        kind, length = struct.unpack_from("<HH", data, at)
+        records.append((at, kind, length))
+        begun += kind == 0x0809
+        ended += kind == 0x000A
+        if ended == begun >= 2:  # the globals and the sheet: the end of the stream
+            break
+        at += 4 + length
+    special = [r for r in records if r[1] in _BIFF_SPECIAL]
+    at, kind, length = rng.choice(special if special and rng.random() < 0.7 else records)
+    name = _BIFF_SPECIAL.get(kind, f"{kind:#06x}")
+    body = at + 4
+    roll = rng.random()
+    if roll < 0.2:
+        struct.pack_into("<H", data, at + 2, rng.choice([0, 1, length + 1, 0xFFFF, max(length - 1, 0)]))
+        return bytes(data), f"biff:{name}:length"
+    if roll < 0.3:
+        struct.pack_into("<H", data, at, rng.choice([0x0203, 0x00FD, 0x0204, 0x0006, 0x00FC, 0x003C, 0xFFFF]))
+        return bytes(data), f"biff:{name}:type"
+    if kind == 0x0203 and length >= 14:
+        value = rng.choice([float("nan"), float("inf"), -float("inf"), 1e308, -1e308, 2958466.0, -1.0, 1e20, 0.0])
+        struct.pack_into("<d", data, body + 6, value)
+        return bytes(data), f"biff:number:{value}"
+    if kind == 0x00FD and length >= 10:
+        struct.pack_into("<I", data, body + 6, rng.choice([0xFFFFFFFF, 100_000, 0x7FFFFFFF]))
+        return bytes(data), "biff:labelsst:index"
+    if kind in (0x0208, 0x0200, 0x00FD, 0x0203, 0x027E) and length >= 4:
+        struct.pack_into("<H", data, body + rng.choice([0, 2]), rng.choice([0xFFFF, 0xFFFE, 0x8000, 256]))
+        return bytes(data), f"biff:{name}:position"
+    for _ in range(rng.choice([1, 4])):
+        if length:
+            data[body + rng.randrange(length)] = rng.randrange(256)
+    return bytes(data), f"biff:{name}:bytes"
+
+
+def mutate(seed_name: str, data: bytes, rng: random.Random) -> tuple[bytes, str]:
+    roll = rng.random()
+    if seed_name.endswith(".xls"):
+        return mutate_biff(data, rng) if roll < 0.6 else mutate_bytes(data, rng)
+    if roll < 0.3:
+        return mutate_bytes(data, rng)
+    try:
+        return mutate_package(data, rng)
+    except Exception:  # noqa: BLE001 - a package already broken by an earlier round: its bytes then
+        return mutate_bytes(data, rng)
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    index: int
+    seed_name: str
+    state: str  # the data folder to start from
+    description: str
+    data: bytes
+
+
+def make_case(run_seed: int, index: int, seeds: dict[str, bytes]) -> Case:
+    """The same case for the same (run seed, index): a failure can be made again by its number."""
+    rng = random.Random(f"{run_seed}:{index}")
+    seed_name = rng.choice(SEED_NAMES)
+    state = f"seeded-{seed_name}" if rng.random() < 0.25 else "empty"
+    data, description = mutate(seed_name, seeds[seed_name], rng)
+    if rng.random() < 0.15:  # a second round of mutation on top
+        more, step = mutate(seed_name, data, rng)
+        data, description = more, f"{description} then {step}"
+    return Case(index, seed_name, state, description, data)
+
+
+# --- the worker: one process, one data folder, cases one after another ----------------------------------------------
+
+
+def _counts(store) -> tuple[int, ...]:  # noqa: ANN001
+    from sqlalchemy import func, select
+
+    from xueji_desktop.models import AuditEvent, FamilyMember, ImportMapping, Student
+
+    with store.read() as session:
+        return tuple(
+            session.scalar(select(func.count(model.id)))
+            for model in (Student, FamilyMember, AuditEvent, ImportMapping)
+        )
+
+
+def run_pipeline(store, path: Path, errors_out: Path) -> tuple[str, str]:  # noqa: ANN001
+    """(outcome, failure): the import as the wizard and the CLI run it; failure is "" when the contract holds."""
+    from xueji_desktop.services.student_import import commit_import, plan_classes, plan_import
+    from xueji_desktop.spreadsheets.error_workbook import write_error_workbook
+    from xueji_desktop.spreadsheets.errors import ImportFileError
+
+    before = _counts(store)
+    try:
+        plan = plan_import(store, path)
+    except ImportFileError as error:
+        message = str(error)
+        after = _counts(store)
+        if not message or not _CJK.search(message) or message.splitlines() != [message]:
+            return f"file_error:{error.code}", f"ImportFileError message is not one Chinese line: {message!r}"
+        if after != before:
+            return f"file_error:{error.code}", f"written although the file was refused: {before} → {after}"
+        return f"file_error:{error.code}", ""
+    problems = plan.problems
+    if problems:
+        write_error_workbook(errors_out, plan.table, problems)
+    classes = plan_classes(store, plan)
+    result = commit_import(
+        store, plan, valid_only=bool(problems), class_of_row=None if classes.blocking else classes.class_of_row
+    )
+    after = _counts(store)
+    if after[0] - before[0] != result.created:
+        return "plan", f"created {result.created} but the student count went {before[0]} → {after[0]}"
+    if result.created + result.updated and after[2] <= before[2]:
+        return "plan", "students written without an audit event"
+    kind = "plan_clean" if not problems else ("plan_partial" if result.created + result.updated else "plan_errors")
+    return kind, ""
+
+
+def _worker(connection, folder: str, run_seed: int) -> None:  # noqa: ANN001
+    """Receive case indexes, answer (index, outcome, failure, seconds); exit on None."""
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    from xueji_desktop.store import Store
+
+    root = Path(folder)
+    seeds = {name: (root / "seeds" / name).read_bytes() for name in SEED_NAMES}
+    work = Path(tempfile.mkdtemp(prefix="fuzz-worker-", dir=root))
+    live = work / "live"
+    for name in SEED_NAMES:  # warm up: caches (code tables, regions, templates) are built before the clock runs
+        shutil.copytree(root / "states" / "empty", live)
+        store = Store.open(live)
+        run_pipeline(store, root / "seeds" / name, work / "errors.xlsx")
+        store.close()
+        shutil.rmtree(live)
+    store, current, dirty = None, None, False
+    while True:
+        index = connection.recv()
+        if index is None:
+            break
+        case = make_case(run_seed, index, seeds)
+        if current != case.state or dirty:
+            if store is not None:
+                store.close()
+                shutil.rmtree(live)
+            shutil.copytree(root / "states" / case.state, live)
+            store, current = Store.open(live), case.state
+        path = work / f"case{index}{Path(case.seed_name).suffix}"
+        path.write_bytes(case.data)
+        started = time.perf_counter()
+        try:
+            outcome, failure = run_pipeline(store, path, work / "errors.xlsx")
+        except BaseException as error:  # noqa: BLE001 - every other exception is what the fuzzing looks for
+            outcome = f"exception:{type(error).__name__}"
+            failure = "".join(traceback.format_exception(error))[-3000:]
+        seconds = time.perf_counter() - started
+        path.unlink()
+        dirty = not outcome.startswith("file_error")
+        connection.send((index, outcome, failure, seconds))
+    if store is not None:
+        store.close()
+
+
+# --- the pool: N workers, a deadline per case, a killed worker replaced -----------------------------------------------
+
+
+@dataclass(slots=True)
+class Report:
+    cases: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    failures: list[tuple[int, str, str, str]] = field(default_factory=list)  # index, outcome, description, detail
+    slowest: tuple[float, int] = (0.0, -1)
+    seconds: float = 0.0
+    per_seed: Counter = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        out = [f"{self.cases} mutated files in {self.seconds:.1f} s; slowest {self.slowest[0]:.2f} s (case "
+               f"{self.slowest[1]})"]  # fmt: skip
+        out += [f"  {outcome:32} {count:6}" for outcome, count in sorted(self.outcomes.items())]
+        out += [f"  seed {name:26} {count:6}" for name, count in sorted(self.per_seed.items())]
+        out += [f"FAILURE case {i} [{o}] {d}\n{detail}" for i, o, d, detail in self.failures[:20]]
+        return out
+
+
+class _Slot:
+    def __init__(self, context, folder: Path, run_seed: int) -> None:  # noqa: ANN001
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker, args=(child, str(folder), run_seed), daemon=True)
+        self.process.start()
+        child.close()
+        self.index: int | None = None
+        self.sent = 0.0
+
+    def send(self, index: int) -> None:
+        self.index, self.sent = index, time.monotonic()
+        self.connection.send(index)
+
+    def stop(self, *, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.connection.send(None)
+            except OSError:
+                pass
+        self.process.join(10)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+def run_fuzz(
+    count: int,
+    run_seed: int,
+    *,
+    folder: Path,
+    workers: int | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+    keep_failures: Path | None = None,
+) -> Report:
+    """Run cases 0..count-1 of `run_seed` over the prepared folder (see prepare); every failure in the report."""
+    context = multiprocessing.get_context("spawn")
+    workers = workers or max(1, min(4, os.cpu_count() or 1))
+    seeds = {name: (folder / "seeds" / name).read_bytes() for name in SEED_NAMES}
+    report = Report()
+    pending = list(range(count))[::-1]
+    slots = [_Slot(context, folder, run_seed) for _ in range(min(workers, count))]
+    started = time.monotonic()
+    # a worker's first answer waits for its start-up (imports, warm-up): the deadline runs from its first case
+    ready = dict.fromkeys(range(len(slots)), False)
+
+    def record(index: int, outcome: str, failure: str, seconds: float) -> None:
+        case = make_case(run_seed, index, seeds)
+        report.cases += 1
+        report.outcomes[outcome] += 1
+        report.per_seed[case.seed_name] += 1
+        report.slowest = max(report.slowest, (seconds, index))
+        if seconds > timeout and not failure:
+            failure = f"took {seconds:.2f} s (limit {timeout} s)"
+        if failure:
+            report.failures.append((index, outcome, f"{case.seed_name} [{case.state}] {case.description}", failure))
+            if keep_failures is not None:
+                keep_failures.mkdir(parents=True, exist_ok=True)
+                (keep_failures / f"case{index}{Path(case.seed_name).suffix}").write_bytes(case.data)
+
+    for slot in slots:
+        if pending:
+            slot.send(pending.pop())
+    try:
+        while any(slot.index is not None for slot in slots):
+            busy = [slot for slot in slots if slot.index is not None]
+            for connection in wait([slot.connection for slot in busy], timeout=0.2):
+                slot = next(s for s in busy if s.connection is connection)
+                number = slots.index(slot)
+                try:
+                    index, outcome, failure, seconds = slot.connection.recv()
+                except (EOFError, OSError):
+                    code = slot.process.exitcode
+                    record(slot.index, f"crash:{code}", f"the worker died (exit code {code})", 0.0)
+                    slot.stop(kill=True)
+                    slots[number] = slot = _Slot(context, folder, run_seed)
+                    ready[number] = False
+                else:
+                    record(index, outcome, failure, seconds)
+                    ready[number] = True
+                slot.index = None
+                if pending:
+                    slot.send(pending.pop())
+            now = time.monotonic()
+            for number, slot in enumerate(slots):
+                limit = timeout + 1.0 if ready[number] else timeout + 60.0
+                if slot.index is not None and now - slot.sent > limit:
+                    record(slot.index, "hang", f"no answer within {limit:.0f} s: the worker was killed", limit)
+                    slot.stop(kill=True)
+                    slots[number] = fresh = _Slot(context, folder, run_seed)
+                    ready[number] = False
+                    if pending:
+                        fresh.send(pending.pop())
+    finally:
+        for slot in slots:
+            slot.stop()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+# --- the CI test --------------------------------------------------------------------------------------------------
+
+
+def test_t9_mutated_files_end_in_a_chinese_error_or_a_plan(tmp_path):
+    """T9 short form: 300 mutated files (fixed seed), each an ImportFileError (one Chinese line, nothing written) or
+    a plan that commits; 0 unexpected exceptions, 0 crashes, 0 files over 5 s."""
+    folder = prepare(tmp_path / "fuzz")
+    report = run_fuzz(CI_MUTATIONS, CI_SEED, folder=folder)
+    print("\n".join(report.lines()))
+    assert report.cases == CI_MUTATIONS
+    assert report.failures == [], "\n".join(report.lines())
+    # the mutations reach both ends: files refused, and plans that go all the way to a commit
+    assert sum(n for o, n in report.outcomes.items() if o.startswith("file_error")) >= 20
+    assert sum(n for o, n in report.outcomes.items() if o.startswith("plan")) >= 20
+
+
+def test_the_seeds_import_cleanly_and_mutations_are_reproducible(tmp_path):
+    """The fuzzing starts from valid files (so what it finds is due to the mutation), and case N is the same case
+    every time (so a failure can be replayed by its number)."""
+    folder = prepare(tmp_path / "fuzz")  # asserts every seed plans without problems and commits
+    seeds = {name: (folder / "seeds" / name).read_bytes() for name in SEED_NAMES}
+    assert make_case(7, 42, seeds) == make_case(7, 42, seeds)
+    described = {make_case(7, i, seeds).description.split(":")[0] for i in range(200)}
+    assert {"bytes", "biff"} <= described and any(d.endswith(".xml") for d in described)
