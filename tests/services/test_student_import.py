@@ -212,3 +212,16 @@ def test_national_ids_come_back_from_the_provincial_export_R10_4(school, good_fi
             select(Student.national_student_id, Student.id_number)))  # fmt: skip
     again = import_national_ids_file(school, export)
     assert len(again.already_same) == 6 and not again.set
+
+
+def test_a_correction_row_does_not_hide_twins_R13_1(school, good_file, tmp_path):
+    """R13.1: while 张三 (being enrolled) is corrected by his own row, a second row with his ID is still refused, and
+    a row with his name and birthday under another ID is still a likely duplicate."""
+    commit_import(school, plan_import(school, good_file))
+    with school.read() as session:
+        number = session.scalar(select(Student.id_number).where(Student.name == "张三"))
+    rows = [_row(1, "张三", "男", date(2020, 3, 12), number), _row(2, "张三", "男", date(2020, 3, 12), number),
+            _row(3, "张三", "男", date(2020, 3, 12), id_number(date(2020, 3, 12), "1", seq=321))]  # fmt: skip
+    plan = plan_import(school, _write(tmp_path / "更正.xlsx", rows))
+    assert [p.row_number for p in plan.problems] == [4]
+    assert [w.row_number for w in plan.warnings] == [5]

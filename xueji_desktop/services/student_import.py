@@ -152,7 +152,7 @@ def _plan_against_database(store: Store, plan: ImportPlan) -> None:
         for record in plan.records:
             number = record.values.get("id_number")
             # a row of a student still being enrolled is a correction of that student, not a twin
-            if number in updatable:
+            if number in updatable and updatable[number].id not in matched:
                 student = session.get(Student, updatable[number].id)
                 assert student is not None
                 matched.add(student.id)
@@ -165,8 +165,9 @@ def _plan_against_database(store: Store, plan: ImportPlan) -> None:
             name = str(record.values.get("name") or "")
             rows.append(Person(record.row_number, name, record.values.get("birth_date"),
                                record.values.get("gender"), number, pinyin_keys(name)[0] if name else ""))  # fmt: skip
+        # students being corrected stay in: another row with their ID, or their name and birthday, is still a twin
         existing = [Person(s.id, s.name, s.birth_date, s.gender, s.id_number, s.pinyin_key, s.status)
-                    for s in stored if s.id not in matched]  # fmt: skip
+                    for s in stored]  # fmt: skip
     for duplicate in find_duplicates(rows, existing):
         if _approved_match(
             duplicate, stored
