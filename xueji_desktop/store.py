@@ -1,4 +1,7 @@
-"""The data folder and the database: engine, pragmas, transactions, migrations, the single-writer lock, backups.
+"""The data folder and the database: connection, pragmas, transactions, migrations, the single-writer lock, backups.
+
+The store opens its one sqlite3 connection itself and reads the roster's first view through it (`query`); SQLAlchemy is
+imported only when a session or the engine is first asked for (issue 2: it costs more than the rest of start-up).
 
 Facts behind the choices are in shared/RELIABILITY.md: WAL + synchronous=FULL survives power loss, BEGIN IMMEDIATE
 avoids upgrade deadlocks, locking_mode=EXCLUSIVE keeps a second copy of the app out, and a backup is taken through
@@ -14,18 +17,20 @@ import logging
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
+from typing import TYPE_CHECKING, Any
 
 from xueji_desktop.paths import default_data_dir
+
+if TYPE_CHECKING:  # SQLAlchemy loads on first use, after the roster is on screen (issue 2: ~0.3 s of imports)
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -88,26 +93,47 @@ def _is_locked(error: BaseException) -> bool:
     return "database is locked" in str(error).lower()
 
 
-def _make_engine(database: Path) -> Engine:
+def _connect(database: Path) -> sqlite3.Connection:
+    """The one connection: pragmas set here for it and for any reconnection (T2); the exclusive lock taken now."""
+    connection = sqlite3.connect(
+        database, timeout=LOCK_WAIT_SECONDS, isolation_level=None, check_same_thread=False
+    )
+    try:  # isolation_level None: we issue BEGIN IMMEDIATE ourselves (below)
+        connection.execute("PRAGMA locking_mode=EXCLUSIVE")  # before WAL: no shared memory, one process only
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute("PRAGMA trusted_schema=OFF")
+        connection.execute("PRAGMA user_version").fetchone()  # takes the lock now, not at the first edit
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _is_open(connection: sqlite3.Connection | None) -> bool:
+    if connection is None:
+        return False
+    try:
+        connection.total_changes  # noqa: B018 - raises on a closed connection
+    except sqlite3.ProgrammingError:
+        return False
+    return True
+
+
+def _make_engine(store: Store) -> Engine:
+    """SQLAlchemy over the store's own connection (one pooled connection, as before; reopened if the pool closed it)."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import QueuePool
+
     engine = create_engine(
-        f"sqlite:///{database}",
+        f"sqlite:///{store.folder.database}",
+        creator=store._live_connection,
         poolclass=QueuePool,
         pool_size=1,
         max_overflow=0,
         pool_timeout=10,
-        connect_args={"timeout": LOCK_WAIT_SECONDS, "check_same_thread": False},
     )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA locking_mode=EXCLUSIVE")  # before WAL: no shared memory, one process only
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA trusted_schema=OFF")
-        cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # noqa: ANN001 - SQLAlchemy Connection
@@ -117,14 +143,18 @@ def _make_engine(database: Path) -> Engine:
 
 
 class Store:
-    """An open data folder: one connection, held exclusively for as long as the app runs."""
+    """An open data folder: one connection, held exclusively for as long as the app runs.
 
-    def __init__(self, folder: DataFolder, engine: Engine, audit_key: bytes):
+    Start-up reads (the roster's first view) go through `query` on the connection itself; SQLAlchemy (`engine`,
+    `transaction`, `read`) is imported and set up on first use, over the same connection.
+    """
+
+    def __init__(self, folder: DataFolder, connection: sqlite3.Connection, audit_key: bytes):
         self.folder = folder
-        self.engine = engine
+        self._connection: sqlite3.Connection | None = connection
+        self._connection_lock = threading.Lock()
         self.audit_key = audit_key
         self.actor = getpass.getuser() or "学籍管理员"
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
     def open(cls, root: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Store:
@@ -134,36 +164,78 @@ class Store:
             folder.create()
         except OSError as error:
             raise StoreError(f"无法创建数据文件夹 {folder.root}：{error.strerror or error}") from error
-        engine = _make_engine(folder.database)
         try:
-            with engine.connect() as connection:  # takes the exclusive lock now, not at the first edit
-                connection.exec_driver_sql("PRAGMA user_version")
-                connection.commit()
-        except DatabaseError as error:  # OperationalError (locked, unreadable) or "file is not a database"
-            engine.dispose()
+            connection = _connect(folder.database)
+        except sqlite3.DatabaseError as error:  # locked, unreadable, or "file is not a database"
             if _is_locked(error):
                 raise StoreBusyError(BUSY_MESSAGE) from error
-            raise StoreError(f"无法打开数据文件 {folder.database}：{error.orig}") from error
-        store = cls(folder, engine, _load_audit_key(folder))
+            raise StoreError(f"无法打开数据文件 {folder.database}：{error}") from error
+        store = cls(folder, connection, _load_audit_key(folder))
         if migrate:
             try:
                 store.migrate()
-            except OperationalError as error:
+            except Exception as error:
                 store.close()
                 if _is_disk_full(error):
                     raise StoreError(DISK_FULL_MESSAGE) from error
                 raise
         return store
 
-    def migrate(self) -> None:
-        from xueji_desktop.migrations.runner import upgrade_to_head
+    def _live_connection(self) -> sqlite3.Connection:
+        """The connection, reopened (pragmas, lock) if it was closed, e.g. by engine.dispose()."""
+        with self._connection_lock:
+            if not _is_open(self._connection):
+                self._connection = _connect(self.folder.database)
+            assert self._connection is not None
+            return self._connection
 
+    @cached_property
+    def engine(self) -> Engine:
+        return _make_engine(self)
+
+    @cached_property
+    def _sessions(self):  # noqa: ANN202 - sessionmaker, imported lazily
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        """Upgrade to head; an up-to-date file (the usual case) is recognised by one query, without SQLAlchemy."""
+        from xueji_desktop.migrations.runner import head_revision, upgrade_to_head
+
+        if self._revision() == head_revision():
+            return
         with self.engine.begin() as connection:
             upgrade_to_head(connection)
+
+    def _revision(self) -> str | None:
+        if not self.query("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"):
+            return None
+        rows = self.query("SELECT version_num FROM alembic_version")
+        return rows[0][0] if rows else None
+
+    @contextmanager
+    def _raw(self) -> Iterator[sqlite3.Connection]:
+        """The sqlite3 connection for a moment; once SQLAlchemy is up, checked out of its pool, so that a session in
+        another thread (a worker, the T3 writer) is waited for, not interleaved with."""
+        if "engine" not in self.__dict__:
+            yield self._live_connection()
+            return
+        with self.engine.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            yield raw  # type: ignore[misc]
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
+        """Rows of a read-only statement, straight on the connection (no SQLAlchemy: used while the app starts)."""
+        with self._raw() as connection:
+            return connection.execute(sql, params).fetchall()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One use case: all of it is committed, or (on any error) none of it."""
+        from sqlalchemy.exc import OperationalError
+
         session = self._sessions(info={"audit_key": self.audit_key, "actor": self.actor})
         try:
             with session.begin():
@@ -186,11 +258,15 @@ class Store:
             session.close()
 
     def pragma(self, name: str) -> str:
-        with self.engine.connect() as connection:
-            return str(connection.exec_driver_sql(f"PRAGMA {name}").scalar())
+        return str(self.query(f"PRAGMA {name}")[0][0])
 
     def close(self) -> None:
-        self.engine.dispose()
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+        with self._connection_lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
     def __enter__(self) -> Store:
         return self
@@ -211,9 +287,7 @@ class Store:
         final = self.folder.backups / f"xueji-{stamp}.sqlite3"
         part = final.with_suffix(".sqlite3.part")
         try:
-            with self.engine.connect() as connection:
-                source = connection.connection.dbapi_connection
-                assert source is not None
+            with self._raw() as source:
                 counts = _table_counts(source)
                 head = _audit_head(source)
                 target = sqlite3.connect(part)

@@ -172,3 +172,21 @@ def test_a_broad_search_shows_its_first_matches_and_says_so(window, qtbot, monke
     tab.search.setText("1404")  # every student's ID number
     qtbot.waitUntil(lambda: "只显示前 2 名" in tab.count_label.text())
     assert tab.model.rowCount() == 2
+
+
+def test_other_tabs_are_built_after_the_roster_has_painted(window, qtbot):
+    """The 名册 tab is filled first; 新生建籍/异动/档案 replace their placeholders once it has painted (issue 2)."""
+    assert window._other_tabs is None
+    assert window.roster_tab.model.rowCount() == 3
+    window.show()
+    qtbot.waitUntil(lambda: window._other_tabs is not None, timeout=3000)
+    assert [window.tabs.widget(i) for i in range(1, 4)] == [window.enrolment_tab, window.status_tab,
+                                                             window.archive_tab]  # fmt: skip
+    assert window.tabs.currentWidget() is window.roster_tab
+
+
+def test_switching_to_a_tab_not_yet_built_builds_and_fills_it(window):
+    window.tabs.setCurrentIndex(2)  # the clerk clicks 异动 before the roster has painted
+    assert window.tabs.currentWidget() is window.status_tab
+    assert window.tabs.tabText(2) == "异动"
+    assert not window.status_tab.empty.isHidden()

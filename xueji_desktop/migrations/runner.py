@@ -7,8 +7,10 @@ head revision read from the versions folder's file names (each begins with its r
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, inspect
+if TYPE_CHECKING:  # head_revision() is asked at every open, before SQLAlchemy has loaded
+    from sqlalchemy import Connection
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent
 
@@ -27,6 +29,8 @@ def head_revision() -> str:
 
 
 def current_revision(connection: Connection) -> str | None:
+    from sqlalchemy import inspect
+
     if not inspect(connection).has_table("alembic_version"):
         return None
     return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()

@@ -1,9 +1,29 @@
-"""SQLAlchemy 2 typed tables of the school's records; no behaviour that needs a session or a screen."""
+"""SQLAlchemy 2 typed tables of the school's records; no behaviour that needs a session or a screen.
 
-from xueji_desktop.models.base import Base
-from xueji_desktop.models.history import Attachment, AuditEvent, StatusChange, UploadBatch
-from xueji_desktop.models.school import Grade, ImportMapping, School, SchoolClass, SchoolYear
-from xueji_desktop.models.student import EnrolmentStep, FamilyMember, Student, StudentStatus
+The package loads lazily (PEP 562): `from xueji_desktop.models import StudentStatus` (or `models.statuses`) does not
+import SQLAlchemy, so the roster can be filled before it loads (issue 2's start-up figure); the first table name asked
+for imports every table module, so the mapper registry and Base.metadata are always complete.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from xueji_desktop.models.statuses import EnrolmentStep, StudentStatus
+
+if TYPE_CHECKING:
+    from xueji_desktop.models.base import Base
+    from xueji_desktop.models.history import Attachment, AuditEvent, StatusChange, UploadBatch
+    from xueji_desktop.models.school import Grade, ImportMapping, School, SchoolClass, SchoolYear
+    from xueji_desktop.models.student import FamilyMember, Student
+
+_TABLE_MODULES = {
+    "base": ("Base",),
+    "history": ("Attachment", "AuditEvent", "StatusChange", "UploadBatch"),
+    "school": ("Grade", "ImportMapping", "School", "SchoolClass", "SchoolYear"),
+    "student": ("FamilyMember", "Student"),
+}
 
 __all__ = [
     "Attachment",
@@ -21,3 +41,13 @@ __all__ = [
     "StudentStatus",
     "UploadBatch",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if not any(name in names for names in _TABLE_MODULES.values()):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    for module_name, names in _TABLE_MODULES.items():  # all of them: relationships name each other by string
+        module = import_module(f"{__name__}.{module_name}")
+        for each in names:
+            globals()[each] = getattr(module, each)
+    return globals()[name]

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xueji_desktop.models import terms
 from xueji_desktop.models.base import Base
 
 
@@ -44,11 +45,11 @@ class SchoolYear(Base):
 
     @property
     def name(self) -> str:
-        return f"{self.start_year}-{self.start_year + 1}学年"
+        return terms.school_year_name(self.start_year)
 
     def term_on(self, day: date) -> int:
         """1 or 2: the term a day belongs to (a day in a holiday counts for the term that follows it)."""
-        return 1 if day <= self.term1_end else 2
+        return terms.term_on(self.term1_end, day)
 
 
 class Grade(Base):

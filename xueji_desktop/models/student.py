@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from xueji_desktop.models.base import Base
+from xueji_desktop.models.statuses import EnrolmentStep, StudentStatus
 
-
-class StudentStatus(StrEnum):
-    """学生当前状态: the value is what the screen shows."""
-
-    ACTIVE = "在读"
-    SUSPENDED = "休学"
-    TRANSFERRED_OUT = "转出"
-    WITHDRAWN = "退学"
-    DROPPED_OUT = "辍学"
-    DECEASED = "死亡"
-    GRADUATED = "毕业"
-    COMPLETED = "结业"
-    NON_COMPLETED = "肄业"
+__all__ = ["EnrolmentStep", "FamilyMember", "Student", "StudentStatus"]
 
 
 Str20 = String(20)
@@ -115,15 +103,6 @@ class Student(Base):
     family_members: Mapped[list[FamilyMember]] = relationship(
         back_populates="student", order_by="FamilyMember.position_in_list", cascade="all, delete-orphan"
     )
-
-
-class EnrolmentStep(StrEnum):
-    """R10.3's steps of establishing a 学籍, in order; the value is what the screen shows."""
-
-    FORM_HANDED_OUT = "信息表已下发"
-    FORM_SIGNED = "已签字回收"
-    ENTERED = "已录入系统"
-    APPROVED = "审核通过"
 
 
 class FamilyMember(Base):

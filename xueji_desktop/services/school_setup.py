@@ -1,4 +1,8 @@
-"""First-run setup: the school, its current school year and terms, its grades; classes created and renamed."""
+"""First-run setup: the school, its current school year and terms, its grades; classes created and renamed.
+
+is_set_up, school_context and sign_in_registrar run at every start, before SQLAlchemy has loaded: plain SQL through
+store.query. The writes import SQLAlchemy and the models when they run.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-
-from xueji_desktop.models import Grade, School, SchoolClass, SchoolYear
-from xueji_desktop.services import audit
+from xueji_desktop.models import terms
 from xueji_desktop.store import Store
 
 STAGES: dict[str, tuple[str, range]] = {
@@ -91,12 +92,16 @@ def check_setup(setup: SchoolSetup) -> list[str]:
 
 
 def is_set_up(store: Store) -> bool:
-    with store.read() as session:
-        return session.scalar(select(func.count(School.id))) > 0
+    return bool(store.query("SELECT count(*) FROM school")[0][0])
 
 
 def create_school(store: Store, setup: SchoolSetup) -> None:
     """Create the school, its current school year, all grades of its stage and the classes asked for."""
+    from sqlalchemy import func, select
+
+    from xueji_desktop.models import Grade, School, SchoolClass, SchoolYear
+    from xueji_desktop.services import audit
+
     problems = check_setup(setup)
     if problems:
         raise SetupError("；".join(problems))
@@ -131,8 +136,8 @@ def create_school(store: Store, setup: SchoolSetup) -> None:
 
 def sign_in_registrar(store: Store) -> None:
     """Until user accounts exist, what the clerk does is recorded under the school's 学籍管理员."""
-    with store.read() as session:
-        registrar = session.scalar(select(School.registrar).limit(1))
+    rows = store.query("SELECT registrar FROM school LIMIT 1")
+    registrar = rows[0][0] if rows else None
     if registrar:
         store.actor = registrar
 
@@ -143,23 +148,30 @@ def default_class_name(grade_name: str, number: int) -> str:
 
 def school_context(store: Store, today: date | None = None) -> SchoolContext | None:
     today = today or date.today()
-    with store.read() as session:
-        school = session.scalar(select(School).limit(1))
-        if school is None:
-            return None
-        year = session.scalar(select(SchoolYear).where(SchoolYear.is_current))
-        if year is None:
-            year = session.scalar(select(SchoolYear).order_by(SchoolYear.start_year.desc()).limit(1))
-        assert year is not None
-        return SchoolContext(
-            school.name, school.stage, year.name, year.term_on(today), school.is_demo, school.registrar
-        )
+    schools = store.query("SELECT name, stage, is_demo, registrar FROM school LIMIT 1")
+    if not schools:
+        return None
+    name, stage, is_demo, registrar = schools[0]
+    years = store.query(  # the current year, else the latest
+        "SELECT start_year, term1_end FROM school_year ORDER BY is_current DESC, start_year DESC LIMIT 1"
+    )
+    assert years
+    start_year, term1_end = years[0]
+    return SchoolContext(
+        name, stage, terms.school_year_name(start_year), terms.term_on(date.fromisoformat(term1_end), today),
+        bool(is_demo), registrar,
+    )  # fmt: skip
 
 
 def create_class(
     store: Store, grade_id: int, name: str | None = None, head_teacher: str | None = None
 ) -> int:
     """A new class numbered after the grade's last one; named 一年级(3)班 unless a name is given."""
+    from sqlalchemy import func, select
+
+    from xueji_desktop.models import Grade, SchoolClass
+    from xueji_desktop.services import audit
+
     with store.transaction() as session:
         grade = session.get(Grade, grade_id)
         if grade is None:
@@ -177,6 +189,9 @@ def create_class(
 
 
 def rename_class(store: Store, class_id: int, name: str) -> None:
+    from xueji_desktop.models import SchoolClass
+    from xueji_desktop.services import audit
+
     label = name.strip()
     if not label:
         raise SetupError("班级名称不能为空")
@@ -194,6 +209,10 @@ def rename_class(store: Store, class_id: int, name: str) -> None:
 
 
 def _check_name_free(session, grade_id: int, label: str, own_id: int | None) -> None:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from xueji_desktop.models import SchoolClass
+
     clash = session.scalar(
         select(SchoolClass.id).where(SchoolClass.grade_id == grade_id, SchoolClass.name == label)
     )

@@ -1,7 +1,8 @@
 """The main window: title with the school and the current term, tabs 名册 / 异动 / 档案, the data file in the status bar.
 
-The window paints first (Qt only); the database layer and the tabs are imported and filled right after, so the clerk
-sees the app at once (issue 2: importing SQLAlchemy and the rest costs more than painting an empty window).
+The window paints first (Qt only); the data folder is opened and the 名册 tab filled right after, with plain SQL, so the
+clerk sees the roster before SQLAlchemy has even loaded (issue 2: importing it costs more than painting an empty
+window). The other tabs (their services need SQLAlchemy) are built once the roster has painted, or when first asked for.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QTimer
+from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
@@ -26,7 +27,8 @@ class MainWindow(QMainWindow):
         self.data_dir = data_dir
         self.demo = demo
         self.store = None
-        self.roster_tab = self.enrolment_tab = self.status_tab = self.archive_tab = None
+        self.roster_tab = None
+        self._other_tabs: tuple | None = None  # (enrolment, status changes, archive), built after the roster
         self._lock: QLockFile | None = None
         self._roster_stale = False
         self.setWindowTitle(APP_NAME)
@@ -106,23 +108,20 @@ class MainWindow(QMainWindow):
         return self.open_data()
 
     def _build_tabs(self) -> None:
+        """The 名册 tab, filled; placeholders for the others until the roster has painted (or one is asked for)."""
         from xueji_desktop.services import school_setup
-        from xueji_desktop.ui.enrolment_tab import EnrolmentTab
-        from xueji_desktop.ui.history_tabs import ArchiveTab, StatusChangesTab
         from xueji_desktop.ui.roster_tab import RosterTab
 
         self.roster_tab = RosterTab(self.store)
-        self.enrolment_tab = EnrolmentTab(self.store)
-        self.status_tab = StatusChangesTab(self.store)
-        self.archive_tab = ArchiveTab(self.store)
+        self._other_tabs = None
+        self.tabs.blockSignals(True)
         self.tabs.clear()
         self.tabs.addTab(self.roster_tab, "名册")
-        self.tabs.addTab(self.enrolment_tab, "新生建籍")
-        self.tabs.addTab(self.status_tab, "异动")
-        self.tabs.addTab(self.archive_tab, "档案")
+        for name in TAB_NAMES[1:]:
+            self.tabs.addTab(QLabel("正在打开……"), name)
+        self.tabs.blockSignals(False)
         self.tabs.currentChanged.connect(self._refresh_tab)
         self.roster_tab.changed.connect(lambda: self._refresh_tab(self.tabs.currentIndex()))
-        self.enrolment_tab.changed.connect(self._mark_roster_stale)
         context = school_setup.school_context(self.store)
         school_setup.sign_in_registrar(self.store)
         demo = "（演示学校，数据关闭后即删除）" if self.demo else ""
@@ -130,14 +129,53 @@ class MainWindow(QMainWindow):
         self.header.setText(f"{context.school_name}　{context.term_label}{demo}")
         self.data_label.setText(f"数据文件：{self.store.folder.database}")
         self.roster_tab.refresh_tree()
+        _AfterPaint(self.roster_tab, self._build_other_tabs)
+
+    def _build_other_tabs(self) -> tuple:
+        """新生建籍, 异动, 档案 in place of their placeholders (once; they import SQLAlchemy through their services)."""
+        if self._other_tabs is not None or self.store is None:
+            return self._other_tabs or (None, None, None)
+        from xueji_desktop.ui.enrolment_tab import EnrolmentTab
+        from xueji_desktop.ui.history_tabs import ArchiveTab, StatusChangesTab
+
+        self._other_tabs = (EnrolmentTab(self.store), StatusChangesTab(self.store), ArchiveTab(self.store))
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        for index, (tab, name) in enumerate(zip(self._other_tabs, TAB_NAMES[1:], strict=True), start=1):
+            placeholder = self.tabs.widget(index)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, tab, name)
+            placeholder.deleteLater()
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        self._other_tabs[0].changed.connect(self._mark_roster_stale)
+        if current > 0:
+            self._refresh_tab(current)
+        return self._other_tabs
+
+    @property
+    def enrolment_tab(self):  # noqa: ANN201 - EnrolmentTab, imported lazily
+        return self._build_other_tabs()[0]
+
+    @property
+    def status_tab(self):  # noqa: ANN201 - StatusChangesTab, imported lazily
+        return self._build_other_tabs()[1]
+
+    @property
+    def archive_tab(self):  # noqa: ANN201 - ArchiveTab, imported lazily
+        return self._build_other_tabs()[2]
 
     def show_tab(self, name: str) -> None:
+        self._build_other_tabs()
         self.tabs.setCurrentIndex(TAB_NAMES.index(name))
         self._refresh_tab(self.tabs.currentIndex())
 
     def _refresh_tab(self, index: int) -> None:
+        if index > 0 and self._other_tabs is None:
+            self._build_other_tabs()  # refreshes the current tab itself
+            return
         tab = self.tabs.widget(index)
-        if tab in (self.enrolment_tab, self.status_tab, self.archive_tab):
+        if self._other_tabs is not None and tab in self._other_tabs:
             tab.refresh()
         elif tab is self.roster_tab and self._roster_stale:
             self.roster_tab.refresh_tree()  # steps marked or 学籍号 imported in 新生建籍
@@ -160,6 +198,7 @@ class MainWindow(QMainWindow):
     # --- closing --------------------------------------------------------------------------------------------------
 
     def _release(self) -> None:
+        self._other_tabs = None
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -172,3 +211,18 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self._release()
         super().closeEvent(event)
+
+
+class _AfterPaint(QObject):
+    """Calls `then` (once, from the event loop) after `widget` has first painted."""
+
+    def __init__(self, widget: QWidget, then) -> None:  # noqa: ANN001 - a callable
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+        return False
