@@ -32,6 +32,7 @@ from xueji_desktop.spreadsheets.template import ColumnSpec, TemplateSpec, load_t
 from xueji_desktop.store import Store
 
 TEMPLATE = "new_students"
+COMMIT_CHUNK = 2000
 APPROVED = EnrolmentStep.APPROVED.value
 
 
@@ -216,58 +217,55 @@ def commit_import(
     new_records = plan.new_records
     class_of_row = class_of_row or {}
     now = datetime.now()
+    created = 0
     with store.transaction() as session:
         start = _enrolment_date(session, today)
         spelled: dict[str, tuple[str, str, str]] = {}
         # every row carries every column (one executemany), the new-student defaults where the file had nothing
         base = {key: None for key in FIELDS_BY_KEY} | _defaults()
-        student_rows = []
-        for record in new_records:
-            values = {k: v for k, v in record.values.items() if k in FIELDS_BY_KEY}
-            name = str(values["name"])
-            if name not in spelled:
-                spelled[name] = (*pinyin_keys(name), pinyin_spelling(name))
-            full, initials, spelling = spelled[name]
-            if not values.get("name_pinyin"):
-                values["name_pinyin"] = spelling
-            student_rows.append({**base, **{k: v for k, v in values.items() if v is not None},
-                                 "pinyin_key": full, "initials_key": initials, "status": "在读",
-                                 "school_class_id": class_of_row.get(record.row_number),
-                                 "enrolment_step": EnrolmentStep.FORM_HANDED_OUT.value, "enrolment_date": start,
-                                 "created_at": now, "updated_at": now})  # fmt: skip
-        ids: list[int] = []
-        for chunk_start in range(0, len(student_rows), 2000):
-            chunk = student_rows[chunk_start : chunk_start + 2000]
-            result = session.execute(
+        fixed = {"status": "在读", "enrolment_step": EnrolmentStep.FORM_HANDED_OUT.value, "enrolment_date": start,
+                 "created_at": now, "updated_at": now}  # fmt: skip
+        # in chunks, so that a 100,000-row file never holds all its insert parameters at once
+        for chunk_start in range(0, len(new_records), COMMIT_CHUNK):
+            chunk = new_records[chunk_start : chunk_start + COMMIT_CHUNK]
+            student_rows = []
+            for record in chunk:
+                values = {k: v for k, v in record.values.items() if k in FIELDS_BY_KEY and v is not None}
+                name = str(values["name"])
+                if name not in spelled:
+                    spelled[name] = (*pinyin_keys(name), pinyin_spelling(name))
+                full, initials, spelling = spelled[name]
+                values.setdefault("name_pinyin", spelling)
+                student_rows.append({**base, **values, **fixed, "pinyin_key": full, "initials_key": initials,
+                                     "school_class_id": class_of_row.get(record.row_number)})  # fmt: skip
+            ids = [row[0] for row in session.execute(
                 insert(Student.__table__).returning(Student.__table__.c.id, sort_by_parameter_order=True),
-                chunk,
-            )
-            ids += [row[0] for row in result]
+                student_rows,
+            )]  # fmt: skip
+            family_rows = [
+                {**{s.key: member.get(s.key) for s in FAMILY_FIELDS}, "student_id": student_id,
+                 "position_in_list": position, "is_guardian": bool(member.get("is_guardian"))}
+                for student_id, record in zip(ids, chunk, strict=True)
+                for position, member in enumerate(record.family, start=1)
+            ]  # fmt: skip
+            if family_rows:
+                session.execute(insert(FamilyMember.__table__), family_rows)
+            audit.record_many(session, [
+                ("student.import", "student", student_id, {"来源": [None, f"{plan.path.name} 第{r.row_number}行"]})
+                for student_id, r in zip(ids, chunk, strict=True)
+            ])  # fmt: skip
+            created += len(ids)
             if progress:
-                progress(len(ids), len(student_rows))
-        family_rows = [
-            {**{s.key: member.get(s.key) for s in FAMILY_FIELDS}, "student_id": student_id,
-             "position_in_list": position, "is_guardian": bool(member.get("is_guardian"))}
-            for student_id, record in zip(ids, new_records, strict=True)
-            for position, member in enumerate(record.family, start=1)
-        ]  # fmt: skip
-        if family_rows:
-            session.execute(insert(FamilyMember.__table__), family_rows)
+                progress(created, len(new_records))
+        records_by_row = {r.row_number: r for r in good}
         for update in plan.updates:
-            _apply_update(session, update, next(r for r in good if r.row_number == update.row_number))
-        entries = [
-            (
-                "student.import",
-                "student",
-                student_id,
-                {"来源": [None, f"{plan.path.name} 第{r.row_number}行"]},
-            )
-            for student_id, r in zip(ids, new_records, strict=True)
-        ] + [("student.update", "student", u.student_id, u.changes) for u in plan.updates]
-        audit.record_many(session, entries)
+            _apply_update(session, update, records_by_row[update.row_number])
+        audit.record_many(
+            session, [("student.update", "student", u.student_id, u.changes) for u in plan.updates]
+        )
         _remember_mapping(session, plan)
     skipped = sorted({p.row_number for p in problems})
-    return ImportResult(len(ids), len(plan.updates), skipped)
+    return ImportResult(created, len(plan.updates), skipped)
 
 
 class ImportRefused(ValueError):
