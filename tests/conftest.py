@@ -36,3 +36,29 @@ def school(store):
     """A primary school with classes 一年级(1)(2), 二年级(1)(2), 三年级(1) and no students."""
     create_school(store, luchang_setup())
     return store
+
+
+@pytest.fixture
+def small_disk_of(tmp_path):
+    """A factory of small tmpfs mounts (needs root and mount) for disk-full tests; skips with the reason when it cannot
+    mount one. small_disk_of("2m") -> the mount point; unmounted at the end of the test."""
+    import subprocess
+
+    mounts = []
+
+    def mount(size: str):
+        mount_point = tmp_path / f"small-disk-{size}-{len(mounts)}"
+        mount_point.mkdir()
+        try:
+            result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)],
+                                    capture_output=True, text=True)  # fmt: skip
+        except OSError as error:
+            pytest.skip(f"cannot run mount for the disk-full test: {error}")
+        if result.returncode != 0:
+            pytest.skip(f"cannot mount a {size} tmpfs for the disk-full test: {result.stderr.strip()}")
+        mounts.append(mount_point)
+        return mount_point
+
+    yield mount
+    for mount_point in mounts:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)

@@ -259,22 +259,9 @@ def test_a_file_that_cannot_be_replaced_says_it_may_be_open_in_excel(tmp_path, m
 
 
 @pytest.fixture
-def small_disk(tmp_path):
-    """A 256 KB tmpfs (needs root and mount); skipped with the reason when it cannot be mounted."""
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    try:
-        result = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)],
-            capture_output=True,
-            text=True,
-        )
-    except OSError as error:
-        pytest.skip(f"cannot run mount for the disk-full test: {error}")
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs for the disk-full test: {result.stderr.strip()}")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+def small_disk(small_disk_of):
+    """A 256k tmpfs (tests/conftest.py small_disk_of)."""
+    return small_disk_of("256k")
 
 
 def test_t5_on_a_really_full_disk_nothing_is_left_behind(small_disk):

@@ -196,22 +196,9 @@ def test_t1_kill_minus_nine_loses_nothing_acknowledged(tmp_path):
 
 
 @pytest.fixture
-def small_disk(tmp_path):
-    """A 2 MB tmpfs (needs root and mount); skipped with the reason when it cannot be mounted."""
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    try:
-        result = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
-            capture_output=True,
-            text=True,
-        )
-    except OSError as error:
-        pytest.skip(f"cannot run mount for the disk-full test: {error}")
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a 2 MB tmpfs for the disk-full test: {result.stderr.strip()}")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+def small_disk(small_disk_of):
+    """A 2m tmpfs (tests/conftest.py small_disk_of)."""
+    return small_disk_of("2m")
 
 
 def _fill_disk(folder: Path, leave_bytes: int) -> Path:

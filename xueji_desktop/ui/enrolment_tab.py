@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -36,6 +35,7 @@ from xueji_desktop.services.enrolment import EnrolmentRow, NationalIdImportResul
 from xueji_desktop.store import Store
 from xueji_desktop.ui.history_tabs import RowsModel
 from xueji_desktop.ui.messages import confirm_findings, show_error
+from xueji_desktop.ui.tables import configure_table
 from xueji_desktop.ui.worker import Cancelled, run_with_progress
 
 OVERDUE = QColor("#c0392b")
@@ -127,17 +127,7 @@ class EnrolmentTab(QWidget):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(len(COLUMNS) - 1, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        configure_table(self.table, COLUMN_WIDTHS, many=True)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
 
         self.empty = QLabel(EMPTY_TEXT)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
 from xueji_desktop.services import history
 from xueji_desktop.store import Store
+from xueji_desktop.ui.tables import configure_table
 
 _INDEX = QModelIndex | QPersistentModelIndex
 
@@ -48,12 +49,7 @@ class RowsModel(QAbstractTableModel):
 def _table(model: RowsModel, widths: Sequence[int]) -> QTableView:
     view = QTableView()
     view.setModel(model)
-    view.verticalHeader().setVisible(False)
-    view.setAlternatingRowColors(True)
-    view.horizontalHeader().setStretchLastSection(True)
-    for column, width in enumerate(widths):
-        view.setColumnWidth(column, width)
-    return view
+    return configure_table(view, widths)
 
 
 class StatusChangesTab(QWidget):

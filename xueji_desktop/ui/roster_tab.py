@@ -6,10 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -29,6 +27,7 @@ from xueji_desktop.services.roster import GradeNode
 from xueji_desktop.store import Store
 from xueji_desktop.ui.messages import confirm_findings, show_error
 from xueji_desktop.ui.roster_model import RosterTableModel
+from xueji_desktop.ui.tables import configure_table
 
 SEARCH_DELAY_MS = 120  # wait for a pause in typing, then query once
 SEARCH_SHOWN = 500  # a search shows its first matches; more typing narrows it (keeps typing fast at 50,000)
@@ -71,16 +70,7 @@ class RosterTab(QWidget):
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        configure_table(self.table, COLUMN_WIDTHS)
         self.table.doubleClicked.connect(self._open_student)
 
         self.count_label = QLabel()
