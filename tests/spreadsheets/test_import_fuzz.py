@@ -33,12 +33,17 @@ from datetime import date, datetime
 from multiprocessing.connection import wait
 from pathlib import Path
 
+import pytest
+
 TIMEOUT_SECONDS = 5.0
-MEMORY_LIMIT = 3 * 1024**3  # a worker that tries to use more is a failure (the pre-flight check should stop it)
+MEMORY_LIMIT = (
+    3 * 1024**3
+)  # a worker that tries to use more is a failure (the pre-flight check should stop it)
 CI_MUTATIONS = 300
 CI_SEED = 20260901
 SEED_NAMES = ("clean.xlsx", "demo_export.xlsx", "clean.xls")
 _CJK = re.compile("[\u3400-\u9fff]")
+_OS_CODES = frozenset({"unreadable", "locked", "missing", "directory"})
 
 # --- seed files ---------------------------------------------------------------------------------------------------
 
@@ -193,8 +198,8 @@ def random_text(rng: random.Random, *, long: bool = False) -> str:
             parts.append("".join(chr(rng.randint(0x20, 0x2FFFF)) for _ in range(rng.randint(1, 8))))
     text = "".join(parts)
     if long:
-        # one cell of Excel's maximum (32,767), or text runs near and past the pre-flight's 1 MB token limit, or
-        # 10 MB in all (ten runs of ~1 MB: within the file size and ratio limits only if it compresses badly)
+        # one cell of Excel's maximum (32,767), or text runs near and past the pre-flight's 1 MB token limit
+        # (mutate_xml's "ten_mb" puts ~10 MB in all into one sheet, each run under the limit)
         size = rng.choice([32_767, 200_000, 1_000_000, 1_100_000])
         alphabet = "张王李赵学籍新生0123456789ABCxyz "
         text += "".join(rng.choices(alphabet, k=size))
@@ -202,6 +207,7 @@ def random_text(rng: random.Random, *, long: bool = False) -> str:
 
 
 def _escape_surrogates(text: str) -> bytes:
+    """UTF-8, with any lone surrogate written as its raw (invalid) three bytes — a damaged file can hold them."""
     return text.encode("utf-8", "surrogatepass")
 
 
@@ -267,8 +273,12 @@ def mutate_xml(text: bytes, rng: random.Random, part: str) -> tuple[bytes, str]:
              "insert_cell", "attribute", "shared_index", "serial"]  # fmt: skip
     if part.endswith("workbook.xml"):
         kinds += ["sheet_name"] * 4
+    if part.startswith("sheet"):
+        kinds += ["serial"] * 2
     if part.endswith("sharedStrings.xml"):
         kinds += ["text"] * 3 + ["long_text"]
+    if rng.random() < 0.01:
+        kinds = ["ten_mb"]
     kind = rng.choice(kinds)
     elements = _elements(text)
     if kind in ("delete", "duplicate") and elements:
@@ -291,14 +301,27 @@ def mutate_xml(text: bytes, rng: random.Random, part: str) -> tuple[bytes, str]:
             match = rng.choice(tags)
             new = _replace_attribute(match.group(0), b"r", rng.choice(values).encode())
             return text[: match.start()] + new + text[match.end() :], f"{part}:{kind}"
-    if kind in ("text", "long_text", "value", "serial"):
-        tag = rb"<(t|v)(?:\s[^>]*)?>([^<]*)</\1>" if kind != "value" and kind != "serial" else rb"<(v)>([^<]*)</v>"
+    if kind == "ten_mb":  # text runs of ~950,000 characters (under the 1 MB token limit), ~10 MB in all
+        runs = list(re.finditer(rb"<(t)(?:\s[^>]*)?>([^<]*)</t>", text))
+        if runs:
+            for match in sorted(rng.sample(runs, min(len(runs), 11)), key=lambda m: m.start(), reverse=True):
+                filler = "".join(rng.choices("abcdefghijklmnopqrstuvwxyz0123456789 ", k=950_000)).encode()
+                text = text[: match.start(2)] + filler + text[match.end(2) :]
+            return text, f"{part}:ten_mb"
+    if kind == "serial":  # far out of range, preferably in a date-formatted cell (s="…"): the birth dates
+        styled = list(re.finditer(rb'<c [^>]*s="[1-9][0-9]*"[^>]*><v>([^<]*)</v>', text))
+        runs = styled or list(re.finditer(rb"<v>([^<]*)</v>", text))
+        if runs:
+            match = rng.choice(runs)
+            return text[: match.start(1)] + rng.choice(_SERIALS).encode() + text[
+                match.end(1) :
+            ], f"{part}:serial"
+    if kind in ("text", "long_text", "value"):
+        tag = rb"<(t|v)(?:\s[^>]*)?>([^<]*)</\1>" if kind != "value" else rb"<(v)>([^<]*)</v>"
         runs = list(re.finditer(tag, text))
         if runs:
             match = rng.choice(runs)
-            if kind == "serial":
-                new = rng.choice(_SERIALS)
-            elif kind == "value":
+            if kind == "value":
                 new = rng.choice([*_SERIALS, random_text(rng)])
             else:
                 new = random_text(rng, long=kind == "long_text")
@@ -389,12 +412,16 @@ def mutate_biff(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     at, begun, ended = start, 0, 0
     while at + 4 <= len(data) and len(records) < 5000:
         kind, length = struct.unpack_from("<HH", data, at)
+        if at + 4 + length > len(data):  # a length an earlier round damaged: the stream ends here
+            break
         records.append((at, kind, length))
         begun += kind == 0x0809
         ended += kind == 0x000A
         if ended == begun >= 2:  # the globals and the sheet: the end of the stream
             break
         at += 4 + length
+    if not records:
+        return mutate_bytes(bytes(data), rng)
     special = [r for r in records if r[1] in _BIFF_SPECIAL]
     at, kind, length = rng.choice(special if special and rng.random() < 0.7 else records)
     name = _BIFF_SPECIAL.get(kind, f"{kind:#06x}")
@@ -407,7 +434,9 @@ def mutate_biff(data: bytes, rng: random.Random) -> tuple[bytes, str]:
         struct.pack_into("<H", data, at, rng.choice([0x0203, 0x00FD, 0x0204, 0x0006, 0x00FC, 0x003C, 0xFFFF]))
         return bytes(data), f"biff:{name}:type"
     if kind == 0x0203 and length >= 14:
-        value = rng.choice([float("nan"), float("inf"), -float("inf"), 1e308, -1e308, 2958466.0, -1.0, 1e20, 0.0])
+        value = rng.choice(
+            [float("nan"), float("inf"), -float("inf"), 1e308, -1e308, 2958466.0, -1.0, 1e20, 0.0]
+        )
         struct.pack_into("<d", data, body + 6, value)
         return bytes(data), f"biff:number:{value}"
     if kind == 0x00FD and length >= 10:
@@ -425,7 +454,7 @@ def mutate_biff(data: bytes, rng: random.Random) -> tuple[bytes, str]:
 def mutate(seed_name: str, data: bytes, rng: random.Random) -> tuple[bytes, str]:
     roll = rng.random()
     if seed_name.endswith(".xls"):
-        return mutate_biff(data, rng) if roll < 0.6 else mutate_bytes(data, rng)
+        return mutate_biff(data, rng) if roll < 0.6 and len(data) > 520 else mutate_bytes(data, rng)
     if roll < 0.3:
         return mutate_bytes(data, rng)
     try:
@@ -486,20 +515,34 @@ def run_pipeline(store, path: Path, errors_out: Path) -> tuple[str, str]:  # noq
             return f"file_error:{error.code}", f"ImportFileError message is not one Chinese line: {message!r}"
         if after != before:
             return f"file_error:{error.code}", f"written although the file was refused: {before} → {after}"
+        if (
+            error.code in _OS_CODES
+        ):  # the file is there and readable: an OS message would send the clerk astray
+            return (
+                f"file_error:{error.code}",
+                f"a damaged file told as an OS problem: {message} ({error.detail})",
+            )
         return f"file_error:{error.code}", ""
     problems = plan.problems
     if problems:
         write_error_workbook(errors_out, plan.table, problems)
     classes = plan_classes(store, plan)
     result = commit_import(
-        store, plan, valid_only=bool(problems), class_of_row=None if classes.blocking else classes.class_of_row
+        store,
+        plan,
+        valid_only=bool(problems),
+        class_of_row=None if classes.blocking else classes.class_of_row,
     )
     after = _counts(store)
     if after[0] - before[0] != result.created:
         return "plan", f"created {result.created} but the student count went {before[0]} → {after[0]}"
     if result.created + result.updated and after[2] <= before[2]:
         return "plan", "students written without an audit event"
-    kind = "plan_clean" if not problems else ("plan_partial" if result.created + result.updated else "plan_errors")
+    kind = (
+        "plan_clean"
+        if not problems
+        else ("plan_partial" if result.created + result.updated else "plan_errors")
+    )
     return kind, ""
 
 
@@ -512,7 +555,9 @@ def _worker(connection, folder: str, run_seed: int) -> None:  # noqa: ANN001
     seeds = {name: (root / "seeds" / name).read_bytes() for name in SEED_NAMES}
     work = Path(tempfile.mkdtemp(prefix="fuzz-worker-", dir=root))
     live = work / "live"
-    for name in SEED_NAMES:  # warm up: caches (code tables, regions, templates) are built before the clock runs
+    for (
+        name
+    ) in SEED_NAMES:  # warm up: caches (code tables, regions, templates) are built before the clock runs
         shutil.copytree(root / "states" / "empty", live)
         store = Store.open(live)
         run_pipeline(store, root / "seeds" / name, work / "errors.xlsx")
@@ -553,7 +598,9 @@ def _worker(connection, folder: str, run_seed: int) -> None:  # noqa: ANN001
 class Report:
     cases: int = 0
     outcomes: Counter = field(default_factory=Counter)
-    failures: list[tuple[int, str, str, str]] = field(default_factory=list)  # index, outcome, description, detail
+    failures: list[tuple[int, str, str, str]] = field(
+        default_factory=list
+    )  # index, outcome, description, detail
     slowest: tuple[float, int] = (0.0, -1)
     seconds: float = 0.0
     per_seed: Counter = field(default_factory=Counter)
@@ -624,7 +671,9 @@ def run_fuzz(
         if seconds > timeout and not failure:
             failure = f"took {seconds:.2f} s (limit {timeout} s)"
         if failure:
-            report.failures.append((index, outcome, f"{case.seed_name} [{case.state}] {case.description}", failure))
+            report.failures.append(
+                (index, outcome, f"{case.seed_name} [{case.state}] {case.description}", failure)
+            )
             if keep_failures is not None:
                 keep_failures.mkdir(parents=True, exist_ok=True)
                 (keep_failures / f"case{index}{Path(case.seed_name).suffix}").write_bytes(case.data)
@@ -656,7 +705,9 @@ def run_fuzz(
             for number, slot in enumerate(slots):
                 limit = timeout + 1.0 if ready[number] else timeout + 60.0
                 if slot.index is not None and now - slot.sent > limit:
-                    record(slot.index, "hang", f"no answer within {limit:.0f} s: the worker was killed", limit)
+                    record(
+                        slot.index, "hang", f"no answer within {limit:.0f} s: the worker was killed", limit
+                    )
                     slot.stop(kill=True)
                     slots[number] = fresh = _Slot(context, folder, run_seed)
                     ready[number] = False
@@ -693,3 +744,163 @@ def test_the_seeds_import_cleanly_and_mutations_are_reproducible(tmp_path):
     assert make_case(7, 42, seeds) == make_case(7, 42, seeds)
     described = {make_case(7, i, seeds).description.split(":")[0] for i in range(200)}
     assert {"bytes", "biff"} <= described and any(d.endswith(".xml") for d in described)
+
+
+# --- what the fuzzing found: each as a small file made here, checked in this process (the pre-flight check must stop
+# it before python-calamine, whose failed allocations abort the process) -------------------------------------------
+
+
+def _check_fails(path: Path, code: str) -> None:
+    from xueji_desktop.spreadsheets.errors import ImportFileError
+    from xueji_desktop.spreadsheets.preflight import check_file
+
+    with pytest.raises(ImportFileError) as caught:
+        check_file(path)
+    assert caught.value.code == code, caught.value.detail
+    assert _CJK.search(str(caught.value)) and "\n" not in str(caught.value)
+
+
+def _xlsx_with(tmp_path: Path, name: str, edit) -> Path:  # noqa: ANN001
+    source = write_clean_xlsx(tmp_path / "seed.xlsx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(source)) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = edit(parts["xl/worksheets/sheet1.xml"])
+    out = tmp_path / name
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, content in parts.items():
+            archive.writestr(part, content)
+    return out
+
+
+@pytest.mark.parametrize("reference", ["A9999999999999", "AAAAAAAAAAAA3", "B" + "9" * 5000])
+def test_found_cell_references_past_12_digits_or_9_letters_are_refused(tmp_path, reference):
+    """calamine wraps a longer reference around u32 (A9999999999999 is row 1,316,134,911) and allocates the area:
+    the process aborted. The pre-flight check read at most 12 digits and 9 letters and missed it."""
+    path = _xlsx_with(
+        tmp_path, "far.xlsx", lambda xml: xml.replace(b'r="C3"', f'r="{reference}"'.encode(), 1)
+    )
+    _check_fails(path, "area")
+
+
+def _xls_records(data: bytes) -> list[tuple[int, int, int]]:
+    """(offset, type, length) of the BIFF records of clean.xls's workbook stream (xlwt writes it contiguously)."""
+    found, at = [], data.find(b"\x09\x08\x10\x00\x00\x06")
+    while at + 4 <= len(data) and len(found) < 2000:
+        kind, length = struct.unpack_from("<HH", data, at)
+        found.append((at, kind, length))
+        at += 4 + length
+    return found
+
+
+def _xls_damaged(tmp_path: Path, how: str) -> Path:
+    data = bytearray(write_clean_xls(tmp_path / "seed.xls").read_bytes())
+    records = _xls_records(bytes(data))
+    if how == "dimensions":  # a sheet claiming 1,048,576 × 16,384 cells: calamine reserves them all
+        at = next(at for at, kind, _ in records if kind == 0x0200)
+        struct.pack_into("<IIHH", data, at + 4, 0, 1 << 20, 0, 1 << 14)
+    elif how == "far_cell":  # one text cell at row 65,535, column 16,384: the dense range is 1e9 cells
+        at = next(at for at, kind, _ in records if kind == 0x00FD)
+        struct.pack_into("<HH", data, at + 4, 0xFFFF, 0x4000)
+    elif how == "fat_zeroed":  # every chain loops on sector 0: calamine follows it until memory runs out
+        fat = struct.unpack_from("<I", data, 0x4C)[0]
+        data[(fat + 1) * 512 : (fat + 2) * 512] = bytes(512)
+    path = tmp_path / f"{how}.xls"
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("how", "code"), [("dimensions", "area"), ("far_cell", "area"), ("fat_zeroed", "corrupt")]
+)
+def test_found_xls_structures_that_made_calamine_abort_are_refused(tmp_path, how, code):
+    """An .xls whose DIMENSIONS or cells make python-calamine reserve 35-690 GB, or whose FAT loops (calamine follows
+    it until memory runs out): the process aborted — a Rust allocation failure cannot be caught. Now refused by
+    spreadsheets.xls_check."""
+    _check_fails(_xls_damaged(tmp_path, how), code)
+
+
+def test_found_the_seeds_still_pass_the_xls_check(tmp_path):
+    from xueji_desktop.spreadsheets.preflight import check_file
+
+    check_file(write_clean_xls(tmp_path / "clean.xls"))
+
+
+def test_found_a_damaged_zip_version_or_offset_is_corrupt_not_an_os_problem(tmp_path):
+    """zipfile raised NotImplementedError for a "version needed" of 9.4 (a traceback), and a central directory
+    pointing before the file's start gave "check the file's permissions" (an OSError from seek)."""
+    source = write_clean_xlsx(tmp_path / "seed.xlsx").read_bytes()
+    central = source.rfind(b"PK\x01\x02")
+    version = bytearray(source)
+    version[central + 6] = 94  # version needed to extract: 9.4
+    (tmp_path / "version.xlsx").write_bytes(bytes(version))
+    _check_fails(tmp_path / "version.xlsx", "corrupt")
+    shifted = bytearray(source)
+    del shifted[100:120]  # bytes lost before the central directory: zipfile puts the first part at offset -20
+    (tmp_path / "shifted.xlsx").write_bytes(bytes(shifted))
+    _check_fails(tmp_path / "shifted.xlsx", "corrupt")
+
+
+def test_found_the_error_workbook_takes_any_cell_the_reader_gives(tmp_path):
+    """Control characters, U+FFFF, NaN and a sheet name with / and : reached openpyxl, which raised
+    IllegalCharacterError / ValueError: the clerk got no error workbook at all."""
+    import openpyxl
+
+    from xueji_desktop.spreadsheets.error_workbook import write_error_workbook
+    from xueji_desktop.spreadsheets.normalise import CellProblem
+    from xueji_desktop.spreadsheets.reader import RawRow, SheetTable
+
+    table = SheetTable("新生/2026:秋\x01", 1, ["姓名\x02", "出生日期"],
+                       [RawRow(2, ["张\x00三\uffff", float("nan")]), RawRow(3, ["李四", "x" * 40_000])])  # fmt: skip
+    problems = [CellProblem(2, "姓名", "张\x00三", "“张\x00三”有看不见的字符", "请重新输入", 0),
+                CellProblem(3, "出生日期", "x", "不是日期", "", 1)]  # fmt: skip
+    out = write_error_workbook(tmp_path / "错误.xlsx", table, problems)
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet.title == "新生_2026_秋\ufffd"
+    assert sheet["B2"].value == "张\ufffd三\ufffd" and sheet["C2"].value == "nan"
+    assert len(sheet["C3"].value) == 32_767 and "看不见" in sheet["B2"].comment.text
+
+
+def test_found_a_long_region_cell_is_checked_in_linear_time():
+    """A 1 MB cell in a 行政区划 column took minutes (every prefix sliced and hashed): a hang."""
+    from xueji_desktop.spreadsheets.normalise import parse_region
+
+    started = time.perf_counter()
+    value, message, _ = parse_region("山西省长治市潞城区" + "某" * 1_000_000)
+    assert value == "140406" and message is None
+    assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize("escaped", ["&#10;", "&#13;", "&#x2028;", "&#x85;"])
+def test_found_a_sheet_name_with_a_line_break_still_gives_one_line(tmp_path, escaped):
+    """A sheet named "a<line break>b" without a header row: the message quoted the name and spanned two lines."""
+    from xueji_desktop.spreadsheets.errors import ImportFileError
+    from xueji_desktop.spreadsheets.reader import read_table
+
+    source = write_clean_xlsx(tmp_path / "seed.xlsx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(source)) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        "一年级新生".encode(), f"一年级{escaped}新生".encode()
+    )
+    path = tmp_path / "named.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for part, content in parts.items():
+            archive.writestr(part, content)
+    with pytest.raises(ImportFileError) as caught:
+        read_table(path, is_header=lambda header: False)
+    message = str(caught.value)
+    assert caught.value.code == "no_header" and "一年级" in message and message.splitlines() == [message]
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_found_non_finite_numbers_are_cell_problems(number):
+    """calamine reads <v>-INF</v> as -inf: 入学年月 raised ValueError (int("-inf")), 上下学距离 stored "nan". Every
+    column that holds a date, a code, 是/否, a region or a number says what is wrong (free text keeps "NAN")."""
+    from xueji_desktop.spreadsheets.normalise import normalise_cell
+    from xueji_desktop.spreadsheets.template import load_template
+
+    numeric = {"id_number", "phone", "postcode", "commute_distance", "school_code"}
+    for column in load_template("new_students").columns:
+        if column.form != "text" or column.field_key in numeric:
+            value, message, _ = normalise_cell(number, column)
+            assert value is None and message, column.header

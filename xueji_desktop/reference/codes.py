@@ -17,6 +17,8 @@ from xueji_desktop.reference.resources import resource_path
 class Code:
     code: str
     name: str
+    # the upload template's wording where it differs from the name (入学方式 12: 义务教育阶段其他)
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,11 @@ def code_table(key: str) -> CodeTable:
     file_name, title, hidden = _TABLES[key]
     with resource_path("codes", file_name).open(encoding="utf-8-sig", newline="") as handle:
         rows = [
-            Code(row["code"].strip() or row["name"].strip(), row["name"].strip())
+            Code(
+                row["code"].strip() or row["name"].strip(),
+                row["name"].strip(),
+                (row.get("template_label_variant") or "").strip(),
+            )
             for row in csv.DictReader(handle)
             if row["code"].strip() not in hidden and row["name"].strip()
         ]

@@ -12,6 +12,9 @@ from functools import cache
 
 from xueji_desktop.reference.resources import resource_path
 
+# levels with no name of their own: a municipality's 市辖区/县, a province's directly administered counties
+PLACEHOLDERS = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
+
 
 @dataclass(frozen=True, slots=True)
 class Region:
@@ -49,13 +52,13 @@ class RegionTable:
         return list(reversed(chain))
 
     def full_name(self, code: str | None) -> str:
-        """山西省长治市潞城区 (the placeholders 市辖区/县 of municipalities left out); the code when unknown."""
+        """山西省长治市潞城区 (the placeholder levels 市辖区, 县, …直辖县级行政区划 left out); the code when unknown."""
         if not code:
             return ""
         chain = self.path(code)
         if not chain:
             return code
-        return "".join(r.name for r in chain if r.name not in ("市辖区", "县", "省直辖县级行政区划"))
+        return "".join(r.name for r in chain if r.name not in PLACEHOLDERS)
 
     def __len__(self) -> int:
         return len(self._by_code)

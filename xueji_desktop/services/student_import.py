@@ -221,8 +221,11 @@ def commit_import(
     with store.transaction() as session:
         start = _enrolment_date(session, today)
         spelled: dict[str, tuple[str, str, str]] = {}
-        # every row carries every column (one executemany), the new-student defaults where the file had nothing
-        base = {key: None for key in FIELDS_BY_KEY} | _defaults()
+        # every row carries every column (one executemany); the new-student defaults only for fields the file has no
+        # column for, as read_row checked them: a blank cell stays blank (学生来源 exported empty comes back empty)
+        mapped = {column.field for column in plan.mapping.columns if column is not None}
+        defaults = {k: v for k, v in _defaults().items() if k not in mapped}
+        base = {key: None for key in FIELDS_BY_KEY} | defaults
         fixed = {"status": "在读", "enrolment_step": EnrolmentStep.FORM_HANDED_OUT.value, "enrolment_date": start,
                  "created_at": now, "updated_at": now}  # fmt: skip
         # in chunks, so that a 100,000-row file never holds all its insert parameters at once

@@ -262,7 +262,8 @@ class _RowFormatter:
         if form == "name":
             fields = FAMILY_FIELDS_BY_KEY if column.family_index is not None else FIELDS_BY_KEY
             table = code_table(fields[column.field_key].table or column.field_key)
-            names: dict[Any, str] = {None: "", "": ""} | {code.code: code.name for code in table.codes}
+            # the template's wording where the table has one: two 入学方式 are both named 其他 (12 and 99)
+            names: dict[Any, str] = {None: "", "": ""} | {c.code: c.label or c.name for c in table.codes}
             return names.get  # None for a code the table does not know
         if form == "yes_no":
             return {None: "", True: "是", False: "否"}.get

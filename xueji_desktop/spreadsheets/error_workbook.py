@@ -3,7 +3,9 @@ the file in Excel and imports it again (issue 3). Written atomically; formulas i
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
@@ -20,6 +22,10 @@ from xueji_desktop.spreadsheets.reader import SheetTable
 BAD_FILL = PatternFill("solid", start_color="FFF4B6B0", end_color="FFF4B6B0")
 HEADER_FONT = Font(bold=True)
 EXPLANATION = "错误说明"
+# what an .xlsx cannot hold (XML 1.0) but a damaged file's cells can bring: control characters, U+FFFE/U+FFFF
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_BAD_TITLE = re.compile(r"[\\*?:/\[\]]")
+MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
 
 
 def write_error_workbook(
@@ -31,10 +37,10 @@ def write_error_workbook(
         by_row[problem.row_number].append(problem)
     column_of = {header: index for index, header in enumerate(table.headers)}
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(table.sheet_name[:31] or "Sheet1")
+    sheet = workbook.create_sheet(_BAD_TITLE.sub("_", _writable(table.sheet_name))[:31] or "Sheet1")
     header_cells = []
     for text in ["原行号", *table.headers, EXPLANATION]:
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = WriteOnlyCell(sheet, value=_writable(text))
         cell.font = HEADER_FONT
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -50,18 +56,18 @@ def write_error_workbook(
         }
         cells = [WriteOnlyCell(sheet, value=row.row_number)]
         for index, value in enumerate(row.cells):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = WriteOnlyCell(sheet, value=_writable(value))
             if isinstance(value, str):
                 cell.data_type = "s"  # a name like =1+1 stays text (RELIABILITY.md, T11)
                 cell.number_format = "@"
             if index in bad_columns:
                 cell.fill = BAD_FILL
-                cell.comment = Comment(bad_columns[index].message, "学籍桌面")
+                cell.comment = Comment(_writable(bad_columns[index].message), "学籍桌面")
             cells.append(cell)
         explanation = "；".join(
             f"{p.header}：{p.message}" + (f"（{p.hint}）" if p.hint else "") for p in row_problems
         )
-        cells.append(WriteOnlyCell(sheet, value=explanation))
+        cells.append(WriteOnlyCell(sheet, value=_writable(explanation)))
         sheet.append(cells)
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".xueji-", suffix=".xlsx", dir=out.parent)
@@ -73,3 +79,13 @@ def write_error_workbook(
         Path(temporary).unlink(missing_ok=True)
         raise
     return out
+
+
+def _writable(value: object) -> object:
+    """A value an .xlsx can hold: characters XML forbids shown as U+FFFD, text cut to Excel's 32,767 characters, NaN
+    and infinities as text (the clerk still sees what the damaged cell held)."""
+    if isinstance(value, str):
+        return _UNWRITABLE.sub("\ufffd", value)[:MAX_CELL_CHARS]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value

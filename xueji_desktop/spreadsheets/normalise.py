@@ -8,6 +8,7 @@ normaliser, built once from its ColumnSpec and cached; code tables and region na
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from functools import cache, partial
 from itertools import product
 
 from xueji_desktop.reference.codes import CodeTable, code_table
+from xueji_desktop.reference.regions import PLACEHOLDERS as _PLACEHOLDERS
 from xueji_desktop.reference.regions import RegionTable, region_table
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS_BY_KEY, FIELDS_BY_KEY, FieldKind, FieldSpec
 from xueji_desktop.rules.identity import normalise_id_number
@@ -81,6 +83,25 @@ def clean_text(raw: object) -> str:
     return text.strip()
 
 
+# full-width letters, digits and the ideographic space → ASCII; nothing else (free text keeps （）、，： as typed)
+_WIDE = str.maketrans(
+    {0x3000: " "}
+    | {c: c - 0xFEE0 for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for c in range(*r)}
+)
+
+
+def clean_free_text(raw: object) -> str:
+    """For free text (names, addresses, employers): full-width letters, digits and spaces half-width, invisible
+    characters out, trimmed. Not NFKC: it would turn the Chinese punctuation clerks type (外出务工（郑州）) into ASCII
+    and the record would no longer be the one exported (issue 3's round trip)."""
+    text = raw if type(raw) is str else _text_of(raw)
+    if not text.isascii():
+        text = text.translate(_WIDE)
+        if _INVISIBLE.search(text):
+            text = _INVISIBLE.sub("", text)
+    return text.strip()
+
+
 def _text_of(raw: object) -> str:
     if isinstance(raw, bool):
         return "是" if raw else "否"
@@ -103,7 +124,7 @@ class _Text:
         self.max_length = max_length
 
     def __call__(self, raw: object) -> Result:
-        text = _squeeze(clean_text(raw))
+        text = _squeeze(clean_free_text(raw))
         if not text:
             return _EMPTY
         if len(text) > self.max_length:
@@ -226,6 +247,8 @@ def parse_month(raw: object) -> Result:
     """「201509」, 「2015-09」, 「2015.9」, 「2015年9月」 or a date → "2015-09"."""
     if isinstance(raw, date):
         return f"{raw.year:04d}-{raw.month:02d}", None, None
+    if isinstance(raw, float) and not math.isfinite(raw):  # a damaged cell: repr gives "-inf", not digits
+        return None, f"“{shown(raw)}”不是年月", _MONTH_HINT
     if isinstance(raw, float) and not raw.is_integer():
         # 「2015.9」 typed into a numeric cell; 「2015.10」 arrives as 2015.1, indistinguishable from January.
         text = repr(raw)
@@ -369,7 +392,7 @@ _DISTANCE = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
 def parse_distance(raw: object) -> Result:
     """上下学距离 in kilometres: 2.5, 「2.5公里」, 「2.5km」 → "2.5"."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        if raw < 0 or raw >= 1000:
+        if not math.isfinite(raw) or raw < 0 or raw >= 1000:  # NaN would be stored as "nan"
             return None, f"上下学距离 {shown(raw)} 公里不合常理", "请填写以公里为单位的数字，如 2.5"
         return format(round(raw, 2), "g"), None, None
     text = _DISTANCE_UNITS.sub("", clean_text(raw))
@@ -454,8 +477,9 @@ class CodeLookup:
         self.table = table
         exact: dict[str, str] = {}
         for item in table.codes:  # the first of two equal names wins, as CodeTable.code_of does
-            for text in (item.code, item.name):
-                exact.setdefault(_key(clean_text(text)), item.code)
+            for text in (item.code, item.name, item.label):
+                if text:  # the label: the template's wording (高中阶段其他 is 99, 其他 alone the first, 12)
+                    exact.setdefault(_key(clean_text(text)), item.code)
         variants: dict[str, set[str]] = {}
         for item in table.codes:
             for text in _variants(item.code, item.name):
@@ -515,7 +539,6 @@ def code_lookup(table_key: str) -> CodeLookup:
 # --- 行政区划 ----------------------------------------------------------------------------------------------------
 
 _REGION_HINT = "请填写12位或6位行政区划代码（如 140406000000），或写出省市县名称（如 山西省长治市潞城区）"
-_PLACEHOLDERS = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区", "省",
              "市", "区", "县", "盟", "旗")  # fmt: skip
 
@@ -535,6 +558,8 @@ class RegionNames:
         regions = region_table()
         candidates: dict[str, set[str]] = {}
         for code in _all_codes(regions):
+            if regions.get(code).name in _PLACEHOLDERS:  # type: ignore[union-attr]
+                continue  # 北京市's 市辖区 has no name of its own: 「北京市」 is 110000, not also 110100
             chain = [r.name for r in regions.path(code) if r.name not in _PLACEHOLDERS]
             spellings = set(product(*({name, _short(name)} for name in chain)))  # 山西省长治市, 山西长治 …
             if len(chain) == 3:  # 山西省潞城区: the prefecture left out
@@ -550,11 +575,13 @@ class RegionNames:
                 self.codes[name] = current[0]
             else:
                 self.ambiguous[name] = sorted(current)
+        self.longest = max(map(len, candidates), default=0)
 
     def find(self, name: str) -> tuple[str | None, list[str]]:
         """(code, []) or (None, the codes it could mean); a longer text (a township, a village) by its longest
         known beginning."""
-        for end in range(len(name), 1, -1):
+        # never longer than a known name: a long cell (1 MB of pasted text) would cost len² to slice and hash
+        for end in range(min(len(name), self.longest), 1, -1):
             part = name[:end]
             code = self.codes.get(part)
             if code is not None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from xueji_desktop.spreadsheets.errors import ImportFileError
+from xueji_desktop.spreadsheets.xls_check import CellAreaTooLarge, check_xls
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TOTAL_UNCOMPRESSED = 512 * 1024 * 1024
@@ -215,6 +216,16 @@ def _check_ole(fh: BinaryIO, size: int) -> None:
     if names & {"EncryptionInfo", "EncryptedPackage"}:
         raise ImportFileError(ENCRYPTED, code="encrypted")
     if names & {"Workbook", "Book", "WORKBOOK", "BOOK"}:
+        try:
+            check_xls(fh, size, MAX_CELL_AREA)
+        except CellAreaTooLarge as exc:
+            raise ImportFileError(
+                f"工作表的数据区域过大（约 {exc.rows} 行 × {exc.columns} 列），超出一次导入的上限；"
+                "请删除表格下方和右侧多余的行列后另存再导入",
+                code="area",
+            ) from None
+        except (ValueError, struct.error, IndexError, OSError) as exc:
+            raise ImportFileError(CORRUPT, code="corrupt", detail=f"xls: {exc}") from None
         return
     if "WordDocument" in names:
         raise ImportFileError(
@@ -244,6 +255,8 @@ def _check_zip(fh: BinaryIO, size: int) -> None:
     try:
         infos = zipfile.ZipFile(fh).infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error, OSError) as exc:
+        raise ImportFileError(CORRUPT, code="corrupt", detail=str(exc)) from None
+    except NotImplementedError as exc:  # zipfile, for a damaged "version needed to extract" field
         raise ImportFileError(CORRUPT, code="corrupt", detail=str(exc)) from None
     if len(infos) > MAX_MEMBERS:
         raise ImportFileError(
@@ -309,6 +322,8 @@ def _end_of_central_directory(fh: BinaryIO, size: int) -> tuple[int, int, int]:
 
 
 def _data_start(fh: BinaryIO, info: zipfile.ZipInfo) -> int:
+    if info.header_offset < 0:  # zipfile's offset, shifted by a damaged central directory: not an OS error
+        raise ImportFileError(CORRUPT, code="corrupt", detail=f"{info.filename} starts before the file")
     fh.seek(info.header_offset)
     local = fh.read(30)
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
@@ -338,9 +353,10 @@ def _check_package_kind(names: set[str]) -> None:
 # ---------------------------------------------------------------- inflating and scanning every part
 
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_ROW_TAG = re.compile(rb'<row r="([0-9]{1,9})"')
-_CELL_COLUMN = re.compile(rb' r="([A-Za-z]{1,9})[0-9]')
-_CELL_ROW = re.compile(rb' r="[A-Za-z]{1,9}([0-9]{1,12})"')
+# any length of letters and digits: calamine wraps a longer reference around u32 (A9999999999999 is row 1316134911)
+_ROW_TAG = re.compile(rb'<row r="([0-9]+)"')
+_CELL_COLUMN = re.compile(rb' r="([A-Za-z]+)[0-9]')
+_CELL_ROW = re.compile(rb' r="[A-Za-z]+([0-9]+)"')
 _PREFIXED = re.compile(rb":(?:c|row)[\s>/]")
 _ODD_FORM = re.compile(rb""" [rt](?:=[^"]|\s)""")
 _ODD_PRECISE = re.compile(rb"""\s[rt](?:\s*=\s*'|\s+=|=\s)|[\t\r\n][rt]\s*=""")
@@ -350,8 +366,14 @@ _SHARED_ATTR = re.compile(rb"""\st\s*=\s*["']s["']""")
 _SHARED_ITEM = re.compile(rb"<(?:[\w.-]+:)?si[\s>/]")
 _ATTRIBUTES = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)"""
 _TOKEN = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])" + _ATTRIBUTES + rb">")
-_ROW_ATTR = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,12})["']""")
-_REF_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{1,9})([0-9]{1,12})["']""")
+_ROW_ATTR = re.compile(rb"""\sr\s*=\s*["']([0-9]+)["']""")
+_REF_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]+)([0-9]+)["']""")
+_HUGE = 10**12  # a row or column number of more digits or letters than any sheet has: past every cap
+
+
+def row_number(digits: bytes | str) -> int:
+    """The row a reference's digits name; more than 12 digits count as _HUGE (calamine would wrap them)."""
+    return int(digits) if len(digits) <= 12 else _HUGE
 
 
 def _round_up(row: int) -> int:
@@ -374,7 +396,7 @@ def _beyond(row: int, column: int) -> re.Pattern[bytes]:
             following = chr(ord(letter) + 1)
             same = "".join(f"[{c}{c.lower()}]" for c in letters[:at])
             columns.append(f"{same}[{following}-Z{following.lower()}-z][A-Za-z]{{{len(letters) - at - 1}}}")
-    pattern = f' r="(?:(?:{"|".join(columns)})[0-9]|[A-Za-z]{{1,9}}(?:{"|".join(rows)})")'
+    pattern = f' r="(?:(?:{"|".join(columns)})[0-9]|[A-Za-z]+(?:{"|".join(rows)})")'
     return re.compile(pattern.encode())
 
 
@@ -399,12 +421,12 @@ class _Shape:
             self.replay = True
         rows = _ROW_TAG.findall(text)
         if rows:
-            self.seen_row = max([self.seen_row, *map(int, rows)])
+            self.seen_row = max([self.seen_row, *map(row_number, rows)])
             self.last_row = max(self.last_row, _round_up(self.seen_row))
         if _beyond(self.last_row, self.last_column).search(text):
             columns = set(_CELL_COLUMN.findall(text))
             self.last_column = max([self.last_column, *map(column_number, columns)])
-            self.seen_row = max([self.seen_row, *map(int, set(_CELL_ROW.findall(text)))])
+            self.seen_row = max([self.seen_row, *map(row_number, set(_CELL_ROW.findall(text)))])
             self.last_row = max(self.last_row, _round_up(self.seen_row))
         self._tally_shared(text)
 
@@ -437,7 +459,9 @@ class _Shape:
 
 
 def column_number(letters: bytes | str) -> int:
-    """A → 1, XFD → 16384 (calamine reads lower case as upper)."""
+    """A → 1, XFD → 16384 (calamine reads lower case as upper); more than 9 letters count as _HUGE."""
+    if len(letters) > 9:
+        return _HUGE
     number = 0
     for letter in (letters if isinstance(letters, str) else letters.decode("ascii")).upper():
         number = number * 26 + ord(letter) - 64
@@ -588,7 +612,7 @@ def _replay_cells(fh: BinaryIO, info: zipfile.ZipInfo, start: int) -> tuple[int,
                 continue
             if tag == b"row":
                 numbers = _ROW_ATTR.findall(attributes)
-                row = max(map(int, numbers)) if numbers else row + 1
+                row = max(map(row_number, numbers)) if numbers else row + 1
                 column = 0
                 continue
             references = _REF_ATTR.findall(
@@ -596,7 +620,7 @@ def _replay_cells(fh: BinaryIO, info: zipfile.ZipInfo, start: int) -> tuple[int,
             )  # a repeated r: calamine keeps the last, we the largest
             if references:
                 column = max(column_number(letters) for letters, _ in references)
-                row = max(int(digits) for _, digits in references)
+                row = max(row_number(digits) for _, digits in references)
             else:
                 column += 1
             last_row, last_column = max(last_row, row), max(last_column, column)
