@@ -45,6 +45,7 @@ from xueji_desktop.spreadsheets.errors import ImportFileError
 from xueji_desktop.ui.field_errors import ERROR_COLOUR
 from xueji_desktop.ui.history_tabs import RowsModel
 from xueji_desktop.ui.messages import show_error
+from xueji_desktop.ui.tables import configure_table
 from xueji_desktop.ui.worker import Cancelled
 
 if TYPE_CHECKING:
@@ -89,17 +90,9 @@ def _view(model, widths: tuple[int, ...], *, lines: int = 1) -> QTableView:  # n
     thousands of problems fast; the tooltip has the whole text)."""
     view = QTableView()
     view.setModel(model)
-    view.verticalHeader().setVisible(False)
+    configure_table(view, widths)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().lineSpacing() * lines + 10)
-    view.setAlternatingRowColors(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setWordWrap(lines > 1)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    for column, width in enumerate(widths):
-        view.setColumnWidth(column, width)
     return view
 
 
