@@ -577,6 +577,9 @@ def _worker(connection, folder: str, run_seed: int) -> None:  # noqa: ANN001
             store, current = Store.open(live), case.state
         path = work / f"case{index}{Path(case.seed_name).suffix}"
         path.write_bytes(case.data)
+        connection.send(
+            ("begin", index)
+        )  # the 5 s run from here: making a 20 MB mutation is not the import's time
         started = time.perf_counter()
         try:
             outcome, failure = run_pipeline(store, path, work / "errors.xlsx")
@@ -622,9 +625,10 @@ class _Slot:
         child.close()
         self.index: int | None = None
         self.sent = 0.0
+        self.begun = False  # the worker has made the case's file and started the import
 
     def send(self, index: int) -> None:
-        self.index, self.sent = index, time.monotonic()
+        self.index, self.sent, self.begun = index, time.monotonic(), False
         self.connection.send(index)
 
     def stop(self, *, kill: bool = False) -> None:
@@ -659,8 +663,6 @@ def run_fuzz(
     pending = list(range(count))[::-1]
     slots = [_Slot(context, folder, run_seed) for _ in range(min(workers, count))]
     started = time.monotonic()
-    # a worker's first answer waits for its start-up (imports, warm-up): the deadline runs from its first case
-    ready = dict.fromkeys(range(len(slots)), False)
 
     def record(index: int, outcome: str, failure: str, seconds: float) -> None:
         case = make_case(run_seed, index, seeds)
@@ -688,29 +690,31 @@ def run_fuzz(
                 slot = next(s for s in busy if s.connection is connection)
                 number = slots.index(slot)
                 try:
-                    index, outcome, failure, seconds = slot.connection.recv()
+                    message = slot.connection.recv()
                 except (EOFError, OSError):
                     code = slot.process.exitcode
                     record(slot.index, f"crash:{code}", f"the worker died (exit code {code})", 0.0)
                     slot.stop(kill=True)
                     slots[number] = slot = _Slot(context, folder, run_seed)
-                    ready[number] = False
                 else:
-                    record(index, outcome, failure, seconds)
-                    ready[number] = True
+                    if message[0] == "begin":
+                        slot.sent, slot.begun = time.monotonic(), True
+                        continue
+                    record(*message)
                 slot.index = None
                 if pending:
                     slot.send(pending.pop())
             now = time.monotonic()
             for number, slot in enumerate(slots):
-                limit = timeout + 1.0 if ready[number] else timeout + 60.0
+                # from "begin": the import's 5 s; before it, a new worker's start-up and the making of the file
+                limit = timeout + 1.0 if slot.begun else 120.0
                 if slot.index is not None and now - slot.sent > limit:
+                    where = "importing" if slot.begun else "starting or making the file"
                     record(
-                        slot.index, "hang", f"no answer within {limit:.0f} s: the worker was killed", limit
+                        slot.index, "hang", f"no answer within {limit:.0f} s ({where}): worker killed", limit
                     )
                     slot.stop(kill=True)
                     slots[number] = fresh = _Slot(context, folder, run_seed)
-                    ready[number] = False
                     if pending:
                         fresh.send(pending.pop())
     finally:

@@ -128,46 +128,64 @@ def _workbook_stream(fh: BinaryIO, size: int) -> bytes:
 
 
 def _records(data: bytes, at: int):
-    """(type, body) of each BIFF record from `at` until the data ends or a record runs past it."""
-    while at + 4 <= len(data):
-        kind, length = struct.unpack_from("<HH", data, at)
-        if at + 4 + length > len(data):
+    """(type, offset of the body, length) of each BIFF record from `at` until an EOF record, the end of the data or
+    a record running past it. Offsets, not slices: an 18 MB workbook stream has about a million records."""
+    unpack, end = _HEADER.unpack_from, len(data)
+    while at + 4 <= end:
+        kind, length = unpack(data, at)
+        at += 4
+        if kind == 0x000A or at + length > end:
             return
-        yield kind, data[at + 4 : at + 4 + length]
-        at += 4 + length
+        yield kind, at, length
+        at += length
+
+
+_HEADER = struct.Struct("<HH")
 
 
 def _check_biff(data: bytes, max_area: int) -> None:
-    """The sheets' positions, then each sheet's DIMENSIONS and the area of its cells."""
-    positions = []
-    for kind, body in _records(data, 0):
-        if kind == 0x000A:
-            break
-        if kind == 0x0085 and len(body) >= 4:
-            positions.append(struct.unpack_from("<I", body)[0])
-    for position in positions:
-        if position >= len(data):
-            continue
-        rows, columns = [], []
-        for kind, body in _records(data, position):
-            if kind == 0x000A:
+    """The sheets' positions, then each sheet's DIMENSIONS and the area of its cells (one tight loop: a large .xls
+    has a million cell records)."""
+    positions = [
+        struct.unpack_from("<I", data, at)[0]
+        for kind, at, length in _records(data, 0)
+        if kind == 0x0085 and length >= 4
+    ]
+    cells, pair, end = _CELL_RECORDS, _HEADER.unpack_from, len(data)
+    for at in positions:
+        top = left = 0xFFFF
+        bottom = right = -1
+        while at + 4 <= end:
+            kind, length = pair(data, at)
+            at += 4
+            if kind == 0x000A or at + length > end:
                 break
-            if kind == 0x0200 and len(body) in (10, 14):
-                first, last, first_col, last_col = struct.unpack_from(
-                    "<HHHH" if len(body) == 10 else "<IIHH", body
+            if kind in cells and length >= 6:
+                row, column = pair(data, at)
+                if kind == 0x00BD:  # MulRk: its last column closes the record
+                    right = max(right, struct.unpack_from("<H", data, at + length - 2)[0])
+                if row < top:
+                    top = row
+                if row > bottom:
+                    bottom = row
+                if column < left:
+                    left = column
+                if column > right:
+                    right = column
+            elif kind == 0x0200 and length in (10, 14):
+                _check_dimensions(
+                    struct.unpack_from("<HHHH" if length == 10 else "<IIHH", data, at), max_area
                 )
-                end = (last - 1, last_col - 1) if last >= 1 and last_col >= 1 else (first, first_col)
-                height = (end[0] - first + 1) & 0xFFFFFFFF
-                width = (end[1] - first_col + 1) & 0xFFFFFFFF
-                if height * width > max_area:
-                    raise CellAreaTooLarge(height, width)
-            elif kind in _CELL_RECORDS and len(body) >= 6:
-                row, column = struct.unpack_from("<HH", body)
-                rows.append(row)
-                columns += (
-                    [column, struct.unpack_from("<H", body, len(body) - 2)[0]] if kind == 0x00BD else [column]
-                )
-        if rows:
-            height, width = max(rows) - min(rows) + 1, max(columns) - min(columns) + 1
-            if height * width > max_area:
-                raise CellAreaTooLarge(height, width)
+            at += length
+        if bottom >= 0 and (bottom - top + 1) * (right - left + 1) > max_area:
+            raise CellAreaTooLarge(bottom - top + 1, right - left + 1)
+
+
+def _check_dimensions(dimensions: tuple[int, int, int, int], max_area: int) -> None:
+    """DIMENSIONS as calamine reads it (u32 arithmetic that wraps), and the cells it reserves for them."""
+    first, last, first_col, last_col = dimensions
+    end = (last - 1, last_col - 1) if last >= 1 and last_col >= 1 else (first, first_col)
+    height = (end[0] - first + 1) & 0xFFFFFFFF
+    width = (end[1] - first_col + 1) & 0xFFFFFFFF
+    if height * width > max_area:
+        raise CellAreaTooLarge(height, width)
