@@ -395,3 +395,17 @@ if (
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "hostile")
     for case in build_corpus(target):
         print(f"{case.name:28} {os.path.getsize(case.path):>12,} B  expect {case.expect}")
+
+
+# the start of the probe scripts the T8 tests run in a fresh process, to measure that process's own peak memory
+PEAK_MB_SOURCE = """
+import json, resource, sys, time
+
+
+def peak_mb():  # this process's own high-water mark (ru_maxrss would include the parent's, inherited over exec)
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""

@@ -21,22 +21,16 @@ import pytest
 import xlwt
 
 from tests.spreadsheets import hostile_files
+from tests.spreadsheets.hostile_files import PEAK_MB_SOURCE
 from xueji_desktop.spreadsheets import preflight
 from xueji_desktop.spreadsheets.errors import ImportFileError
 from xueji_desktop.spreadsheets.preflight import check_file
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
-_PROBE = """
-import json, resource, sys, time
-
-
-def peak_mb():  # this process's own high-water mark (ru_maxrss would include the parent's, inherited over exec)
-    try:
-        with open("/proc/self/status") as status:
-            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+_PROBE = (
+    PEAK_MB_SOURCE
+    + """
 
 
 from pathlib import Path
@@ -62,6 +56,7 @@ result.setdefault("preflight_s", result["seconds"])
 result["growth_mb"] = peak_mb() - before
 print(json.dumps(result, ensure_ascii=False))
 """
+)
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:

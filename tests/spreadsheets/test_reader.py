@@ -18,6 +18,7 @@ import pytest
 import xlwt
 
 from tests.spreadsheets import hostile_files
+from tests.spreadsheets.hostile_files import PEAK_MB_SOURCE
 from xueji_desktop.spreadsheets.errors import ImportFileError
 from xueji_desktop.spreadsheets.reader import RawRow, list_sheets, read_table
 from xueji_desktop.spreadsheets.template import load_template
@@ -262,16 +263,9 @@ def test_a_missing_sheet_part_is_a_clear_error(tmp_path):
     assert error.code == "corrupt" and "损坏" in str(error)
 
 
-_BIG_PROBE = """
-import json, resource, sys, time
-
-
-def peak_mb():  # this process's own high-water mark (ru_maxrss would include the parent's, inherited over exec)
-    try:
-        with open("/proc/self/status") as status:
-            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+_BIG_PROBE = (
+    PEAK_MB_SOURCE
+    + """
 
 
 from pathlib import Path
@@ -284,6 +278,7 @@ print(json.dumps({"seconds": time.perf_counter() - started, "rows": len(table.ro
                   "peak_mb": peak_mb(),
                   "growth_mb": peak_mb() - before}))
 """
+)
 
 
 def _hundred_thousand(path: Path, rows: int = 100_000, columns: int = 71, filled: int = 45) -> None:
