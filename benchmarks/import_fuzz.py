@@ -5,7 +5,9 @@ runs with 300 files): each file must end in an ImportFileError (one Chinese line
 commits; an unexpected exception, a crashed worker or a file over 5 s is a failure. Failing files are kept for
 replay (case N of a run seed is always the same file).
 
-Usage: python benchmarks/import_fuzz.py [--count 5000] [--seed 20260901] [--workers N] [--keep DIR]
+With --stream every .xlsx is read by the streaming reader that normally takes only large sheets (xlsx_stream.py).
+
+Usage: python benchmarks/import_fuzz.py [--count 5000] [--seed 20260901] [--workers N] [--keep DIR] [--stream]
 Exit status: 0 when there is no failure, 1 otherwise.
 """
 
@@ -28,11 +30,13 @@ def main() -> int:
     parser.add_argument(
         "--keep", type=Path, default=Path("fuzz-failures"), help="where failing files are kept"
     )
+    parser.add_argument("--stream", action="store_true", help="read every .xlsx with the streaming reader")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="xueji-fuzz-") as work:
         folder = prepare(Path(work) / "fuzz")
-        report = run_fuzz(args.count, args.seed, folder=folder, workers=args.workers, keep_failures=args.keep)
-    print(f"T9 import fuzzing, seed {args.seed}")
+        report = run_fuzz(args.count, args.seed, folder=folder, workers=args.workers, keep_failures=args.keep,
+                            stream=args.stream)  # fmt: skip
+    print(f"T9 import fuzzing, seed {args.seed}" + (", streaming reader" if args.stream else ""))
     print("\n".join(report.lines()))
     failed = len(report.failures)
     print(f"{failed} failures ({sum(1 for f in report.failures if f[1] == 'hang')} hangs)")

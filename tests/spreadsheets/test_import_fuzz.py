@@ -546,9 +546,14 @@ def run_pipeline(store, path: Path, errors_out: Path) -> tuple[str, str]:  # noq
     return kind, ""
 
 
-def _worker(connection, folder: str, run_seed: int) -> None:  # noqa: ANN001
-    """Receive case indexes, answer (index, outcome, failure, seconds); exit on None."""
+def _worker(connection, folder: str, run_seed: int, stream: bool = False) -> None:  # noqa: ANN001
+    """Receive case indexes, answer (index, outcome, failure, seconds); exit on None. With `stream`, every .xlsx is
+    read by the streaming reader (spreadsheets/xlsx_stream.py) that normally takes only large sheets."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    if stream:
+        from xueji_desktop.spreadsheets import xlsx_stream
+
+        xlsx_stream.STREAM_FROM_BYTES = -1
     from xueji_desktop.store import Store
 
     root = Path(folder)
@@ -618,9 +623,11 @@ class Report:
 
 
 class _Slot:
-    def __init__(self, context, folder: Path, run_seed: int) -> None:  # noqa: ANN001
+    def __init__(self, context, folder: Path, run_seed: int, stream: bool) -> None:  # noqa: ANN001
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, str(folder), run_seed), daemon=True)
+        self.process = context.Process(
+            target=_worker, args=(child, str(folder), run_seed, stream), daemon=True
+        )
         self.process.start()
         child.close()
         self.index: int | None = None
@@ -654,14 +661,17 @@ def run_fuzz(
     workers: int | None = None,
     timeout: float = TIMEOUT_SECONDS,
     keep_failures: Path | None = None,
+    stream: bool = False,
 ) -> Report:
-    """Run cases 0..count-1 of `run_seed` over the prepared folder (see prepare); every failure in the report."""
+    """Run cases 0..count-1 of `run_seed` over the prepared folder (see prepare); every failure in the report.
+
+    With `stream`, the .xlsx cases are read by the streaming reader instead of python-calamine."""
     context = multiprocessing.get_context("spawn")
     workers = workers or max(1, min(4, os.cpu_count() or 1))
     seeds = {name: (folder / "seeds" / name).read_bytes() for name in SEED_NAMES}
     report = Report()
     pending = list(range(count))[::-1]
-    slots = [_Slot(context, folder, run_seed) for _ in range(min(workers, count))]
+    slots = [_Slot(context, folder, run_seed, stream) for _ in range(min(workers, count))]
     started = time.monotonic()
 
     def record(index: int, outcome: str, failure: str, seconds: float) -> None:
@@ -695,7 +705,7 @@ def run_fuzz(
                     code = slot.process.exitcode
                     record(slot.index, f"crash:{code}", f"the worker died (exit code {code})", 0.0)
                     slot.stop(kill=True)
-                    slots[number] = slot = _Slot(context, folder, run_seed)
+                    slots[number] = slot = _Slot(context, folder, run_seed, stream)
                 else:
                     if message[0] == "begin":
                         slot.sent, slot.begun = time.monotonic(), True
@@ -714,7 +724,7 @@ def run_fuzz(
                         slot.index, "hang", f"no answer within {limit:.0f} s ({where}): worker killed", limit
                     )
                     slot.stop(kill=True)
-                    slots[number] = fresh = _Slot(context, folder, run_seed)
+                    slots[number] = fresh = _Slot(context, folder, run_seed, stream)
                     if pending:
                         fresh.send(pending.pop())
     finally:
@@ -737,6 +747,17 @@ def test_t9_mutated_files_end_in_a_chinese_error_or_a_plan(tmp_path):
     assert report.failures == [], "\n".join(report.lines())
     # the mutations reach both ends: files refused, and plans that go all the way to a commit
     assert sum(n for o, n in report.outcomes.items() if o.startswith("file_error")) >= 20
+    assert sum(n for o, n in report.outcomes.items() if o.startswith("plan")) >= 20
+
+
+def test_t9_mutated_files_through_the_streaming_reader(tmp_path):
+    """The same contract when every .xlsx goes to the streaming reader that large sheets take (xlsx_stream.py): the
+    mutations that python-calamine survives must not break the reader that replaces it for a 100,000-row file."""
+    folder = prepare(tmp_path / "fuzz")
+    report = run_fuzz(200, CI_SEED + 1, folder=folder, stream=True)
+    print("\n".join(report.lines()))
+    assert report.cases == 200
+    assert report.failures == [], "\n".join(report.lines())
     assert sum(n for o, n in report.outcomes.items() if o.startswith("plan")) >= 20
 
 

@@ -307,7 +307,7 @@ def _hundred_thousand(path: Path, rows: int = 100_000, columns: int = 71, filled
 
 
 def test_a_hundred_thousand_rows_within_memory(tmp_path):
-    """100,000 rows × 71 columns (45 filled): read in its own process; time and peak memory reported."""
+    """100,000 rows × 71 columns (45 filled): read in its own process, streamed (xlsx_stream); peak memory bounded."""
     path = tmp_path / "十万.xlsx"
     started = time.perf_counter()
     _hundred_thousand(path)
@@ -319,5 +319,6 @@ def test_a_hundred_thousand_rows_within_memory(tmp_path):
     print(f"\n100,000 × 71: built {built_s:.1f}s ({path.stat().st_size / 1e6:.0f} MB), read {result['seconds']:.1f}s, "
           f"peak RSS {result['peak_mb']:.0f} MB (+{result['growth_mb']:.0f} MB)")  # fmt: skip
     assert result["rows"] == 100_000 and result["last"] == 100_001 and result["width"] == 71
-    assert result["peak_mb"] <= 600  # measured 473 MB here (calamine's own range is ~390 MB of it)
-    assert result["seconds"] <= 20
+    assert (
+        result["peak_mb"] <= 300
+    )  # measured 132 MB here; calamine, which holds the whole sheet, took 473 MB

@@ -70,7 +70,7 @@ def test_a_full_valid_71_column_row_has_no_problems():
     row = valid_row()
     assert list(row) == HEADERS and len(HEADERS) == 71
     record = read(row, row_number=5)
-    assert record.problems == []
+    assert not record.problems
     assert record.row_number == 5
     assert record.school_code == "2140406999" and record.class_label == "1"
     values = record.values
@@ -104,9 +104,9 @@ def test_a_file_with_only_the_essential_columns_is_completed_with_defaults():
     enrolment steps (R10.3), so nothing is reported."""
     headers = ["姓名", "性别", "出生年月", "身份证号"]
     record = read({"姓名": "王子轩", "性别": "男", "出生年月": BORN, "身份证号": CHILD_ID}, headers)
-    assert record.problems == []
+    assert not record.problems
     assert record.values == {"name": "王子轩", "gender": "1", "birth_date": BORN, "id_number": CHILD_ID}
-    assert record.family == [] and record.school_code is None and record.class_label is None
+    assert record.family == () and record.school_code is None and record.class_label is None
 
 
 # --- the record as a whole (R13.1) ---------------------------------------------------------------------------------
@@ -176,7 +176,7 @@ def test_school_code_and_class_may_be_blank_on_import():
     row = valid_row()
     row.update({"学校标识码": "", "班号": ""})
     record = read(row)
-    assert record.problems == [] and record.school_code is None and record.class_label is None
+    assert not record.problems and record.school_code is None and record.class_label is None
 
 
 def test_an_all_empty_family_member_is_left_out():
@@ -185,7 +185,7 @@ def test_an_all_empty_family_member_is_left_out():
         if header.startswith("成员2"):
             row[header] = ""
     record = read(row)
-    assert record.problems == []
+    assert not record.problems
     assert [m["name"] for m in record.family] == ["王建军"]
 
 
@@ -224,7 +224,7 @@ def test_no_guardian_is_flagged_on_the_guardian_column():
 def test_a_row_with_family_columns_but_no_member_says_so():
     row = {h: v for h, v in valid_row().items() if not h.startswith("成员")}
     record = read(row)
-    assert record.family == []
+    assert record.family == ()
     (problem,) = record.problems
     assert (problem.header, problem.value, problem.message) == ("成员1姓名", "", "没有填写家庭成员")
 
@@ -233,7 +233,7 @@ def test_a_non_resident_id_type_needs_a_number_but_no_checksum():
     row = valid_row()
     row.update({"身份证件类型": "香港特区护照/身份证明", "身份证件号": "h1234567(8)"})
     record = read(row)
-    assert record.problems == [] and record.values["id_number"] == "H1234567(8)"
+    assert not record.problems and record.values["id_number"] == "H1234567(8)"
     row["身份证件号"] = ""
     (problem,) = read(row).problems
     assert (problem.header, problem.message, problem.hint) == (

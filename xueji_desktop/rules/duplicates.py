@@ -39,38 +39,60 @@ def _name_key(name: str) -> str:
 
 
 def find_duplicates(rows: Iterable[Person], existing: Iterable[Person]) -> list[DuplicateFinding]:
-    """Each row against the rows before it and against every stored student."""
-    by_id: dict[str, tuple[str, int | None]] = {}
-    by_person: dict[tuple[str, date | None, str | None], tuple[str, int | None]] = {}
-    by_sound: dict[tuple[str, date | None], tuple[str, int | None, str]] = {}
+    """Each row against every stored student and the rows before it (a stored student is named first)."""
+    stored, earlier = _Seen(), _Seen()
     for student in existing:
-        label = f"已有学生“{student.name}”（{student.status}）"
-        if student.id_number:
-            by_id[student.id_number] = (label, student.ref)
-        by_person[(_name_key(student.name), student.birth_date, student.gender)] = (label, student.ref)
-        if student.pinyin:
-            by_sound[(student.pinyin, student.birth_date)] = (label, student.ref, _name_key(student.name))
+        stored.add(student, _name_key(student.name), replace=True)
     found: list[DuplicateFinding] = []
     for row in rows:
-        key = (_name_key(row.name), row.birth_date, row.gender)
-        if row.id_number and row.id_number in by_id:
-            label, ref = by_id[row.id_number]
+        name_key = _name_key(row.name)
+        if row.id_number and (hit := _lookup("by_id", row.id_number, stored, earlier)):
+            label, ref, _ = hit
             found.append(DuplicateFinding(row.ref, label, ref, Finding(
                 "R13.1", Severity.BLOCK, f"身份证件号 {row.id_number} 与{label}相同，同一人不能重复建立学籍")))  # fmt: skip
-        elif key in by_person:
-            label, ref = by_person[key]
+        elif hit := _lookup("by_person", (name_key, row.birth_date, row.gender), stored, earlier):
+            label, ref, _ = hit
             found.append(DuplicateFinding(row.ref, label, ref, Finding(
                 "R13.1", Severity.WARN, f"与{label}同名、同出生日期、同性别，可能是重复学籍，请核实")))  # fmt: skip
-        elif row.pinyin and (row.pinyin, row.birth_date) in by_sound:
-            label, ref, name = by_sound[(row.pinyin, row.birth_date)]
-            if name != key[0]:
+        elif row.pinyin and (hit := _lookup("by_sound", (row.pinyin, row.birth_date), stored, earlier)):
+            label, ref, other = hit
+            if (name := _name_key(other.name)) != name_key:
                 found.append(DuplicateFinding(row.ref, label, ref, Finding(
                     "R13.1", Severity.WARN,
                     f"与{label}姓名读音相同（{row.name} / {name}）、出生日期相同，可能是同一人的不同写法，请核实")))  # fmt: skip
-        here = f"第{row.ref}行（{row.name}）"
-        if row.id_number:
-            by_id.setdefault(row.id_number, (here, None))
-        by_person.setdefault(key, (here, None))
-        if row.pinyin:
-            by_sound.setdefault((row.pinyin, row.birth_date), (here, None, key[0]))
+        earlier.add(row, name_key)
     return found
+
+
+class _Seen:
+    """Persons by ID number, by name + birth date + gender, and by 拼音 + birth date.
+
+    The dictionaries hold the Person itself, its label made only for a duplicate found: a 100,000-row file keeps
+    three entries a row and nothing more."""
+
+    __slots__ = ("by_id", "by_person", "by_sound")
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, Person] = {}
+        self.by_person: dict[tuple[str, date | None, str | None], Person] = {}
+        self.by_sound: dict[tuple[str, date | None], Person] = {}
+
+    def add(self, person: Person, name_key: str, *, replace: bool = False) -> None:
+        keep = dict.__setitem__ if replace else dict.setdefault
+        if person.id_number:
+            keep(self.by_id, person.id_number, person)
+        keep(self.by_person, (name_key, person.birth_date, person.gender), person)
+        if person.pinyin:
+            keep(self.by_sound, (person.pinyin, person.birth_date), person)
+
+
+def _lookup(table: str, key: object, stored: _Seen, earlier: _Seen) -> tuple[str, int | None, Person] | None:
+    """(「已有学生“张三”（在读）」, student id, who) for a stored student, else (「第5行（张三）」, None, who) for an earlier
+    row, else None."""
+    person = getattr(stored, table).get(key)
+    if person is not None:
+        return f"已有学生“{person.name}”（{person.status}）", person.ref, person
+    person = getattr(earlier, table).get(key)
+    if person is not None:
+        return f"第{person.ref}行（{person.name}）", None, person
+    return None

@@ -27,7 +27,7 @@ from xueji_desktop.services.class_assignment import ClassPreview
 from xueji_desktop.spreadsheets.normalise import CellProblem
 from xueji_desktop.spreadsheets.preflight import check_file
 from xueji_desktop.spreadsheets.reader import SheetTable, list_sheets, read_table
-from xueji_desktop.spreadsheets.rows import HeaderMapping, RowRecord, check_header_mapping, read_row
+from xueji_desktop.spreadsheets.rows import HeaderMapping, RowReader, RowRecord, check_header_mapping
 from xueji_desktop.spreadsheets.template import ColumnSpec, TemplateSpec, load_template
 from xueji_desktop.store import Store
 
@@ -132,7 +132,8 @@ def plan_import(
         chosen = check_header_mapping([c.header if c else None for c in mapping.columns], spec)
         mapping.columns = chosen.columns  # a field chosen twice keeps its first column
         mapping.missing_required, mapping.missing_optional = chosen.missing_required, chosen.missing_optional
-    records = [read_row(row.row_number, row.cells, mapping.columns) for row in table.rows]
+    read_row = RowReader(mapping.columns)
+    records = [read_row(row.row_number, row.cells) for row in table.rows]
     plan = ImportPlan(path, spec, sheet_names, table, mapping, records, remembered_mapping=remembered)
     _plan_against_database(store, plan)
     return plan

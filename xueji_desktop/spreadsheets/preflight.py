@@ -65,7 +65,7 @@ def check_file(path: Path) -> None:
     except PermissionError:
         raise ImportFileError(LOCKED, code="locked") from None
     except OSError as exc:
-        raise ImportFileError(_os_message(name, exc), code="unreadable", detail=str(exc)) from None
+        raise ImportFileError(os_message(name, exc), code="unreadable", detail=str(exc)) from None
     if path.is_dir():
         raise ImportFileError(f"“{name}”是文件夹，请选择其中的 Excel 文件", code="directory")
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
@@ -87,7 +87,7 @@ def check_file(path: Path) -> None:
     except ImportFileError:
         raise
     except OSError as exc:
-        raise ImportFileError(_os_message(name, exc), code="unreadable", detail=str(exc)) from None
+        raise ImportFileError(os_message(name, exc), code="unreadable", detail=str(exc)) from None
     if len(_checked) > 64:
         _checked.clear()
     _checked[key] = None
@@ -99,7 +99,7 @@ def file_kind(path: Path) -> str:
         return "xls" if fh.read(8) == _OLE_MAGIC else "xlsx"
 
 
-def _os_message(name: str, exc: OSError) -> str:
+def os_message(name: str, exc: OSError) -> str:
     return f"无法读取文件“{name}”（{exc.strerror or '系统错误'}），请检查文件权限，或复制到本机后重试"
 
 
