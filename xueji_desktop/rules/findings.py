@@ -30,6 +30,9 @@ class Finding:
     rule_id: str
     severity: Severity
     message: str
+    # a block the regulation states only 「原则上」 (in principle): the authority may approve an exception, which the
+    # clerk records with its approval number and a written reason (kept with the status change)
+    overridable: bool = False
 
     @property
     def article(self) -> int:
@@ -43,6 +46,14 @@ class Finding:
     @property
     def blocks(self) -> bool:
         return self.severity is Severity.BLOCK
+
+
+def block(rule_id: str, message: str, *, overridable: bool = False) -> Finding:
+    return Finding(rule_id, Severity.BLOCK, message, overridable)
+
+
+def warn(rule_id: str, message: str) -> Finding:
+    return Finding(rule_id, Severity.WARN, message)
 
 
 class RuleViolation(Exception):
