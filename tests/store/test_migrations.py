@@ -15,7 +15,15 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.factories import add_student
 from xueji_desktop.migrations.runner import alembic_config, current_revision, head_revision, upgrade_to_head
-from xueji_desktop.models import Attachment, Base, StatusChange, UploadBatch
+from xueji_desktop.models import (
+    Attachment,
+    Base,
+    Procedure,
+    ProcedureEvent,
+    ProcedureProof,
+    StatusChange,
+    UploadBatch,
+)
 from xueji_desktop.models.history import APPEND_ONLY_TABLES
 
 
@@ -88,12 +96,20 @@ def _history_rows(store):
                                created_at=now))  # fmt: skip
         session.add(UploadBatch(kind="new_students", file_name="新生.xlsx", student_ids=f"[{student_id}]",
                                 student_count=1, actor="测试", created_at=now))  # fmt: skip
+        procedure = Procedure(student_id=student_id, student_name="张三", kind="suspension", opened_on=date(2026, 10, 8), actor="测试",
+                              created_at=now)  # fmt: skip
+        session.add(procedure)
+        session.flush()
+        session.add(ProcedureEvent(procedure_id=procedure.id, track="steps", state="已申请", on=date(2026, 10, 8),
+                                   actor="测试", created_at=now))  # fmt: skip
+        attachment = session.query(Attachment).one()
+        session.add(ProcedureProof(procedure_id=procedure.id, attachment_id=attachment.id))
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
 def test_append_only_tables_refuse_update_and_delete(store, table):
     _history_rows(store)
-    for statement in (f"UPDATE {table} SET actor = '别人'", f"DELETE FROM {table}"):
+    for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
         with pytest.raises(IntegrityError, match=f"{table} 是只追加的历史记录，不能修改或删除"):
             with store.engine.begin() as connection:
                 connection.exec_driver_sql(statement)

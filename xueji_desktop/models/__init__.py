@@ -14,13 +14,29 @@ from xueji_desktop.models.statuses import EnrolmentStep, StudentStatus
 
 if TYPE_CHECKING:
     from xueji_desktop.models.base import Base
-    from xueji_desktop.models.history import Attachment, AuditEvent, StatusChange, UploadBatch
+    from xueji_desktop.models.history import (
+        Attachment,
+        AuditEvent,
+        Procedure,
+        ProcedureEvent,
+        ProcedureProof,
+        StatusChange,
+        UploadBatch,
+    )
     from xueji_desktop.models.school import Grade, ImportMapping, School, SchoolClass, SchoolYear
     from xueji_desktop.models.student import FamilyMember, Student
 
 _TABLE_MODULES = {
     "base": ("Base",),
-    "history": ("Attachment", "AuditEvent", "StatusChange", "UploadBatch"),
+    "history": (
+        "Attachment",
+        "AuditEvent",
+        "Procedure",
+        "ProcedureEvent",
+        "ProcedureProof",
+        "StatusChange",
+        "UploadBatch",
+    ),
     "school": ("Grade", "ImportMapping", "School", "SchoolClass", "SchoolYear"),
     "student": ("FamilyMember", "Student"),
 }
@@ -33,6 +49,9 @@ __all__ = [
     "FamilyMember",
     "Grade",
     "ImportMapping",
+    "Procedure",
+    "ProcedureEvent",
+    "ProcedureProof",
     "School",
     "SchoolClass",
     "SchoolYear",

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from xueji_desktop.models.base import Base
 
-APPEND_ONLY_TABLES = ("status_change", "audit_event", "attachment", "upload_batch")
+APPEND_ONLY_TABLES = ("status_change", "audit_event", "attachment", "upload_batch", "procedure", "procedure_event",
+                      "procedure_proof")  # fmt: skip
 
 
 class StatusChange(Base):
@@ -33,6 +34,57 @@ class StatusChange(Base):
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("status_change.id"))
     actor: Mapped[str] = mapped_column(String(50))
     created_at: Mapped[datetime]
+
+
+class Procedure(Base):
+    """一项异动手续: one procedure of chapters 3–6 (转入, 休学, 退学 …) for one student, as the clerk opened it.
+
+    Its facts and the findings the clerk saw are fixed when it is opened (a warning confirmed, an exception the
+    authority approved with its number and the written reason); where it stands is told by its events, and a
+    completed procedure has written its StatusChange.
+    """
+
+    __tablename__ = "procedure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None for a transfer in until it completes: the student's record is made then, from the facts (R13.2)
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"), index=True)
+    student_name: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(String(30))  # transfer_in, suspension … (GLOSSARY.md)
+    opened_on: Mapped[date]
+    facts: Mapped[str] = mapped_column(Text, default="{}")  # JSON: the case as the rules saw it
+    findings: Mapped[str] = mapped_column(Text, default="[]")  # JSON: warnings confirmed, exceptions approved
+    actor: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime]
+
+
+class ProcedureEvent(Base):
+    """A step of a procedure: its own state (已申请 → … → 已完成, or 已撤销) on the "steps" track, and where it stands
+    in the provincial system (待上报 → 已上报 → 已通过 / 已退回) on the "province" track; the newest event of a track
+    is its state."""
+
+    __tablename__ = "procedure_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedure.id"), index=True)
+    track: Mapped[str] = mapped_column(String(10))  # steps | province
+    state: Mapped[str] = mapped_column(String(20))
+    on: Mapped[date]
+    approval_number: Mapped[str | None] = mapped_column(String(60))  # 审批文号 / 批准文号
+    note: Mapped[str | None] = mapped_column(Text)  # a return's reason, a cancellation's reason …
+    status_change_id: Mapped[int | None] = mapped_column(ForeignKey("status_change.id"))
+    actor: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime]
+
+
+class ProcedureProof(Base):
+    """A proof attached to a procedure (the Attachment is the file; this links it to the procedure that asked)."""
+
+    __tablename__ = "procedure_proof"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedure.id"), index=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachment.id"))
 
 
 class Attachment(Base):

@@ -84,7 +84,8 @@ def check_duration(start: date, end: date, days_before: int = 0) -> list[Finding
     if end < start:
         return [block("R22.3", f"休学截止日期（{end:%Y-%m-%d}）早于开始日期（{start:%Y-%m-%d}）")]
     total = days_before + (end - start).days + 1
-    limit = (add_years(start, MAX_TOTAL_YEARS) - start).days
+    anchor = start - timedelta(days=days_before)  # as if every suspension had been one, from its first day
+    limit = (add_years(anchor, MAX_TOTAL_YEARS) - anchor).days
     if total > limit:
         return [block("R22.3", f"休学累计将达{total}天，超过最多两年的期限")]
     if days_before == 0 and end > default_end(start):

@@ -1,0 +1,161 @@
+"""退学 (第二十三条至第二十五条), 自动退学 (第二十六条), 死亡 (第二十七条) and 辍学 (第二十八条) as procedures.
+
+Each is opened with its rules checked and proofs attached and completes with the student's new status; the record
+itself is kept (a dropout's for the whole compulsory period, R28.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from xueji_desktop.models import Procedure
+from xueji_desktop.reference.working_days import DueDate, WorkingCalendar
+from xueji_desktop.rules import proofs as proof_kinds
+from xueji_desktop.rules import withdrawals as rules
+from xueji_desktop.rules.findings import RuleViolation, block
+from xueji_desktop.rules.withdrawals import ApprovingBody, AttendanceFacts, WithdrawalCase, WithdrawalReason
+from xueji_desktop.services.attachments import ProofFile
+from xueji_desktop.services.procedures import (
+    NO_DECISION,
+    Completion,
+    Decision,
+    ProcedureKind,
+    grade_of,
+    open_procedure,
+    student_of,
+)
+from xueji_desktop.store import Store
+
+WITHDRAWAL_STEPS = ("已申请", "学校已审核", "已批准", "学籍管理部门已办理")  # R25.1 / R23.1
+AUTOMATIC_STEPS = ("已申请", "学籍管理部门已批准", "已办理")  # R26.1
+DEATH_STEPS = ("已登记", "学籍管理部门已办理")  # R27.1
+DROPOUT_STEPS = ("已书面报告", "学籍管理部门已登记")  # R28.1
+
+
+def open_withdrawal(
+    store: Store,
+    student_id: int,
+    *,
+    reason: WithdrawalReason,
+    approved_by: ApprovingBody | None,
+    proofs: Sequence[ProofFile] = (),
+    decision: Decision = NO_DECISION,
+    today: date | None = None,
+) -> int:
+    today = today or date.today()
+    with store.transaction() as session:
+        student = student_of(session, student_id)
+        grade = grade_of(session, student)
+        from xueji_desktop.services.suspensions import days_suspended
+
+        case = WithdrawalCase(grade, reason, approved_by, student.status, days_suspended(session, student.id))
+        facts = {"reason": reason.value, "approved_by": approved_by.value if approved_by else None, "grade": grade.level}
+        rule = "R23.1" if grade.compulsory else "R24.1"
+        procedure = open_procedure(session, store, WITHDRAWAL, student_id=student.id, student_name=student.name,
+                                   facts=facts, findings=rules.check_withdrawal(case), decision=decision, proofs=proofs,
+                                   required=rules.required_proofs(grade, reason), proof_rule=rule, on=today)  # fmt: skip
+        return procedure.id
+
+
+def open_automatic_withdrawal(
+    store: Store,
+    student_id: int,
+    *,
+    attendance: AttendanceFacts,
+    decision: Decision = NO_DECISION,
+    today: date | None = None,
+) -> int:
+    """自动退学 (R26.1): only for a senior student the app lists as a candidate; the authority's approval follows."""
+    from xueji_desktop.services.suspensions import current_period
+
+    today = today or date.today()
+    with store.transaction() as session:
+        student = student_of(session, student_id)
+        grade = grade_of(session, student)
+        period = current_period(session, student.id) if student.status == "休学" else None
+        grounds = rules.automatic_withdrawal_grounds(grade, student.status, attendance, period and period.end, today)
+        if not grounds:
+            raise RuleViolation([block("R26.1", "该学生不符合自动退学的条件（普通高中学生连续无故旷课超过8周或累计10周及以上，"
+                                       "或休学期满未复学、未办理延长休学）")])  # fmt: skip
+        facts = {"grounds": [g.message for g in grounds], "longest_weeks": attendance.longest_continuous_weeks,
+                 "total_weeks": attendance.total_weeks, "contacted_family": attendance.contacted_family}  # fmt: skip
+        procedure = open_procedure(session, store, AUTOMATIC, student_id=student.id, student_name=student.name,
+                                   facts=facts, findings=grounds, decision=decision, proofs=(), required=(),
+                                   proof_rule="R26.1", on=today)  # fmt: skip
+        return procedure.id
+
+
+def open_death(
+    store: Store,
+    student_id: int,
+    *,
+    died_on: date,
+    proofs: Sequence[ProofFile] = (),
+    decision: Decision = NO_DECISION,
+    today: date | None = None,
+) -> int:
+    """死亡 (R27.1): with proof; the deadline is 10 working days from the death (death_due)."""
+    today = today or date.today()
+    with store.transaction() as session:
+        student = student_of(session, student_id)
+        procedure = open_procedure(session, store, DEATH, student_id=student.id, student_name=student.name,
+                                   facts={"died_on": died_on}, findings=rules.check_death(student.status, died_on, today),
+                                   decision=decision, proofs=proofs, required=[(proof_kinds.DEATH_PROOF,)],
+                                   proof_rule="R27.1", on=today)  # fmt: skip
+        return procedure.id
+
+
+def open_dropout(
+    store: Store,
+    student_id: int,
+    *,
+    since: date,
+    reported_to: Sequence[ApprovingBody],
+    proofs: Sequence[ProofFile] = (),
+    decision: Decision = NO_DECISION,
+    today: date | None = None,
+) -> int:
+    """辍学 (R28.1): a compulsory-stage student, reported in writing to all three bodies; the record is kept."""
+    today = today or date.today()
+    with store.transaction() as session:
+        student = student_of(session, student_id)
+        findings = rules.check_dropout(grade_of(session, student), student.status)
+        missing = [body.value for body in rules.DROPOUT_RECIPIENTS if body not in reported_to]
+        if missing:
+            findings.append(block("R28.1", f"辍学情况须书面上报{'、'.join(b.value for b in rules.DROPOUT_RECIPIENTS)}；"
+                                  f"尚未上报：{'、'.join(missing)}"))  # fmt: skip
+        facts = {"since": since, "reported_to": [body.value for body in reported_to]}
+        procedure = open_procedure(session, store, DROPOUT, student_id=student.id, student_name=student.name,
+                                   facts=facts, findings=findings, decision=decision, proofs=proofs,
+                                   required=[(proof_kinds.DROPOUT_REPORT,)], proof_rule="R28.1", on=today)  # fmt: skip
+        return procedure.id
+
+
+def death_due(died_on: date, calendar: WorkingCalendar) -> DueDate:
+    """R27.1: the status change within 10 working days (调休 counted; estimated where no year list exists)."""
+    return calendar.add_working_days(died_on, rules.DEATH_WORKING_DAYS)
+
+
+def _complete(status: str, when: str | None = None, why: str | None = None):  # noqa: ANN202 - a ProcedureKind.complete
+    def complete(session: Session, procedure: Procedure, facts: dict[str, Any], on: date) -> Completion:
+        assert procedure.student_id is not None
+        student = student_of(session, procedure.student_id)
+        allowed = ("在读",) if status in ("辍学",) else ("在读", "休学")
+        if student.status not in allowed:
+            raise RuleViolation([block("R7.1", f"该学生当前状态为“{student.status}”，不能办理为“{status}”")])
+        effective = date.fromisoformat(facts[when]) if when else on
+        return Completion(student, status, effective, {k: v for k, v in facts.items() if k != "grounds"},
+                          facts.get(why) if why else None)  # fmt: skip
+
+    return complete
+
+
+WITHDRAWAL = ProcedureKind("withdrawal", "退学", WITHDRAWAL_STEPS, _complete("退学", why="reason"))
+AUTOMATIC = ProcedureKind("automatic_withdrawal", "自动退学", AUTOMATIC_STEPS, _complete("退学"))
+DEATH = ProcedureKind("death", "死亡", DEATH_STEPS, _complete("死亡", when="died_on"))
+DROPOUT = ProcedureKind("dropout", "辍学", DROPOUT_STEPS, _complete("辍学", when="since"))
+KINDS = (WITHDRAWAL, AUTOMATIC, DEATH, DROPOUT)
