@@ -1,5 +1,5 @@
-"""Render README's screenshots offscreen from a fresh demo school: the 名册 tab (through `xueji screenshot`), the
-student detail dialog and the first page of the setup wizard. Usage: python scripts/screenshots.py [OUT_DIR]"""
+"""Render README's screenshots offscreen from a fresh demo school: the tabs (through `xueji screenshot`), the pages of
+the 休学 wizard, the student detail dialog and the first page of the setup wizard. Usage: python scripts/screenshots.py [OUT_DIR]"""
 
 from __future__ import annotations
 
@@ -34,6 +34,63 @@ def _some_new_students(demo: Path) -> None:
             student.enrolment_date = date.today() - timedelta(days=3 + 2 * n)
 
 
+def _procedures(demo: Path, out: Path, app: QApplication) -> None:
+    """A few procedures in the demo (a suspension registered, one waiting for the school, a death report overdue), the
+    异动 tab, and each page of the 休学 wizard."""
+    from datetime import date, timedelta
+
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    from xueji_desktop.rules import proofs
+    from xueji_desktop.services import procedures, roster, suspensions, withdrawals
+    from xueji_desktop.services.attachments import ProofFile
+    from xueji_desktop.ui.procedure_forms import SuspensionForm
+    from xueji_desktop.ui.procedure_wizard import ProcedureWizard
+
+    scans = Path(tempfile.mkdtemp(prefix="xueji-scans-"))
+    image = QImage(420, 560, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setFont(QFont("WenQuanYi Micro Hei", 22))
+    painter.drawText(40, 80, "长治市人民医院 门诊病历")
+    painter.end()
+    image.save(str(scans / "病历.png"))
+    (scans / "申请表.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (scans / "死亡证明.pdf").write_bytes(b"%PDF-1.4\n%%EOF\ndeath")
+    form, record = ProofFile(proofs.SUSPENSION_FORM, scans / "申请表.pdf"), ProofFile(proofs.HOSPITAL_RECORD, scans / "病历.png")
+    today = date.today()
+    with Store.open(demo) as store:
+        students = roster.list_students(store, limit=40)
+        done = suspensions.open_suspension(store, students[3].id, reason=suspensions.SuspensionReason.ILLNESS,
+                                           start=today - timedelta(days=20), illness_share_of_term=0.5,
+                                           proofs=[form, record], today=today - timedelta(days=20))  # fmt: skip
+        for state in ("学校已审核", "学籍管理部门已登记"):
+            procedures.advance(store, done, state, on=today - timedelta(days=15))
+        procedures.set_province_state(store, done, "已上报", on=today - timedelta(days=14))
+        suspensions.open_suspension(store, students[7].id, reason=suspensions.SuspensionReason.FORCE_MAJEURE,
+                                    start=today, proofs=[form, ProofFile(proofs.AUTHORITY_CERTIFICATE, scans / "申请表.pdf")],
+                                    today=today)  # fmt: skip
+        withdrawals.open_death(store, students[11].id, died_on=today - timedelta(days=30),
+                               proofs=[ProofFile(proofs.DEATH_PROOF, scans / "死亡证明.pdf")], today=today - timedelta(days=2))  # fmt: skip
+        wizard = ProcedureWizard(store, SuspensionForm, student_id=students[20].id)
+        wizard.show()
+        for name in ("student", "details", "proofs", "review"):
+            if name == "review":
+                wizard.review_page.initializePage()
+            app.processEvents()
+            wizard.grab().save(str(out / f"procedure_{name}.png"))
+            if name == "proofs":
+                grid = wizard.proofs_page.grid
+                wizard.proofs_page.attach(0, scans / "申请表.pdf", thumb=grid.itemAtPosition(0, 2).widget())
+                wizard.proofs_page.attach(1, scans / "病历.png", thumb=grid.itemAtPosition(1, 2).widget())
+                app.processEvents()
+                wizard.grab().save(str(out / "procedure_proofs.png"))
+            if name != "review":  # Next on the last page would finish the wizard
+                wizard.next()
+        wizard.close()
+    cli(["screenshot", str(out / "status_changes.png"), "--tab", "异动", "--data-dir", str(demo)])
+
+
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -42,6 +99,7 @@ def main() -> None:
     _some_new_students(demo)
     app = QApplication.instance() or QApplication([])
     install_fonts(app)
+    _procedures(demo, out, app)
     for tab, name in (("名册", "roster"), ("新生建籍", "enrolment"), ("档案", "archive")):
         cli(["screenshot", str(out / f"{name}.png"), "--tab", tab, "--data-dir", str(demo)])
 

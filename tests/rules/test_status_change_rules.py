@@ -229,9 +229,9 @@ def test_withdrawal_rules(rule_id, changes, severity):
 
 
 def test_r23_1_r24_1_proofs_follow_the_reason():
-    abroad = withdrawals.required_proofs(PRIMARY_3, WithdrawalReason.SETTLING_ABROAD)
+    abroad = withdrawals.required_proofs(WithdrawalReason.SETTLING_ABROAD)
     assert {(proofs.WITHDRAWAL_FORM,), (proofs.PASSPORT_COPY,), (proofs.HOUSEHOLD_REGISTER_COPY,)} == set(abroad)
-    accident = withdrawals.required_proofs(SENIOR, WithdrawalReason.ACCIDENT_DISABILITY)
+    accident = withdrawals.required_proofs(WithdrawalReason.ACCIDENT_DISABILITY)
     assert (proofs.GRADE_A_HOSPITAL_RECORD,) in accident
 
 

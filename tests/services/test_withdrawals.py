@@ -130,7 +130,7 @@ def test_r28_1_dropout_reported_to_all_three_bodies(school, scan, senior):
                                  proofs=[scan(proofs.DROPOUT_REPORT)], today=TODAY)  # fmt: skip
     assert "县级教育行政部门" in caught.value.findings[0].text
     procedure_id = withdrawals.open_dropout(school, student, since=date(2026, 10, 20),
-                                            reported_to=list(withdrawals.rules.DROPOUT_RECIPIENTS),
+                                            reported_to=list(withdrawals.DROPOUT_RECIPIENTS),
                                             proofs=[scan(proofs.DROPOUT_REPORT)], today=TODAY)  # fmt: skip
     _finish(school, procedure_id)
     assert _status(school, student) == "辍学"
@@ -139,6 +139,6 @@ def test_r28_1_dropout_reported_to_all_three_bodies(school, scan, senior):
     older = add_student(senior, _class(senior, 10))
     with pytest.raises(RuleViolation) as caught:
         withdrawals.open_dropout(senior, older, since=date(2026, 10, 20),
-                                 reported_to=list(withdrawals.rules.DROPOUT_RECIPIENTS),
+                                 reported_to=list(withdrawals.DROPOUT_RECIPIENTS),
                                  proofs=[scan(proofs.DROPOUT_REPORT)], today=TODAY)  # fmt: skip
     assert [f.rule_id for f in caught.value.findings] == ["R28.1"]

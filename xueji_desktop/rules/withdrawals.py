@@ -71,7 +71,7 @@ def check_withdrawal(case: WithdrawalCase) -> list[Finding]:
     return found
 
 
-def required_proofs(grade: GradeFacts, reason: WithdrawalReason) -> list[proofs.Requirement]:
+def required_proofs(reason: WithdrawalReason) -> list[proofs.Requirement]:
     """R23.1 / R24.1 / R25.1: the 退学申请表 and the proof of the reason."""
     needed: list[proofs.Requirement] = [(proofs.WITHDRAWAL_FORM,)]
     if reason is WithdrawalReason.SETTLING_ABROAD:

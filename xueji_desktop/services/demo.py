@@ -36,6 +36,7 @@ from xueji_desktop.models import (
 )
 from xueji_desktop.reference.pinyin import pinyin_keys, pinyin_spelling
 from xueji_desktop.rules.class_size import limits_for_grade
+from xueji_desktop.rules.suspensions import default_end
 from xueji_desktop.services import audit
 from xueji_desktop.services.school_setup import STAGES, SchoolSetup, create_school
 from xueji_desktop.store import Store
@@ -574,8 +575,9 @@ class _Generator:
             "status_after": StudentStatus.SUSPENDED.value,
             "reason": reason,
             "details": json.dumps(
-                {"申请表": "山西省中小学生休学、复学申请表", "休学期限": "一年"}, ensure_ascii=False
-            ),
+                {"申请表": "山西省中小学生休学、复学申请表", "休学期限": "一年", "start": effective.isoformat(),
+                 "end": default_end(effective).isoformat()}, ensure_ascii=False,
+            ),  # fmt: skip
             "authority_state": "已审核",
             "reverses_id": None,
             "actor": actor or "学籍管理员",

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xueji_desktop.models import Procedure, ProcedureEvent, ProcedureProof, StatusChange, Student
+from xueji_desktop.reference.working_days import DueDate, WorkingCalendar
 from xueji_desktop.rules.findings import Finding, RuleViolation, Severity, block
 from xueji_desktop.rules.stages import GradeFacts
 from xueji_desktop.services import audit
@@ -40,6 +41,15 @@ class Decision:
     confirmed: bool = False
     approval_number: str = ""
     reason: str = ""
+    preview: bool = False  # only check: raise FindingsPreview with every finding, write nothing
+
+
+class FindingsPreview(Exception):  # noqa: N818 - not an error: the answer to a preview
+    """What the rules say about a procedure not yet opened (Decision(preview=True)): the wizard shows these."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("\n".join(f.text for f in findings))
 
 
 NO_DECISION = Decision()  # nothing confirmed, no exception: the first time a wizard asks
@@ -104,6 +114,8 @@ def open_procedure(
     from xueji_desktop.rules.proofs import check_proofs
 
     missing = check_proofs(proof_rule, required, {proof.kind for proof in proofs})
+    if decision.preview:
+        raise FindingsPreview([*findings, *missing])
     kept_findings = decide([*findings, *missing], decision)
     now = datetime.now()
     actor = session.info.get("actor", "学籍管理员")
@@ -330,3 +342,63 @@ def student_of(session: Session, student_id: int) -> Student:
     if student is None:
         raise LookupError(f"没有编号为 {student_id} 的学生")
     return student
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureRow:
+    """One procedure as the 异动 tab lists it."""
+
+    id: int
+    kind: str
+    label: str
+    student_id: int | None
+    student_name: str
+    opened_on: date
+    state: str
+    next_state: str | None  # None: completed or cancelled
+    province_state: str
+    province_note: str | None
+    due: DueDate | None
+    overdue: bool
+    status_change_id: int | None
+
+    @property
+    def open(self) -> bool:
+        return self.next_state is not None
+
+
+def procedure_rows(store: Store, *, today: date, calendar: WorkingCalendar | None = None) -> list[ProcedureRow]:
+    """Every procedure, newest first, with where it stands and its due date (R27.1's 10 working days …)."""
+    from xueji_desktop.reference.working_days import working_calendar
+
+    calendar = calendar or working_calendar(store.folder.root)
+    kinds = all_kinds()
+    with store.read() as session:
+        latest: dict[tuple[int, str], ProcedureEvent] = {}
+        for event in session.scalars(select(ProcedureEvent).order_by(ProcedureEvent.id)):
+            latest[(event.procedure_id, event.track)] = event
+        rows = []
+        for procedure in session.scalars(select(Procedure).order_by(Procedure.id.desc())):
+            kind = kinds.get(procedure.kind)
+            steps = latest.get((procedure.id, STEPS))
+            province = latest.get((procedure.id, PROVINCE))
+            state = steps.state if steps else ""
+            done = kind is None or state in (CANCELLED, kind.steps[-1])
+            next_state = None if done else kind.steps[kind.steps.index(state) + 1]
+            due = None if done or kind is None else kind_due(kind.key, facts_of(procedure), calendar)
+            rows.append(ProcedureRow(
+                procedure.id, procedure.kind, kind.label if kind else procedure.kind, procedure.student_id,
+                procedure.student_name, procedure.opened_on, state, next_state, province.state if province else "",
+                province.note if province else None, due, bool(due and today > due.day),
+                steps.status_change_id if steps else None,
+            ))  # fmt: skip
+        return rows
+
+
+def kind_due(kind: str, facts: dict[str, Any], calendar: WorkingCalendar) -> DueDate | None:
+    """The regulation's deadline for an open procedure of this kind, where it sets one."""
+    if kind == "death":
+        from xueji_desktop.services.withdrawals import death_due
+
+        return death_due(date.fromisoformat(facts["died_on"]), calendar)
+    return None

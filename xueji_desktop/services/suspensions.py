@@ -35,6 +35,9 @@ from xueji_desktop.services.roster import class_size_now
 from xueji_desktop.store import Store
 
 STEPS = ("已申请", "学校已审核", "学籍管理部门已登记")  # R22.1: 学校审核同意后报学籍管理部门登记
+# what the wizard asks as the clerk fills it in
+default_end, add_years = rules.default_end, rules.add_years
+required_proofs, extension_proofs, resumption_proofs = rules.required_proofs, rules.extension_proofs, rules.resumption_proofs
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +163,11 @@ def periods(session: Session, student_id: int) -> list[SuspensionPeriod]:
     result = []
     for change in changes:
         details = json.loads(change.details or "{}")
-        origin = date.fromisoformat(details["start"])
+        # a suspension recorded without its dates (before procedures kept them): from its effective date, one year
+        origin = date.fromisoformat(details["start"]) if "start" in details else change.effective_date
         first = date.fromisoformat(details["old_end"]) + timedelta(days=1) if "old_end" in details else origin
-        result.append(SuspensionPeriod(origin, first, date.fromisoformat(details["end"]), change.id in reversed_ids))
+        end = date.fromisoformat(details["end"]) if "end" in details else rules.default_end(origin)
+        result.append(SuspensionPeriod(origin, first, end, change.id in reversed_ids))
     return result
 
 
@@ -200,3 +205,36 @@ SUSPENSION = ProcedureKind("suspension", "休学", STEPS, _complete_suspension)
 EXTENSION = ProcedureKind("suspension_extension", "延长休学", STEPS, _complete_extension)
 RESUMPTION = ProcedureKind("resumption", "复学", STEPS, _complete_resumption)
 KINDS = (SUSPENSION, EXTENSION, RESUMPTION)
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """A suspended student whose suspension ends soon or has ended (R22.3; R26.1 for a senior student)."""
+
+    student_id: int
+    student_name: str
+    end: date
+    expired: bool
+    text: str
+
+
+def reminders(store: Store, *, today: date, within_days: int = 30) -> list[Reminder]:
+    """Suspensions ending within `within_days`, or ended without a resumption or an extension, soonest first."""
+    from xueji_desktop.rules.withdrawals import AttendanceFacts, automatic_withdrawal_grounds
+
+    found = []
+    with store.read() as session:
+        for student in session.scalars(select(Student).where(Student.status == "休学")):
+            period = current_period(session, student.id)
+            if period is None or (period.end - today).days > within_days:
+                continue
+            expired = rules.expired(period.end, today)
+            if expired:
+                grounds = automatic_withdrawal_grounds(grade_of(session, student), student.status, AttendanceFacts(),
+                                                       period.end, today)  # fmt: skip
+                text = grounds[0].text if grounds else (
+                    f"休学已于{period.end:%Y-%m-%d}期满，请办理复学；仍不能复学的，凭证明申请延长休学（最多两年）")  # fmt: skip
+            else:
+                text = f"休学将于{period.end:%Y-%m-%d}期满（还有{(period.end - today).days}天），请提醒监护人办理复学或延长休学"
+            found.append(Reminder(student.id, student.name, period.end, expired, text))
+    return sorted(found, key=lambda r: r.end)

@@ -34,6 +34,10 @@ WITHDRAWAL_STEPS = ("已申请", "学校已审核", "已批准", "学籍管理�
 AUTOMATIC_STEPS = ("已申请", "学籍管理部门已批准", "已办理")  # R26.1
 DEATH_STEPS = ("已登记", "学籍管理部门已办理")  # R27.1
 DROPOUT_STEPS = ("已书面报告", "学籍管理部门已登记")  # R28.1
+DEATH_PROOFS = [(proof_kinds.DEATH_PROOF,)]  # R27.1
+DROPOUT_PROOFS = [(proof_kinds.DROPOUT_REPORT,)]  # R28.1
+DROPOUT_RECIPIENTS = rules.DROPOUT_RECIPIENTS
+required_proofs = rules.required_proofs  # the wizard asks for them as the clerk picks the reason
 
 
 def open_withdrawal(
@@ -57,7 +61,7 @@ def open_withdrawal(
         rule = "R23.1" if grade.compulsory else "R24.1"
         procedure = open_procedure(session, store, WITHDRAWAL, student_id=student.id, student_name=student.name,
                                    facts=facts, findings=rules.check_withdrawal(case), decision=decision, proofs=proofs,
-                                   required=rules.required_proofs(grade, reason), proof_rule=rule, on=today)  # fmt: skip
+                                   required=rules.required_proofs(reason), proof_rule=rule, on=today)  # fmt: skip
         return procedure.id
 
 
@@ -104,7 +108,7 @@ def open_death(
         student = student_of(session, student_id)
         procedure = open_procedure(session, store, DEATH, student_id=student.id, student_name=student.name,
                                    facts={"died_on": died_on}, findings=rules.check_death(student.status, died_on, today),
-                                   decision=decision, proofs=proofs, required=[(proof_kinds.DEATH_PROOF,)],
+                                   decision=decision, proofs=proofs, required=DEATH_PROOFS,
                                    proof_rule="R27.1", on=today)  # fmt: skip
         return procedure.id
 
@@ -124,14 +128,14 @@ def open_dropout(
     with store.transaction() as session:
         student = student_of(session, student_id)
         findings = rules.check_dropout(grade_of(session, student), student.status)
-        missing = [body.value for body in rules.DROPOUT_RECIPIENTS if body not in reported_to]
+        missing = [body.value for body in DROPOUT_RECIPIENTS if body not in reported_to]
         if missing:
-            findings.append(block("R28.1", f"辍学情况须书面上报{'、'.join(b.value for b in rules.DROPOUT_RECIPIENTS)}；"
+            findings.append(block("R28.1", f"辍学情况须书面上报{'、'.join(b.value for b in DROPOUT_RECIPIENTS)}；"
                                   f"尚未上报：{'、'.join(missing)}"))  # fmt: skip
         facts = {"since": since, "reported_to": [body.value for body in reported_to]}
         procedure = open_procedure(session, store, DROPOUT, student_id=student.id, student_name=student.name,
                                    facts=facts, findings=findings, decision=decision, proofs=proofs,
-                                   required=[(proof_kinds.DROPOUT_REPORT,)], proof_rule="R28.1", on=today)  # fmt: skip
+                                   required=DROPOUT_PROOFS, proof_rule="R28.1", on=today)  # fmt: skip
         return procedure.id
 
 

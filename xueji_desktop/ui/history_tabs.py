@@ -1,4 +1,4 @@
-"""异动 and 档案 tabs: what exists so far (status changes; the audit trail and the backups), read-only."""
+"""The 档案 tab (the audit trail and the backups, read-only), and the read-only table model the tabs share."""
 
 from __future__ import annotations
 
@@ -50,30 +50,6 @@ def _table(model: RowsModel, widths: Sequence[int]) -> QTableView:
     view = QTableView()
     view.setModel(model)
     return configure_table(view, widths)
-
-
-class StatusChangesTab(QWidget):
-    """异动: the status changes recorded so far, newest first."""
-
-    def __init__(self, store: Store, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.store = store
-        self.model = RowsModel([
-            ("异动日期", lambda r: f"{r.effective_date:%Y-%m-%d}"), ("学生", lambda r: r.student_name),
-            ("异动类别", lambda r: r.kind), ("异动前状态", lambda r: r.status_before),
-            ("异动后状态", lambda r: r.status_after), ("审核状态", lambda r: r.authority_state),
-            ("经办人", lambda r: r.actor),
-        ])  # fmt: skip
-        self.empty = QLabel("还没有学籍异动记录。转入、转出、休学、复学等手续办理后，记录会显示在这里。")
-        self.empty.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.empty)
-        layout.addWidget(_table(self.model, (100, 100, 100, 100, 100, 100)), 1)
-
-    def refresh(self) -> None:
-        rows = history.status_changes(self.store)
-        self.model.set_rows(rows)
-        self.empty.setVisible(not rows)
 
 
 class ArchiveTab(QWidget):

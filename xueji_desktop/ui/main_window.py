@@ -136,7 +136,8 @@ class MainWindow(QMainWindow):
         if self._other_tabs is not None or self.store is None:
             return self._other_tabs or (None, None, None)
         from xueji_desktop.ui.enrolment_tab import EnrolmentTab
-        from xueji_desktop.ui.history_tabs import ArchiveTab, StatusChangesTab
+        from xueji_desktop.ui.history_tabs import ArchiveTab
+        from xueji_desktop.ui.status_changes_tab import StatusChangesTab
 
         self._other_tabs = (EnrolmentTab(self.store), StatusChangesTab(self.store), ArchiveTab(self.store))
         current = self.tabs.currentIndex()
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
         self._other_tabs[0].changed.connect(self._mark_roster_stale)
+        self._other_tabs[1].changed.connect(self._mark_roster_stale)
         if current > 0:
             self._refresh_tab(current)
         return self._other_tabs

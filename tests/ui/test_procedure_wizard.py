@@ -1,0 +1,196 @@
+"""The 异动 tab and its procedure wizards, driven page by page with qtbot: a happy path and a refusal each, the
+findings shown with their articles, an exception only with its approval number and reason, overdue in red."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtWidgets import QDialog, QWizard
+from sqlalchemy import select
+
+from tests.conftest import luchang_setup
+from tests.factories import add_student
+from xueji_desktop.models import SchoolClass, Student
+from xueji_desktop.services import procedures
+from xueji_desktop.services.school_setup import create_school
+from xueji_desktop.store import Store
+from xueji_desktop.ui import status_changes_tab
+from xueji_desktop.ui.procedure_forms import (
+    DeathForm,
+    DropoutForm,
+    ResumptionForm,
+    SuspensionForm,
+    WithdrawalForm,
+)
+from xueji_desktop.ui.status_changes_tab import StatusChangesTab
+
+TODAY = date(2026, 10, 8)
+PDF = b"%PDF-1.4\n%%EOF\n"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201b2a1d6540000000049454e44ae426082"
+)
+
+
+@pytest.fixture
+def scans(tmp_path):
+    (tmp_path / "申请表.pdf").write_bytes(PDF + b"a")
+    (tmp_path / "病历.png").write_bytes(PNG)
+    (tmp_path / "说明.txt").write_text("不是扫描件", encoding="utf-8")
+    return tmp_path
+
+
+def _class(store, level: int) -> int:
+    with store.read() as session:
+        return next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == level)
+
+
+def _status(store, student_id: int) -> str:
+    with store.read() as session:
+        return session.get(Student, student_id).status
+
+
+def _tab(qtbot, store, today=TODAY) -> StatusChangesTab:
+    tab = StatusChangesTab(store, today=today)
+    qtbot.addWidget(tab)
+    tab.refresh()
+    return tab
+
+
+def _to_review(wizard, attach: dict[int, object]) -> None:
+    assert wizard.currentPage() is wizard.student_page and wizard.student_page.isComplete()
+    wizard.next()
+    assert wizard.currentPage() is wizard.details_page
+    wizard.next()
+    assert wizard.currentPage() is wizard.proofs_page
+    for row, path in attach.items():
+        assert wizard.proofs_page.attach(row, path)
+    wizard.next()
+    assert wizard.currentPage() is wizard.review_page
+
+
+def test_a_suspension_through_the_wizard_and_the_tab(qtbot, school, scans, monkeypatch):
+    student = add_student(school, _class(school, 3), name="李小明")
+    tab = _tab(qtbot, school)
+    assert not tab.empty.isHidden()
+    wizard = tab.start(SuspensionForm, student_id=student)
+    _to_review(wizard, {0: scans / "申请表.pdf", 1: scans / "病历.png"})
+    review = wizard.review_page
+    assert "没有发现问题" in review.findings_label.text() and review.isComplete()
+    assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.procedure_id is not None
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    row = tab.model.row_at(0)
+    assert (row.label, row.student_name, row.state, row.next_state) == ("休学", "李小明", "已申请", "学校已审核")
+    tab.table.selectRow(0)
+    monkeypatch.setattr(status_changes_tab.StepDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    tab.advance_selected()
+    tab.table.selectRow(0)
+    tab.advance_selected()
+    assert _status(school, student) == "休学"
+    assert tab.model.rowCount() == 0 and tab.history_model.rowCount() == 1  # done: out of the open list, in history
+
+
+def test_the_review_page_shows_a_refusal_with_its_article_and_finish_stays_off(qtbot, school, scans):
+    student = add_student(school, _class(school, 3))
+    wizard = _tab(qtbot, school).start(SuspensionForm, student_id=student)
+    _to_review(wizard, {0: scans / "申请表.pdf"})  # no hospital record
+    review = wizard.review_page
+    assert "依据《细则》第二十二条" in review.findings_label.text() and "县级以上医疗单位病历" in review.findings_label.text()
+    assert review.exception_box.isHidden()  # a missing proof is no 「原则上」: no exception possible
+    assert not review.isComplete()
+
+
+def test_an_exception_needs_the_approval_number_and_a_reason(qtbot, tmp_path, scans):
+    store = Store.open(tmp_path / "grade6")
+    try:
+        create_school(store, luchang_setup(classes_per_grade={6: 1}))
+        student = add_student(store, _class(store, 6))
+        spring = date(2027, 3, 10)
+        wizard = _tab(qtbot, store, spring).start(SuspensionForm, student_id=student)
+        _to_review(wizard, {0: scans / "申请表.pdf", 1: scans / "病历.png"})
+        review = wizard.review_page
+        assert "第二十二条" in review.findings_label.text() and "原则上不能办理" in review.findings_label.text()
+        assert not review.exception_box.isHidden() and not review.isComplete()
+        review.approval.setText("潞教学籍〔2027〕5号")
+        assert not review.isComplete()
+        review.reason.setText("住院治疗，经区教育局批准")
+        assert review.isComplete()
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        assert wizard.procedure_id is not None
+    finally:
+        store.close()
+
+
+def test_a_proof_that_is_not_a_scan_is_refused_on_the_page(qtbot, school, scans, monkeypatch):
+    shown = []
+    monkeypatch.setattr("xueji_desktop.ui.procedure_wizard.show_error", lambda parent, title, text: shown.append(text))
+    student = add_student(school, _class(school, 3))
+    wizard = _tab(qtbot, school).start(SuspensionForm, student_id=student)
+    wizard.next()
+    wizard.next()
+    assert not wizard.proofs_page.attach(0, scans / "说明.txt")
+    assert shown and "不是图片或 PDF" in shown[0]
+
+
+def test_a_resumption_into_a_lower_grade_is_refused(qtbot, school, scans):
+    from xueji_desktop.rules.suspensions import SuspensionReason
+    from xueji_desktop.services import suspensions
+    from xueji_desktop.services.attachments import ProofFile
+
+    student = add_student(school, _class(school, 3))
+    proofs = [ProofFile("休学、复学申请表", scans / "申请表.pdf"), ProofFile("县级以上医疗单位病历", scans / "病历.png")]
+    suspended = suspensions.open_suspension(school, student, reason=SuspensionReason.ILLNESS, start=TODAY,
+                                            proofs=proofs, today=TODAY)  # fmt: skip
+    for state in ("学校已审核", "学籍管理部门已登记"):
+        procedures.advance(school, suspended, state, on=TODAY)
+    wizard = _tab(qtbot, school).start(ResumptionForm, student_id=student)
+    wizard.next()
+    boxes = wizard.form.class_box
+    boxes.setCurrentIndex(next(i for i in range(boxes.count()) if boxes.itemData(i) == _class(school, 2)))
+    wizard.next()
+    wizard.proofs_page.attach(0, scans / "申请表.pdf")
+    wizard.proofs_page.attach(1, scans / "病历.png")
+    wizard.next()
+    assert "第二十一条" in wizard.review_page.findings_label.text() and "留级" in wizard.review_page.findings_label.text()
+    assert not wizard.review_page.isComplete()
+
+
+def test_a_compulsory_withdrawal_for_another_reason_is_refused(qtbot, school, scans):
+    student = add_student(school, _class(school, 2))
+    wizard = _tab(qtbot, school).start(WithdrawalForm, student_id=student)
+    wizard.next()
+    wizard.form.reason.setCurrentText("本人及监护人因其他原因申请")
+    wizard.next()
+    wizard.proofs_page.attach(0, scans / "申请表.pdf")
+    wizard.next()
+    text = wizard.review_page.findings_label.text()
+    assert "第二十三条" in text and "劝退" in text and not wizard.review_page.isComplete()
+
+
+def test_a_death_overdue_shows_in_red(qtbot, school, scans):
+    student = add_student(school, _class(school, 1))
+    wizard = _tab(qtbot, school).start(DeathForm, student_id=student)
+    wizard.next()
+    wizard.form.died_on.setDate(wizard.form.died_on.date().addDays(-30))
+    wizard.next()
+    wizard.proofs_page.attach(0, scans / "申请表.pdf")
+    wizard.next()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    tab = _tab(qtbot, school, date(2026, 10, 30))
+    row = tab.model.row_at(0)
+    assert row.overdue and "已逾期" in tab.model.data(tab.model.index(0, 6))
+    assert tab.model.data(tab.model.index(0, 0), status_changes_tab.Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_a_dropout_must_be_reported_to_all_three(qtbot, school, scans):
+    student = add_student(school, _class(school, 3))
+    wizard = _tab(qtbot, school).start(DropoutForm, student_id=student)
+    wizard.next()
+    wizard.form.reported[next(iter(wizard.form.reported))].setChecked(True)
+    wizard.next()
+    wizard.proofs_page.attach(0, scans / "申请表.pdf")
+    wizard.next()
+    assert "第二十八条" in wizard.review_page.findings_label.text() and not wizard.review_page.isComplete()

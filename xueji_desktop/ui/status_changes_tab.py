@@ -1,0 +1,254 @@
+"""异动: start a procedure (休学、退学、死亡 …) with its wizard; the procedures with where each stands, its next step and
+due date (overdue in red) and its state in the provincial system; reminders of suspensions ending; and the status
+changes recorded, each reversible (冲正) by a new entry.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xueji_desktop.rules import RuleViolation
+from xueji_desktop.services import history, procedures, suspensions
+from xueji_desktop.store import Store
+from xueji_desktop.ui.history_tabs import RowsModel
+from xueji_desktop.ui.messages import show_error
+from xueji_desktop.ui.procedure_forms import FORMS, date_edit, value_of
+from xueji_desktop.ui.procedure_wizard import ProcedureWizard
+from xueji_desktop.ui.tables import configure_table
+
+OVERDUE = QColor("#b3261e")
+OVERDUE_BACKGROUND = QColor("#fdecea")
+
+
+def _due_text(row: procedures.ProcedureRow) -> str:
+    if row.due is None:
+        return ""
+    note = f"（{row.due.note}）" if row.due.estimated else ""
+    return f"{row.due.day:%Y-%m-%d}{'（已逾期）' if row.overdue else ''}{note}"
+
+
+class ProceduresModel(RowsModel):
+    """The procedures; overdue ones in red."""
+
+    def __init__(self) -> None:
+        super().__init__([
+            ("手续", lambda r: r.label), ("学生", lambda r: r.student_name), ("办理日期", lambda r: f"{r.opened_on:%Y-%m-%d}"),
+            ("当前步骤", lambda r: r.state), ("下一步", lambda r: r.next_state or "—"),
+            ("省级系统", lambda r: r.province_state + (f"（{r.province_note}）" if r.province_note else "")),
+            ("期限", _due_text),
+        ])  # fmt: skip
+
+    def row_at(self, row: int) -> procedures.ProcedureRow:
+        return self._rows[row]  # type: ignore[return-value]
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row = self.row_at(index.row())
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(OVERDUE) if row.overdue else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(OVERDUE_BACKGROUND) if row.overdue else None
+        return super().data(index, role)
+
+
+class StatusChangesTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None, *, today: date | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.today = today
+        starts = QHBoxLayout()
+        starts.addWidget(QLabel("办理异动："))
+        self.start_buttons = {}
+        for form in FORMS:
+            button = QPushButton(form.label)
+            button.clicked.connect(lambda _=False, f=form: self.start(f))
+            starts.addWidget(button)
+            self.start_buttons[form.key] = button
+        starts.addStretch(1)
+        self.empty = QLabel("还没有学籍异动手续。点上面的按钮办理休学、复学、退学等手续，办理中的手续和异动记录会显示在这里。")
+        self.empty.setWordWrap(True)
+        self.reminders = QLabel()
+        self.reminders.setWordWrap(True)
+        self.reminders.setStyleSheet(f"color: {OVERDUE.name()}")
+        filters = QHBoxLayout()
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem("全部手续", None)
+        for form in FORMS:
+            self.kind_filter.addItem(form.label, form.key)
+        self.open_only = QCheckBox("只看未办结的")
+        self.open_only.setChecked(True)
+        filters.addWidget(QLabel("进行中的手续"))
+        filters.addStretch(1)
+        filters.addWidget(self.kind_filter)
+        filters.addWidget(self.open_only)
+        self.model = ProceduresModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)  # first: widths are set on the model's columns
+        configure_table(self.table, (80, 90, 90, 130, 160, 110))
+        actions = QHBoxLayout()
+        self.next_button = QPushButton("办理下一步…")
+        self.province_button = QPushButton("省级系统状态…")
+        self.cancel_button = QPushButton("撤销手续…")
+        for button in (self.next_button, self.province_button, self.cancel_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.next_button.clicked.connect(self.advance_selected)
+        self.province_button.clicked.connect(self.province_selected)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.history_model = RowsModel([
+            ("异动日期", lambda r: f"{r.effective_date:%Y-%m-%d}"), ("学生", lambda r: r.student_name),
+            ("异动类别", lambda r: r.kind), ("异动前状态", lambda r: r.status_before),
+            ("异动后状态", lambda r: r.status_after), ("经办人", lambda r: r.actor),
+        ])  # fmt: skip
+        self.history_table = QTableView()
+        self.history_table.setModel(self.history_model)
+        configure_table(self.history_table, (100, 90, 100, 100, 100))
+        self.reverse_button = QPushButton("冲正…")
+        self.reverse_button.setToolTip("录错的异动用一条新的冲正记录更正，原记录保留")
+        self.reverse_button.clicked.connect(self.reverse_selected)
+        history_bar = QHBoxLayout()
+        history_bar.addWidget(QLabel("异动记录（只增不改）"))
+        history_bar.addStretch(1)
+        history_bar.addWidget(self.reverse_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(starts)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.reminders)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 3)
+        layout.addLayout(actions)
+        layout.addLayout(history_bar)
+        layout.addWidget(self.history_table, 2)
+        self.kind_filter.currentIndexChanged.connect(lambda _: self.refresh())
+        self.open_only.toggled.connect(lambda _: self.refresh())
+
+    def _today(self) -> date:
+        return self.today or date.today()
+
+    def refresh(self) -> None:
+        rows = procedures.procedure_rows(self.store, today=self._today())
+        kind = self.kind_filter.currentData()
+        self.model.set_rows([r for r in rows if (kind is None or r.kind == kind) and (r.open or not self.open_only.isChecked())])
+        changes = history.status_changes(self.store)
+        self.history_model.set_rows(changes)
+        self.empty.setVisible(not rows and not changes)
+        due = suspensions.reminders(self.store, today=self._today())
+        self.reminders.setText("\n".join(f"{r.student_name}：{r.text}" for r in due))
+        self.reminders.setVisible(bool(due))
+
+    def start(self, form, student_id: int | None = None) -> ProcedureWizard:  # noqa: ANN001
+        wizard = ProcedureWizard(self.store, form, today=self._today(), student_id=student_id, parent=self)
+        wizard.finished.connect(lambda result: self._after_wizard(wizard, result))
+        wizard.open()
+        return wizard
+
+    def _after_wizard(self, wizard: ProcedureWizard, result: int) -> None:
+        if result and wizard.procedure_id is not None:
+            self.refresh()
+            self.changed.emit()
+
+    def selected(self) -> procedures.ProcedureRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def advance_selected(self) -> None:
+        row = self.selected()
+        if row is None or not row.open:
+            show_error(self, "办理下一步", "请先选择一项未办结的手续")
+            return
+        dialog = StepDialog(row, self._today(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._run(lambda: procedures.advance(self.store, row.id, row.next_state, on=dialog.day(),
+                                                 approval_number=dialog.approval.text()), "办理下一步")  # fmt: skip
+
+    def province_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            show_error(self, "省级系统状态", "请先选择一项手续")
+            return
+        state, ok = QInputDialog.getItem(self, "省级系统状态", f"{row.student_name}的{row.label}手续在省级学籍系统中：",
+                                         list(procedures.PROVINCE_STATES[1:]), 0, False)  # fmt: skip
+        if not ok:
+            return
+        note = ""
+        if state == "已退回":
+            note, ok = QInputDialog.getText(self, "退回原因", "学籍管理部门退回的原因：")
+            if not ok:
+                return
+        self._run(lambda: procedures.set_province_state(self.store, row.id, state, on=self._today(), note=note),
+                  "省级系统状态")  # fmt: skip
+
+    def cancel_selected(self) -> None:
+        row = self.selected()
+        if row is None or not row.open:
+            show_error(self, "撤销手续", "请先选择一项未办结的手续")
+            return
+        reason, ok = QInputDialog.getText(self, "撤销手续", f"撤销{row.student_name}的{row.label}手续的原因：")
+        if ok:
+            self._run(lambda: procedures.cancel(self.store, row.id, reason=reason, on=self._today()), "撤销手续")
+
+    def reverse_selected(self) -> None:
+        rows = self.history_table.selectionModel().selectedRows()
+        if not rows:
+            show_error(self, "冲正", "请先在异动记录中选择要冲正的一条")
+            return
+        change = self.history_model._rows[rows[0].row()]
+        reason, ok = QInputDialog.getText(self, "冲正", f"冲正{change.student_name}的“{change.kind}”异动的原因：")
+        if ok:
+            self._run(lambda: procedures.reverse(self.store, change.id, reason=reason, on=self._today()), "冲正")
+
+    def _run(self, action, title: str) -> None:  # noqa: ANN001
+        try:
+            action()
+        except RuleViolation as violation:
+            show_error(self, title, "\n\n".join(f.text for f in violation.findings))
+            return
+        self.refresh()
+        self.changed.emit()
+
+
+class StepDialog(QDialog):
+    """The next step of a procedure: its date and, where there is one, the approval number."""
+
+    def __init__(self, row: procedures.ProcedureRow, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("办理下一步")
+        self.when = date_edit(today)
+        self.approval = QLineEdit()
+        self.approval.setPlaceholderText("审批文号（如有）")
+        form = QFormLayout(self)
+        form.addRow("手续", QLabel(f"{row.student_name}：{row.label}"))
+        form.addRow("当前步骤", QLabel(row.state))
+        form.addRow("下一步", QLabel(f"<b>{row.next_state}</b>"))
+        form.addRow("日期", self.when)
+        form.addRow("审批文号", self.approval)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def day(self) -> date:
+        return value_of(self.when)
