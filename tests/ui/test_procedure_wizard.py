@@ -194,3 +194,55 @@ def test_a_dropout_must_be_reported_to_all_three(qtbot, school, scans):
     wizard.proofs_page.attach(0, scans / "申请表.pdf")
     wizard.next()
     assert "第二十八条" in wizard.review_page.findings_label.text() and not wizard.review_page.isComplete()
+
+
+def test_a_transfer_in_asks_who_the_student_is_and_makes_the_record_when_done(qtbot, school, scans, monkeypatch):
+    from tests.factories import id_number
+    from xueji_desktop.ui.procedure_forms import TransferInForm
+
+    tab = _tab(qtbot, school, date(2026, 9, 8))
+    wizard = tab.start(TransferInForm)
+    assert wizard.student_page is None and wizard.currentPage() is wizard.details_page
+    form = wizard.form
+    form.name.setText("王小丫")
+    form.gender.setCurrentIndex(1)
+    form.birth.setDate(form.birth.date().fromString("2018-05-06", "yyyy-MM-dd"))
+    form.id_number.setText(id_number(date(2018, 5, 6), "2", seq=77))
+    form.from_school.setText("平顺县实验小学")
+    form.from_grade.setCurrentIndex(1)  # 二年级
+    form.to_class.setCurrentIndex(next(i for i in range(form.to_class.count()) if form.to_class.itemData(i) == _class(school, 2)))
+    wizard.next()
+    kinds = wizard.proofs_page.kinds
+    assert kinds[1].currentText() == "户籍证明"  # 户籍证明 or 居住证 (R17.1)
+    kinds[1].setCurrentText("居住证")
+    wizard.proofs_page.attach(0, scans / "申请表.pdf")
+    wizard.proofs_page.attach(1, scans / "病历.png")
+    wizard.next()
+    review = wizard.review_page
+    assert "王小丫" in review.summary.text() and "居住证" in review.summary.text()
+    assert review.isComplete(), review.findings_label.text()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    monkeypatch.setattr(status_changes_tab.StepDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    for _ in range(3):
+        tab.table.selectRow(0)
+        tab.advance_selected()
+    with school.read() as session:
+        made = session.scalar(select(Student).where(Student.name == "王小丫"))
+        assert made is not None and made.status == "在读"
+    assert tab.history_model.rowCount() == 1
+
+
+def test_an_information_change_of_a_wrong_id_number_is_refused(qtbot, school, scans):
+    from xueji_desktop.ui.procedure_forms import InformationChangeForm
+
+    student = add_student(school, _class(school, 3))
+    wizard = _tab(qtbot, school).start(InformationChangeForm, student_id=student)
+    wizard.next()
+    field, value = wizard.form.rows[0]
+    field.setCurrentIndex(field.findText("身份证件号"))
+    value.setText("12345")
+    wizard.next()
+    wizard.proofs_page.attach(0, scans / "申请表.pdf")
+    wizard.next()
+    text = wizard.review_page.findings_label.text()
+    assert "第十四条" in text and "身份证件号" in text and not wizard.review_page.isComplete()

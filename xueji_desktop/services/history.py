@@ -45,16 +45,34 @@ ACTION_NAMES = {
     "school.create": "设置学校", "class.create": "新建班级", "class.rename": "重命名班级",
     "student.create": "新增学生", "student.update": "修改学生信息", "student.move": "调班", "demo.create": "生成演示学校",
     "enrolment.step": "建籍步骤", "enrolment.national_id": "导入学籍号", "student.import": "导入新生",
-    "batch.export": "导出上报批次",
+    "batch.export": "导出上报批次", "procedure.open": "办理异动手续", "procedure.step": "异动手续下一步",
+    "procedure.cancel": "撤销异动手续", "procedure.province": "省级系统状态", "status_change.reverse": "冲正异动",
 }  # fmt: skip
 
 
-ENTITY_NAMES = {"school": "学校", "school_class": "班级", "student": "学生"}
+ENTITY_NAMES = {"school": "学校", "school_class": "班级", "student": "学生", "procedure": "异动手续"}
 KIND_NAMES = {
     "admission": "入学", "registration": "注册", "transfer_in": "转入", "transfer_out": "转出", "suspension": "休学",
     "resumption": "复学", "withdrawal": "退学", "dropout": "辍学", "death": "死亡", "promotion": "升级",
     "graduation": "毕业", "completion": "结业", "non_completion": "肄业", "info_change": "信息变更",
+    "information_change": "信息变更", "suspension_extension": "延长休学", "automatic_withdrawal": "自动退学",
+    "restoration": "恢复学籍",
 }  # fmt: skip
+
+
+def action_name(action: str) -> str:
+    if action in ACTION_NAMES:
+        return ACTION_NAMES[action]
+    if action.startswith("status_change."):
+        return f"异动：{kind_name(action.split('.', 1)[1])}"
+    return action
+
+
+def kind_name(kind: str) -> str:
+    """休学, or 冲正（休学） for the reversal of one."""
+    if kind.startswith("reversal:"):
+        return f"冲正（{kind_name(kind.split(':', 1)[1])}）"
+    return KIND_NAMES.get(kind, kind)
 
 
 def status_changes(store: Store, limit: int = 500) -> list[StatusChangeRow]:
@@ -66,7 +84,7 @@ def status_changes(store: Store, limit: int = 500) -> list[StatusChangeRow]:
             .limit(limit)
         )
         return [
-            StatusChangeRow(c.id, c.effective_date, name, KIND_NAMES.get(c.kind, c.kind), c.status_before or "", c.status_after,
+            StatusChangeRow(c.id, c.effective_date, name, kind_name(c.kind), c.status_before or "", c.status_after,
                             c.authority_state, c.actor)
             for c, name in rows
         ]  # fmt: skip
@@ -76,7 +94,7 @@ def audit_events(store: Store, limit: int = 500) -> list[AuditRow]:
     with store.read() as session:
         events = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))
         return [
-            AuditRow(e.id, e.at, e.actor, ACTION_NAMES.get(e.action, e.action), _summary(e)) for e in events
+            AuditRow(e.id, e.at, e.actor, action_name(e.action), _summary(e)) for e in events
         ]
 
 

@@ -64,14 +64,20 @@ class Completion:
     effective_date: date
     details: dict[str, Any] = field(default_factory=dict)
     reason: str | None = None
+    new_record: bool = False  # the procedure made the student's record (a transfer in): no status before it
 
 
 @dataclass(frozen=True, slots=True)
 class ProcedureKind:
     key: str  # transfer_in, suspension … (GLOSSARY.md)
     label: str  # 转入, 休学 …
-    steps: tuple[str, ...]  # its states in order; the last completes it
+    steps: tuple[str, ...]  # its states in order; the last ends it
     complete: Callable[[Session, Procedure, dict[str, Any], date], Completion]
+    effective_step: str | None = None  # the step that writes the status change (None: the last); later steps follow up
+
+    @property
+    def effective(self) -> str:
+        return self.effective_step or self.steps[-1]
 
 
 def decide(findings: Sequence[Finding], decision: Decision) -> list[dict[str, Any]]:
@@ -134,8 +140,8 @@ def open_procedure(
     audit.record(session, "procedure.open", "procedure", procedure.id,
                  {"手续": [None, kind.label], "学生": [None, student_name]})  # fmt: skip
     session.flush()
-    if len(kind.steps) == 1:
-        _complete(session, kind, procedure, on, None)
+    if kind.effective == kind.steps[0]:
+        _complete(session, kind, procedure, on, None, None, kind.steps[0])
     return procedure
 
 
@@ -160,8 +166,8 @@ def advance(
         if state != expected:
             raise RuleViolation([block("R7.1", f"{kind.label}手续须依次经过：{' → '.join(kind.steps)}；当前为“{current}”，"
                                        f"下一步应为“{expected}”")])  # fmt: skip
-        if state == kind.steps[-1]:
-            return _complete(session, kind, procedure, on, approval_number, note)
+        if state == kind.effective:
+            return _complete(session, kind, procedure, on, approval_number, note, state)
         event = _event(session, procedure, STEPS, state, on, approval_number, note)
         audit.record(session, "procedure.step", "procedure", procedure.id, {"步骤": [current, state]})
         return event
@@ -176,7 +182,7 @@ def cancel(store: Store, procedure_id: int, *, reason: str, on: date) -> Procedu
         procedure = _procedure(session, procedure_id)
         kind = kind_of(procedure.kind)
         current = current_state(session, procedure.id, STEPS)
-        if current in (CANCELLED, kind.steps[-1]):
+        if current == CANCELLED or kind.steps.index(current) >= kind.steps.index(kind.effective):
             raise RuleViolation([block("R7.1", f"该{kind.label}手续已{'撤销' if current == CANCELLED else '完成'}"
                                        "；已完成的异动须用冲正的方式更正")])  # fmt: skip
         audit.record(session, "procedure.cancel", "procedure", procedure.id, {"步骤": [current, CANCELLED], "原因": [None, reason]})
@@ -212,24 +218,27 @@ def reverse(store: Store, status_change_id: int, *, reason: str, on: date) -> in
         assert student is not None
         if student.status != change.status_after:
             raise RuleViolation([block("R7.1", f"该学生此后又有异动（当前状态“{student.status}”），请先冲正较晚的异动")])
+        if change.status_before is None:
+            raise RuleViolation([block("R7.1", "这条异动建立了该学生的学籍，不能冲正；信息有误请办理信息变更")])
         details = json.loads(change.details or "{}")
-        class_before = details.get("class_before")
-        back = {"class_before": student.school_class_id, "class_after": class_before} if "class_before" in details else {}
-        if change.kind == "transfer_in":
-            status_before = "转出"  # a record made by the transfer in is closed again, never deleted
-        else:
-            status_before = change.status_before or "在读"
+        back: dict[str, Any] = {}
+        if "class_before" in details:
+            back = {"class_before": student.school_class_id, "class_after": details["class_before"]}
+            student.school_class_id = details["class_before"]
+        fields = details.get("fields", {})
+        if fields:  # an information change: the old values back, and kept in the reversal too
+            from xueji_desktop.services.students import apply_values
+
+            apply_values(student, {key: field_value(key, old) for key, (old, _new) in fields.items()})
+            back["fields"] = {key: [new, old] for key, (old, new) in fields.items()}
+        status_before = change.status_before
         reversal = StatusChange(student_id=student.id, kind=f"reversal:{change.kind}", effective_date=on,
                                 status_before=student.status, status_after=status_before, reason=reason.strip(),
                                 details=_dumps(back), reverses_id=change.id, actor=session.info.get("actor", "学籍管理员"),
                                 created_at=datetime.now())  # fmt: skip
-        session.add(reversal)
         student.status = status_before
-        if "class_before" in details:
-            student.school_class_id = class_before
-        for key, (_, old) in details.get("fields", {}).items():  # an information change puts the old values back
-            setattr(student, key, _field_value(key, old))
         student.updated_at = datetime.now()
+        session.add(reversal)
         session.flush()
         audit.record(session, "status_change.reverse", "student", student.id,
                      {"状态": [change.status_after, status_before], "冲正": [None, change.id], "原因": [None, reason]})  # fmt: skip
@@ -256,25 +265,26 @@ def kind_of(key: str) -> ProcedureKind:
 
 def all_kinds() -> dict[str, ProcedureKind]:
     """Every kind of procedure, from the modules that define them (imported here, when first asked)."""
-    from xueji_desktop.services import suspensions, withdrawals
+    from xueji_desktop.services import information_changes, suspensions, transfers, withdrawals
 
-    return {kind.key: kind for module in (suspensions, withdrawals) for kind in module.KINDS}
+    modules = (transfers, suspensions, withdrawals, information_changes)
+    return {kind.key: kind for module in modules for kind in module.KINDS}
 
 
 def _complete(session: Session, kind: ProcedureKind, procedure: Procedure, on: date, approval_number: str | None,
-              note: str | None = None) -> ProcedureEvent:  # fmt: skip
+              note: str | None, state: str) -> ProcedureEvent:  # fmt: skip
     completion = kind.complete(session, procedure, facts_of(procedure), on)
     student = completion.student
+    before = None if completion.new_record else student.status
     change = StatusChange(student_id=student.id, kind=kind.key, effective_date=completion.effective_date,
-                          status_before=student.status, status_after=completion.status_after, reason=completion.reason,
+                          status_before=before, status_after=completion.status_after, reason=completion.reason,
                           details=_dumps({"procedure_id": procedure.id, **completion.details}),
                           actor=session.info.get("actor", "学籍管理员"), created_at=datetime.now())  # fmt: skip
     session.add(change)
-    before = student.status
     student.status = completion.status_after
     student.updated_at = datetime.now()
     session.flush()
-    event = _event(session, procedure, STEPS, kind.steps[-1], on, approval_number, note, change.id)
+    event = _event(session, procedure, STEPS, state, on, approval_number, note, change.id)
     audit.record(session, f"status_change.{kind.key}", "student", student.id,
                  {"状态": [before, completion.status_after], "手续": [None, procedure.id]})  # fmt: skip
     return event
@@ -302,7 +312,7 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
-def _field_value(key: str, value: object) -> object:
+def field_value(key: str, value: object) -> object:
     from xueji_desktop.reference.student_fields import FIELDS_BY_KEY, FieldKind
 
     spec = FIELDS_BY_KEY.get(key)
@@ -375,8 +385,14 @@ def procedure_rows(store: Store, *, today: date, calendar: WorkingCalendar | Non
     kinds = all_kinds()
     with store.read() as session:
         latest: dict[tuple[int, str], ProcedureEvent] = {}
+        changes: dict[int, int] = {}
+        step_days: dict[tuple[int, str], date] = {}
         for event in session.scalars(select(ProcedureEvent).order_by(ProcedureEvent.id)):
             latest[(event.procedure_id, event.track)] = event
+            if event.status_change_id is not None:
+                changes[event.procedure_id] = event.status_change_id
+            if event.track == STEPS:
+                step_days[(event.procedure_id, event.state)] = event.on
         rows = []
         for procedure in session.scalars(select(Procedure).order_by(Procedure.id.desc())):
             kind = kinds.get(procedure.kind)
@@ -385,20 +401,24 @@ def procedure_rows(store: Store, *, today: date, calendar: WorkingCalendar | Non
             state = steps.state if steps else ""
             done = kind is None or state in (CANCELLED, kind.steps[-1])
             next_state = None if done else kind.steps[kind.steps.index(state) + 1]
-            due = None if done or kind is None else kind_due(kind.key, facts_of(procedure), calendar)
+            days = {state: day for (pid, state), day in step_days.items() if pid == procedure.id}
+            due = None if done or kind is None else kind_due(kind.key, facts_of(procedure), days, calendar)
             rows.append(ProcedureRow(
                 procedure.id, procedure.kind, kind.label if kind else procedure.kind, procedure.student_id,
                 procedure.student_name, procedure.opened_on, state, next_state, province.state if province else "",
-                province.note if province else None, due, bool(due and today > due.day),
-                steps.status_change_id if steps else None,
+                province.note if province else None, due, bool(due and today > due.day), changes.get(procedure.id),
             ))  # fmt: skip
         return rows
 
 
-def kind_due(kind: str, facts: dict[str, Any], calendar: WorkingCalendar) -> DueDate | None:
-    """The regulation's deadline for an open procedure of this kind, where it sets one."""
+def kind_due(kind: str, facts: dict[str, Any], days: dict[str, date], calendar: WorkingCalendar) -> DueDate | None:
+    """The regulation's deadline for an open procedure of this kind, where it sets one (`days`: each step's date)."""
     if kind == "death":
         from xueji_desktop.services.withdrawals import death_due
 
         return death_due(date.fromisoformat(facts["died_on"]), calendar)
+    if kind in ("transfer_in", "transfer_out"):
+        from xueji_desktop.services.transfers import transfer_due
+
+        return transfer_due(kind, days, calendar)
     return None

@@ -76,7 +76,7 @@ def create_student(store: Store, form: StudentForm, *, confirmed: bool = False) 
         _raise_unless_confirmed(findings, confirmed)
         now = datetime.now()
         student = Student(created_at=now, updated_at=now, school_class_id=form.school_class_id, status="在读")
-        _apply(student, values)
+        apply_values(student, values)
         _apply_family(session, student, [_cleaned(m) for m in form.family])
         session.add(student)
         session.flush()
@@ -114,7 +114,7 @@ def update_student(
             _apply_family(session, student, new_family)
         if not changes:
             return {}
-        _apply(student, values)
+        apply_values(student, values)
         student.updated_at = datetime.now()
         audit.record(session, "student.update", "student", student_id, changes)
         return changes
@@ -139,7 +139,8 @@ def _cleaned(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _apply(student: Student, values: dict[str, Any]) -> None:
+def apply_values(student: Student, values: dict[str, Any]) -> None:
+    """Set the student's fields from `values` (keys of STUDENT_FIELDS) and the 拼音 keys the search uses."""
     for spec in STUDENT_FIELDS:
         if spec.key in values:
             setattr(student, spec.key, values[spec.key])

@@ -36,6 +36,7 @@ DEATH_STEPS = ("已登记", "学籍管理部门已办理")  # R27.1
 DROPOUT_STEPS = ("已书面报告", "学籍管理部门已登记")  # R28.1
 DEATH_PROOFS = [(proof_kinds.DEATH_PROOF,)]  # R27.1
 DROPOUT_PROOFS = [(proof_kinds.DROPOUT_REPORT,)]  # R28.1
+RESTORATION_PROOFS = [(proof_kinds.PASSPORT_COPY,), (proof_kinds.HOUSEHOLD_REGISTER_COPY,)]  # R25.2: 回到境内
 DROPOUT_RECIPIENTS = rules.DROPOUT_RECIPIENTS
 required_proofs = rules.required_proofs  # the wizard asks for them as the clerk picks the reason
 
@@ -139,6 +140,51 @@ def open_dropout(
         return procedure.id
 
 
+def open_restoration(
+    store: Store,
+    student_id: int,
+    *,
+    to_class_id: int,
+    proofs: Sequence[ProofFile] = (),
+    decision: Decision = NO_DECISION,
+    today: date | None = None,
+) -> int:
+    """恢复学籍 (R25.2): a student who withdrew to settle abroad and has come back gets the old record reopened,
+    in a class with a free place (R12.1)."""
+    from sqlalchemy import select
+
+    from xueji_desktop.models import SchoolClass, StatusChange
+    from xueji_desktop.rules.class_size import check_class_size
+    from xueji_desktop.services.roster import class_size_now
+
+    today = today or date.today()
+    with store.transaction() as session:
+        student = student_of(session, student_id)
+        last = session.scalar(select(StatusChange).where(StatusChange.student_id == student.id,
+                                                         StatusChange.kind == "withdrawal")
+                              .order_by(StatusChange.id.desc()).limit(1))  # fmt: skip
+        findings = rules.check_restoration(student.status, last.reason if last else None)
+        target = session.get(SchoolClass, to_class_id)
+        if target is None:
+            raise LookupError(f"没有编号为 {to_class_id} 的班级")
+        findings += check_class_size(target.name, target.grade.level, class_size_now(session, target.id) + 1)
+        facts = {"to_class_id": target.id, "to_class": target.name}
+        procedure = open_procedure(session, store, RESTORATION, student_id=student.id, student_name=student.name,
+                                   facts=facts, findings=findings, decision=decision, proofs=proofs,
+                                   required=RESTORATION_PROOFS, proof_rule="R25.2", on=today)  # fmt: skip
+        return procedure.id
+
+
+def _complete_restoration(session: Session, procedure: Procedure, facts: dict[str, Any], on: date) -> Completion:
+    assert procedure.student_id is not None
+    student = student_of(session, procedure.student_id)
+    if student.status != "退学":
+        raise RuleViolation([block("R25.2", f"该学生当前状态为“{student.status}”，不能恢复学籍")])
+    details = {"class_before": student.school_class_id, "class_after": facts["to_class_id"]}
+    student.school_class_id = facts["to_class_id"]
+    return Completion(student, "在读", on, details, f"回国（境）就读，恢复学籍，编入{facts['to_class']}")
+
+
 def death_due(died_on: date, calendar: WorkingCalendar) -> DueDate:
     """R27.1: the status change within 10 working days (调休 counted; estimated where no year list exists)."""
     return calendar.add_working_days(died_on, rules.DEATH_WORKING_DAYS)
@@ -162,4 +208,5 @@ WITHDRAWAL = ProcedureKind("withdrawal", "退学", WITHDRAWAL_STEPS, _complete("
 AUTOMATIC = ProcedureKind("automatic_withdrawal", "自动退学", AUTOMATIC_STEPS, _complete("退学"))
 DEATH = ProcedureKind("death", "死亡", DEATH_STEPS, _complete("死亡", when="died_on"))
 DROPOUT = ProcedureKind("dropout", "辍学", DROPOUT_STEPS, _complete("辍学", when="since"))
-KINDS = (WITHDRAWAL, AUTOMATIC, DEATH, DROPOUT)
+RESTORATION = ProcedureKind("restoration", "恢复学籍", ("已申请", "学籍管理部门已批准", "已恢复"), _complete_restoration)
+KINDS = (WITHDRAWAL, AUTOMATIC, DEATH, DROPOUT, RESTORATION)

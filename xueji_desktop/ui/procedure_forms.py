@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QLabel
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit
 
-from xueji_desktop.services import roster, suspensions, withdrawals
+from xueji_desktop.services import information_changes, roster, suspensions, transfers, withdrawals
 from xueji_desktop.services.attachments import ProofFile
 from xueji_desktop.services.procedures import Decision
 from xueji_desktop.store import Store
@@ -35,6 +35,10 @@ class ProcedureForm:
     label = ""
     statuses: tuple[str, ...] = ("在读",)  # who can start it
     intro = ""
+    picks_student = True  # False: the student is not ours yet (转入), the form asks who it is
+
+    def student_name(self) -> str:
+        return ""
 
     def __init__(self, store: Store, today: date) -> None:
         self.store = store
@@ -112,10 +116,7 @@ class ResumptionForm(ProcedureForm):
     intro = "依据《细则》第二十二条：复学时可根据本人和监护人要求回原年级就读，也可以到下一年级就读。"
 
     def build(self, form: QFormLayout, student_id: int) -> None:
-        self.class_box = QComboBox()
-        for grade in roster.class_tree(self.store):
-            for node in grade.classes:
-                self.class_box.addItem(f"{node.name}（{node.size}人）", node.id)
+        self.class_box = class_choice(self.store)
         self.on = date_edit(self.today)
         form.addRow("复学到班级", self.class_box)
         form.addRow("复学日期", self.on)
@@ -218,8 +219,172 @@ class AutomaticWithdrawalForm(ProcedureForm):
                                                      today=self.today)  # fmt: skip
 
 
-FORMS: tuple[type[ProcedureForm], ...] = (SuspensionForm, ExtensionForm, ResumptionForm, WithdrawalForm,
-                                          AutomaticWithdrawalForm, DeathForm, DropoutForm)  # fmt: skip
+def class_choice(store: Store) -> QComboBox:
+    box = QComboBox()
+    for grade in roster.class_tree(store):
+        for node in grade.classes:
+            box.addItem(f"{node.name}（{node.size}人）", node.id)
+    return box
+
+
+def reason_fields(form: QFormLayout, owner: ProcedureForm) -> None:
+    """第十六条's questions, asked the same way from both sides."""
+    owner.reason = QComboBox()
+    owner.reason.addItems([reason.value for reason in transfers.TransferReason])
+    owner.crosses = QCheckBox("家庭居住地（或务工地）跨省、市、县（市、区）迁移")
+    owner.crosses.setChecked(True)
+    owner.hukou = QCheckBox("户籍已迁入居住地")
+    owner.hukou.setChecked(True)
+    owner.same_area = QCheckBox("在同一城区（城市区域）内迁移")
+    form.addRow("转学原因", owner.reason)
+    form.addRow("", owner.crosses)
+    form.addRow("", owner.hukou)
+    form.addRow("", owner.same_area)
+
+
+def transfer_proofs(owner: ProcedureForm, grade_level: int) -> list[tuple[str, ...]]:
+    from xueji_desktop.rules.stages import GradeFacts
+
+    case = transfers.transfer_case(GradeFacts(grade_level, ""), reason=transfers.TransferReason(owner.reason.currentText()),
+                                   crosses_county=True, hukou_moved=True, within_city_area=False, term=(1, owner.today),
+                                   on=owner.today)  # fmt: skip
+    return transfers.required_proofs(case)
+
+
+class TransferOutForm(ProcedureForm):
+    key, label = "transfer_out", "转出"
+    intro = ("依据《细则》第十六条至第十八条：义务教育阶段因家庭居住地跨省、市、县迁移且户籍已迁入，或外来务工人员务工地"
+             "变化确需转学的，由监护人向转入学校申请，经双方学校和学籍管理部门审核；休学和受处分期间不予转学。")  # fmt: skip
+
+    def build(self, form: QFormLayout, student_id: int) -> None:
+        self.to_school = QLineEdit()
+        self.to_school.setPlaceholderText("转入学校全称")
+        form.addRow("转入学校", self.to_school)
+        reason_fields(form, self)
+        self.exam_closed = QCheckBox("本年度中考/高考报名已结束（毕业年级）")
+        self.sanction = QCheckBox("学生正在受处分期间")
+        form.addRow("", self.exam_closed)
+        form.addRow("", self.sanction)
+
+    def requirements(self) -> list[tuple[str, ...]]:
+        return transfer_proofs(self, 1)
+
+    def submit(self, student_id: int, proofs: Sequence[ProofFile], decision: Decision) -> int:
+        return transfers.open_transfer_out(
+            self.store, student_id, to_school=self.to_school.text(), reason=transfers.TransferReason(self.reason.currentText()),
+            crosses_county=self.crosses.isChecked(), hukou_moved=self.hukou.isChecked(),
+            within_city_area=self.same_area.isChecked(), exam_registration_closed=self.exam_closed.isChecked(),
+            under_sanction=self.sanction.isChecked(), proofs=proofs, decision=decision, today=self.today,
+        )  # fmt: skip
+
+
+class TransferInForm(ProcedureForm):
+    key, label = "transfer_in", "转入"
+    picks_student = False
+    intro = ("依据《细则》第十三条、第十七条、第十八条：“籍随人走”，须在转出学校及其学籍管理部门审核同意后才能接收入学；"
+             "同级互转，不得变更就读年级；班级须有空余学位。")  # fmt: skip
+
+    def build(self, form: QFormLayout, student_id: int | None) -> None:
+        self.name = QLineEdit()
+        self.gender = QComboBox()
+        self.gender.addItem("男", "1")
+        self.gender.addItem("女", "2")
+        self.birth = date_edit(date(self.today.year - 8, 1, 1))
+        self.id_number = QLineEdit()
+        self.id_number.setPlaceholderText("18位居民身份证号")
+        self.national_id = QLineEdit()
+        self.national_id.setPlaceholderText("原学籍号（如已知）")
+        self.from_school = QLineEdit()
+        self.from_grade = QComboBox()
+        from xueji_desktop.rules.stages import GRADE_NAMES
+
+        for level, name in GRADE_NAMES.items():
+            self.from_grade.addItem(name, level)
+        self.to_class = class_choice(self.store)
+        for row in (("姓名", self.name), ("性别", self.gender), ("出生日期", self.birth), ("身份证件号", self.id_number),
+                    ("学籍号", self.national_id), ("原就读学校", self.from_school), ("原就读年级", self.from_grade),
+                    ("转入班级", self.to_class)):  # fmt: skip
+            form.addRow(*row)
+        reason_fields(form, self)
+
+    def student_name(self) -> str:
+        return self.name.text().strip()
+
+    def requirements(self) -> list[tuple[str, ...]]:
+        return transfer_proofs(self, self.from_grade.currentData())
+
+    def submit(self, student_id: int | None, proofs: Sequence[ProofFile], decision: Decision) -> int:
+        return transfers.open_transfer_in(
+            self.store, name=self.name.text(), gender=self.gender.currentData(), birth_date=value_of(self.birth),
+            id_number=self.id_number.text(), national_student_id=self.national_id.text(),
+            from_school=self.from_school.text(), grade_level=self.from_grade.currentData(),
+            to_class_id=self.to_class.currentData(), reason=transfers.TransferReason(self.reason.currentText()),
+            crosses_county=self.crosses.isChecked(), hukou_moved=self.hukou.isChecked(),
+            within_city_area=self.same_area.isChecked(), proofs=proofs, decision=decision, today=self.today,
+        )  # fmt: skip
+
+
+class InformationChangeForm(ProcedureForm):
+    key, label = "information_change", "信息变更"
+    statuses = ("在读", "休学")
+    intro = ("依据《细则》第十四条：监护人凭《居民户口簿》或其他证明文件申请修改学生基础信息，报学籍管理部门审批，核准后维护；"
+             "学生毕业后原学籍信息不得修改；学籍号终身不变。")  # fmt: skip
+    ROWS = 3
+
+    def build(self, form: QFormLayout, student_id: int) -> None:
+        from xueji_desktop.reference.student_fields import STUDENT_FIELDS, FieldKind
+
+        self.rows = []
+        for n in range(self.ROWS):
+            field = QComboBox()
+            field.addItem("（不变更）", None)
+            for spec in STUDENT_FIELDS:
+                if spec.kind in (FieldKind.TEXT, FieldKind.DATE) and spec.key != "national_student_id":
+                    field.addItem(spec.label, (spec.key, spec.kind))
+            value = QLineEdit()
+            value.setPlaceholderText("新的内容（日期写成 2019-03-14）")
+            form.addRow(f"变更项目{n + 1}", field)
+            form.addRow(f"变更为{'' if n == 0 else n + 1}", value)
+            self.rows.append((field, value))
+
+    def requirements(self) -> list[tuple[str, ...]]:
+        return information_changes.required_proofs()
+
+    def submit(self, student_id: int, proofs: Sequence[ProofFile], decision: Decision) -> int:
+        values = {}
+        for field, value in self.rows:
+            if field.currentData() is None:
+                continue
+            key, kind = field.currentData()
+            text = value.text().strip()
+            try:
+                values[key] = date.fromisoformat(text) if kind == "date" and text else text
+            except ValueError:
+                values[key] = text
+        return information_changes.open_information_change(self.store, student_id, values, proofs=proofs,
+                                                           decision=decision, today=self.today)  # fmt: skip
+
+
+class RestorationForm(ProcedureForm):
+    key, label = "restoration", "恢复学籍"
+    statuses = ("退学",)
+    intro = "依据《细则》第二十五条：学生出境定居后又回到境内就读的，参照第三章恢复学籍。"
+
+    def build(self, form: QFormLayout, student_id: int) -> None:
+        self.to_class = class_choice(self.store)
+        form.addRow("编入班级", self.to_class)
+
+    def requirements(self) -> list[tuple[str, ...]]:
+        return withdrawals.RESTORATION_PROOFS
+
+    def submit(self, student_id: int, proofs: Sequence[ProofFile], decision: Decision) -> int:
+        return withdrawals.open_restoration(self.store, student_id, to_class_id=self.to_class.currentData(), proofs=proofs,
+                                            decision=decision, today=self.today)  # fmt: skip
+
+
+FORMS: tuple[type[ProcedureForm], ...] = (TransferInForm, TransferOutForm, SuspensionForm, ExtensionForm, ResumptionForm,
+                                          WithdrawalForm, AutomaticWithdrawalForm, DeathForm, DropoutForm,
+                                          InformationChangeForm, RestorationForm)  # fmt: skip
 
 
 def _qdate(day: date) -> QDate:

@@ -56,12 +56,13 @@ class ProcedureWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, "上一步")
         self.setButtonText(QWizard.WizardButton.FinishButton, f"办理{self.form.label}")
         self.setButtonText(QWizard.WizardButton.CancelButton, "取消")
-        self.student_page = StudentPage(self)
+        self.student_page = StudentPage(self) if self.form.picks_student else None
         self.details_page = DetailsPage(self)
         self.proofs_page = ProofsPage(self)
         self.review_page = ReviewPage(self)
         for page in (self.student_page, self.details_page, self.proofs_page, self.review_page):
-            self.addPage(page)
+            if page is not None:
+                self.addPage(page)
         self.resize(760, 560)
 
 
@@ -118,8 +119,8 @@ class DetailsPage(QWizardPage):
         layout.addStretch(1)
 
     def initializePage(self) -> None:  # noqa: N802
-        self.setSubTitle(f"学生：{self.owner.student_name}")
-        if self.built_for != self.owner.student_id:
+        self.setSubTitle(f"学生：{self.owner.student_name}" if self.owner.form.picks_student else "转入学生的信息")
+        if self.built_for != self.owner.student_id or self.fields.rowCount() == 0:
             while self.fields.rowCount():
                 self.fields.removeRow(0)
             self.owner.form.build(self.fields, self.owner.student_id)
@@ -236,6 +237,8 @@ class ReviewPage(QWizardPage):
         self.findings = []
 
     def initializePage(self) -> None:  # noqa: N802
+        if not self.owner.form.picks_student:
+            self.owner.student_name = self.owner.form.student_name()
         self.summary.setText(self._summary())
         self.findings = self._preview()
         blocks = [f for f in self.findings if f.blocks]
