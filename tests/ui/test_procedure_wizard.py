@@ -246,3 +246,31 @@ def test_an_information_change_of_a_wrong_id_number_is_refused(qtbot, school, sc
     wizard.next()
     text = wizard.review_page.findings_label.text()
     assert "第十四条" in text and "身份证件号" in text and not wizard.review_page.isComplete()
+
+
+def test_the_timeline_of_a_student_and_the_term_filter(qtbot, school, scans, monkeypatch):
+    from xueji_desktop.services import history
+    from xueji_desktop.ui.timeline_dialog import TimelineDialog
+
+    student = add_student(school, _class(school, 3), name="赵小飞")
+    tab = _tab(qtbot, school)
+    wizard = tab.start(SuspensionForm, student_id=student)
+    _to_review(wizard, {0: scans / "申请表.pdf", 1: scans / "病历.png"})
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    procedures.advance(school, wizard.procedure_id, "学校已审核", on=TODAY)
+    procedures.advance(school, wizard.procedure_id, "学籍管理部门已登记", on=TODAY, approval_number="潞教〔2026〕1号")
+    name, entries = history.timeline(school, student)
+    assert name == "赵小飞"
+    assert "休学" in [e.what for e in entries] and any("潞教〔2026〕1号" in e.detail for e in entries)
+    dialog = TimelineDialog(school, student)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == len(entries) and "赵小飞" in dialog.windowTitle()
+    tab.open_only.setChecked(False)
+    tab.refresh()
+    assert tab.model.rowCount() == 1
+    labels = [tab.term_filter.itemText(i) for i in range(tab.term_filter.count())]
+    assert labels[:3] == ["全部学期", "2026-2027学年第二学期", "2026-2027学年第一学期"]
+    tab.term_filter.setCurrentIndex(1)  # 第二学期: the suspension was opened in 第一学期
+    assert tab.model.rowCount() == 0
+    tab.term_filter.setCurrentIndex(2)
+    assert tab.model.rowCount() == 1

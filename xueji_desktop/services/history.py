@@ -116,3 +116,45 @@ def backups(store: Store) -> list[BackupRow]:
         rows.append(BackupRow(path.name, manifest.get("created_at", ""), manifest.get("counts", {}).get("student", 0),
                               path.stat().st_size))  # fmt: skip
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One line of a student's 异动 timeline: a status change, or a step of a procedure."""
+
+    day: date
+    what: str
+    detail: str
+
+
+def timeline(store: Store, student_id: int) -> tuple[str, list[TimelineEntry]]:
+    """(the student's name, every status change and every procedure step for the student, oldest first)."""
+    from xueji_desktop.models import Procedure, ProcedureEvent
+    from xueji_desktop.services.procedures import all_kinds
+
+    kinds = all_kinds()
+    with store.read() as session:
+        student = session.get(Student, student_id)
+        if student is None:
+            raise LookupError(f"没有编号为 {student_id} 的学生")
+        entries = []
+        for change in session.scalars(select(StatusChange).where(StatusChange.student_id == student_id)):
+            shown = f"{change.status_before or '（新建学籍）'} → {change.status_after}"
+            entries.append((change.effective_date, change.created_at, TimelineEntry(
+                change.effective_date, kind_name(change.kind), shown + (f"；{change.reason}" if change.reason else ""))))  # fmt: skip
+        events = session.execute(
+            select(ProcedureEvent, Procedure.kind).join(Procedure, ProcedureEvent.procedure_id == Procedure.id)
+            .where(Procedure.student_id == student_id)
+        )  # fmt: skip
+        for event, kind in events:
+            label = kinds[kind].label if kind in kinds else kind
+            track = "省级系统" if event.track == "province" else "手续"
+            extra = "".join(f"；{part}" for part in (event.approval_number, event.note) if part)
+            entries.append((event.on, event.created_at, TimelineEntry(event.on, f"{label}{track}", event.state + extra)))
+        entries.sort(key=lambda entry: (entry[0], entry[1]))
+        return student.name, [entry for _, _, entry in entries]
+
+
+def student_of_change(store: Store, status_change_id: int) -> int | None:
+    with store.read() as session:
+        return session.scalar(select(StatusChange.student_id).where(StatusChange.id == status_change_id))

@@ -218,3 +218,29 @@ def _check_name_free(session, grade_id: int, label: str, own_id: int | None) -> 
     )
     if clash is not None and clash != own_id:
         raise SetupError(f"本年级已有名为“{label}”的班级")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term of a school year, as the filters name it (2026-2027学年第一学期)."""
+
+    label: str
+    start: date
+    end: date
+
+
+def school_terms(store: Store) -> list[Term]:
+    """Every term of every school year set up, newest first."""
+    from sqlalchemy import select
+
+    from xueji_desktop.models import SchoolYear
+    from xueji_desktop.models.terms import school_year_name
+
+    with store.read() as session:
+        years = session.scalars(select(SchoolYear).order_by(SchoolYear.start_year.desc())).all()
+        found = []
+        for year in years:
+            name = school_year_name(year.start_year)
+            found.append(Term(f"{name}第二学期", year.term2_start, year.term2_end))
+            found.append(Term(f"{name}第一学期", year.term1_start, year.term1_end))
+        return found

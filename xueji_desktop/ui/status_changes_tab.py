@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from xueji_desktop.rules import RuleViolation
-from xueji_desktop.services import history, procedures, suspensions
+from xueji_desktop.services import history, procedures, school_setup, suspensions
 from xueji_desktop.store import Store
 from xueji_desktop.ui.history_tabs import RowsModel
 from xueji_desktop.ui.messages import show_error
@@ -96,10 +96,12 @@ class StatusChangesTab(QWidget):
         self.kind_filter.addItem("全部手续", None)
         for form in FORMS:
             self.kind_filter.addItem(form.label, form.key)
+        self.term_filter = QComboBox()
         self.open_only = QCheckBox("只看未办结的")
         self.open_only.setChecked(True)
         filters.addWidget(QLabel("进行中的手续"))
         filters.addStretch(1)
+        filters.addWidget(self.term_filter)
         filters.addWidget(self.kind_filter)
         filters.addWidget(self.open_only)
         self.model = ProceduresModel()
@@ -110,9 +112,11 @@ class StatusChangesTab(QWidget):
         self.next_button = QPushButton("办理下一步…")
         self.province_button = QPushButton("省级系统状态…")
         self.cancel_button = QPushButton("撤销手续…")
-        for button in (self.next_button, self.province_button, self.cancel_button):
+        self.timeline_button = QPushButton("学生异动时间线…")
+        for button in (self.next_button, self.province_button, self.cancel_button, self.timeline_button):
             actions.addWidget(button)
         actions.addStretch(1)
+        self.timeline_button.clicked.connect(self.show_timeline)
         self.next_button.clicked.connect(self.advance_selected)
         self.province_button.clicked.connect(self.province_selected)
         self.cancel_button.clicked.connect(self.cancel_selected)
@@ -141,15 +145,30 @@ class StatusChangesTab(QWidget):
         layout.addLayout(history_bar)
         layout.addWidget(self.history_table, 2)
         self.kind_filter.currentIndexChanged.connect(lambda _: self.refresh())
+        self.term_filter.currentIndexChanged.connect(lambda _: self.refresh())
         self.open_only.toggled.connect(lambda _: self.refresh())
 
     def _today(self) -> date:
         return self.today or date.today()
 
+    def _fill_terms(self) -> None:
+        if self.term_filter.count():
+            return
+        self.term_filter.blockSignals(True)
+        self.term_filter.addItem("全部学期", None)
+        for term in school_setup.school_terms(self.store):
+            self.term_filter.addItem(term.label, (term.start, term.end))
+        self.term_filter.blockSignals(False)
+
     def refresh(self) -> None:
+        self._fill_terms()
         rows = procedures.procedure_rows(self.store, today=self._today())
-        kind = self.kind_filter.currentData()
-        self.model.set_rows([r for r in rows if (kind is None or r.kind == kind) and (r.open or not self.open_only.isChecked())])
+        kind, term = self.kind_filter.currentData(), self.term_filter.currentData()
+        self.model.set_rows([
+            r for r in rows
+            if (kind is None or r.kind == kind) and (r.open or not self.open_only.isChecked())
+            and (term is None or term[0] <= r.opened_on <= term[1])
+        ])  # fmt: skip
         changes = history.status_changes(self.store)
         self.history_model.set_rows(changes)
         self.empty.setVisible(not rows and not changes)
@@ -207,6 +226,19 @@ class StatusChangesTab(QWidget):
         reason, ok = QInputDialog.getText(self, "撤销手续", f"撤销{row.student_name}的{row.label}手续的原因：")
         if ok:
             self._run(lambda: procedures.cancel(self.store, row.id, reason=reason, on=self._today()), "撤销手续")
+
+    def show_timeline(self) -> None:
+        from xueji_desktop.ui.timeline_dialog import TimelineDialog
+
+        row = self.selected()
+        student_id = row.student_id if row is not None else None
+        changes = self.history_table.selectionModel().selectedRows()
+        if student_id is None and changes:
+            student_id = history.student_of_change(self.store, self.history_model._rows[changes[0].row()].id)
+        if student_id is None:
+            show_error(self, "学生异动时间线", "请先选择一项手续或一条异动记录")
+            return
+        TimelineDialog(self.store, student_id, self).open()
 
     def reverse_selected(self) -> None:
         rows = self.history_table.selectionModel().selectedRows()
