@@ -274,3 +274,109 @@ def test_the_timeline_of_a_student_and_the_term_filter(qtbot, school, scans, mon
     assert tab.model.rowCount() == 0
     tab.term_filter.setCurrentIndex(2)
     assert tab.model.rowCount() == 1
+
+
+# --- every wizard: one happy path and one refusal (issue 4) ---------------------------------------------------------
+
+
+def _finish_through(wizard, scans) -> None:
+    """From the details page as filled: attach a scan to every requirement, review, finish."""
+    wizard.next()
+    for row in range(len(wizard.proofs_page.kinds)):
+        assert wizard.proofs_page.attach(row, scans / ("病历.png" if row % 2 else "申请表.pdf"))
+    wizard.next()
+    assert wizard.currentPage() is wizard.review_page
+
+
+def _suspended(store, level: int, scans) -> int:
+    from xueji_desktop.rules.suspensions import SuspensionReason
+    from xueji_desktop.services import suspensions
+    from xueji_desktop.services.attachments import ProofFile
+
+    student = add_student(store, _class(store, level))
+    proofs = [ProofFile("休学、复学申请表", scans / "申请表.pdf"), ProofFile("县级以上医疗单位病历", scans / "病历.png")]
+    done = suspensions.open_suspension(store, student, reason=SuspensionReason.ILLNESS, start=TODAY, proofs=proofs,
+                                       today=TODAY)  # fmt: skip
+    for state in ("学校已审核", "学籍管理部门已登记"):
+        procedures.advance(store, done, state, on=TODAY)
+    return student
+
+
+def _withdrawn_abroad(store, scans, reason: str = "出境定居") -> int:
+    from xueji_desktop.rules.withdrawals import ApprovingBody, WithdrawalReason
+    from xueji_desktop.services import withdrawals
+    from xueji_desktop.services.attachments import ProofFile
+
+    student = add_student(store, _class(store, 2))
+    kinds = ("退学申请表", "本人护照复印件", "户口簿复印件", "县级以上医疗单位病历")
+    left = withdrawals.open_withdrawal(store, student, reason=WithdrawalReason(reason),
+                                       approved_by=ApprovingBody.COUNTY_BUREAU,
+                                       proofs=[ProofFile(k, scans / "申请表.pdf") for k in kinds], today=TODAY)  # fmt: skip
+    for state in ("学校已审核", "已批准", "学籍管理部门已办理"):
+        procedures.advance(store, left, state, on=TODAY)
+    return student
+
+
+def _pick(box, data) -> None:
+    box.setCurrentIndex(next(i for i in range(box.count()) if box.itemData(i) == data))
+
+
+def test_every_wizard_has_a_happy_path(qtbot, school, scans):
+    from xueji_desktop.ui import procedure_forms as forms
+
+    tab = _tab(qtbot, school, date(2026, 9, 8))
+    outcomes = {}
+
+    def run(form, student_id, fill=lambda f: None, confirm=False) -> None:
+        wizard = tab.start(form, student_id=student_id)
+        wizard.next()
+        fill(wizard.form)
+        _finish_through(wizard, scans)
+        if confirm:
+            wizard.review_page.confirm.setChecked(True)
+        assert wizard.review_page.isComplete(), wizard.review_page.findings_label.text()
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        outcomes[form.label] = wizard.procedure_id
+
+    run(forms.TransferOutForm, add_student(school, _class(school, 3)), lambda f: f.to_school.setText("长治市实验小学"))
+    run(forms.ExtensionForm, _suspended(school, 3, scans))
+    run(forms.ResumptionForm, _suspended(school, 2, scans), lambda f: _pick(f.class_box, _class(school, 3)))
+    run(forms.WithdrawalForm, add_student(school, _class(school, 2)),
+        lambda f: f.reason.setCurrentText("出境定居"))  # fmt: skip
+    run(forms.DropoutForm, add_student(school, _class(school, 3)),
+        lambda f: [box.setChecked(True) for box in f.reported.values()])  # fmt: skip
+    run(forms.DeathForm, add_student(school, _class(school, 1)))
+    run(forms.RestorationForm, _withdrawn_abroad(school, scans), lambda f: _pick(f.to_class, _class(school, 3)))
+
+    def rename(f) -> None:
+        f.rows[0][0].setCurrentIndex(f.rows[0][0].findText("现住址"))
+        f.rows[0][1].setText("潞城区潞华街道8号")
+
+    run(forms.InformationChangeForm, add_student(school, _class(school, 3)), rename)
+    assert all(outcomes.values()) and len(outcomes) == 8
+
+
+def test_every_wizard_has_a_refusal(qtbot, school, scans, tmp_path):
+    from xueji_desktop.ui import procedure_forms as forms
+
+    tab = _tab(qtbot, school, date(2026, 9, 8))
+
+    def refused(form, student_id, fill=lambda f: None, article: str = "") -> None:
+        wizard = tab.start(form, student_id=student_id)
+        if wizard.student_page is not None:
+            wizard.next()
+        fill(wizard.form)
+        _finish_through(wizard, scans)
+        text = wizard.review_page.findings_label.text()
+        assert article in text and not wizard.review_page.isComplete(), text
+
+    grade_one = add_student(school, _class(school, 1))
+    refused(forms.TransferOutForm, grade_one, lambda f: f.to_school.setText("长治市实验小学"), "第十八条")  # R18.3
+    refused(forms.TransferInForm, None, lambda f: (f.name.setText("李雷"), f.id_number.setText("12345"),
+                                                   f.from_school.setText("平顺县实验小学")), "第十三条")  # fmt: skip
+    suspended = _suspended(school, 3, scans)
+    refused(forms.ExtensionForm, suspended, lambda f: f.end.setDate(f.end.date().addYears(3)), "第二十二条")
+    refused(forms.AutomaticWithdrawalForm, add_student(school, _class(school, 3)), article="第二十六条")
+    refused(forms.DeathForm, add_student(school, _class(school, 1)),
+            lambda f: f.died_on.setDate(f.died_on.date().addDays(5)), "第二十七条")  # fmt: skip
+    refused(forms.RestorationForm, _withdrawn_abroad(school, scans, "丧失学习能力"), article="第二十五条")

@@ -18,6 +18,7 @@ from xueji_desktop.reference.working_days import DueDate, WorkingCalendar
 from xueji_desktop.rules import transfers as rules
 from xueji_desktop.rules.findings import Finding, RuleViolation, block
 from xueji_desktop.rules.identity import IdNumberError, check_id_number, mismatches
+from xueji_desktop.rules.stages import GRADE_NAMES as _GRADE_NAMES
 from xueji_desktop.rules.stages import GradeFacts
 from xueji_desktop.rules.transfers import TransferCase, TransferReason
 from xueji_desktop.services import audit
@@ -39,7 +40,16 @@ from xueji_desktop.store import Store
 # sending school still sends the archive (R20.1: within a month)
 IN_STEPS = ("已申请", "转入方已审核", "转出方已审核", "学籍已转接")
 OUT_STEPS = ("已申请", "转入方已审核", "转出方已审核", "学籍已转出", "档案已寄出")
-required_proofs = rules.required_proofs
+
+
+GRADE_NAMES = _GRADE_NAMES  # the wizard's 年级 names
+
+
+def proofs_for(grade_level: int, reason: TransferReason, *, from_vocational: bool = False) -> list[tuple[str, ...]]:
+    """The proofs a transfer of this grade asks for (R17.1; R18.5's 中考成绩 for 中职 → 普高), for the wizard."""
+    case = TransferCase(GradeFacts(grade_level, ""), grade_level, reason, True, True, False, 1, date.today(),
+                        date.today(), from_vocational=from_vocational)  # fmt: skip
+    return rules.required_proofs(case)
 
 
 def transfer_case(
@@ -69,11 +79,13 @@ def open_transfer_out(
     within_city_area: bool = False,
     exam_registration_closed: bool = False,
     under_sanction: bool = False,
+    special_education: bool = False,
     proofs: Sequence[ProofFile] = (),
     decision: Decision = NO_DECISION,
     today: date | None = None,
 ) -> int:
-    """转出: our student asks to move to `to_school`; every rule of 第十六条 to 第十八条 from our side."""
+    """转出: our student asks to move to `to_school`; every rule of 第十六条 to 第十八条 from our side (R19.1: a move
+    between special and regular schooling is not held to 第十六条's reasons)."""
     today = today or date.today()
     with store.transaction() as session:
         student = student_of(session, student_id)
@@ -81,11 +93,12 @@ def open_transfer_out(
         case = transfer_case(grade, reason=reason, crosses_county=crosses_county, hukou_moved=hukou_moved,
                              within_city_area=within_city_area, term=term_of(session, today), on=today,
                              exam_registration_closed=exam_registration_closed, student_status=student.status,
-                             under_sanction=under_sanction)  # fmt: skip
+                             under_sanction=under_sanction, special_education=special_education)  # fmt: skip
         if not to_school.strip():
             raise RuleViolation([block("R17.1", "请填写转入学校的名称")])
         facts = {"to_school": to_school.strip(), "reason": reason.value, "crosses_county": crosses_county,
-                 "hukou_moved": hukou_moved, "within_city_area": within_city_area, "grade": grade.level}  # fmt: skip
+                 "hukou_moved": hukou_moved, "within_city_area": within_city_area, "grade": grade.level,
+                 "special_education": special_education}  # fmt: skip
         procedure = open_procedure(session, store, TRANSFER_OUT, student_id=student.id, student_name=student.name,
                                    facts=facts, findings=rules.check_transfer(case), decision=decision, proofs=proofs,
                                    required=rules.required_proofs(case), proof_rule="R17.1", on=today)  # fmt: skip

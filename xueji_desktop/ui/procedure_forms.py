@@ -236,19 +236,15 @@ def reason_fields(form: QFormLayout, owner: ProcedureForm) -> None:
     owner.hukou = QCheckBox("户籍已迁入居住地")
     owner.hukou.setChecked(True)
     owner.same_area = QCheckBox("在同一城区（城市区域）内迁移")
+    owner.special = QCheckBox("特殊教育学校与普通学校之间转学（随班就读，第十九条）")
     form.addRow("转学原因", owner.reason)
-    form.addRow("", owner.crosses)
-    form.addRow("", owner.hukou)
-    form.addRow("", owner.same_area)
+    for box in (owner.crosses, owner.hukou, owner.same_area, owner.special):
+        form.addRow("", box)
 
 
-def transfer_proofs(owner: ProcedureForm, grade_level: int) -> list[tuple[str, ...]]:
-    from xueji_desktop.rules.stages import GradeFacts
-
-    case = transfers.transfer_case(GradeFacts(grade_level, ""), reason=transfers.TransferReason(owner.reason.currentText()),
-                                   crosses_county=True, hukou_moved=True, within_city_area=False, term=(1, owner.today),
-                                   on=owner.today)  # fmt: skip
-    return transfers.required_proofs(case)
+def transfer_proofs(owner: ProcedureForm, grade_level: int, from_vocational: bool = False) -> list[tuple[str, ...]]:
+    reason = transfers.TransferReason(owner.reason.currentText())
+    return transfers.proofs_for(grade_level, reason, from_vocational=from_vocational)
 
 
 class TransferOutForm(ProcedureForm):
@@ -274,7 +270,8 @@ class TransferOutForm(ProcedureForm):
             self.store, student_id, to_school=self.to_school.text(), reason=transfers.TransferReason(self.reason.currentText()),
             crosses_county=self.crosses.isChecked(), hukou_moved=self.hukou.isChecked(),
             within_city_area=self.same_area.isChecked(), exam_registration_closed=self.exam_closed.isChecked(),
-            under_sanction=self.sanction.isChecked(), proofs=proofs, decision=decision, today=self.today,
+            under_sanction=self.sanction.isChecked(), special_education=self.special.isChecked(), proofs=proofs,
+            decision=decision, today=self.today,
         )  # fmt: skip
 
 
@@ -296,9 +293,7 @@ class TransferInForm(ProcedureForm):
         self.national_id.setPlaceholderText("原学籍号（如已知）")
         self.from_school = QLineEdit()
         self.from_grade = QComboBox()
-        from xueji_desktop.rules.stages import GRADE_NAMES
-
-        for level, name in GRADE_NAMES.items():
+        for level, name in transfers.GRADE_NAMES.items():
             self.from_grade.addItem(name, level)
         self.to_class = class_choice(self.store)
         for row in (("姓名", self.name), ("性别", self.gender), ("出生日期", self.birth), ("身份证件号", self.id_number),
@@ -306,12 +301,26 @@ class TransferInForm(ProcedureForm):
                     ("转入班级", self.to_class)):  # fmt: skip
             form.addRow(*row)
         reason_fields(form, self)
+        # 第十八条's senior cases: asked of every transfer in, they matter only for 高中 grades
+        self.model_school = QCheckBox("本校是省级示范高中")
+        self.vocational = QCheckBox("由中等职业学校转入")
+        self.score = QDoubleSpinBox()
+        self.line = QDoubleSpinBox()
+        for box in (self.score, self.line):
+            box.setRange(0, 1000)
+            box.setSuffix(" 分")
+        self.makeup = QCheckBox("已安排补学缺修课程")
+        form.addRow("高中转入", self.model_school)
+        form.addRow("", self.vocational)
+        form.addRow("中考成绩", self.score)
+        form.addRow("本校当年录取分数线", self.line)
+        form.addRow("", self.makeup)
 
     def student_name(self) -> str:
         return self.name.text().strip()
 
     def requirements(self) -> list[tuple[str, ...]]:
-        return transfer_proofs(self, self.from_grade.currentData())
+        return transfer_proofs(self, self.from_grade.currentData(), self.vocational.isChecked())
 
     def submit(self, student_id: int | None, proofs: Sequence[ProofFile], decision: Decision) -> int:
         return transfers.open_transfer_in(
@@ -321,6 +330,9 @@ class TransferInForm(ProcedureForm):
             to_class_id=self.to_class.currentData(), reason=transfers.TransferReason(self.reason.currentText()),
             crosses_county=self.crosses.isChecked(), hukou_moved=self.hukou.isChecked(),
             within_city_area=self.same_area.isChecked(), proofs=proofs, decision=decision, today=self.today,
+            special_education=self.special.isChecked(), into_provincial_model_school=self.model_school.isChecked(),
+            from_vocational=self.vocational.isChecked(), zhongkao_score=self.score.value() or None,
+            receiving_line=self.line.value() or None, makeup_courses_arranged=self.makeup.isChecked(),
         )  # fmt: skip
 
 

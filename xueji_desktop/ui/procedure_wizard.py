@@ -98,7 +98,10 @@ class StudentPage(QWizardPage):
         return self.results.currentItem() is not None
 
     def validatePage(self) -> bool:  # noqa: N802
-        self.owner.student_id, self.owner.student_name = self.results.currentItem().data(Qt.ItemDataRole.UserRole)
+        item = self.results.currentItem()
+        if item is None:
+            return False
+        self.owner.student_id, self.owner.student_name = item.data(Qt.ItemDataRole.UserRole)
         return True
 
 
