@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from tests.factories import add_student
 from xueji_desktop.migrations.runner import alembic_config, current_revision, head_revision, upgrade_to_head
 from xueji_desktop.models import (
+    AbsenceRecord,
     Attachment,
     Base,
     Procedure,
@@ -104,6 +105,8 @@ def _history_rows(store):
                                    actor="测试", created_at=now))  # fmt: skip
         attachment = session.query(Attachment).one()
         session.add(ProcedureProof(procedure_id=procedure.id, attachment_id=attachment.id))
+        session.add(AbsenceRecord(student_id=student_id, term_start=date(2026, 9, 1), longest_continuous_weeks=2,
+                                  total_weeks=3, contacted_family=True, actor="测试", created_at=now))  # fmt: skip
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)

@@ -380,3 +380,40 @@ def test_every_wizard_has_a_refusal(qtbot, school, scans, tmp_path):
     refused(forms.DeathForm, add_student(school, _class(school, 1)),
             lambda f: f.died_on.setDate(f.died_on.date().addDays(5)), "第二十七条")  # fmt: skip
     refused(forms.RestorationForm, _withdrawn_abroad(school, scans, "丧失学习能力"), article="第二十五条")
+
+
+def test_r26_1_absence_recorded_then_the_candidate_started_from_the_list(qtbot, tmp_path, scans):
+    from xueji_desktop.ui.absence_dialog import AbsenceDialog
+
+    store = Store.open(tmp_path / "senior")
+    try:
+        create_school(store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1}))
+        student = add_student(store, _class(store, 11), name="韩梅")
+        today = date(2026, 11, 20)
+        tab = _tab(qtbot, store, today)
+        assert tab.attention.isHidden()
+        dialog = AbsenceDialog(store, today=today)
+        qtbot.addWidget(dialog)
+        assert dialog.select(student)
+        dialog.longest.setValue(9)
+        dialog.total.setValue(10)
+        dialog.contacted.setChecked(True)
+        dialog.save()
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        tab.refresh()
+        assert not tab.attention.isHidden() and tab.attention_model.rowCount() == 1
+        assert "第二十六条" in tab.attention_model.data(tab.attention_model.index(0, 1))
+        tab.attention.selectRow(0)
+        tab.act_on_attention()
+        wizard = tab.findChild(status_changes_tab.ProcedureWizard)
+        assert wizard.form.label == "自动退学" and wizard.student_page.isComplete()
+        wizard.next()
+        assert wizard.form.longest.value() == 9 and wizard.form.contacted.isChecked()
+        wizard.next()
+        wizard.next()
+        assert "第二十六条" in wizard.review_page.findings_label.text()
+        wizard.review_page.confirm.setChecked(True)
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        assert wizard.procedure_id is not None
+    finally:
+        store.close()

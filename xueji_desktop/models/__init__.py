@@ -15,6 +15,7 @@ from xueji_desktop.models.statuses import EnrolmentStep, StudentStatus
 if TYPE_CHECKING:
     from xueji_desktop.models.base import Base
     from xueji_desktop.models.history import (
+        AbsenceRecord,
         Attachment,
         AuditEvent,
         Procedure,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 _TABLE_MODULES = {
     "base": ("Base",),
     "history": (
+        "AbsenceRecord",
         "Attachment",
         "AuditEvent",
         "Procedure",
@@ -42,6 +44,7 @@ _TABLE_MODULES = {
 }
 
 __all__ = [
+    "AbsenceRecord",
     "Attachment",
     "AuditEvent",
     "EnrolmentStep",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from xueji_desktop.models.base import Base
 
 APPEND_ONLY_TABLES = ("status_change", "audit_event", "attachment", "upload_batch", "procedure", "procedure_event",
-                      "procedure_proof")  # fmt: skip
+                      "procedure_proof", "absence_record")  # fmt: skip
 
 
 class StatusChange(Base):
@@ -85,6 +85,23 @@ class ProcedureProof(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedure.id"), index=True)
     attachment_id: Mapped[int] = mapped_column(ForeignKey("attachment.id"))
+
+
+class AbsenceRecord(Base):
+    """无故旷课: a senior student's unexcused absence in a term as the school counts it (R26.1), recorded as it grows;
+    the newest record of a student and term is the count."""
+
+    __tablename__ = "absence_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
+    term_start: Mapped[date]  # the term it counts in
+    longest_continuous_weeks: Mapped[float]
+    total_weeks: Mapped[float]
+    contacted_family: Mapped[bool]  # 经学校与父母或其他监护人多次联系帮助教育
+    note: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime]
 
 
 class Attachment(Base):

@@ -12,7 +12,14 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit
 
-from xueji_desktop.services import information_changes, roster, suspensions, transfers, withdrawals
+from xueji_desktop.services import (
+    attendance,
+    information_changes,
+    roster,
+    suspensions,
+    transfers,
+    withdrawals,
+)
 from xueji_desktop.services.attachments import ProofFile
 from xueji_desktop.services.procedures import Decision
 from xueji_desktop.store import Store
@@ -206,6 +213,10 @@ class AutomaticWithdrawalForm(ProcedureForm):
             box.setRange(0, 30)
             box.setSuffix(" 周")
         self.contacted = QCheckBox("已与监护人多次联系、帮助教育无效")
+        recorded = attendance.absence_this_term(self.store, student_id, today=self.today)  # 记录旷课 filled these in
+        self.longest.setValue(recorded.longest_continuous_weeks)
+        self.total.setValue(recorded.total_weeks)
+        self.contacted.setChecked(recorded.contacted_family)
         form.addRow("本学期连续无故旷课最长", self.longest)
         form.addRow("本学期累计无故旷课", self.total)
         form.addRow("", self.contacted)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from xueji_desktop.rules import RuleViolation
-from xueji_desktop.services import history, procedures, school_setup, suspensions
+from xueji_desktop.services import attendance, history, procedures, school_setup
 from xueji_desktop.store import Store
 from xueji_desktop.ui.history_tabs import RowsModel
 from xueji_desktop.ui.messages import show_error
@@ -70,6 +70,21 @@ class ProceduresModel(RowsModel):
         return super().data(index, role)
 
 
+class AttentionModel(RowsModel):
+    """Students to act on: urgent ones (an expired suspension, R26.1) in red."""
+
+    def __init__(self) -> None:
+        super().__init__([("学生", lambda a: a.student_name), ("情况", lambda a: a.text)])
+
+    def row_at(self, row: int) -> attendance.Attention:
+        return self._rows[row]  # type: ignore[return-value]
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if index.isValid() and role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(OVERDUE) if self.row_at(index.row()).urgent else None
+        return super().data(index, role)
+
+
 class StatusChangesTab(QWidget):
     changed = Signal()
 
@@ -88,9 +103,21 @@ class StatusChangesTab(QWidget):
         starts.addStretch(1)
         self.empty = QLabel("还没有学籍异动手续。点上面的按钮办理休学、复学、退学等手续，办理中的手续和异动记录会显示在这里。")
         self.empty.setWordWrap(True)
-        self.reminders = QLabel()
-        self.reminders.setWordWrap(True)
-        self.reminders.setStyleSheet(f"color: {OVERDUE.name()}")
+        self.attention_model = AttentionModel()
+        self.attention = QTableView()
+        self.attention.setModel(self.attention_model)
+        configure_table(self.attention, (90,))
+        self.attention.setMaximumHeight(120)
+        self.attention_button = QPushButton("为所选学生办理…")
+        self.absence_button = QPushButton("记录旷课…")
+        self.attention_button.clicked.connect(self.act_on_attention)
+        self.absence_button.clicked.connect(self.record_absence)
+        attention_bar = QHBoxLayout()
+        self.attention_label = QLabel("需要处理的学生（休学期满、第二十六条自动退学候选）")
+        attention_bar.addWidget(self.attention_label)
+        attention_bar.addStretch(1)
+        attention_bar.addWidget(self.attention_button)
+        attention_bar.addWidget(self.absence_button)
         filters = QHBoxLayout()
         self.kind_filter = QComboBox()
         self.kind_filter.addItem("全部手续", None)
@@ -138,7 +165,8 @@ class StatusChangesTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(starts)
         layout.addWidget(self.empty)
-        layout.addWidget(self.reminders)
+        layout.addLayout(attention_bar)
+        layout.addWidget(self.attention)
         layout.addLayout(filters)
         layout.addWidget(self.table, 3)
         layout.addLayout(actions)
@@ -172,9 +200,10 @@ class StatusChangesTab(QWidget):
         changes = history.status_changes(self.store)
         self.history_model.set_rows(changes)
         self.empty.setVisible(not rows and not changes)
-        due = suspensions.reminders(self.store, today=self._today())
-        self.reminders.setText("\n".join(f"{r.student_name}：{r.text}" for r in due))
-        self.reminders.setVisible(bool(due))
+        self.attention_model.set_rows(attendance.needing_attention(self.store, today=self._today()))
+        shown = self.attention_model.rowCount() > 0
+        for widget in (self.attention, self.attention_label, self.attention_button):
+            widget.setVisible(shown)
 
     def start(self, form, student_id: int | None = None) -> ProcedureWizard:  # noqa: ANN001
         wizard = ProcedureWizard(self.store, form, today=self._today(), student_id=student_id, parent=self)
@@ -226,6 +255,22 @@ class StatusChangesTab(QWidget):
         reason, ok = QInputDialog.getText(self, "撤销手续", f"撤销{row.student_name}的{row.label}手续的原因：")
         if ok:
             self._run(lambda: procedures.cancel(self.store, row.id, reason=reason, on=self._today()), "撤销手续")
+
+    def act_on_attention(self) -> None:
+        rows = self.attention.selectionModel().selectedRows()
+        if not rows:
+            show_error(self, "为所选学生办理", "请先在“需要处理的学生”中选择一位")
+            return
+        item = self.attention_model.row_at(rows[0].row())
+        form = next(f for f in FORMS if f.key == item.procedure)
+        self.start(form, student_id=item.student_id)
+
+    def record_absence(self) -> None:
+        from xueji_desktop.ui.absence_dialog import AbsenceDialog
+
+        dialog = AbsenceDialog(self.store, today=self._today(), parent=self)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
 
     def show_timeline(self) -> None:
         from xueji_desktop.ui.timeline_dialog import TimelineDialog

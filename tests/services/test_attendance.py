@@ -1,0 +1,70 @@
+"""R26.1: absence recorded for senior students, the candidates for 自动退学 listed with the article, and suspensions
+ending or ended listed for the clerk with the procedure to start (R22.3)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import luchang_setup
+from tests.factories import add_student
+from xueji_desktop.models import SchoolClass
+from xueji_desktop.rules.findings import RuleViolation
+from xueji_desktop.rules.suspensions import SuspensionReason
+from xueji_desktop.services import attendance, procedures, suspensions
+from xueji_desktop.services.attachments import ProofFile
+from xueji_desktop.services.school_setup import create_school
+from xueji_desktop.store import Store
+
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture
+def senior(tmp_path):
+    store = Store.open(tmp_path / "senior")
+    create_school(store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1}))
+    yield store
+    store.close()
+
+
+def _class(store, level: int) -> int:
+    with store.read() as session:
+        return next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == level)
+
+
+def test_r26_1_a_senior_student_absent_past_the_limit_is_a_candidate(senior):
+    student = add_student(senior, _class(senior, 11), name="韩梅")
+    attendance.record_absence(senior, student, longest_continuous_weeks=3, total_weeks=5, contacted_family=True,
+                              today=date(2026, 10, 20))  # fmt: skip
+    assert attendance.needing_attention(senior, today=TODAY) == []
+    attendance.record_absence(senior, student, longest_continuous_weeks=9, total_weeks=10, contacted_family=True,
+                              today=TODAY)  # fmt: skip
+    [item] = attendance.needing_attention(senior, today=TODAY)
+    assert (item.student_name, item.procedure, item.urgent) == ("韩梅", "automatic_withdrawal", True)
+    assert "第二十六条" in item.text and "连续无故旷课9周" in item.text
+    assert attendance.absence_this_term(senior, student, today=TODAY).total_weeks == 10  # the newest record counts
+    assert attendance.needing_attention(senior, today=date(2027, 3, 10)) == []  # a new term starts from nothing
+
+
+def test_r26_1_absence_weeks_must_make_sense(senior):
+    student = add_student(senior, _class(senior, 10))
+    with pytest.raises(RuleViolation, match="连续旷课周数不能大于累计周数"):
+        attendance.record_absence(senior, student, longest_continuous_weeks=5, total_weeks=3, contacted_family=False,
+                                  today=TODAY)  # fmt: skip
+
+
+def test_r22_3_suspensions_ending_are_listed_with_resumption(school, tmp_path):
+    scan = tmp_path / "a.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    student = add_student(school, _class(school, 3), name="孙小圣")
+    opened = suspensions.open_suspension(school, student, reason=SuspensionReason.ILLNESS, start=date(2025, 12, 1),
+                                         proofs=[ProofFile("休学、复学申请表", scan), ProofFile("县级以上医疗单位病历", scan)],
+                                         today=date(2025, 12, 1))  # fmt: skip
+    for state in ("学校已审核", "学籍管理部门已登记"):
+        procedures.advance(school, opened, state, on=date(2025, 12, 1))
+    [soon] = attendance.needing_attention(school, today=TODAY)
+    assert soon.procedure == "resumption" and not soon.urgent and "2026-11-30" in soon.text
+    [ended] = attendance.needing_attention(school, today=date(2026, 12, 5))
+    assert ended.urgent and "期满" in ended.text
