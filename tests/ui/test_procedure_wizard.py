@@ -417,3 +417,12 @@ def test_r26_1_absence_recorded_then_the_candidate_started_from_the_list(qtbot, 
         assert wizard.procedure_id is not None
     finally:
         store.close()
+
+
+def test_the_holidays_dialog_opens_from_the_tab(qtbot, school):
+    from xueji_desktop.ui.holidays_dialog import HolidaysDialog
+
+    tab = _tab(qtbot, school)
+    tab.holidays_button.click()
+    dialog = tab.findChild(HolidaysDialog)
+    assert dialog is not None and dialog.isVisible() and "节假日安排" in dialog.windowTitle()

@@ -140,9 +140,13 @@ class StatusChangesTab(QWidget):
         self.province_button = QPushButton("省级系统状态…")
         self.cancel_button = QPushButton("撤销手续…")
         self.timeline_button = QPushButton("学生异动时间线…")
+        self.holidays_button = QPushButton("节假日安排…")
+        self.holidays_button.setToolTip("期限按工作日计算：在这里导入或录入每年的放假和调休安排")
         for button in (self.next_button, self.province_button, self.cancel_button, self.timeline_button):
             actions.addWidget(button)
         actions.addStretch(1)
+        actions.addWidget(self.holidays_button)
+        self.holidays_button.clicked.connect(self.show_holidays)
         self.timeline_button.clicked.connect(self.show_timeline)
         self.next_button.clicked.connect(self.advance_selected)
         self.province_button.clicked.connect(self.province_selected)
@@ -270,6 +274,13 @@ class StatusChangesTab(QWidget):
 
         dialog = AbsenceDialog(self.store, today=self._today(), parent=self)
         dialog.accepted.connect(self.refresh)
+        dialog.open()
+
+    def show_holidays(self) -> None:
+        from xueji_desktop.ui.holidays_dialog import HolidaysDialog
+
+        dialog = HolidaysDialog(self.store, self, today=self._today())
+        dialog.saved.connect(lambda _year: self.refresh())  # due dates in that year may move
         dialog.open()
 
     def show_timeline(self) -> None:
