@@ -179,6 +179,7 @@ def test_r21_1_no_resumption_into_a_lower_grade(school, scans):
 
 
 def test_r7_1_steps_in_order_and_a_completed_procedure_is_reversed_not_edited(school, scans):
+    """R7.1: every change waits for the authority's review, step by step; a mistake is a new reversing entry."""
     student = add_student(school, _class(school, 3))
     procedure_id = suspensions.open_suspension(school, student, reason=SuspensionReason.ILLNESS, start=TODAY,
                                                proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]], today=TODAY)  # fmt: skip
@@ -214,6 +215,7 @@ def test_cancel_an_open_procedure_with_its_reason(school, scans):
 
 
 def test_r7_1_the_provincial_system_state(school, scans):
+    """R7.1: where the change stands with the authority (待上报 → 已上报 → 已通过 / 已退回 with the reason)."""
     student = add_student(school, _class(school, 3))
     procedure_id = _suspend(school, student, scans)
     with pytest.raises(RuleViolation):

@@ -141,3 +141,41 @@ def check_national_student_id(raw: str | None) -> str:
     if not _NATIONAL_ID_TAIL.fullmatch(number[1:]):
         raise NationalIdError(f"学籍号“{number}”字母后应为18位数字，最后一位可以是X")
     return number
+
+
+def check_registration(step: str | None) -> list[Finding]:
+    """R9.1: a new record is registered (注册, counted as the school's student) only after the authority approved it
+    (审批); a formal record (step None) is registered."""
+    if step is None or step == EnrolmentStep.APPROVED:
+        return []
+    return [Finding("R9.1", Severity.BLOCK, f"新生学籍须经学籍管理部门审批后才能注册，当前步骤为“{step}”")]
+
+
+LATE_APPLICATION_DAYS = 7  # R11.1: 开学前一周内申请延期
+LATE_EXTENSION_DAYS = 14  # R11.1: 延期期限不超过两周
+
+
+def check_late_registration(term_start: date, applied_on: date, until: date, *, has_proof: bool) -> list[Finding]:
+    """R11.1: a new student who cannot come on time applies with proof within the week before the term starts, for
+    at most two weeks; past that, the suspension procedure of chapter 5 applies."""
+    found = []
+    if not has_proof:
+        found.append(Finding("R11.1", Severity.BLOCK, "申请延期办理入学手续须持有关证明"))
+    if not term_start - timedelta(days=LATE_APPLICATION_DAYS) <= applied_on <= term_start:
+        found.append(Finding("R11.1", Severity.BLOCK, f"延期办理入学手续须在开学前一周内（{term_start - timedelta(days=LATE_APPLICATION_DAYS):%Y-%m-%d}"
+                             f"至{term_start:%Y-%m-%d}）申请"))  # fmt: skip
+    if until > term_start + timedelta(days=LATE_EXTENSION_DAYS):
+        found.append(Finding("R11.1", Severity.BLOCK, "延期期限不超过两周；超过延期期限仍不能正常入学的，请办理休学手续"))
+    return found
+
+
+ARCHIVE_CONTENTS = ("学生基本信息", "学籍变动信息", "户籍证明", "转学申请", "休学申请", "综合素质评价报告", "体质健康测试",
+                    "健康体检", "预防接种", "奖励情况", "资助信息")  # fmt: skip  R10.2: 学生学籍档案的内容
+
+
+def missing_archive_contents(present: set[str]) -> list[Finding]:
+    """R10.2: what a student archive should hold and does not (a warning for the term review)."""
+    missing = [item for item in ARCHIVE_CONTENTS if item not in present]
+    if not missing:
+        return []
+    return [Finding("R10.2", Severity.WARN, f"学生学籍档案缺少：{'、'.join(missing)}")]
