@@ -67,6 +67,11 @@ def _procedures(demo: Path, out: Path, app: QApplication) -> None:
         for state in ("学校已审核", "学籍管理部门已登记"):
             procedures.advance(store, done, state, on=today - timedelta(days=15))
         procedures.set_province_state(store, done, "已上报", on=today - timedelta(days=14))
+        ending = suspensions.open_suspension(store, students[5].id, reason=suspensions.SuspensionReason.ILLNESS,
+                                             start=today - timedelta(days=350), illness_share_of_term=0.5,
+                                             proofs=[form, record], today=today - timedelta(days=350))  # fmt: skip
+        for state in ("学校已审核", "学籍管理部门已登记"):  # ends in about two weeks: listed for the clerk
+            procedures.advance(store, ending, state, on=today - timedelta(days=345))
         suspensions.open_suspension(store, students[7].id, reason=suspensions.SuspensionReason.FORCE_MAJEURE,
                                     start=today, proofs=[form, ProofFile(proofs.AUTHORITY_CERTIFICATE, scans / "申请表.pdf")],
                                     today=today)  # fmt: skip

@@ -38,6 +38,33 @@ def school(store):
     return store
 
 
+SCAN_PDF = b"%PDF-1.4\n%%EOF\n"  # the smallest file the proof check takes for a PDF
+
+
+@pytest.fixture
+def scan(tmp_path):
+    """A factory of proof files: scan("户籍证明") -> ProofFile of that kind, a tiny PDF of its own content."""
+    from xueji_desktop.services.attachments import ProofFile
+
+    folder = tmp_path / "scans"
+    folder.mkdir(exist_ok=True)
+
+    def make(kind: str) -> ProofFile:
+        path = folder / f"{kind}.pdf"
+        path.write_bytes(SCAN_PDF + kind.encode())
+        return ProofFile(kind, path)
+
+    return make
+
+
+@pytest.fixture
+def out_dir(tmp_path):
+    """Where exports go (the data folder is beside it, in tmp_path)."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    return folder
+
+
 @pytest.fixture
 def small_disk_of(tmp_path):
     """A factory of small tmpfs mounts (needs root and mount) for disk-full tests; skips with the reason when it cannot

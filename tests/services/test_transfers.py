@@ -23,16 +23,6 @@ TODAY = date(2026, 9, 8)  # the first days of 第一学期 (R17.1)
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
-@pytest.fixture
-def scan(tmp_path):
-    def make(kind: str) -> ProofFile:
-        path = tmp_path / f"{kind}.pdf"
-        path.write_bytes(PDF + kind.encode())
-        return ProofFile(kind, path)
-
-    return make
-
-
 def _class(store, level: int, number: int = 1) -> int:
     with store.read() as session:
         return next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == level and c.number == number)

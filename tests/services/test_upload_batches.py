@@ -38,14 +38,6 @@ NEW = "信息表已下发"
 
 
 @pytest.fixture
-def out_dir(tmp_path):
-    """Where exports go (the data folder is beside it, in tmp_path)."""
-    folder = tmp_path / "exports"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def demo(store):
     """The demo school with 50 students, its 学籍管理员 signed in; nobody is new yet."""
     create_demo_school(store, students=50)

@@ -15,22 +15,11 @@ from xueji_desktop.rules import proofs
 from xueji_desktop.rules.findings import RuleViolation
 from xueji_desktop.rules.withdrawals import ApprovingBody, AttendanceFacts, WithdrawalReason
 from xueji_desktop.services import procedures, withdrawals
-from xueji_desktop.services.attachments import ProofFile
 from xueji_desktop.services.school_setup import create_school
 from xueji_desktop.store import Store
 
 TODAY = date(2026, 11, 2)
 PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-@pytest.fixture
-def scan(tmp_path):
-    def make(kind: str) -> ProofFile:
-        path = tmp_path / f"{kind}.pdf"
-        path.write_bytes(PDF + kind.encode())
-        return ProofFile(kind, path)
-
-    return make
 
 
 @pytest.fixture

@@ -1,8 +1,12 @@
-"""上报批次: the new students' records as the provincial system's upload template, and the record of every export.
+"""上报批次: the new students' records as the provincial system's upload template, the 学籍异动 the clerk still has
+to enter in the provincial system, and the record of every export.
 
 Only students whose data pass every check go out (the student-record checks of services.students.check_form, plus
 each column the template requires); the others are refused with what blocks them, so no wrong value reaches the
 upload. A new student without a 学籍号 is fine: the national system assigns it after this upload (R10.4).
+A 学籍异动 goes out once its status change is written and while the provincial system still lacks it (待上报, or
+已退回 to be entered again: R7.1); no public template for it exists, so resources/templates/status_changes.json
+is a clean sheet of the same columns (UNCONFIRMED).
 The file is written first, then recorded (models.UploadBatch, one per file, and an audit event "batch.export").
 """
 
@@ -10,16 +14,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import RowMapping, and_, select
 
-from xueji_desktop.models import EnrolmentStep, FamilyMember, Grade, School, SchoolClass, Student, UploadBatch
+from xueji_desktop.models import (
+    EnrolmentStep,
+    FamilyMember,
+    Grade,
+    Procedure,
+    ProcedureEvent,
+    School,
+    SchoolClass,
+    StatusChange,
+    Student,
+    UploadBatch,
+)
 from xueji_desktop.reference.codes import code_table
 from xueji_desktop.reference.regions import region_table
+from xueji_desktop.reference.resources import resource_path
 from xueji_desktop.reference.student_fields import (
     FAMILY_FIELDS,
     FAMILY_FIELDS_BY_KEY,
@@ -33,7 +50,9 @@ from xueji_desktop.spreadsheets.template import ColumnSpec, TemplateSpec, load_t
 from xueji_desktop.store import Store
 
 KIND_NEW_STUDENTS = "new_students"
-KIND_TITLES = {KIND_NEW_STUDENTS: "新生信息"}
+KIND_STATUS_CHANGES = "status_changes"
+KIND_TITLES = {KIND_NEW_STUDENTS: "新生信息", KIND_STATUS_CHANGES: "学籍异动"}
+UNREPORTED = ("待上报", "已退回")  # where a 异动 still has to be entered in the provincial system
 _ID_CHUNK = 900  # SQLite variables per IN (…)
 # what a StudentForm holds, and the class order; not the timestamps (parsing 10,000 of them costs more than the rest)
 _STUDENT_COLUMNS = tuple(
@@ -70,6 +89,7 @@ class BatchResult:
     files: list[Path]
     exported: list[int]  # student ids, in the order of the rows
     blocked: list[BlockedStudent]  # left out (only with valid_only)
+    procedures: list[int] = field(default_factory=list)  # a 学籍异动 batch: the procedure of each row
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,17 +130,51 @@ def export_new_students(
         else:
             rows.append(row)
             exported.append(candidate.id)
-    if blocked and (not valid_only or not exported):
-        raise BatchBlocked(blocked)
-    files = write_batch(Path(out), spec, rows)
-    try:
-        _record(store, KIND_NEW_STUDENTS, spec, files, exported)
-    except BaseException:
-        # an export nobody recorded must not exist (who received which children's data): take the files back
-        for file in files:
-            file.unlink(missing_ok=True)
-        raise
-    return BatchResult(files, exported, blocked)
+    return _write_and_record(store, KIND_NEW_STUDENTS, spec, out, rows, exported, blocked, valid_only)
+
+
+def export_status_changes(
+    store: Store, out: Path, *, procedure_ids: list[int] | None = None, valid_only: bool = False
+) -> BatchResult:
+    """Write one row per 异动手续 whose status change is written and which the provincial system still lacks (待上报 or
+    已退回), or exactly the given procedures, oldest change first. A row missing a column the template requires is
+    blocked as in export_new_students; with nothing to export, BatchError and no file."""
+    spec = load_template(KIND_STATUS_CHANGES)
+    changes = _load_changes(store, procedure_ids)
+    if not changes:
+        raise BatchError(
+            "没有需要上报的学籍异动（已生效、且在省级学籍系统中为“待上报”或“已退回”的异动手续）。"
+        )
+    categories = change_kinds()
+    rows: list[list[str]] = []
+    exported: list[int] = []
+    procedures: list[int] = []
+    blocked: list[BlockedStudent] = []
+    for change in changes:
+        if change.values["change_kind"] not in categories:
+            raise BatchError(f"上报模板没有“{change.label}”的异动类别，请在 status_changes.json 中补上")
+        values = change.values | {"change_kind": categories[change.values["change_kind"]]}
+        row = [_change_cell(column, values.get(column.field)) for column in spec.columns]
+        problems = [f"{c.header}：上报模板要求填写，现在是空的" for c, v in zip(spec.columns, row, strict=True)
+                    if c.required and not v]  # fmt: skip
+        if problems:
+            blocked.append(
+                BlockedStudent(change.student_id, f"{change.values['name']}（{change.label}）", problems)
+            )
+        else:
+            rows.append(row)
+            exported.append(change.student_id)
+            procedures.append(change.procedure_id)
+    return _write_and_record(
+        store, KIND_STATUS_CHANGES, spec, out, rows, exported, blocked, valid_only, procedures
+    )
+
+
+@cache
+def change_kinds() -> dict[str, dict[str, str]]:
+    """Each procedure kind's 异动类别 ({"code", "name"}), as the template file lists them under its 异动类别 column."""
+    data = json.loads(resource_path("templates", f"{KIND_STATUS_CHANGES}.json").read_text(encoding="utf-8"))
+    return next(column["values"] for column in data["columns"] if column["field"] == "change_kind")
 
 
 def batches(store: Store, kind: str | None = None) -> list[BatchRecord]:
@@ -215,6 +269,105 @@ def _class_order(row: RowMapping) -> tuple:
     )
 
 
+@dataclass(slots=True)
+class _Change:
+    procedure_id: int
+    student_id: int
+    label: str  # 休学, 转入 … (the procedure kind's)
+    values: dict[str, Any]  # by the template's field names; change_kind is the procedure kind's key
+
+
+def _load_changes(store: Store, procedure_ids: list[int] | None) -> list[_Change]:
+    """The procedures to report with their status change, student, approval number and provincial state, oldest
+    change first. Given ids must all be procedures whose status change is written and not reversed."""
+    from xueji_desktop.services.procedures import PROVINCE, all_kinds
+
+    kinds = all_kinds()
+    with store.read() as session:
+        school_code = session.scalar(select(School.code).limit(1))
+        if school_code is None:
+            raise BatchError("还没有设置学校，不能导出上报文件。")
+        province: dict[int, ProcedureEvent] = {}
+        change_of: dict[int, int] = {}
+        approval: dict[int, str] = {}
+        for event in session.scalars(select(ProcedureEvent).order_by(ProcedureEvent.id)):
+            if event.track == PROVINCE:
+                province[event.procedure_id] = event
+                continue
+            if event.status_change_id is not None:
+                change_of[event.procedure_id] = event.status_change_id
+            if event.approval_number:
+                approval[event.procedure_id] = event.approval_number
+        reversed_ids = set(
+            session.scalars(select(StatusChange.reverses_id).where(StatusChange.reverses_id.is_not(None)))
+        )
+        if procedure_ids is None:
+            wanted = [pid for pid, change in change_of.items() if change not in reversed_ids
+                      and pid in province and province[pid].state in UNREPORTED]  # fmt: skip
+        else:
+            wanted = list(dict.fromkeys(procedure_ids))
+            known = set()
+            for ids in _chunked(wanted):
+                known.update(session.scalars(select(Procedure.id).where(Procedure.id.in_(ids))))
+            _refuse("找不到这些异动手续", [pid for pid in wanted if pid not in known])
+            _refuse(
+                "这些异动手续还没有生效（异动尚未写入学籍），不能上报",
+                [pid for pid in wanted if pid not in change_of],
+            )
+            _refuse("这些异动已经冲正，不能上报", [pid for pid in wanted if change_of[pid] in reversed_ids])
+        query = (
+            select(Procedure, StatusChange, Student)
+            .join(ProcedureEvent, ProcedureEvent.procedure_id == Procedure.id)
+            .join(StatusChange, StatusChange.id == ProcedureEvent.status_change_id)
+            .join(Student, Student.id == StatusChange.student_id)
+        )
+        found = [
+            row
+            for ids in _chunked(wanted)
+            for row in session.execute(query.where(Procedure.id.in_(ids))).tuples()
+        ]
+        found.sort(key=lambda row: (row[1].effective_date, row[0].id))
+        return [_change(procedure, change, student, school_code, kinds, approval.get(procedure.id), province[procedure.id])
+                for procedure, change, student in found]  # fmt: skip
+
+
+def _refuse(message: str, ids: list[int]) -> None:
+    if ids:
+        raise BatchError(f"{message}：编号 {'、'.join(map(str, ids))}")
+
+
+def _change(procedure: Procedure, change: StatusChange, student: Student, school_code: str,
+            kinds: dict[str, Any], approval_number: str | None, province: ProcedureEvent) -> _Change:  # fmt: skip
+    """One row's values: what the clerk types into the 学籍异动申请 form (SPEC.md §7)."""
+    kind = kinds.get(procedure.kind)
+    label = kind.label if kind else procedure.kind
+    details = json.loads(change.details or "{}")
+    category = change_kinds().get(procedure.kind, {}).get("name", "")
+    said = [None if label in category else label, change.reason]  # 延长休学 is entered as 休学: say so
+    if procedure.kind in ("suspension", "suspension_extension") and "end" in details:
+        said.append(f"休学期限：{details['start']}至{details['end']}")
+    state = province.state
+    if state == "已退回" and province.note:
+        state = f"{state}：{province.note}"
+    values = {
+        "school_code": school_code, "national_student_id": student.national_student_id, "name": student.name,
+        "id_number": student.id_number, "change_kind": procedure.kind, "effective_date": change.effective_date,
+        "reason": "；".join(dict.fromkeys(text for text in said if text)),
+        "other_school": details.get("to_school") or details.get("from_school"), "approval_number": approval_number,
+        "province_state": state,
+    }  # fmt: skip
+    return _Change(procedure.id, student.id, label, values)
+
+
+def _change_cell(column: ColumnSpec, value: Any) -> str:
+    """A 学籍异动 cell in its column's form: 异动类别 as its name (or, form "code", its code), dates YYYYMMDD."""
+    if isinstance(value, dict):
+        return value["code" if column.form == "code" else "name"]
+    if column.form == "yyyymmdd":
+        return _yyyymmdd(value)
+    return _text(value)
+
+
 def _chunked(ids: list[int]) -> Iterator[list[int]]:
     for start in range(0, len(ids), _ID_CHUNK):
         yield ids[start : start + _ID_CHUNK]
@@ -268,9 +421,7 @@ class _RowFormatter:
         if form == "yes_no":
             return {None: "", True: "是", False: "否"}.get
         if form == "yyyymmdd":
-            return lambda value: (
-                value.isoformat().replace("-", "") if isinstance(value, date) else _text(value)
-            )
+            return _yyyymmdd
         if form == "yyyymm":
             return lambda value: _text(value).replace("-", "")
         if form == "region12":
@@ -283,6 +434,10 @@ class _RowFormatter:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
+
+
+def _yyyymmdd(value: Any) -> str:
+    return value.isoformat().replace("-", "") if isinstance(value, date) else _text(value)
 
 
 # --- checks ---------------------------------------------------------------------------------------------------------
@@ -314,7 +469,25 @@ def _problems(spec: TemplateSpec, candidate: _Candidate, row: list[str]) -> list
 # --- recording ------------------------------------------------------------------------------------------------------
 
 
-def _record(store: Store, kind: str, spec: TemplateSpec, files: list[Path], student_ids: list[int]) -> None:
+def _write_and_record(store: Store, kind: str, spec: TemplateSpec, out: Path, rows: list[list[str]],
+                      exported: list[int], blocked: list[BlockedStudent], valid_only: bool,
+                      procedures: list[int] | None = None) -> BatchResult:  # fmt: skip
+    """Refuse a batch with blocked rows (unless valid_only leaves some), write it, record it."""
+    if blocked and (not valid_only or not exported):
+        raise BatchBlocked(blocked)
+    files = write_batch(Path(out), spec, rows)
+    try:
+        _record(store, kind, spec, files, exported, procedures)
+    except BaseException:
+        # an export nobody recorded must not exist (who received which children's data): take the files back
+        for file in files:
+            file.unlink(missing_ok=True)
+        raise
+    return BatchResult(files, exported, blocked, procedures or [])
+
+
+def _record(store: Store, kind: str, spec: TemplateSpec, files: list[Path], student_ids: list[int],
+            procedures: list[int] | None = None) -> None:  # fmt: skip
     """One UploadBatch per file (which students went in which file) and one audit event, in one transaction."""
     per_file = spec.max_rows_per_sheet * spec.max_sheets_per_file
     with store.transaction() as session:
@@ -330,8 +503,8 @@ def _record(store: Store, kind: str, spec: TemplateSpec, files: list[Path], stud
             session.add(record)
             records.append(record)
         session.flush()
-        audit.record(
-            session, "batch.export", "upload_batch", records[0].id,
-            {"上报批次": [None, KIND_TITLES[kind]], "文件": [None, [str(f.resolve()) for f in files]],
-             "学生人数": [None, len(student_ids)], "学生": [None, student_ids]},
-        )  # fmt: skip
+        changes = {"上报批次": [None, KIND_TITLES[kind]], "文件": [None, [str(f.resolve()) for f in files]],
+                   "学生人数": [None, len(student_ids)], "学生": [None, student_ids]}  # fmt: skip
+        if procedures:
+            changes["异动手续"] = [None, procedures]
+        audit.record(session, "batch.export", "upload_batch", records[0].id, changes)

@@ -117,7 +117,6 @@ class StatusChangesTab(QWidget):
         attention_bar.addWidget(self.attention_label)
         attention_bar.addStretch(1)
         attention_bar.addWidget(self.attention_button)
-        attention_bar.addWidget(self.absence_button)
         filters = QHBoxLayout()
         self.kind_filter = QComboBox()
         self.kind_filter.addItem("全部手续", None)
@@ -145,6 +144,7 @@ class StatusChangesTab(QWidget):
         for button in (self.next_button, self.province_button, self.cancel_button, self.timeline_button):
             actions.addWidget(button)
         actions.addStretch(1)
+        actions.addWidget(self.absence_button)
         actions.addWidget(self.holidays_button)
         self.holidays_button.clicked.connect(self.show_holidays)
         self.timeline_button.clicked.connect(self.show_timeline)
