@@ -529,7 +529,7 @@ def _show_preview(findings: list, decision: Any) -> int:
     from dataclasses import replace
 
     from xueji_desktop.rules.findings import RuleViolation
-    from xueji_desktop.services.procedures import decide
+    from xueji_desktop.services.procedure_base import decide
 
     _print_findings(findings)
     try:

@@ -14,7 +14,7 @@ from xueji_desktop.models import AbsenceRecord, Student
 from xueji_desktop.rules.findings import RuleViolation, block
 from xueji_desktop.rules.withdrawals import AttendanceFacts, automatic_withdrawal_grounds
 from xueji_desktop.services import audit, suspensions
-from xueji_desktop.services.procedures import grade_of, student_of, term_of
+from xueji_desktop.services.procedure_base import grade_of, student_of, term_of
 from xueji_desktop.store import Store
 
 MAX_TERM_WEEKS = 30

@@ -16,7 +16,7 @@ from xueji_desktop.reference.student_fields import FIELDS_BY_KEY
 from xueji_desktop.rules import information_change as rules
 from xueji_desktop.rules.findings import RuleViolation, block
 from xueji_desktop.services.attachments import ProofFile
-from xueji_desktop.services.procedures import (
+from xueji_desktop.services.procedure_base import (
     NO_DECISION,
     Completion,
     Decision,
@@ -62,7 +62,7 @@ def open_information_change(
 
 
 def _complete(session: Session, procedure: Procedure, facts: dict[str, Any], on: date) -> Completion:
-    from xueji_desktop.services.procedures import field_value
+    from xueji_desktop.services.procedure_base import field_value
     from xueji_desktop.services.students import apply_values
 
     assert procedure.student_id is not None

@@ -21,7 +21,7 @@ from xueji_desktop.rules import suspensions as rules
 from xueji_desktop.rules.findings import RuleViolation, block
 from xueji_desktop.rules.suspensions import SuspensionCase, SuspensionReason
 from xueji_desktop.services.attachments import ProofFile
-from xueji_desktop.services.procedures import (
+from xueji_desktop.services.procedure_base import (
     NO_DECISION,
     Completion,
     Decision,

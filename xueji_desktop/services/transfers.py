@@ -23,7 +23,7 @@ from xueji_desktop.rules.stages import GradeFacts
 from xueji_desktop.rules.transfers import TransferCase, TransferReason
 from xueji_desktop.services import audit
 from xueji_desktop.services.attachments import ProofFile
-from xueji_desktop.services.procedures import (
+from xueji_desktop.services.procedure_base import (
     NO_DECISION,
     Completion,
     Decision,

@@ -19,7 +19,7 @@ from xueji_desktop.rules import withdrawals as rules
 from xueji_desktop.rules.findings import RuleViolation, block
 from xueji_desktop.rules.withdrawals import ApprovingBody, AttendanceFacts, WithdrawalCase, WithdrawalReason
 from xueji_desktop.services.attachments import ProofFile
-from xueji_desktop.services.procedures import (
+from xueji_desktop.services.procedure_base import (
     NO_DECISION,
     Completion,
     Decision,

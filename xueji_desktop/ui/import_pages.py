@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -40,16 +40,33 @@ from xueji_desktop.reference.codes import code_table
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS_BY_KEY, STUDENT_FIELDS, FieldKind
 from xueji_desktop.rules.class_size import limits_for_grade
 from xueji_desktop.services.roster import class_tree
+from xueji_desktop.services.student_import import ClassPlan, ImportPlan, ImportResult
 from xueji_desktop.spreadsheets.error_workbook import write_error_workbook
 from xueji_desktop.spreadsheets.errors import ImportFileError
+from xueji_desktop.spreadsheets.template import ColumnSpec
+from xueji_desktop.store import Store
 from xueji_desktop.ui.field_errors import ERROR_COLOUR
 from xueji_desktop.ui.history_tabs import RowsModel
 from xueji_desktop.ui.messages import show_error
 from xueji_desktop.ui.tables import configure_table
 from xueji_desktop.ui.worker import Cancelled
 
-if TYPE_CHECKING:
-    from xueji_desktop.ui.import_wizard import ImportWizard
+
+class ImportSteps(Protocol):
+    """What the pages ask of the wizard (ui.import_wizard.ImportWizard), which runs the services and holds the plan."""
+
+    store: Store
+    path: Path | None
+    plan: ImportPlan | None
+    class_plan: ClassPlan | None
+
+    def choose_file(self, path: Path | str) -> bool: ...
+    def choose_sheet(self, name: str) -> bool: ...
+    def choose_columns(self, columns: list[ColumnSpec | None]) -> None: ...
+    def choose_classes(self, grade_level: int | None, mode: str | None) -> None: ...
+    def commit(self) -> ImportResult: ...
+    def describe(self) -> str: ...
+    def result_text(self, result: ImportResult) -> str: ...
 
 NOT_IMPORTED = "（不导入）"
 REMEMBERED_NOTE = "已按上次确认的对应关系匹配"
@@ -158,7 +175,7 @@ class ProblemFilter(QSortFilterProxyModel):
 
 
 class FilePage(QWizardPage):
-    def __init__(self, wizard: ImportWizard):
+    def __init__(self, wizard: ImportSteps):
         super().__init__()
         self.owner = wizard
         self.setTitle("选择文件")
@@ -247,7 +264,7 @@ class FilePage(QWizardPage):
 class MappingPage(QWizardPage):
     """Each header of the file → a template column, or 「（不导入）」."""
 
-    def __init__(self, wizard: ImportWizard):
+    def __init__(self, wizard: ImportSteps):
         super().__init__()
         self.owner = wizard
         self.setTitle("对应列")
@@ -401,7 +418,7 @@ _FIELDS_BY_LABEL = {spec.label: spec for spec in STUDENT_FIELDS}
 class CheckPage(QWizardPage):
     """Every problem (sortable, filterable), the likely duplicates, the planned updates, and 只导入没有错误的行."""
 
-    def __init__(self, wizard: ImportWizard):
+    def __init__(self, wizard: ImportSteps):
         super().__init__()
         self.owner = wizard
         self.setTitle("检查结果")
@@ -587,7 +604,7 @@ class CheckPage(QWizardPage):
 class ClassPage(QWizardPage):
     """按文件中的班级 or 均衡编班 into the chosen grade's classes, with each class's figures before confirming."""
 
-    def __init__(self, wizard: ImportWizard):
+    def __init__(self, wizard: ImportSteps):
         super().__init__()
         self.owner = wizard
         self.setTitle("编班")
@@ -700,7 +717,7 @@ class ClassPage(QWizardPage):
 
 
 class ConfirmPage(QWizardPage):
-    def __init__(self, wizard: ImportWizard):
+    def __init__(self, wizard: ImportSteps):
         super().__init__()
         self.owner = wizard
         self.setTitle("确认导入")
