@@ -222,3 +222,30 @@ def test_r25_2_a_student_back_from_abroad_gets_the_record_restored(school, scan)
         withdrawals.open_restoration(school, other, to_class_id=_class(school, 3),
                                      proofs=[scan(proofs.PASSPORT_COPY), scan(proofs.HOUSEHOLD_REGISTER_COPY)],
                                      today=TODAY)  # fmt: skip
+
+
+def test_a_transfer_in_failing_half_way_makes_no_record(school, scan, monkeypatch):
+    """One transaction: the student record made at 学籍已转接 goes with the status change, or neither exists."""
+    number = id_number(date(2018, 5, 6), "1", seq=91)
+    procedure_id = transfers.open_transfer_in(
+        school, name="钱多多", gender="1", birth_date=date(2018, 5, 6), id_number=number, from_school="平顺县实验小学",
+        grade_level=2, to_class_id=_class(school, 2), reason=TransferReason.FAMILY_MOVED, crosses_county=True,
+        hukou_moved=True, proofs=_transfer_proofs(scan), today=TODAY,
+    )  # fmt: skip
+    for state in ("转入方已审核", "转出方已审核"):
+        procedures.advance(school, procedure_id, state, on=TODAY)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("xueji_desktop.services.procedure_base.audit.record", full_disk)
+    with pytest.raises(OSError):
+        procedures.advance(school, procedure_id, "学籍已转接", on=TODAY)
+    monkeypatch.undo()
+    with school.read() as session:
+        assert session.scalar(select(func.count(Student.id)).where(Student.id_number == number)) == 0
+        assert session.scalar(select(func.count(StatusChange.id))) == 0
+    assert _state(school, procedure_id) == "转出方已审核"
+    procedures.advance(school, procedure_id, "学籍已转接", on=TODAY)  # and it can be done again once the disk is fixed
+    with school.read() as session:
+        assert session.scalar(select(func.count(Student.id)).where(Student.id_number == number)) == 1

@@ -426,3 +426,21 @@ def test_the_holidays_dialog_opens_from_the_tab(qtbot, school):
     tab.holidays_button.click()
     dialog = tab.findChild(HolidaysDialog)
     assert dialog is not None and dialog.isVisible() and "节假日安排" in dialog.windowTitle()
+
+
+def test_the_status_change_batch_is_exported_from_the_tab(qtbot, school, scans, tmp_path):
+    import openpyxl
+
+    from xueji_desktop.ui.batch_dialog import BatchDialog
+
+    student = _suspended(school, 3, scans)
+    tab = _tab(qtbot, school)
+    tab.export_button.click()
+    dialog = tab.findChild(BatchDialog)
+    assert dialog is not None and dialog.windowTitle() == "导出学籍异动上报表" and dialog.eligible == 1
+    dialog.set_output_path(tmp_path / "异动.xlsx")
+    result = dialog.export()
+    assert result is not None and result.exported == [student]
+    sheet = openpyxl.load_workbook(result.files[0]).active
+    assert [c.value for c in sheet[1]][:6] == ["学校标识码", "学籍号", "姓名", "身份证件号", "异动类别", "异动日期"]
+    assert sheet.cell(2, 5).value == "休学" and dialog.history_model.rowCount() == 1

@@ -133,6 +133,11 @@ def export_new_students(
     return _write_and_record(store, KIND_NEW_STUDENTS, spec, out, rows, exported, blocked, valid_only)
 
 
+def pending_status_changes(store: Store) -> int:
+    """How many status changes the provincial system still lacks (待上报 or 已退回): what export_status_changes writes."""
+    return len(_load_changes(store, None))
+
+
 def export_status_changes(
     store: Store, out: Path, *, procedure_ids: list[int] | None = None, valid_only: bool = False
 ) -> BatchResult:

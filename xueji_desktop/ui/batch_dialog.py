@@ -1,5 +1,6 @@
-"""「导出新生上报批次」: the new students as the provincial upload template (services.upload_batches), only for those
-whose data pass every check; what blocks the others listed in the dialog; and the history of past exports."""
+"""「导出上报批次」: the new students (新生) or the status changes (异动) the provincial system still lacks, as its
+upload template (services.upload_batches), only for those whose data pass every check; what blocks the others
+listed in the dialog; and the history of past exports of that kind."""
 
 from __future__ import annotations
 
@@ -35,12 +36,12 @@ ERROR_STYLE = "QLabel { color: #c0392b; }"
 DONE_STYLE = "QLabel { color: #1e7e34; }"
 
 
-def default_output_path(today: date | None = None) -> Path:
+def default_output_path(today: date | None = None, prefix: str = "新生上报") -> Path:
     """新生上报_YYYYMMDD.xlsx in the user's Documents folder; an earlier export of the same day is never replaced."""
     folder = Path(
         QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home()
     )
-    stem = f"新生上报_{(today or date.today()):%Y%m%d}"
+    stem = f"{prefix}_{(today or date.today()):%Y%m%d}"
     path, number = folder / f"{stem}.xlsx", 1
     while path.exists():
         number += 1
@@ -73,33 +74,43 @@ def _table(model: RowsModel, widths: tuple[int, ...]) -> QTableView:
 
 
 class BatchDialog(QDialog):
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(self, store: Store, parent: QWidget | None = None, *, kind: str = upload_batches.KIND_NEW_STUDENTS):
         super().__init__(parent)
         self.store = store
+        self.kind = kind
         self.last_result: BatchResult | None = None
-        self.setWindowTitle("导出新生上报批次")
+        changes = kind == upload_batches.KIND_STATUS_CHANGES
+        self.setWindowTitle("导出学籍异动上报表" if changes else "导出新生上报批次")
         self.resize(900, 640)
 
-        pending = [row for row in enrolment.new_students(store) if row.step != STEPS[-1]]
-        self.eligible = len(pending)
-        if pending:
+        if changes:
+            self.eligible = upload_batches.pending_status_changes(store)
             intro = (
-                f"待上报的新生：<b>{self.eligible}</b> 名（已导入、尚未审核通过）。导出的文件是省级学籍系统的"
-                "新生导入模板，只有信息全部通过检查的学生才能导出。"
-            )
+                f"待上报的学籍异动：<b>{self.eligible}</b> 项（已生效，在省级学籍系统中为“待上报”或“已退回”）。"
+                "导出的文件按异动上报的各列整理，便于在省级学籍系统中逐项录入或导入。"
+                if self.eligible else "没有待上报的学籍异动：已生效的异动都已上报。"
+            )  # fmt: skip
         else:
-            intro = "没有待上报的新生：所有新生都已审核通过，或还没有导入新生（名册 → 导入新生）。"
+            pending = [row for row in enrolment.new_students(store) if row.step != STEPS[-1]]
+            self.eligible = len(pending)
+            if pending:
+                intro = (
+                    f"待上报的新生：<b>{self.eligible}</b> 名（已导入、尚未审核通过）。导出的文件是省级学籍系统的"
+                    "新生导入模板，只有信息全部通过检查的学生才能导出。"
+                )
+            else:
+                intro = "没有待上报的新生：所有新生都已审核通过，或还没有导入新生（名册 → 导入新生）。"
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
 
-        self.path_edit = QLineEdit(str(default_output_path()))
+        self.path_edit = QLineEdit(str(default_output_path(prefix="异动上报" if changes else "新生上报")))
         browse = QPushButton("选择…")
         browse.clicked.connect(self.choose_output_path)
         self.valid_only = QCheckBox("只导出检查通过的学生")
         self.valid_only.setToolTip("不勾选时，只要有一名学生未通过检查就不导出任何文件")
         self.export_button = QPushButton("导出")
         self.export_button.setDefault(True)
-        self.export_button.setEnabled(bool(pending))
+        self.export_button.setEnabled(bool(self.eligible))
         self.export_button.clicked.connect(self.export)
         close = QPushButton("关闭")
         close.clicked.connect(self.reject)
@@ -144,7 +155,7 @@ class BatchDialog(QDialog):
 
     def choose_output_path(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "导出新生上报批次", self.path_edit.text(), "Excel 文件 (*.xlsx)"
+            self, self.windowTitle(), self.path_edit.text(), "Excel 文件 (*.xlsx)"
         )
         if path:
             self.set_output_path(Path(path))
@@ -157,7 +168,7 @@ class BatchDialog(QDialog):
         return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
 
     def refresh_history(self) -> None:
-        records = upload_batches.batches(self.store, upload_batches.KIND_NEW_STUDENTS)
+        records = upload_batches.batches(self.store, self.kind)
         self.history_model.set_rows(records)
         self.history_empty.setVisible(not records)
         self.history_table.setVisible(bool(records))
@@ -178,7 +189,7 @@ class BatchDialog(QDialog):
             out.parent.mkdir(parents=True, exist_ok=True)
             result = run_with_progress(
                 self, "正在导出上报批次……",
-                lambda progress: upload_batches.export_new_students(self.store, out, valid_only=valid_only),
+                lambda progress: self._export(out, valid_only),
             )  # fmt: skip
         except Cancelled:
             return None
@@ -207,6 +218,11 @@ class BatchDialog(QDialog):
             self.blocked_table.setVisible(False)
         self.refresh_history()
         return result
+
+    def _export(self, out: Path, valid_only: bool) -> BatchResult:
+        if self.kind == upload_batches.KIND_STATUS_CHANGES:
+            return upload_batches.export_status_changes(self.store, out, valid_only=valid_only)
+        return upload_batches.export_new_students(self.store, out, valid_only=valid_only)
 
     def _show_blocked(self, blocked: list[BlockedStudent], message: str | None) -> None:
         if message is not None:

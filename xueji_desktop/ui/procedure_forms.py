@@ -123,7 +123,7 @@ class ResumptionForm(ProcedureForm):
     intro = "依据《细则》第二十二条：复学时可根据本人和监护人要求回原年级就读，也可以到下一年级就读。"
 
     def build(self, form: QFormLayout, student_id: int) -> None:
-        self.class_box = class_choice(self.store)
+        self.class_box = class_choice(self.store, student_id)
         self.on = date_edit(self.today)
         form.addRow("复学到班级", self.class_box)
         form.addRow("复学日期", self.on)
@@ -230,11 +230,17 @@ class AutomaticWithdrawalForm(ProcedureForm):
                                                      today=self.today)  # fmt: skip
 
 
-def class_choice(store: Store) -> QComboBox:
+def class_choice(store: Store, student_id: int | None = None) -> QComboBox:
+    """Every class with its size; the student's own class chosen to begin with."""
     box = QComboBox()
     for grade in roster.class_tree(store):
         for node in grade.classes:
             box.addItem(f"{node.name}（{node.size}人）", node.id)
+    if student_id is not None:
+        from xueji_desktop.services.students import load_form
+
+        own = box.findData(load_form(store, student_id).school_class_id)
+        box.setCurrentIndex(max(own, 0))
     return box
 
 
@@ -326,6 +332,12 @@ class TransferInForm(ProcedureForm):
         form.addRow("中考成绩", self.score)
         form.addRow("本校当年录取分数线", self.line)
         form.addRow("", self.makeup)
+        from xueji_desktop.services.school_setup import school_context
+
+        context = school_context(self.store)
+        if context is not None and context.stage not in ("senior", "twelve_year"):  # no 高中 here: not asked
+            for widget in (self.model_school, self.vocational, self.score, self.line, self.makeup):
+                form.setRowVisible(widget, False)
 
     def student_name(self) -> str:
         return self.name.text().strip()
@@ -356,7 +368,9 @@ class InformationChangeForm(ProcedureForm):
 
     def build(self, form: QFormLayout, student_id: int) -> None:
         from xueji_desktop.reference.student_fields import STUDENT_FIELDS, FieldKind
+        from xueji_desktop.services.students import load_form
 
+        current = load_form(self.store, student_id).values  # shown beside each item: old and new side by side
         self.rows = []
         for n in range(self.ROWS):
             field = QComboBox()
@@ -364,10 +378,19 @@ class InformationChangeForm(ProcedureForm):
             for spec in STUDENT_FIELDS:
                 if spec.kind in (FieldKind.TEXT, FieldKind.DATE) and spec.key != "national_student_id":
                     field.addItem(spec.label, (spec.key, spec.kind))
+            old = QLabel("—")
             value = QLineEdit()
             value.setPlaceholderText("新的内容（日期写成 2019-03-14）")
+
+            def show_old(_index: int, field: QComboBox = field, old: QLabel = old) -> None:
+                chosen = field.currentData()
+                shown = current.get(chosen[0]) if chosen else None
+                old.setText("—" if chosen is None else (str(shown) if shown not in (None, "") else "（空）"))
+
+            field.currentIndexChanged.connect(show_old)
             form.addRow(f"变更项目{n + 1}", field)
-            form.addRow(f"变更为{'' if n == 0 else n + 1}", value)
+            form.addRow("　现为", old)
+            form.addRow("　变更为", value)
             self.rows.append((field, value))
 
     def requirements(self) -> list[tuple[str, ...]]:
@@ -394,7 +417,7 @@ class RestorationForm(ProcedureForm):
     intro = "依据《细则》第二十五条：学生出境定居后又回到境内就读的，参照第三章恢复学籍。"
 
     def build(self, form: QFormLayout, student_id: int) -> None:
-        self.to_class = class_choice(self.store)
+        self.to_class = class_choice(self.store, student_id)
         form.addRow("编入班级", self.to_class)
 
     def requirements(self) -> list[tuple[str, ...]]:

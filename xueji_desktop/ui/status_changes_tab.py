@@ -140,6 +140,9 @@ class StatusChangesTab(QWidget):
         self.cancel_button = QPushButton("撤销手续…")
         self.timeline_button = QPushButton("学生异动时间线…")
         self.holidays_button = QPushButton("节假日安排…")
+        self.export_button = QPushButton("导出异动上报表…")
+        self.export_button.setToolTip("已生效、在省级学籍系统中“待上报”或“已退回”的异动，整理成上报表")
+        self.export_button.clicked.connect(self.export_batch)
         self.holidays_button.setToolTip("期限按工作日计算：在这里导入或录入每年的放假和调休安排")
         for button in (self.next_button, self.province_button, self.cancel_button, self.timeline_button):
             actions.addWidget(button)
@@ -165,6 +168,7 @@ class StatusChangesTab(QWidget):
         history_bar = QHBoxLayout()
         history_bar.addWidget(QLabel("异动记录（只增不改）"))
         history_bar.addStretch(1)
+        history_bar.addWidget(self.export_button)
         history_bar.addWidget(self.reverse_button)
         layout = QVBoxLayout(self)
         layout.addLayout(starts)
@@ -274,6 +278,14 @@ class StatusChangesTab(QWidget):
 
         dialog = AbsenceDialog(self.store, today=self._today(), parent=self)
         dialog.accepted.connect(self.refresh)
+        dialog.open()
+
+    def export_batch(self) -> None:
+        from xueji_desktop.services.upload_batches import KIND_STATUS_CHANGES
+        from xueji_desktop.ui.batch_dialog import BatchDialog
+
+        dialog = BatchDialog(self.store, self, kind=KIND_STATUS_CHANGES)
+        dialog.finished.connect(lambda _: self.refresh())
         dialog.open()
 
     def show_holidays(self) -> None:
