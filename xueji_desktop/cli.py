@@ -90,6 +90,15 @@ def _parser() -> argparse.ArgumentParser:
 
     _procedures_parser(commands)
 
+    printing = command("print", "生成可打印的 PDF（目前：在读证明）")
+    printing.add_argument("form", choices=("enrolment-proof",), help="enrolment-proof：在读证明")
+    printing.add_argument("out", type=Path, help="输出的 PDF 文件")
+    printing.add_argument("--student", action="append", required=True,
+                          help="学生：身份证件号、学籍号或编号（可重复，多名学生合成一个 PDF）")  # fmt: skip
+    printing.add_argument("--purpose", default="", help="用途，如「用于办理医保」")
+    check = command("verify", "核验证明：扫描所得的二维码内容，或证明编号")
+    check.add_argument("code")
+
     shot = command("screenshot", "把主窗口渲染成 PNG 图片（无需显示器）")
     shot.add_argument("out", type=Path, help="输出的 PNG 文件")
     shot.add_argument("--tab", choices=("名册", "新生建籍", "异动", "档案"), default="名册")
@@ -553,6 +562,49 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_print(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from xueji_desktop.services import certificates
+
+    ids = []
+    for given in args.student:
+        found = _find_student(store, given)
+        if found is None:
+            print(f"找不到学生：{given}（可用身份证件号、学籍号或学生编号）", file=sys.stderr)
+            return 1
+        ids.append(found)
+    try:
+        issued = certificates.issue_enrolment_proofs(store, ids, args.out, purpose=args.purpose)
+    except certificates.CertificateRefused as refused:
+        print(str(refused), file=sys.stderr)
+        return 2
+    print(f"已开具在读证明 {len(issued.numbers)} 份（编号 {'、'.join(issued.numbers)}）：{issued.path}")
+    return 0
+
+
+def cmd_verify(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from xueji_desktop.services import certificates
+
+    result = certificates.verify(store, args.code)
+    print(result.message)
+    return 0 if result.ok else 2
+
+
+def _find_student(store, given: str) -> int | None:  # noqa: ANN001
+    """A student by 身份证件号, 学籍号 or the app's own id."""
+    from sqlalchemy import or_, select
+
+    from xueji_desktop.models import Student
+    from xueji_desktop.rules.identity import normalise_id_number
+
+    text = given.strip()
+    with store.read() as session:
+        found = session.scalar(select(Student.id).where(or_(Student.id_number == normalise_id_number(text),
+                                                            Student.national_student_id == text)).limit(1))  # fmt: skip
+        if found is None and text.isdigit() and len(text) < 10:
+            found = session.scalar(select(Student.id).where(Student.id == int(text)))
+        return found
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "screenshot":
@@ -570,7 +622,8 @@ def main(argv: list[str] | None = None) -> int:
         sign_in_registrar(store)
         handler = {
             "init": cmd_init, "demo": cmd_demo, "students": cmd_students, "import-students": cmd_import_students,
-            "export-batch": cmd_export_batch, "procedures": cmd_procedures,
+            "export-batch": cmd_export_batch, "procedures": cmd_procedures, "print": cmd_print,
+            "verify": cmd_verify,
         }[args.command]  # fmt: skip
         try:
             return handler(store, args)

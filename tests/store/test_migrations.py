@@ -19,6 +19,7 @@ from xueji_desktop.models import (
     AbsenceRecord,
     Attachment,
     Base,
+    CertificateIssue,
     Procedure,
     ProcedureEvent,
     ProcedureProof,
@@ -107,6 +108,8 @@ def _history_rows(store):
         session.add(ProcedureProof(procedure_id=procedure.id, attachment_id=attachment.id))
         session.add(AbsenceRecord(student_id=student_id, term_start=date(2026, 9, 1), longest_continuous_weeks=2,
                                   total_weeks=3, contacted_family=True, actor="测试", created_at=now))  # fmt: skip
+        session.add(CertificateIssue(kind="enrolment_proof", number="2026-0001", student_id=student_id, content="{}",
+                                     digest="0" * 16, issued_on=date(2026, 11, 29), actor="测试", created_at=now))  # fmt: skip
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)

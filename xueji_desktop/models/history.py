@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xueji_desktop.models.base import Base
 
 APPEND_ONLY_TABLES = ("status_change", "audit_event", "attachment", "upload_batch", "procedure", "procedure_event",
-                      "procedure_proof", "absence_record")  # fmt: skip
+                      "procedure_proof", "absence_record", "certificate_issue")  # fmt: skip
 
 
 class StatusChange(Base):
@@ -100,6 +100,25 @@ class AbsenceRecord(Base):
     total_weeks: Mapped[float]
     contacted_family: Mapped[bool]  # 经学校与父母或其他监护人多次联系帮助教育
     note: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime]
+
+
+class CertificateIssue(Base):
+    """开具记录: every certificate the school issues (在读证明, 学历证明书 …), numbered per kind and year, with a digest
+    of what it says (its QR code carries number and digest, so a paper copy can be checked against this log)."""
+
+    __tablename__ = "certificate_issue"
+    __table_args__ = (UniqueConstraint("kind", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # enrolment_proof, education_certificate …
+    number: Mapped[str] = mapped_column(String(30))
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)  # JSON: what the certificate states
+    digest: Mapped[str] = mapped_column(String(64))
+    issued_on: Mapped[date]
     actor: Mapped[str] = mapped_column(String(50))
     created_at: Mapped[datetime]
 

@@ -1,0 +1,78 @@
+"""The CJK fonts every PDF embeds, and text split into runs per font so that no character comes out as a box.
+
+reportlab embeds TrueType (and TTC) fonts but has no fallback of its own: a name with a rare character (䶮 U+4DAE, in
+CJK Extension A) would print an empty box in WenQuanYi Micro Hei. `runs` gives each stretch of text the first shipped
+font that has its glyphs; `draw` writes the runs one after another. The fonts are the ones the UI registers
+(resources/fonts, with their licences).
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from xueji_desktop.reference.resources import resource_path
+
+MAIN = "WQY-MicroHei"
+RARE = "HanaMinA"
+_FILES = ((MAIN, "wqy-microhei.ttc"), (RARE, "HanaMinA-rare.ttf"))
+
+
+@cache
+def registered() -> dict[str, frozenset[int]]:
+    """Register the shipped fonts once; each font name with the code points it covers, in fallback order."""
+    covered = {}
+    for name, file_name in _FILES:
+        options = {"subfontIndex": 0} if file_name.endswith(".ttc") else {}
+        font = TTFont(name, str(resource_path("fonts", file_name)), **options)
+        pdfmetrics.registerFont(font)
+        covered[name] = frozenset(font.face.charToGlyph)
+    return covered
+
+
+@lru_cache(maxsize=8192)
+def runs(text: str) -> tuple[tuple[str, str], ...]:
+    """(font, text) runs covering `text`; a character no shipped font has stays in the main font (and is reported by
+    missing())."""
+    fonts = registered()
+    if all(ord(char) in fonts[MAIN] for char in text):
+        return ((MAIN, text),)
+    result: list[tuple[str, str]] = []
+    for char in text:
+        point = ord(char)
+        font = next((name for name, points in fonts.items() if point in points), MAIN)
+        if result and result[-1][0] == font:
+            result[-1] = (font, result[-1][1] + char)
+        else:
+            result.append((font, char))
+    return tuple(result)
+
+
+def missing(text: str) -> str:
+    """The characters of `text` no shipped font can show (spaces and control characters aside)."""
+    fonts = registered()
+    return "".join(c for c in text if not c.isspace() and not any(ord(c) in points for points in fonts.values()))
+
+
+def width(text: str, size: float) -> float:
+    return sum(pdfmetrics.stringWidth(part, font, size) for font, part in runs(text))
+
+
+@lru_cache(maxsize=16384)
+def char_width(char: str, size: float) -> float:
+    """One character's width (for wrapping text a character at a time)."""
+    return width(char, size)
+
+
+def draw(canvas: Canvas, x: float, y: float, text: str, size: float, *, align: str = "left") -> float:
+    """Draw `text` with its runs at (x, y) — left, centre or right aligned; returns the width drawn."""
+    total = width(text, size)
+    start = x - total / 2 if align == "centre" else x - total if align == "right" else x
+    for font, part in runs(text):
+        canvas.setFont(font, size)
+        canvas.drawString(start, y, part)
+        start += pdfmetrics.stringWidth(part, font, size)
+    return total

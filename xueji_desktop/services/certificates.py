@@ -1,0 +1,158 @@
+"""Certificates the school issues — first the 在读证明 — numbered, logged and checkable.
+
+Issuing writes the PDF (to a temporary name, moved into place) and, in the same transaction, one CertificateIssue per
+student: the number (per kind and year: 2026-0001 …), what the certificate states and a digest of it. The QR code on
+the paper carries school code, number and digest; verify() says whether a scanned or typed code is one this school
+issued, unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xueji_desktop.models import CertificateIssue, School, SchoolClass, Student
+from xueji_desktop.services import audit
+from xueji_desktop.store import Store
+
+ENROLMENT_PROOF = "enrolment_proof"
+KIND_NAMES = {ENROLMENT_PROOF: "在读证明"}
+QR_PREFIX = "XJ1"
+DIGEST_LENGTH = 16
+IN_SCHOOL = ("在读",)
+
+
+class CertificateRefused(ValueError):
+    """Nothing was issued; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    path: Path
+    numbers: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    ok: bool
+    message: str  # one Chinese line for the clerk
+
+
+def issue_enrolment_proofs(
+    store: Store, student_ids: Sequence[int], out: Path, *, purpose: str = "", today: date | None = None
+) -> Issued:
+    """在读证明 for each student (only students 在读), one page each in `out`; every one numbered and logged."""
+    from xueji_desktop.documents import enrolment_proof
+
+    today = today or date.today()
+    if not student_ids:
+        raise ValueError("没有选择学生")
+    purpose = purpose.strip()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".xueji-", suffix=".pdf", dir=out.parent)
+    os.close(handle)
+    try:
+        with store.transaction() as session:
+            school = session.scalar(select(School).limit(1))
+            assert school is not None
+            proofs, numbers, logged = [], [], []
+            sequence = _last_sequence(session, ENROLMENT_PROOF, today.year)
+            loaded = {s.id: s for s in session.scalars(select(Student).where(Student.id.in_(student_ids)))}
+            classes = {c.id: c.name for c in session.scalars(select(SchoolClass))}
+            for student_id in student_ids:
+                student = loaded.get(student_id)
+                if student is None:
+                    raise LookupError(f"没有编号为 {student_id} 的学生")
+                if student.status not in IN_SCHOOL:
+                    raise CertificateRefused(f"{student.name}当前状态为“{student.status}”，不是在读学生，不能开具在读证明")
+                sequence += 1
+                number = f"{today.year}-{sequence:04d}"
+                content = _content(school, student, classes.get(student.school_class_id, ""), number, purpose, today)
+                digest = content_digest(content)
+                session.add(CertificateIssue(kind=ENROLMENT_PROOF, number=number, student_id=student.id,
+                                             purpose=purpose or None, content=json.dumps(content, ensure_ascii=False),
+                                             digest=digest, issued_on=today,
+                                             actor=session.info.get("actor", "学籍管理员"), created_at=datetime.now()))  # fmt: skip
+                logged.append(("certificate.issue", "student", student.id, {"在读证明": [None, number]}))
+                proofs.append(enrolment_proof.EnrolmentProof(
+                    number=number, school_name=school.name, student_name=student.name, gender=content["性别"],
+                    id_number=content["身份证件号"], birth_date=content["出生日期"], grade_class=content["年级班级"],
+                    entry=content["入学年月"], purpose=purpose, issued_on=content["开具日期"],
+                    qr_payload=qr_payload(school.code, number, digest),
+                ))  # fmt: skip
+                numbers.append(number)
+            audit.record_many(session, logged)
+            enrolment_proof.write(Path(temporary), proofs)
+            os.replace(temporary, out)  # the file is in place before the log commits: never a log without its paper
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return Issued(out, numbers)
+
+
+def qr_payload(school_code: str, number: str, digest: str) -> str:
+    return f"{QR_PREFIX}|{school_code}|{number}|{digest}"
+
+
+def content_digest(content: dict[str, str]) -> str:
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
+
+
+def verify(store: Store, code: str) -> Verification:
+    """A scanned QR code (XJ1|学校标识码|编号|摘要) or a typed number (2026-0001): issued by this school, unchanged?"""
+    text = code.strip()
+    parts = text.split("|")
+    with store.read() as session:
+        school_code = session.scalar(select(School.code).limit(1)) or ""
+        if len(parts) == 4 and parts[0] == QR_PREFIX:
+            _, their_school, number, digest = parts
+            if their_school != school_code:
+                return Verification(False, f"这张证明不是本校开具的（学校标识码 {their_school}，本校为 {school_code}）")
+        elif len(parts) == 1 and text:
+            number, digest = text, None
+        else:
+            return Verification(False, "无法识别的核验码：请扫描证明上的二维码，或输入证明编号（如 2026-0001）")
+        issue = session.scalar(select(CertificateIssue).where(CertificateIssue.number == number))
+        if issue is None:
+            return Verification(False, f"本校没有开具过编号为 {number} 的证明")
+        content = json.loads(issue.content)
+        said = f"{KIND_NAMES.get(issue.kind, issue.kind)} {number}：{content.get('姓名')}，{content.get('年级班级')}，{issue.issued_on:%Y-%m-%d}开具"
+        if digest is not None and digest != issue.digest:
+            return Verification(False, f"编号 {number} 确为本校开具，但二维码中的摘要与开具记录不符，证明内容可能被改动（开具记录：{said}）")
+        if digest is None:
+            return Verification(True, f"本校开具过此编号的证明，请与纸面核对：{said}")
+        return Verification(True, f"核验通过：{said}，内容未被改动")
+
+
+def _last_sequence(session: Session, kind: str, year: int) -> int:
+    last = session.scalar(
+        select(func.max(CertificateIssue.number)).where(CertificateIssue.kind == kind,
+                                                        CertificateIssue.number.like(f"{year}-%"))
+    )  # fmt: skip
+    return int(last.split("-")[1]) if last else 0
+
+
+def _content(school: School, student: Student, class_name: str, number: str, purpose: str, today: date) -> dict[str, str]:
+    entry_year, _, entry_month = (student.entry_month or "").partition("-")
+    return {
+        "编号": number,
+        "学校": school.name,
+        "姓名": student.name,
+        "性别": "男" if student.gender == "1" else "女",
+        "身份证件号": student.id_number or "",
+        "出生日期": f"{student.birth_date.year}年{student.birth_date.month}月{student.birth_date.day}日",
+        "年级班级": class_name,
+        "入学年月": f"{entry_year}年{int(entry_month)}月" if entry_month.isdigit() else (student.entry_month or ""),
+        "用途": purpose,
+        "开具日期": f"{today.year}年{today.month}月{today.day}日",
+    }
