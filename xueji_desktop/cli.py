@@ -90,11 +90,14 @@ def _parser() -> argparse.ArgumentParser:
 
     _procedures_parser(commands)
 
-    printing = command("print", "生成可打印的 PDF（目前：在读证明）")
-    printing.add_argument("form", choices=("enrolment-proof",), help="enrolment-proof：在读证明")
+    printing = command("print", "生成可打印的 PDF（目前：在读证明、在校生分班名册）")
+    printing.add_argument("form", choices=("enrolment-proof", "class-roster"),
+                          help="enrolment-proof：在读证明；class-roster：在校生分班名册")  # fmt: skip
     printing.add_argument("out", type=Path, help="输出的 PDF 文件")
-    printing.add_argument("--student", action="append", required=True,
+    printing.add_argument("--student", action="append", default=[],
                           help="学生：身份证件号、学籍号或编号（可重复，多名学生合成一个 PDF）")  # fmt: skip
+    printing.add_argument("--class", dest="class_name", help="班级名称，如「三年级(1)班」（class-roster）")
+    printing.add_argument("--full-ids", action="store_true", help="名册中显示完整身份证件号（存档用）")
     printing.add_argument("--purpose", default="", help="用途，如「用于办理医保」")
     check = command("verify", "核验证明：扫描所得的二维码内容，或证明编号")
     check.add_argument("code")
@@ -565,6 +568,11 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 def cmd_print(store, args: argparse.Namespace) -> int:  # noqa: ANN001
     from xueji_desktop.services import certificates
 
+    if args.form == "class-roster":
+        return _print_roster(store, args)
+    if not args.student:
+        print("请用 --student 指定学生", file=sys.stderr)
+        return 1
     ids = []
     for given in args.student:
         found = _find_student(store, given)
@@ -578,6 +586,22 @@ def cmd_print(store, args: argparse.Namespace) -> int:  # noqa: ANN001
         print(str(refused), file=sys.stderr)
         return 2
     print(f"已开具在读证明 {len(issued.numbers)} 份（编号 {'、'.join(issued.numbers)}）：{issued.path}")
+    return 0
+
+
+def _print_roster(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from xueji_desktop.models import SchoolClass
+    from xueji_desktop.services.printing import class_roster
+
+    with store.read() as session:
+        class_id = session.scalar(select(SchoolClass.id).where(SchoolClass.name == (args.class_name or "")))
+    if class_id is None:
+        print(f"找不到班级：{args.class_name}（请用 --class 给出名册中的班级名称）", file=sys.stderr)
+        return 1
+    pages = class_roster(store, class_id, args.out, full_id_numbers=args.full_ids)
+    print(f"已生成{args.class_name}在校生名册，共 {pages} 页：{args.out}")
     return 0
 
 

@@ -134,3 +134,46 @@ def qr(page: Page, payload: str, *, left_mm: float, top_mm: float, size_mm: floa
     canvas.setFillColorRGB(0, 0, 0)
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    width_mm: float
+    align: str = "left"  # left | centre
+
+
+def table(canvas: Canvas, title_text: str, subtitle: str, columns: Sequence[Column], rows: Sequence[Sequence[str]], *,
+          size: float = 10, row_height: float = 7.5) -> int:  # fmt: skip
+    """A table over as many A4 pages as it needs: the title on each page, the header row repeated, 「第 n 页 共 m 页」 at
+    the foot. Returns the number of pages."""
+    header_top = Page(canvas).top + 14 + (8 if subtitle else 0) + 2  # mm: under the title block (see title())
+    rows_top = header_top + row_height
+    per_page = max(1, int((PAGE_HEIGHT / mm - rows_top - 18) // row_height))
+    pages = max(1, -(-len(rows) // per_page))
+    left = (PAGE_WIDTH / mm - sum(c.width_mm for c in columns)) / 2
+    for number in range(pages):
+        title(Page(canvas), title_text, size=16, subtitle=subtitle)
+        _table_row(canvas, left, header_top, [c.header for c in columns], columns, size, row_height, header=True)
+        chunk = rows[number * per_page : (number + 1) * per_page]
+        for index, row in enumerate(chunk):
+            _table_row(canvas, left, rows_top + index * row_height, row, columns, size, row_height)
+        fonts.draw(canvas, PAGE_WIDTH / 2, 12 * mm, f"第 {number + 1} 页　共 {pages} 页", 9, align="centre")
+        canvas.showPage()
+    return pages
+
+
+def _table_row(canvas: Canvas, left_mm: float, top_mm: float, cells: Sequence[str], columns: Sequence[Column],
+               size: float, row_height: float, *, header: bool = False) -> None:  # fmt: skip
+    x = left_mm * mm
+    top, bottom = PAGE_HEIGHT - top_mm * mm, PAGE_HEIGHT - (top_mm + row_height) * mm
+    canvas.setLineWidth(0.8 if header else 0.4)
+    for text, column in zip(cells, columns, strict=True):
+        width = column.width_mm * mm
+        canvas.rect(x, bottom, width, top - bottom)
+        baseline = bottom + (row_height * mm - size * 0.8) / 2
+        if column.align == "centre" or header:
+            fonts.draw(canvas, x + width / 2, baseline, text, size, align="centre")
+        else:
+            fonts.draw(canvas, x + 1.5 * mm, baseline, text, size)
+        x += width

@@ -1,0 +1,40 @@
+"""在校生分班名册 (R6.1: a copy of each class's roster is kept in the school archive every term): one table over as many
+pages as the class needs, header row repeated, pages numbered; ID numbers masked unless the full form is asked for
+(the archive copy)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.pdfgen.canvas import Canvas
+
+from xueji_desktop.documents import fonts, pieces
+from xueji_desktop.documents.pieces import A4, Column
+
+COLUMNS = (Column("序号", 12, "centre"), Column("学号", 24), Column("姓名", 24), Column("性别", 12, "centre"),
+           Column("出生日期", 24, "centre"), Column("身份证件号", 44), Column("学籍号", 30))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class RosterLine:
+    school_number: str
+    name: str
+    gender: str
+    birth_date: str
+    id_number: str  # masked or full, as the caller chose
+    national_student_id: str
+
+
+def write(out: Path, title: str, subtitle: str, lines: Sequence[RosterLine]) -> int:
+    """The roster as a PDF; returns the number of pages."""
+    fonts.registered()
+    canvas = Canvas(str(out), pagesize=A4, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor("学籍桌面")
+    rows = [[str(n), line.school_number, line.name, line.gender, line.birth_date, line.id_number, line.national_student_id]
+            for n, line in enumerate(lines, start=1)]  # fmt: skip
+    pages = pieces.table(canvas, title, subtitle, COLUMNS, rows)
+    canvas.save()
+    return pages
