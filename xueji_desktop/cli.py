@@ -91,13 +91,16 @@ def _parser() -> argparse.ArgumentParser:
     _procedures_parser(commands)
 
     printing = command("print", "生成可打印的 PDF（目前：在读证明、在校生分班名册）")
-    printing.add_argument("form", choices=("enrolment-proof", "class-roster"),
-                          help="enrolment-proof：在读证明；class-roster：在校生分班名册")  # fmt: skip
+    printing.add_argument("form", choices=("enrolment-proof", "education-certificate", "class-roster"),
+                          help="enrolment-proof：在读证明；education-certificate：学历证明书；class-roster：在校生分班名册")  # fmt: skip
     printing.add_argument("out", type=Path, help="输出的 PDF 文件")
     printing.add_argument("--student", action="append", default=[],
                           help="学生：身份证件号、学籍号或编号（可重复，多名学生合成一个 PDF）")  # fmt: skip
     printing.add_argument("--class", dest="class_name", help="班级名称，如「三年级(1)班」（class-roster）")
     printing.add_argument("--full-ids", action="store_true", help="名册中显示完整身份证件号（存档用）")
+    printing.add_argument("--studied-until", help="学历证明书：学习截至年月，如 2023-07")
+    printing.add_argument("--approval-number", default="", help="学历证明书再次开具：主管部门批准文号")
+    printing.add_argument("--reason", default="", help="学历证明书再次开具：原因")
     printing.add_argument("--purpose", default="", help="用途，如「用于办理医保」")
     check = command("verify", "核验证明：扫描所得的二维码内容，或证明编号")
     check.add_argument("code")
@@ -570,6 +573,8 @@ def cmd_print(store, args: argparse.Namespace) -> int:  # noqa: ANN001
 
     if args.form == "class-roster":
         return _print_roster(store, args)
+    if args.form == "education-certificate":
+        return _print_education_certificate(store, args)
     if not args.student:
         print("请用 --student 指定学生", file=sys.stderr)
         return 1
@@ -586,6 +591,29 @@ def cmd_print(store, args: argparse.Namespace) -> int:  # noqa: ANN001
         print(str(refused), file=sys.stderr)
         return 2
     print(f"已开具在读证明 {len(issued.numbers)} 份（编号 {'、'.join(issued.numbers)}）：{issued.path}")
+    return 0
+
+
+def _print_education_certificate(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from datetime import date
+
+    from xueji_desktop.rules import RuleViolation
+    from xueji_desktop.services import certificates
+
+    found = _find_student(store, args.student[0]) if len(args.student) == 1 else None
+    if found is None or not args.studied_until:
+        print("学历证明书须用 --student 指定一名学生，并用 --studied-until 给出学习截至年月（如 2023-07）", file=sys.stderr)
+        return 1
+    year, _, month = args.studied_until.partition("-")
+    try:
+        issued = certificates.issue_education_certificate(
+            store, found, args.out, studied_until=date(int(year), int(month), 1),
+            approval_number=args.approval_number, reason=args.reason,
+        )  # fmt: skip
+    except (certificates.CertificateRefused, RuleViolation) as refused:
+        print(str(refused), file=sys.stderr)
+        return 2
+    print(f"已开具学历证明书（编号 {issued.numbers[0]}）：{issued.path}")
     return 0
 
 

@@ -17,6 +17,7 @@ from xueji_desktop.documents import fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 20 * mm
+NO_LINE_START = frozenset("。，、；：？！）」』》〉】”’…")  # never the first character of a line
 
 
 @dataclass(slots=True)
@@ -51,7 +52,7 @@ def paragraph(page: Page, text: str, *, size: float = 13, indent: int = 2, leadi
     used = fonts.width(line, size)
     for char in text:
         step = fonts.char_width(char, size)
-        if used + step > usable:
+        if used + step > usable and char not in NO_LINE_START:  # 避头点: closing punctuation hangs on the line
             lines.append(line)
             line, used = char, step
         else:

@@ -12,7 +12,8 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -25,7 +26,9 @@ from xueji_desktop.services import audit
 from xueji_desktop.store import Store
 
 ENROLMENT_PROOF = "enrolment_proof"
-KIND_NAMES = {ENROLMENT_PROOF: "在读证明"}
+EDUCATION_CERTIFICATE = "education_certificate"
+KIND_NAMES = {ENROLMENT_PROOF: "在读证明", EDUCATION_CERTIFICATE: "学历证明书"}
+NUMBER_PREFIX = {ENROLMENT_PROOF: "", EDUCATION_CERTIFICATE: "XL"}  # numbers never meet across kinds
 QR_PREFIX = "XJ1"
 DIGEST_LENGTH = 16
 IN_SCHOOL = ("在读",)
@@ -57,46 +60,125 @@ def issue_enrolment_proofs(
     if not student_ids:
         raise ValueError("没有选择学生")
     purpose = purpose.strip()
+    with store.transaction() as session, _placed(out) as temporary:  # the paper in place before the log commits
+        school = _school(session)
+        proofs, numbers = [], []
+        loaded = {s.id: s for s in session.scalars(select(Student).where(Student.id.in_(student_ids)))}
+        classes = {c.id: c.name for c in session.scalars(select(SchoolClass))}
+        log = _Log(session, ENROLMENT_PROOF, today)
+        for student_id in student_ids:
+            student = loaded.get(student_id)
+            if student is None:
+                raise LookupError(f"没有编号为 {student_id} 的学生")
+            if student.status not in IN_SCHOOL:
+                raise CertificateRefused(f"{student.name}当前状态为“{student.status}”，不是在读学生，不能开具在读证明")
+            number = log.next_number()
+            content = _content(school, student, classes.get(student.school_class_id, ""), number, purpose, today)
+            digest = log.add(student, number, content, purpose)
+            proofs.append(enrolment_proof.EnrolmentProof(
+                number=number, school_name=school.name, student_name=student.name, gender=content["性别"],
+                id_number=content["身份证件号"], birth_date=content["出生日期"], grade_class=content["年级班级"],
+                entry=content["入学年月"], purpose=purpose, issued_on=content["开具日期"],
+                qr_payload=qr_payload(school.code, number, digest),
+            ))  # fmt: skip
+            numbers.append(number)
+        log.audit()
+        enrolment_proof.write(temporary, proofs)
+    return Issued(Path(out), numbers)
+
+
+def issue_education_certificate(
+    store: Store,
+    student_id: int,
+    out: Path,
+    *,
+    studied_until: date,
+    approval_number: str = "",
+    reason: str = "",
+    today: date | None = None,
+) -> Issued:
+    """学历证明书 (R30.1) for a graduate whose diploma is lost: numbered and logged; in principle only once — a second
+    one needs the authority's approval number and a written reason, kept in the log."""
+    from xueji_desktop.documents import education_certificate
+    from xueji_desktop.rules.findings import RuleViolation
+    from xueji_desktop.rules.graduation import check_lost_diploma
+
+    today = today or date.today()
+    with store.transaction() as session, _placed(out) as temporary:  # the paper in place before the log commits
+        school = _school(session)
+        student = session.get(Student, student_id)
+        if student is None:
+            raise LookupError(f"没有编号为 {student_id} 的学生")
+        if student.status != "毕业":
+            raise CertificateRefused(f"{student.name}当前状态为“{student.status}”，学历证明书只为毕业生开具")
+        before = session.scalar(select(func.count(CertificateIssue.id)).where(
+            CertificateIssue.kind == EDUCATION_CERTIFICATE, CertificateIssue.student_id == student.id))  # fmt: skip
+        findings = check_lost_diploma("学历证明书", before or 0)
+        if findings and not (approval_number.strip() and reason.strip()):
+            raise RuleViolation(findings)
+        log = _Log(session, EDUCATION_CERTIFICATE, today)
+        number = log.next_number()
+        content = _content(school, student, "", number, "", today)
+        content["学习截至"] = f"{studied_until.year}年{studied_until.month}月"
+        if findings:
+            content["例外批准"] = f"{approval_number.strip()}：{reason.strip()}"
+        digest = log.add(student, number, content, None)
+        log.audit()
+        education_certificate.write(temporary, education_certificate.EducationCertificate(
+            number=number, school_name=school.name, student_name=student.name, gender=content["性别"],
+            id_number=content["身份证件号"], birth_date=content["出生日期"], entry=content["入学年月"],
+            studied_until=content["学习截至"], issued_on=content["开具日期"], authority=school.authority,
+            qr_payload=qr_payload(school.code, number, digest),
+        ))  # fmt: skip
+    return Issued(Path(out), [number])
+
+
+class _Log:
+    """The issue log of one kind in one transaction: numbers per year (2026-0001 …), one row per certificate, one
+    audit batch."""
+
+    def __init__(self, session: Session, kind: str, today: date) -> None:
+        self.session, self.kind, self.today = session, kind, today
+        self.prefix = NUMBER_PREFIX[kind]
+        self.sequence = _last_sequence(session, kind, f"{self.prefix}{today.year}")
+        self.entries: list = []
+
+    def next_number(self) -> str:
+        self.sequence += 1
+        return f"{self.prefix}{self.today.year}-{self.sequence:04d}"
+
+    def add(self, student: Student, number: str, content: dict[str, str], purpose: str | None) -> str:
+        digest = content_digest(content)
+        self.session.add(CertificateIssue(kind=self.kind, number=number, student_id=student.id, purpose=purpose or None,
+                                          content=json.dumps(content, ensure_ascii=False), digest=digest,
+                                          issued_on=self.today, actor=self.session.info.get("actor", "学籍管理员"),
+                                          created_at=datetime.now()))  # fmt: skip
+        self.entries.append(("certificate.issue", "student", student.id, {KIND_NAMES[self.kind]: [None, number]}))
+        return digest
+
+    def audit(self) -> None:
+        audit.record_many(self.session, self.entries)
+
+
+@contextmanager
+def _placed(out: Path) -> Iterator[Path]:
+    """A temporary file beside `out`, moved into place when the block succeeds (the paper exists before its log
+    commits), removed otherwise."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".xueji-", suffix=".pdf", dir=out.parent)
     os.close(handle)
     try:
-        with store.transaction() as session:
-            school = session.scalar(select(School).limit(1))
-            assert school is not None
-            proofs, numbers, logged = [], [], []
-            sequence = _last_sequence(session, ENROLMENT_PROOF, today.year)
-            loaded = {s.id: s for s in session.scalars(select(Student).where(Student.id.in_(student_ids)))}
-            classes = {c.id: c.name for c in session.scalars(select(SchoolClass))}
-            for student_id in student_ids:
-                student = loaded.get(student_id)
-                if student is None:
-                    raise LookupError(f"没有编号为 {student_id} 的学生")
-                if student.status not in IN_SCHOOL:
-                    raise CertificateRefused(f"{student.name}当前状态为“{student.status}”，不是在读学生，不能开具在读证明")
-                sequence += 1
-                number = f"{today.year}-{sequence:04d}"
-                content = _content(school, student, classes.get(student.school_class_id, ""), number, purpose, today)
-                digest = content_digest(content)
-                session.add(CertificateIssue(kind=ENROLMENT_PROOF, number=number, student_id=student.id,
-                                             purpose=purpose or None, content=json.dumps(content, ensure_ascii=False),
-                                             digest=digest, issued_on=today,
-                                             actor=session.info.get("actor", "学籍管理员"), created_at=datetime.now()))  # fmt: skip
-                logged.append(("certificate.issue", "student", student.id, {"在读证明": [None, number]}))
-                proofs.append(enrolment_proof.EnrolmentProof(
-                    number=number, school_name=school.name, student_name=student.name, gender=content["性别"],
-                    id_number=content["身份证件号"], birth_date=content["出生日期"], grade_class=content["年级班级"],
-                    entry=content["入学年月"], purpose=purpose, issued_on=content["开具日期"],
-                    qr_payload=qr_payload(school.code, number, digest),
-                ))  # fmt: skip
-                numbers.append(number)
-            audit.record_many(session, logged)
-            enrolment_proof.write(Path(temporary), proofs)
-            os.replace(temporary, out)  # the file is in place before the log commits: never a log without its paper
+        yield Path(temporary)
+        os.replace(temporary, out)
     finally:
         Path(temporary).unlink(missing_ok=True)
-    return Issued(out, numbers)
+
+
+def _school(session: Session) -> School:
+    school = session.scalar(select(School).limit(1))
+    assert school is not None
+    return school
 
 
 def qr_payload(school_code: str, number: str, digest: str) -> str:
@@ -134,10 +216,10 @@ def verify(store: Store, code: str) -> Verification:
         return Verification(True, f"核验通过：{said}，内容未被改动")
 
 
-def _last_sequence(session: Session, kind: str, year: int) -> int:
+def _last_sequence(session: Session, kind: str, stem: str) -> int:
     last = session.scalar(
         select(func.max(CertificateIssue.number)).where(CertificateIssue.kind == kind,
-                                                        CertificateIssue.number.like(f"{year}-%"))
+                                                        CertificateIssue.number.like(f"{stem}-%"))
     )  # fmt: skip
     return int(last.split("-")[1]) if last else 0
 
