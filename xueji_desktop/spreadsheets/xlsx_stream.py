@@ -280,8 +280,8 @@ def _cell_value(cell, kind, shared, styles, epoch, value_tags, inline_tags) -> o
             return _serial_value(number, epoch)
         if date_kind == _DURATION:
             return timedelta(milliseconds=round(number * 86_400_000))
-    except (OverflowError, ValueError):  # past year 9999, or not a number at all (NaN, infinity)
-        pass
+    except (OverflowError, ValueError):  # past year 9999, or not a number at all (NaN, infinity): the number itself
+        return number
     return number
 
 

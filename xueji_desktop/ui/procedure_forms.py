@@ -6,6 +6,7 @@ opens it. The rules themselves live in rules/ and are applied by the services; n
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import date
 
@@ -37,7 +38,7 @@ def value_of(edit: QDateEdit) -> date:
     return date(chosen.year(), chosen.month(), chosen.day())
 
 
-class ProcedureForm:
+class ProcedureForm(ABC):
     key = ""
     label = ""
     statuses: tuple[str, ...] = ("在读",)  # who can start it
@@ -51,14 +52,17 @@ class ProcedureForm:
         self.store = store
         self.today = today
 
+    @abstractmethod
     def build(self, form: QFormLayout, student_id: int) -> None:
-        raise NotImplementedError
+        """Add the procedure's own questions to the 办理信息 page."""
 
+    @abstractmethod
     def requirements(self) -> list[tuple[str, ...]]:
-        raise NotImplementedError
+        """The proofs the answers given call for (each a tuple of alternatives)."""
 
+    @abstractmethod
     def submit(self, student_id: int, proofs: Sequence[ProofFile], decision: Decision) -> int:
-        raise NotImplementedError
+        """Open the procedure through its service (Decision(preview=True): only the findings); its id."""
 
 
 class SuspensionForm(ProcedureForm):
