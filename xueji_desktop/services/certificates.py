@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from xueji_desktop.documents.files import placed
 from xueji_desktop.models import CertificateIssue, School, SchoolClass, Student
 from xueji_desktop.services import audit
 from xueji_desktop.store import Store
@@ -60,7 +58,7 @@ def issue_enrolment_proofs(
     if not student_ids:
         raise ValueError("没有选择学生")
     purpose = purpose.strip()
-    with store.transaction() as session, _placed(out) as temporary:  # the paper in place before the log commits
+    with store.transaction() as session, placed(out) as temporary:  # the paper in place before the log commits
         school = _school(session)
         proofs, numbers = [], []
         loaded = {s.id: s for s in session.scalars(select(Student).where(Student.id.in_(student_ids)))}
@@ -104,7 +102,7 @@ def issue_education_certificate(
     from xueji_desktop.rules.graduation import check_lost_diploma
 
     today = today or date.today()
-    with store.transaction() as session, _placed(out) as temporary:  # the paper in place before the log commits
+    with store.transaction() as session, placed(out) as temporary:  # the paper in place before the log commits
         school = _school(session)
         student = session.get(Student, student_id)
         if student is None:
@@ -158,21 +156,6 @@ class _Log:
 
     def audit(self) -> None:
         audit.record_many(self.session, self.entries)
-
-
-@contextmanager
-def _placed(out: Path) -> Iterator[Path]:
-    """A temporary file beside `out`, moved into place when the block succeeds (the paper exists before its log
-    commits), removed otherwise."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".xueji-", suffix=".pdf", dir=out.parent)
-    os.close(handle)
-    try:
-        yield Path(temporary)
-        os.replace(temporary, out)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
 
 
 def _school(session: Session) -> School:

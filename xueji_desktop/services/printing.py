@@ -3,12 +3,11 @@ temporary name and moves it into place, so a failure never leaves half a file.""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from sqlalchemy import select
 
+from xueji_desktop.documents.files import placed
 from xueji_desktop.models import SchoolClass, Student
 from xueji_desktop.rules.identity import mask_id_number
 from xueji_desktop.services.roster import IN_SCHOOL_STATUSES
@@ -38,13 +37,5 @@ def class_roster(store: Store, class_id: int, out: Path, *, full_id_numbers: boo
     school = context.school_name if context else ""
     term = context.term_label if context else ""
     subtitle = f"{school}　{term}　共{len(lines)}人" + ("　（存档用，含完整身份证件号）" if full_id_numbers else "")
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".xueji-", suffix=".pdf", dir=out.parent)
-    os.close(handle)
-    try:
-        pages = rosters.write(Path(temporary), f"{class_name}在校生名册", subtitle, lines)
-        os.replace(temporary, out)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-    return pages
+    with placed(out) as temporary:
+        return rosters.write(temporary, f"{class_name}在校生名册", subtitle, lines)
