@@ -26,7 +26,7 @@ from xueji_desktop.models import (
     StatusChange,
     UploadBatch,
 )
-from xueji_desktop.models.history import APPEND_ONLY_TABLES
+from xueji_desktop.models.history import APPEND_ONLY_TABLES, DocumentSetting
 
 
 @pytest.fixture
@@ -110,6 +110,7 @@ def _history_rows(store):
                                   total_weeks=3, contacted_family=True, actor="测试", created_at=now))  # fmt: skip
         session.add(CertificateIssue(kind="enrolment_proof", number="2026-0001", student_id=student_id, content="{}",
                                      digest="0" * 16, issued_on=date(2026, 11, 29), actor="测试", created_at=now))  # fmt: skip
+        session.add(DocumentSetting(key="letterhead", value="某某学校", actor="测试", created_at=now))
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)

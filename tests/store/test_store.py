@@ -224,7 +224,7 @@ def test_t5_write_on_a_full_disk_is_a_chinese_message_and_loses_nothing(small_di
     with pytest.raises(StoreError) as caught:
         for number in range(1, 200):
             with store.transaction() as session:
-                audit.record(session, "t5.write", "test", number, {"payload": "满" * 20_000})
+                audit.record(session, "t5.write", "test", number, {"payload": "满" * 60_000})
             committed += 1
     assert str(caught.value) == DISK_FULL_MESSAGE
     assert "磁盘空间已满" in str(caught.value)

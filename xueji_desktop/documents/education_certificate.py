@@ -17,31 +17,31 @@ from xueji_desktop.documents.pieces import A4, PAGE_WIDTH, Page
 @dataclass(frozen=True, slots=True)
 class EducationCertificate:
     number: str
-    school_name: str
-    student_name: str
-    gender: str
-    id_number: str
-    birth_date: str
-    entry: str  # 2017年9月
-    studied_until: str  # 2023年7月
+    letterhead: str
+    title: str
+    body: str  # the clerk's wording, filled in
+    note: str  # 本证明书经主管教育行政部门验印后生效。
+    issuer: str
     issued_on: str
     authority: str
     qr_payload: str
 
 
 def draw(canvas: Canvas, certificate: EducationCertificate) -> None:
-    page = Page(canvas)
+    page = Page(canvas, top=14)
+    fonts.draw(canvas, PAGE_WIDTH / 2, page.y(6), certificate.letterhead, 15, align="centre")
+    canvas.setLineWidth(1.2)
+    canvas.line(pieces.MARGIN, page.y(9), PAGE_WIDTH - pieces.MARGIN, page.y(9))
+    page.top = 24
     pieces.right_note(page, f"编号：{certificate.number}")
-    page.top += 6
-    pieces.title(page, "学 历 证 明 书", size=24)
+    page.top = 34
+    pieces.title(page, certificate.title, size=24)
     page.top += 8
-    pieces.paragraph(page, f"{certificate.student_name}，{certificate.gender}，{certificate.birth_date}出生，身份证件号"
-                           f"{certificate.id_number}，于{certificate.entry}至{certificate.studied_until}在我校学习，"
-                           "学习期满，准予毕业。其毕业证书遗失，特发此证明。")  # fmt: skip
-    pieces.paragraph(page, "本证明书经主管教育行政部门验印后生效。")
+    pieces.paragraph(page, certificate.body)
+    pieces.paragraph(page, certificate.note)
     page.top += 14
     top = page.top
-    pieces.seal_area(page, certificate.school_name, certificate.issued_on)
+    pieces.seal_area(page, certificate.issuer, certificate.issued_on)
     authority = Page(canvas, top)
     fonts.draw(canvas, 60 * mm, authority.y(8), "主管教育行政部门验印：", 12, align="centre")
     fonts.draw(canvas, 60 * mm, authority.y(16), certificate.authority, 11, align="centre")
@@ -52,7 +52,7 @@ def draw(canvas: Canvas, certificate: EducationCertificate) -> None:
 def write(out: Path, certificate: EducationCertificate) -> Path:
     fonts.registered()
     canvas = Canvas(str(out), pagesize=A4, pageCompression=1)
-    canvas.setTitle("学历证明书")
+    canvas.setTitle(certificate.title.replace(" ", ""))
     canvas.setAuthor("学籍桌面")
     draw(canvas, certificate)
     canvas.showPage()

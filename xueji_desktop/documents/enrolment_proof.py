@@ -1,69 +1,93 @@
-"""在读证明 (proof of enrolment): one A4 page per student — the school as header, the number, the student's name,
-gender, ID number, grade and class and enrolment date in a sentence and a grid, the purpose, the school's seal area
-and date, and a QR code holding the number and a digest of the content (services.certificates checks it).
+"""在读证明 (proof of enrolment): one A4 page per student — the school's letterhead, the number, a sentence saying who
+the student is and where (the clerk's wording), the purpose, a grid of the particulars, the school's seal area and
+date, and a QR code holding the number and a digest of the content (services.certificates checks it).
+
+Everything at fixed places, so what is the same on every copy of a batch — letterhead, title, closing line, the grid's
+rules and labels, the seal area, the note — is drawn once into a PDF form and placed on each page; only the student's
+own values are drawn per page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
 
-from xueji_desktop.documents import pieces
-from xueji_desktop.documents.pieces import A4, Page
+from xueji_desktop.documents import fonts, pieces
+from xueji_desktop.documents.pieces import A4, PAGE_WIDTH, Page
+
+BODY_TOP = 56.0  # mm: the sentence, up to three lines
+CLOSING_TOP = BODY_TOP + 3 * 9.0
+GRID_TOP = CLOSING_TOP + 15
+GRID_LABELS = ("姓名", "性别", "身份证件号", "年级班级", "入学年月", "出生日期")
+SEAL_TOP = GRID_TOP + 3 * 9.0 + 16
+QR_TOP = SEAL_TOP + 2
+NOTE_TOP = SEAL_TOP + 32
+
+
+@dataclass(frozen=True, slots=True)
+class ProofBatch:
+    """What every proof of one batch shares: the wording in force, the purpose's closing line and the date."""
+
+    letterhead: str
+    title: str
+    closing: str  # 此证明用于办理医保。 / 特此证明。
+    issuer: str
+    issued_on: str  # 2026年11月29日
 
 
 @dataclass(frozen=True, slots=True)
 class EnrolmentProof:
     number: str  # 在读证明编号, e.g. 2026-0001
-    school_name: str
-    student_name: str
-    gender: str  # 男 / 女
-    id_number: str
-    birth_date: str  # 2019年3月14日
-    grade_class: str  # 三年级(2)班
-    entry: str  # 2023年9月
-    purpose: str  # 用于办理……
-    issued_on: str  # 2026年11月29日
+    body: str  # the sentence, the clerk's wording filled in
+    particulars: Sequence[str]  # the grid's values, in GRID_LABELS order
     qr_payload: str
 
 
-def body_text(proof: EnrolmentProof) -> str:
-    """The sentence the certificate states (also what its digest covers, with the number and the date)."""
-    return (f"兹证明{proof.student_name}，{proof.gender}，{proof.birth_date}出生，身份证件号{proof.id_number}，"
-            f"于{proof.entry}入学，现为我校{proof.grade_class}在读学生。")  # fmt: skip
-
-
-def draw(canvas: Canvas, proof: EnrolmentProof) -> None:
-    page = Page(canvas)
-    pieces.right_note(page, f"编号：{proof.number}")
-    page.top += 6
-    pieces.title(page, "在 读 证 明", size=24)
-    page.top += 8
-    pieces.paragraph(page, body_text(proof))
-    pieces.paragraph(page, f"此证明{proof.purpose}。" if proof.purpose else "特此证明。")
-    page.top += 6
-    pieces.field_grid(page, [("姓名", proof.student_name), ("性别", proof.gender), ("身份证件号", proof.id_number),
-                             ("年级班级", proof.grade_class), ("入学年月", proof.entry), ("出生日期", proof.birth_date)])  # fmt: skip
-    page.top += 16
-    pieces.seal_area(page, proof.school_name, proof.issued_on)
-    pieces.qr(page, proof.qr_payload, left_mm=20, top_mm=page.top - 28)
+def draw_shared(canvas: Canvas, batch: ProofBatch) -> None:
+    """The part of the page every proof of the batch has."""
+    page = Page(canvas, top=14)
+    fonts.draw(canvas, PAGE_WIDTH / 2, page.y(6), batch.letterhead, 15, align="centre")
+    canvas.setLineWidth(1.2)
+    canvas.line(pieces.MARGIN, page.y(9), PAGE_WIDTH - pieces.MARGIN, page.y(9))
+    page.top = 34
+    pieces.title(page, batch.title, size=24)
+    page.top = CLOSING_TOP
+    pieces.paragraph(page, batch.closing)
+    page.top = GRID_TOP
+    pieces.field_grid(page, [(label, "") for label in GRID_LABELS], show="frame")
+    page.top = SEAL_TOP
+    pieces.seal_area(page, batch.issuer, batch.issued_on)
+    page.top = NOTE_TOP
     pieces.paragraph(page, "扫描二维码或在学籍桌面“核验证明”中输入编号，可核验本证明是否由本校开具、内容是否被改动。",
                      size=8, indent=0, leading=5)  # fmt: skip
 
 
-def write(out: Path, proofs: Iterable[EnrolmentProof]) -> Path:
-    """All the proofs in one PDF, one per page (the caller writes it to a temporary name and moves it into place)."""
-    from xueji_desktop.documents import fonts
+def draw_own(canvas: Canvas, proof: EnrolmentProof) -> None:
+    """The student's own part: number, sentence, particulars, QR code."""
+    page = Page(canvas, top=24)
+    pieces.right_note(page, f"编号：{proof.number}")
+    page.top = BODY_TOP
+    pieces.paragraph(page, proof.body, max_lines=3)
+    page.top = GRID_TOP
+    pieces.field_grid(page, list(zip(GRID_LABELS, proof.particulars, strict=True)), show="values")
+    pieces.qr(page, proof.qr_payload, left_mm=22, top_mm=QR_TOP)
 
+
+def write(out: Path, batch: ProofBatch, proofs: Iterable[EnrolmentProof]) -> Path:
+    """All the proofs in one PDF, one per page (the caller writes it to a temporary name and moves it into place)."""
     fonts.registered()
     canvas = Canvas(str(out), pagesize=A4, pageCompression=1)
-    canvas.setTitle("在读证明")
+    canvas.setTitle(batch.title.replace(" ", ""))
     canvas.setAuthor("学籍桌面")
+    canvas.beginForm("shared")
+    draw_shared(canvas, batch)
+    canvas.endForm()
     for proof in proofs:
-        draw(canvas, proof)
+        canvas.doForm("shared")
+        draw_own(canvas, proof)
         canvas.showPage()
     canvas.save()
     return out

@@ -69,9 +69,16 @@ def char_width(char: str, size: float) -> float:
 
 def draw(canvas: Canvas, x: float, y: float, text: str, size: float, *, align: str = "left") -> float:
     """Draw `text` with its runs at (x, y) — left, centre or right aligned; returns the width drawn."""
+    parts = runs(text)
+    if len(parts) == 1:  # one font: what nearly every string is
+        font = parts[0][0]
+        total = pdfmetrics.stringWidth(text, font, size)
+        canvas.setFont(font, size)
+        canvas.drawString(x - total / 2 if align == "centre" else x - total if align == "right" else x, y, text)
+        return total
     total = width(text, size)
     start = x - total / 2 if align == "centre" else x - total if align == "right" else x
-    for font, part in runs(text):
+    for font, part in parts:
         canvas.setFont(font, size)
         canvas.drawString(start, y, part)
         start += pdfmetrics.stringWidth(part, font, size)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from xueji_desktop.models.base import Base
 
 APPEND_ONLY_TABLES = ("status_change", "audit_event", "attachment", "upload_batch", "procedure", "procedure_event",
-                      "procedure_proof", "absence_record", "certificate_issue")  # fmt: skip
+                      "procedure_proof", "absence_record", "certificate_issue", "document_setting")  # fmt: skip
 
 
 class StatusChange(Base):
@@ -165,5 +165,18 @@ class UploadBatch(Base):
     file_name: Mapped[str] = mapped_column(String(260))
     student_ids: Mapped[str] = mapped_column(Text)  # JSON list
     student_count: Mapped[int]
+    actor: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime]
+
+
+class DocumentSetting(Base):
+    """A printed wording the clerk set (证明抬头, 在读证明正文 …; services.document_settings names the keys): the newest
+    row of a key is in force, a row with no value puts the default back. Append-only, so every change is kept."""
+
+    __tablename__ = "document_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), index=True)
+    value: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(50))
     created_at: Mapped[datetime]
