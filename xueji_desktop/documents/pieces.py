@@ -169,24 +169,43 @@ def table(canvas: Canvas, title_text: str, subtitle: str, columns: Sequence[Colu
         chunk = rows[number * per_page : (number + 1) * per_page]
         for index, row in enumerate(chunk):
             _table_row(canvas, left, rows_top + index * row_height, row, columns, size, row_height)
+        _rules(canvas, left, header_top, columns, row_height, len(chunk) + 1)
         fonts.draw(canvas, PAGE_WIDTH / 2, 12 * mm, f"第 {number + 1} 页　共 {pages} 页", 9, align="centre")
         canvas.showPage()
     return pages
 
 
+def _rules(canvas: Canvas, left_mm: float, top_mm: float, columns: Sequence[Column], row_height: float, rows: int) -> None:
+    """The table's rules as whole lines (one a row boundary, one a column boundary), not a box a cell; the header's
+    underline heavier."""
+    x0, x1 = left_mm * mm, (left_mm + sum(c.width_mm for c in columns)) * mm
+    top, bottom = PAGE_HEIGHT - top_mm * mm, PAGE_HEIGHT - (top_mm + rows * row_height) * mm
+    canvas.setLineWidth(0.4)
+    lines = [(x0, top - n * row_height * mm, x1, top - n * row_height * mm) for n in range(2, rows + 1)]
+    x = x0
+    for column in columns:
+        lines.append((x, top, x, bottom))
+        x += column.width_mm * mm
+    lines.append((x1, top, x1, bottom))
+    canvas.lines(lines)
+    canvas.setLineWidth(0.8)
+    canvas.lines([(x0, top, x1, top), (x0, top - row_height * mm, x1, top - row_height * mm)])
+
+
 def _table_row(canvas: Canvas, left_mm: float, top_mm: float, cells: Sequence[str], columns: Sequence[Column],
                size: float, row_height: float, *, header: bool = False) -> None:  # fmt: skip
     x = left_mm * mm
-    top, bottom = PAGE_HEIGHT - top_mm * mm, PAGE_HEIGHT - (top_mm + row_height) * mm
-    canvas.setLineWidth(0.8 if header else 0.4)
+    bottom = PAGE_HEIGHT - (top_mm + row_height) * mm
+    baseline = bottom + (row_height * mm - size * 0.8) / 2
     for text, column in zip(cells, columns, strict=True):
         width = column.width_mm * mm
-        canvas.rect(x, bottom, width, top - bottom)
-        baseline = bottom + (row_height * mm - size * 0.8) / 2
+        room = width - 2 * mm
+        needed = fonts.width(text, size)
+        fitted = size if needed <= room else max(5.0, size * room / needed)  # a long value shrinks, never overflows
         if column.align == "centre" or header:
-            fonts.draw(canvas, x + width / 2, baseline, text, size, align="centre")
+            fonts.draw(canvas, x + width / 2, baseline, text, fitted, align="centre")
         else:
-            fonts.draw(canvas, x + 1.5 * mm, baseline, text, size)
+            fonts.draw(canvas, x + 1 * mm, baseline, text, fitted)
         x += width
 
 

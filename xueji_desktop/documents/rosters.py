@@ -1,6 +1,6 @@
-"""在校生分班名册 (R6.1: a copy of each class's roster is kept in the school archive every term): one table over as many
-pages as the class needs, header row repeated, pages numbered; ID numbers masked unless the full form is asked for
-(the archive copy)."""
+"""The rosters the school archive keeps (R6.1): 在校生分班名册 each term, 毕业生花名册 and 录取花名册 each year — one
+table over as many pages as it needs, header row repeated, pages numbered; ID numbers masked unless the full form is
+asked for (the archive copy)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from xueji_desktop.documents import fonts, pieces
 from xueji_desktop.documents.pieces import A4, Column
 
 COLUMNS = (Column("序号", 12, "centre"), Column("学号", 24), Column("姓名", 24), Column("性别", 12, "centre"),
-           Column("出生日期", 24, "centre"), Column("身份证件号", 44), Column("学籍号", 30))  # fmt: skip
+           Column("出生日期", 24, "centre"), Column("身份证件号", 40), Column("学籍号", 36))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,5 +36,25 @@ def write(out: Path, title: str, subtitle: str, lines: Sequence[RosterLine]) -> 
     rows = [[str(n), line.school_number, line.name, line.gender, line.birth_date, line.id_number, line.national_student_id]
             for n, line in enumerate(lines, start=1)]  # fmt: skip
     pages = pieces.table(canvas, title, subtitle, COLUMNS, rows)
+    canvas.save()
+    return pages
+
+
+GRADUATE_COLUMNS = (Column("序号", 12, "centre"), Column("姓名", 22), Column("性别", 10, "centre"),
+                    Column("出生日期", 22, "centre"), Column("身份证件号", 40), Column("学籍号", 36),
+                    Column("毕业班级", 22), Column("入学年月", 18, "centre"))  # fmt: skip
+ADMISSION_COLUMNS = (Column("序号", 12, "centre"), Column("姓名", 22), Column("性别", 10, "centre"),
+                     Column("出生日期", 22, "centre"), Column("身份证件号", 42), Column("录取班级", 24),
+                     Column("入学方式", 24), Column("入学年月", 18, "centre"))  # fmt: skip
+
+
+def write_table(out: Path, title: str, subtitle: str, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> int:
+    """Any roster: numbered rows under `columns`; returns the number of pages."""
+    fonts.registered()
+    canvas = Canvas(str(out), pagesize=A4, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor("学籍桌面")
+    numbered = [[str(n), *row] for n, row in enumerate(rows, start=1)]
+    pages = pieces.table(canvas, title, subtitle, columns, numbered)
     canvas.save()
     return pages

@@ -1,5 +1,5 @@
-"""Printable documents that are not certificates: rosters first (在校生分班名册, R6.1). Each writes its PDF to a
-temporary name and moves it into place, so a failure never leaves half a file."""
+"""Printable documents that are not certificates: the rosters the archive keeps (R6.1) — 在校生分班名册, 毕业生花名册,
+录取花名册. Each writes its PDF to a temporary name and moves it into place, so a failure never leaves half a file."""
 
 from __future__ import annotations
 
@@ -39,3 +39,65 @@ def class_roster(store: Store, class_id: int, out: Path, *, full_id_numbers: boo
     subtitle = f"{school}　{term}　共{len(lines)}人" + ("　（存档用，含完整身份证件号）" if full_id_numbers else "")
     with placed(out) as temporary:
         return rosters.write(temporary, f"{class_name}在校生名册", subtitle, lines)
+
+
+def graduate_roster(store: Store, year: int, out: Path, *, full_id_numbers: bool = False) -> int:
+    """毕业生花名册 of `year`: every student whose graduation (毕业, not reversed) took effect that year, by class then
+    name. Returns the number of pages."""
+    from xueji_desktop.documents import rosters
+    from xueji_desktop.models import StatusChange
+
+    with store.read() as session:
+        reversed_ids = set(session.scalars(select(StatusChange.reverses_id).where(StatusChange.reverses_id.is_not(None))))
+        graduated = {change.student_id: change for change in session.scalars(
+            select(StatusChange).where(StatusChange.kind == "graduation", StatusChange.status_after == "毕业")
+            .order_by(StatusChange.id)) if change.id not in reversed_ids}  # fmt: skip
+        classes = {c.id: c.name for c in session.scalars(select(SchoolClass))}
+        students = session.scalars(select(Student).where(Student.status == "毕业", Student.id.in_(list(graduated)))).all()
+        chosen = sorted((s for s in students if graduated[s.id].effective_date.year == year),
+                        key=lambda s: (classes.get(s.school_class_id, ""), s.pinyin_key))  # fmt: skip
+        rows = [[s.name, _gender(s), f"{s.birth_date:%Y-%m-%d}", _id(s, full_id_numbers), s.national_student_id or "",
+                 classes.get(s.school_class_id, ""), s.entry_month] for s in chosen]  # fmt: skip
+    return _roster(store, out, f"{year}年毕业生花名册", rosters.GRADUATE_COLUMNS, rows, full_id_numbers)
+
+
+def admission_roster(store: Store, year: int, out: Path, *, full_id_numbers: bool = False) -> int:
+    """录取花名册 of the school year starting in `year`: every student who entered the school that year (入学年月 from
+    August to July) as a new student — not by transfer — whatever the status now, by class then name, with the way of
+    admission. Returns the number of pages."""
+    from xueji_desktop.documents import rosters
+    from xueji_desktop.models import StatusChange
+    from xueji_desktop.reference.codes import code_table
+
+    with store.read() as session:
+        transferred = set(session.scalars(select(StatusChange.student_id).where(StatusChange.kind == "transfer_in")))
+        admitted = set(session.scalars(select(Student.id).where(Student.entry_month >= f"{year}-08",
+                                                                 Student.entry_month < f"{year + 1}-08"))) - transferred  # fmt: skip
+        classes = {c.id: c.name for c in session.scalars(select(SchoolClass))}
+        students = session.scalars(select(Student).where(Student.id.in_(list(admitted)))).all()
+        methods = code_table("admission_method")
+        chosen = sorted(students, key=lambda s: (classes.get(s.school_class_id, ""), s.pinyin_key))
+        rows = [[s.name, _gender(s), f"{s.birth_date:%Y-%m-%d}", _id(s, full_id_numbers),
+                 classes.get(s.school_class_id, ""), methods.name_of(s.admission_method), s.entry_month]
+                for s in chosen]  # fmt: skip
+    return _roster(store, out, f"{year}年录取花名册", rosters.ADMISSION_COLUMNS, rows, full_id_numbers)
+
+
+def _roster(store: Store, out: Path, title: str, columns, rows: list[list[str]], full_id_numbers: bool) -> int:  # noqa: ANN001
+    from xueji_desktop.documents import rosters
+
+    if not rows:
+        raise LookupError(f"没有可列入{title}的学生")
+    context = school_context(store)
+    school = context.school_name if context else ""
+    subtitle = f"{school}　共{len(rows)}人" + ("　（存档用，含完整身份证件号）" if full_id_numbers else "")
+    with placed(out) as temporary:
+        return rosters.write_table(temporary, title, subtitle, columns, rows)
+
+
+def _gender(student: Student) -> str:
+    return "男" if student.gender == "1" else "女"
+
+
+def _id(student: Student, full: bool) -> str:
+    return (student.id_number or "") if full else mask_id_number(student.id_number or "")
