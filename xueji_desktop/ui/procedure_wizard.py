@@ -36,6 +36,7 @@ from xueji_desktop.services.attachments import ProofFile, ProofFileError, file_t
 from xueji_desktop.services.procedures import Decision, FindingsPreview
 from xueji_desktop.store import Store
 from xueji_desktop.ui.messages import show_error
+from xueji_desktop.ui.print_preview import pdf_thumbnail
 from xueji_desktop.ui.procedure_forms import ProcedureForm
 
 BLOCK_COLOUR, WARN_COLOUR = "#b3261e", "#9a6700"
@@ -192,7 +193,7 @@ class ProofsPage(QWizardPage):
         if shown is not None:
             shown.setText(path.name)
         if thumb is not None:
-            picture = QPixmap(str(path)) if kind_of_file != "pdf" else QPixmap()
+            picture = QPixmap(str(path)) if kind_of_file != "pdf" else pdf_thumbnail(path, 64, 64)
             if picture.isNull():
                 thumb.setText("PDF" if kind_of_file == "pdf" else kind_of_file.upper())
             else:
