@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -84,13 +85,21 @@ class RosterTab(QWidget):
         new_class.clicked.connect(self.new_class)
         rename = QPushButton("重命名班级…")
         rename.clicked.connect(self.rename_class)
+        self.print_button = QPushButton("打印 ▾")
+        self.print_button.setToolTip("在读证明、学生基本信息表、本班名册、毕业生和录取花名册……")
+        self.print_button.clicked.connect(
+            lambda: self._pop_print_menu(self.print_button.mapToGlobal(self.print_button.rect().bottomLeft())))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(
+            lambda point: self._pop_print_menu(self.table.viewport().mapToGlobal(point)))
+        self._printing = None
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.status_filter)
         actions = QHBoxLayout()
         actions.addWidget(self.count_label, 1)
-        for button in (add_student, import_students, move, new_class, rename):
+        for button in (add_student, import_students, move, new_class, rename, self.print_button):
             actions.addWidget(button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -206,6 +215,40 @@ class RosterTab(QWidget):
         self.table.selectionModel().select(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         )
+
+    # --- printing -------------------------------------------------------------------------------------------------
+
+    def printing(self):  # noqa: ANN201 - ui.printing_actions.Printing, imported when first asked for (start-up)
+        if self._printing is None:
+            from xueji_desktop.ui.printing_actions import Printing
+
+            self._printing = Printing(self.store, self)
+        return self._printing
+
+    def print_menu(self) -> QMenu:
+        """打印: for the chosen students, for the class in the tree, for the whole school."""
+        printing = self.printing()
+        menu = printing.student_menu(self, self.selected_student_ids)
+        chosen = len(self.selected_student_ids())
+        for action in menu.actions():
+            if not action.isSeparator():
+                action.setEnabled(chosen > 0)
+        menu.insertSection(menu.actions()[0], f"选中的学生（{chosen} 名）" if chosen else "选中的学生（请先在表中选择）")
+        kind, node_id = self._selection()
+        menu.addSection(self.tree.currentItem().text(0) if kind == "class" and self.tree.currentItem() else "本班（请先在左侧选择班级）")
+        for text, action in (("在校生名册", lambda: printing.class_roster(node_id)),
+                             ("在校生名册（存档，含完整身份证件号）", lambda: printing.class_roster(node_id, full_id_numbers=True)),
+                             ("全班学生基本信息表", lambda: printing.class_info_forms(node_id))):  # fmt: skip
+            menu.addAction(text, action).setEnabled(kind == "class")
+        menu.addSection("全校")
+        menu.addAction("毕业生花名册…", lambda: printing.year_roster("graduate"))
+        menu.addAction("录取花名册…", lambda: printing.year_roster("admission"))
+        return menu
+
+    def _pop_print_menu(self, where) -> None:  # noqa: ANN001 - QPoint
+        menu = self.print_menu()
+        menu.exec(where)
+        menu.deleteLater()
 
     # --- actions --------------------------------------------------------------------------------------------------
 

@@ -139,12 +139,16 @@ class StatusChangesTab(QWidget):
         self.province_button = QPushButton("省级系统状态…")
         self.cancel_button = QPushButton("撤销手续…")
         self.timeline_button = QPushButton("学生异动时间线…")
+        self.print_button = QPushButton("打印表格…")
+        self.print_button.setToolTip("所选手续的申请表、转学联系函或辍学书面报告，填好学生、原因、证明材料和审批情况")
+        self.print_button.clicked.connect(self.print_selected)
         self.holidays_button = QPushButton("节假日安排…")
         self.export_button = QPushButton("导出异动上报表…")
         self.export_button.setToolTip("已生效、在省级学籍系统中“待上报”或“已退回”的异动，整理成上报表")
         self.export_button.clicked.connect(self.export_batch)
         self.holidays_button.setToolTip("期限按工作日计算：在这里导入或录入每年的放假和调休安排")
-        for button in (self.next_button, self.province_button, self.cancel_button, self.timeline_button):
+        for button in (self.next_button, self.province_button, self.cancel_button, self.timeline_button,
+                       self.print_button):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.absence_button)
@@ -227,6 +231,20 @@ class StatusChangesTab(QWidget):
     def selected(self) -> procedures.ProcedureRow | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
+
+    def print_selected(self) -> None:
+        """The selected procedure's form (申请表, 联系函, 辍学报告) in the print preview."""
+        from xueji_desktop.services.forms import FORMS_FOR_KIND
+        from xueji_desktop.ui.printing_actions import Printing
+
+        row = self.selected()
+        if row is None:
+            show_error(self, "打印表格", "请先选择一项手续")
+            return
+        if row.kind not in FORMS_FOR_KIND:
+            show_error(self, "打印表格", f"“{row.label}”手续没有需要打印的表格")
+            return
+        Printing(self.store, self).procedure_form(row.id)
 
     def advance_selected(self) -> None:
         row = self.selected()
