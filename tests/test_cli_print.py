@@ -118,3 +118,31 @@ def test_verify_a_scanned_certificate_file(school, data_dir, tmp_path, capsys):
     (tmp_path / "bad.png").write_bytes(b"not an image")
     assert main(["verify", str(tmp_path / "bad.png"), "--data-dir", data_dir]) == 1
     assert "无法识别的图片文件" in capsys.readouterr().err
+
+
+def test_info_forms_and_a_suspension_form_from_the_command_line(school, data_dir, scan, tmp_path, capsys):
+    from xueji_desktop.rules import proofs
+    from xueji_desktop.rules.suspensions import SuspensionReason
+    from xueji_desktop.services import suspensions
+
+    student = add_student(school, _class_id(school), name="休学甲")
+    add_student(school, _class_id(school), name="同班乙")
+    with school.read() as session:
+        number = session.get(Student, student).id_number
+    procedure = suspensions.open_suspension(
+        school, student, reason=SuspensionReason.ILLNESS, start=date(2026, 10, 8), illness_share_of_term=0.5,
+        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)], today=date(2026, 10, 8))  # fmt: skip
+    school.close()
+    assert main(["print", "info-form", str(tmp_path / "info.pdf"), "--class", "三年级(1)班", "--data-dir", data_dir]) == 0
+    assert "已生成学生基本信息表 2 份" in capsys.readouterr().out
+    text = _text(tmp_path / "info.pdf")
+    assert "学生基本信息表" in text and "休学甲" in text and "同班乙" in text
+    out = tmp_path / "suspension.pdf"
+    assert main(["print", "suspension-form", str(out), "--student", number, "--data-dir", data_dir]) == 0
+    assert f"手续 {procedure}" in capsys.readouterr().out
+    assert "休学、复学申请表" in _text(out) and "休学甲" in _text(out)
+    assert main(["print", "withdrawal-form", str(tmp_path / "w.pdf"), "--procedure", str(procedure),
+                 "--data-dir", data_dir]) == 1  # fmt: skip
+    assert "不是可打印退学申请表的手续" in capsys.readouterr().err
+    assert main(["print", "dropout-report", str(tmp_path / "d.pdf"), "--student", number, "--data-dir", data_dir]) == 1
+    assert "没有可打印辍学书面报告的手续" in capsys.readouterr().err

@@ -1,0 +1,43 @@
+"""打印表格 in the 异动 tab (issue 5): the selected procedure's form goes to the preview; a procedure with no form is
+told so."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from tests.factories import add_student
+from xueji_desktop.models import SchoolClass
+from xueji_desktop.rules import proofs
+from xueji_desktop.rules.suspensions import SuspensionReason
+from xueji_desktop.services import suspensions, withdrawals
+from xueji_desktop.ui import printing_actions, status_changes_tab
+from xueji_desktop.ui.status_changes_tab import StatusChangesTab
+
+OCTOBER = date(2026, 10, 8)
+
+
+def test_the_selected_procedures_form_is_previewed(qtbot, school, scan, monkeypatch):
+    with school.read() as session:
+        class_id = session.scalars(select(SchoolClass.id)).first()
+    student = add_student(school, class_id, name="休学生")
+    other = add_student(school, class_id, name="去世生")
+    suspensions.open_suspension(school, student, reason=SuspensionReason.ILLNESS, start=OCTOBER,
+                                illness_share_of_term=0.5, today=OCTOBER,
+                                proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)])  # fmt: skip
+    withdrawals.open_death(school, other, died_on=OCTOBER, proofs=[scan(proofs.DEATH_PROOF)], today=OCTOBER)
+    shown, said = [], []
+    monkeypatch.setattr(printing_actions.print_preview, "show_preview",
+                        lambda parent, path, title, **_: shown.append(path) or True)  # fmt: skip
+    monkeypatch.setattr(status_changes_tab, "show_error", lambda parent, title, message: said.append(message))
+    tab = StatusChangesTab(school, today=OCTOBER)
+    qtbot.addWidget(tab)
+    tab.refresh()
+    rows = {tab.model.row_at(r).student_name: r for r in range(tab.model.rowCount())}
+    tab.table.selectRow(rows["休学生"])
+    tab.print_button.click()
+    assert len(shown) == 1 and shown[0].stat().st_size > 0
+    tab.table.selectRow(rows["去世生"])
+    tab.print_button.click()
+    assert len(shown) == 1 and "没有需要打印的表格" in said[-1]
