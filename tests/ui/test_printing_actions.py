@@ -144,3 +144,36 @@ def test_a_second_education_certificate_asks_for_the_approval(tab, previewed, mo
     with school.read() as session:
         assert len(session.scalars(select(CertificateIssue)).all()) == 2
     assert [title for _, title in previewed] == ["学历证明书", "学历证明书"]
+
+
+def test_an_open_student_prints_from_the_student_dialog(qtbot, school, previewed, monkeypatch):
+    from xueji_desktop.ui.student_dialog import StudentDialog
+
+    student_id = add_student(school, roster.class_tree(school)[0].classes[0].id, name="详情生")
+    dialog = StudentDialog(school, student_id)
+    qtbot.addWidget(dialog)
+    new = StudentDialog(school)
+    qtbot.addWidget(new)
+    assert dialog.print_button is not None and new.print_button is None  # a student not yet saved: nothing to print
+    info = next(a for a in dialog.print_menu().actions() if a.text() == "学生基本信息表")
+    info.trigger()
+    assert previewed[-1][1] == "学生基本信息表" and "详情生" in _pages(previewed[-1][0])[0]
+
+
+def test_the_archive_tab_prints_the_terms_rosters_for_the_archive(qtbot, school, previewed):
+    from xueji_desktop.ui.history_tabs import ArchiveTab
+
+    second = roster.class_tree(school)[1].classes[0].id
+    add_student(school, second, name="二年级生")
+    add_student(school, roster.class_tree(school)[0].classes[0].id, name="一年级生")
+    tab = ArchiveTab(school)
+    qtbot.addWidget(tab)
+    tab.print_buttons["school_rosters"].click()
+    path, title = previewed[-1]
+    pages = _pages(path)
+    assert title == "全校在校生分班名册（存档）"
+    assert "一年级(1)班在校生名册" in pages[0] and "一年级生" in pages[0] and "存档用" in pages[0]
+    assert any("二年级(1)班在校生名册" in page and "二年级生" in page for page in pages[1:])
+    with school.read() as session:
+        full = session.scalar(select(Student.id_number).where(Student.name == "二年级生"))
+    assert full in "".join(pages)

@@ -29,13 +29,20 @@ class RosterLine:
 
 def write(out: Path, title: str, subtitle: str, lines: Sequence[RosterLine]) -> int:
     """The roster as a PDF; returns the number of pages."""
+    return write_classes(out, title, [(title, subtitle, lines)])
+
+
+def write_classes(out: Path, document_title: str, classes: Sequence[tuple[str, str, Sequence[RosterLine]]]) -> int:
+    """Many class rosters in one PDF, each from a new page with its own title and page numbers; returns the pages."""
     fonts.registered()
     canvas = Canvas(str(out), pagesize=A4, pageCompression=1)
-    canvas.setTitle(title)
+    canvas.setTitle(document_title)
     canvas.setAuthor("学籍桌面")
-    rows = [[str(n), line.school_number, line.name, line.gender, line.birth_date, line.id_number, line.national_student_id]
-            for n, line in enumerate(lines, start=1)]  # fmt: skip
-    pages = pieces.table(canvas, title, subtitle, COLUMNS, rows)
+    pages = 0
+    for title, subtitle, lines in classes:
+        rows = [[str(n), line.school_number, line.name, line.gender, line.birth_date, line.id_number,
+                 line.national_student_id] for n, line in enumerate(lines, start=1)]  # fmt: skip
+        pages += pieces.table(canvas, title, subtitle, COLUMNS, rows)
     canvas.save()
     return pages
 

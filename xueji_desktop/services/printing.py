@@ -20,25 +20,47 @@ def class_roster(store: Store, class_id: int, out: Path, *, full_id_numbers: boo
     copy for the school archive). Returns the number of pages."""
     from xueji_desktop.documents import rosters
 
-    context = school_context(store)
+    [(title, subtitle, lines)] = _class_sections(store, [class_id], full_id_numbers)
+    with placed(out) as temporary:
+        return rosters.write(temporary, title, subtitle, lines)
+
+
+def school_rosters(store: Store, out: Path, *, full_id_numbers: bool = True) -> int:
+    """Every class's 在校生名册 in one PDF, grade by grade — the term's copy for the school archive (R6.1), with full
+    ID numbers unless told otherwise. Returns the number of pages."""
+    from xueji_desktop.documents import rosters
+    from xueji_desktop.models import Grade
+
     with store.read() as session:
-        school_class = session.get(SchoolClass, class_id)
-        if school_class is None:
-            raise LookupError(f"没有编号为 {class_id} 的班级")
-        students = session.scalars(
-            select(Student).where(Student.school_class_id == class_id, Student.status.in_(IN_SCHOOL_STATUSES))
-            .order_by(Student.school_number, Student.pinyin_key)
-        ).all()  # fmt: skip
-        lines = [rosters.RosterLine(s.school_number or "", s.name, "男" if s.gender == "1" else "女",
-                                    f"{s.birth_date:%Y-%m-%d}",
-                                    (s.id_number or "") if full_id_numbers else mask_id_number(s.id_number or ""),
-                                    s.national_student_id or "") for s in students]  # fmt: skip
-        class_name = school_class.name
+        class_ids = list(session.scalars(select(SchoolClass.id).join(Grade).order_by(Grade.level, SchoolClass.number)))
+    sections = [section for section in _class_sections(store, class_ids, full_id_numbers) if section[2]]
+    if not sections:
+        raise LookupError("全校没有在校学生，无需打印名册")
+    with placed(out) as temporary:
+        return rosters.write_classes(temporary, "在校生分班名册", sections)
+
+
+def _class_sections(store: Store, class_ids: list[int], full_id_numbers: bool) -> list[tuple[str, str, list]]:
+    from xueji_desktop.documents import rosters
+
+    context = school_context(store)
     school = context.school_name if context else ""
     term = context.term_label if context else ""
-    subtitle = f"{school}　{term}　共{len(lines)}人" + ("　（存档用，含完整身份证件号）" if full_id_numbers else "")
-    with placed(out) as temporary:
-        return rosters.write(temporary, f"{class_name}在校生名册", subtitle, lines)
+    sections = []
+    with store.read() as session:
+        for class_id in class_ids:
+            school_class = session.get(SchoolClass, class_id)
+            if school_class is None:
+                raise LookupError(f"没有编号为 {class_id} 的班级")
+            students = session.scalars(
+                select(Student).where(Student.school_class_id == class_id, Student.status.in_(IN_SCHOOL_STATUSES))
+                .order_by(Student.school_number, Student.pinyin_key)
+            ).all()  # fmt: skip
+            lines = [rosters.RosterLine(s.school_number or "", s.name, _gender(s), f"{s.birth_date:%Y-%m-%d}",
+                                        _id(s, full_id_numbers), s.national_student_id or "") for s in students]  # fmt: skip
+            subtitle = f"{school}　{term}　共{len(lines)}人" + ("　（存档用，含完整身份证件号）" if full_id_numbers else "")
+            sections.append((f"{school_class.name}在校生名册", subtitle, lines))
+    return sections
 
 
 def graduate_roster(store: Store, year: int, out: Path, *, full_id_numbers: bool = False) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from xueji_desktop.services import history
 from xueji_desktop.store import Store
@@ -66,11 +66,31 @@ class ArchiveTab(QWidget):
             ("备份文件", lambda r: r.file_name), ("备份时间", lambda r: r.created_at.replace("T", " ")),
             ("学生数", lambda r: r.students), ("大小", lambda r: f"{r.size_bytes / 1_048_576:.1f} MB"),
         ])  # fmt: skip
+        archive_prints = QHBoxLayout()  # R6.1: what the school archive keeps on paper
+        archive_prints.addWidget(QLabel("打印存档材料（《细则》第六条）："))
+        self.print_buttons = {}
+        for key, text in (("school_rosters", "本学期全校分班名册…"), ("graduate", "毕业生花名册…"),
+                          ("admission", "录取花名册…")):  # fmt: skip
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, k=key: self.print_archive(k))
+            archive_prints.addWidget(button)
+            self.print_buttons[key] = button
+        archive_prints.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.addLayout(archive_prints)
         layout.addWidget(QLabel("操作记录（只增不改，每次修改都记下操作人、时间和修改前后的内容）"))
         layout.addWidget(_table(self.audit_model, (160, 90, 110)), 3)
         layout.addWidget(QLabel(f"数据备份（每次打开时自动备份，保留最近10份）：{store.folder.backups}"))
         layout.addWidget(_table(self.backup_model, (300, 160, 80)), 1)
+
+    def print_archive(self, which: str) -> None:
+        from xueji_desktop.ui.printing_actions import Printing
+
+        printing = Printing(self.store, self)
+        if which == "school_rosters":
+            printing.school_rosters()
+        else:
+            printing.year_roster(which)
 
     def refresh(self) -> None:
         self.audit_model.set_rows(history.audit_events(self.store))

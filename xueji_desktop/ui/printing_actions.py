@@ -119,6 +119,12 @@ class Printing:
                                        .order_by(Student.school_number, Student.pinyin_key)))  # fmt: skip
         return self.info_forms(ids)
 
+    def school_rosters(self) -> Path | None:
+        """Every class's roster with full ID numbers: the term's copy for the school archive (R6.1)."""
+        from xueji_desktop.services import printing
+
+        return self._make("全校在校生分班名册（存档）", lambda out: printing.school_rosters(self.store, out))
+
     def year_roster(self, which: str, year: int | None = None) -> Path | None:
         """毕业生花名册 ("graduate") or 录取花名册 ("admission") of a year the clerk chooses."""
         from xueji_desktop.services import printing
