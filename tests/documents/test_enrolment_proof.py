@@ -47,6 +47,16 @@ def test_a_rare_character_in_a_name_is_drawn_by_the_fallback_font(school, tmp_pa
     assert "刘䶮" in _text(issued.path)
 
 
+@pytest.mark.parametrize("name", ["吉𠮷", "赵孟𫖯", "王䶮𠮷"])
+def test_names_from_extensions_b_to_f_print_too(school, tmp_path, name):
+    """𠮷 (U+20BB7, Extension B) and 𫖯 (U+2B5AF, Extension C, in the 通用规范汉字表) come from HanaMinB."""
+    assert fonts.missing(name) == ""
+    assert fonts.RARER in [font for font, _ in fonts.runs(name)]
+    student = add_student(school, _class(school, 2), name=name)
+    issued = certificates.issue_enrolment_proofs(school, [student], tmp_path / "rarer.pdf", today=TODAY)
+    assert name in _text(issued.path)
+
+
 def test_numbers_run_on_and_every_issue_is_logged(school, tmp_path):
     students = [add_student(school, _class(school, 1)) for _ in range(3)]
     first = certificates.issue_enrolment_proofs(school, students[:2], tmp_path / "a.pdf", today=TODAY)

@@ -1,7 +1,7 @@
 """The CJK fonts every PDF embeds, and text split into runs per font so that no character comes out as a box.
 
-reportlab embeds TrueType (and TTC) fonts but has no fallback of its own: a name with a rare character (䶮 U+4DAE, in
-CJK Extension A) would print an empty box in WenQuanYi Micro Hei. `runs` gives each stretch of text the first shipped
+reportlab embeds TrueType (and TTC) fonts but has no fallback of its own: a name with a rare character (䶮 U+4DAE in
+CJK Extension A, 𠮷 U+20BB7 in Extension B) would print an empty box in WenQuanYi Micro Hei. `runs` gives each stretch of text the first shipped
 font that has its glyphs; `draw` writes the runs one after another. The fonts are the ones the UI registers
 (resources/fonts, with their licences).
 """
@@ -10,15 +10,33 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from xueji_desktop.reference.resources import resource_path
 
 MAIN = "WQY-MicroHei"
-RARE = "HanaMinA"
-_FILES = ((MAIN, "wqy-microhei.ttc"), (RARE, "HanaMinA-rare.ttf"))
+RARE = "HanaMinA"  # CJK Extension A (䶮)
+RARER = "HanaMinB"  # Extensions B–F (𠮷 U+20BB7, 𫖯 U+2B5AF of the 通用规范汉字表)
+_FILES = ((MAIN, "wqy-microhei.ttc"), (RARE, "HanaMinA-rare.ttf"), (RARER, "HanaMinB.ttf"))
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, with each code point written in UTF-16BE as the PDF reference asks: reportlab
+    writes `<%04X>`, which puts 𠮷 (U+20BB7) down as five digits that readers take as U+20BB — the glyph prints, but
+    copying, searching and text extraction get the wrong character."""
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def", f"/CMapName /{fontname} def",
+        "/CMapType 2 def", "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{chr(v).encode('utf-16-be', 'surrogatepass').hex().upper()}>" for i, v in enumerate(subset)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])  # fmt: skip
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 @cache

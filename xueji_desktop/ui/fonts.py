@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from xueji_desktop.reference.resources import resource_path
 
-SHIPPED_FONTS = ("wqy-microhei.ttc", "HanaMinA-rare.ttf")
+SHIPPED_FONTS = ("wqy-microhei.ttc", "HanaMinA-rare.ttf", "HanaMinB.ttf")  # main, Extension A, Extensions B–F
 SYSTEM_UI_FAMILIES = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC")
 
 
