@@ -61,6 +61,9 @@ def test_changed_wording_is_printed_on_the_next_certificate(school, tmp_path):
     ("enrolment_proof.closing", "特此证明。", "必须包含“{用途}”"),
     ("enrolment_proof.title", "  ", "不能为空"),
     ("letterhead", "{主管部门}", "不是可用的填写项"),
+    ("enrolment_proof.body", "兹证明{姓名:>10}是我校学生。", "写法不对"),
+    ("enrolment_proof.body", "兹证明{姓名!r}是我校学生。", "写法不对"),
+    ("enrolment_proof.body", "兹证明{姓名}\n是我校学生。", "不能换行"),
 ])  # fmt: skip
 def test_a_slip_is_refused_in_chinese_and_nothing_is_saved(school, key, text, message):
     with pytest.raises(WordingError, match=message.replace("{", r"\{").replace("}", r"\}").replace("(", r"\(")):

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPageLayout, QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 from sqlalchemy import select
 
 from tests.documents.test_render import PAGE_H, PAGE_W, ink, marked_pdf
 from tests.factories import add_student
-from xueji_desktop.documents.render import RenderedPage, page_count, render_page
+from xueji_desktop.documents.render import PdfFile, RenderedPage, page_count, render_page
 from xueji_desktop.models import SchoolClass
 from xueji_desktop.ui import print_preview
 from xueji_desktop.ui.print_preview import PrintPreviewDialog, print_pdf, show_preview
@@ -276,6 +276,60 @@ def test_print_from_the_dialog_remembers_the_printer_and_honours_its_choices(qtb
     monkeypatch.setattr(QPrintDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
     out.unlink()
     assert dialog.print_document() == 0 and not out.exists()  # 取消: nothing printed
+
+
+def _dark_box_mm(path: Path, dpi: float = 100) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) in mm of the dark pixels on the first page of a PDF."""
+    page = render_page(path, 0, dpi)
+    xs, ys = [], []
+    for y in range(page.height):
+        row = page.data[y * page.stride: y * page.stride + page.width * 4]
+        for x in range(0, len(row), 4):
+            if row[x] < 128 and row[x + 1] < 128 and row[x + 2] < 128:
+                xs.append(x // 4)
+                ys.append(y)
+    assert xs, "no ink"
+    return tuple(v * 25.4 / dpi for v in (min(xs), min(ys), max(xs) + 1, max(ys) + 1))  # type: ignore[return-value]
+
+
+def test_a_paper_size_prints_the_page_on_that_paper_at_full_size(qtbot, tmp_path, monkeypatch):
+    """套打: a 297 × 210 mm page with a 5 mm square 30 mm from the left and top edges prints on paper of exactly that
+    size, landscape, the square where it was (not turned, not shrunk); the session's A4 paper comes back afterwards.
+    Without the paper size the same page is turned onto the A4 portrait paper."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    blank = tmp_path / "套打.pdf"
+    canvas = Canvas(str(blank), pagesize=(297 * mm, 210 * mm))
+    canvas.rect(30 * mm, (210 - 35) * mm, 5 * mm, 5 * mm, stroke=0, fill=1)
+    canvas.save()
+    monkeypatch.setattr(print_preview, "_session_printer", None)
+    printer = print_preview.session_printer()
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(out))
+    printer.setResolution(150)
+    offered = []
+
+    def accept(self):
+        offered.append(self.printer().pageLayout().fullRect(QPageLayout.Unit.Millimeter).size().toTuple())
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    dialog = _dialog(qtbot, blank, paper_mm=(297, 210))
+    assert dialog.print_document() == 1
+    assert offered[0] == pytest.approx((297, 210), abs=0.5)  # the print dialog offers the blank's paper
+    with PdfFile(out) as printed:
+        assert printed.page_size_mm(0) == pytest.approx((297, 210), abs=0.5)
+    left, top, right, bottom = _dark_box_mm(out)
+    assert (left, top, right - left, bottom - top) == pytest.approx((30, 30, 5, 5), abs=0.4)
+    layout = printer.pageLayout()
+    assert layout.pageSize().id() == QPageSize.PageSizeId.A4 and layout.orientation() == QPageLayout.Orientation.Portrait
+    plain = _dialog(qtbot, blank)  # no paper size: A4 portrait, the page turned
+    out.unlink()
+    assert plain.print_document() == 1
+    with PdfFile(out) as printed:
+        assert printed.page_size_mm(0) == pytest.approx((210, 297), abs=0.5)
 
 
 def test_no_printer_is_told_in_chinese(qtbot, pdf, monkeypatch, messages):

@@ -103,10 +103,18 @@ def check(key: str, text: str) -> None:
     where = f"「{setting.group} · {setting.label}」"
     if not text.strip():
         raise WordingError(f"{where}不能为空；要用默认文字，请点“恢复默认”")
+    if "\n" in text or "\r" in text:
+        raise WordingError(f"{where}不能换行：证明上的一段文字会自动排成多行")
     try:
-        names = [name for _, name, spec, _ in string.Formatter().parse(text) if name is not None]
+        parsed = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None]  # fmt: skip
     except ValueError:
         raise WordingError(f"{where}中的花括号不成对：填写项要写成 {{姓名}} 这样，左右括号各一个") from None
+    for name, spec, conversion in parsed:
+        if spec or conversion:
+            raise WordingError(f"{where}中的“{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}”"
+                               f"写法不对：填写项只写名称，如 {{{name}}}")  # fmt: skip
+    names = [name for name, _, _ in parsed]
     allowed = "、".join(f"{{{name}}}" for name in setting.fields) or "（无）"
     for name in names:
         if name not in setting.fields:

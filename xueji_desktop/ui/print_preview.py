@@ -15,13 +15,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, QStandardPaths, Qt
+from PySide6.QtCore import QEvent, QMarginsF, QObject, QRect, QRectF, QSize, QSizeF, QStandardPaths, Qt
 from PySide6.QtGui import (
     QAction,
     QColor,
     QGuiApplication,
     QImage,
     QKeySequence,
+    QPageLayout,
     QPageSize,
     QPainter,
     QPen,
@@ -73,6 +74,16 @@ def session_printer() -> QPrinter:
         _session_printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         _session_printer.setFullPage(True)
     return _session_printer
+
+
+def paper_layout(paper_mm: tuple[float, float]) -> QPageLayout:
+    """Paper of exactly `paper_mm` (width, height in millimetres), landscape when wider than tall, with no margins: a
+    PDF page of that size prints on it at 100 %, corner on corner."""
+    width, height = paper_mm
+    size = QPageSize(QSizeF(min(width, height), max(width, height)), QPageSize.Unit.Millimeter, "",
+                     QPageSize.SizeMatchPolicy.ExactMatch)  # fmt: skip
+    orientation = QPageLayout.Orientation.Landscape if width > height else QPageLayout.Orientation.Portrait
+    return QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
 
 
 def qimage(page: RenderedPage) -> QImage:
@@ -271,9 +282,12 @@ class PageCanvas(QWidget):
 
 class PrintPreviewDialog(QDialog):
     def __init__(self, pdf_path: Path, title: str, parent: QWidget | None = None, *,
-                 default_name: str | None = None) -> None:  # fmt: skip
+                 default_name: str | None = None, paper_mm: tuple[float, float] | None = None) -> None:  # fmt: skip
+        """`paper_mm`: print on paper of exactly this size (width, height in mm; 套打 onto a blank), whatever paper
+        the printer had; the printer's paper is put back afterwards."""
         super().__init__(parent)
         self.pdf_path = Path(pdf_path)
+        self.paper_mm = paper_mm
         self.title = title
         self.default_name = _file_name(default_name or title)
         self.current = 0
@@ -508,6 +522,15 @@ class PrintPreviewDialog(QDialog):
         if not printer.outputFileName() and not QPrinterInfo.availablePrinters():  # (Qt prints to a PDF file then)
             show_error(self, "打印", NO_PRINTER)
             return 0
+        before = printer.pageLayout()
+        try:
+            return self._print_document(printer)
+        finally:
+            if self.paper_mm is not None:
+                printer.setPageLayout(before)  # the next document gets the paper it had
+
+    def _print_document(self, printer: QPrinter) -> int:
+        self._fit_paper(printer)
         printer.setDocName(self.title)
         printer.setCopyCount(1)
         printer.setPrintRange(QPrinter.PrintRange.AllPages)
@@ -520,8 +543,14 @@ class PrintPreviewDialog(QDialog):
                           | option.PrintShowPageSize | option.PrintToFile)  # fmt: skip
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return 0
+        self._fit_paper(printer)  # again: the paper may have been changed in the dialog
         pages = [self.current] if printer.printRange() == QPrinter.PrintRange.CurrentPage else None
         return self.print_on(printer, pages)
+
+    def _fit_paper(self, printer: QPrinter) -> None:
+        if self.paper_mm is not None:
+            printer.setFullPage(True)
+            printer.setPageLayout(paper_layout(self.paper_mm))
 
     def print_on(self, printer: QPrinter, pages: Iterable[int] | None = None) -> int:
         """Print on a printer already chosen, with a progress window; a failure is told in Chinese. Returns the pages
