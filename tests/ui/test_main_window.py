@@ -190,3 +190,15 @@ def test_switching_to_a_tab_not_yet_built_builds_and_fills_it(window):
     assert window.tabs.currentWidget() is window.status_tab
     assert window.tabs.tabText(2) == "异动"
     assert not window.status_tab.empty.isHidden()
+
+
+def test_the_certificate_menu_opens_its_dialogs(window, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    opened = []
+    monkeypatch.setattr(QDialog, "exec", lambda self: opened.append(type(self).__name__) or 0)
+    menu = window.menuBar().actions()[0].menu()
+    assert window.menuBar().actions()[0].text() == "证明与打印"
+    for action in menu.actions():
+        action.trigger()
+    assert opened == ["VerifyDialog", "DocumentSettingsDialog", "OverlayDialog"]

@@ -129,7 +129,28 @@ class MainWindow(QMainWindow):
         self.header.setText(f"{context.school_name}　{context.term_label}{demo}")
         self.data_label.setText(f"数据文件：{self.store.folder.database}")
         self.roster_tab.refresh_tree()
+        self._build_menus()
         _AfterPaint(self.roster_tab, self._build_other_tabs)
+
+    def _build_menus(self) -> None:
+        """证明: checking a certificate, its wording, 套打 — the dialogs are imported when first opened."""
+        self.menuBar().clear()
+        certificates = self.menuBar().addMenu("证明与打印")
+        certificates.addAction("核验证明…", lambda: self._open_dialog("xueji_desktop.ui.verify_dialog", "VerifyDialog"))
+        certificates.addAction("证明文字设置…", lambda: self._open_dialog("xueji_desktop.ui.document_settings_dialog",
+                                                                      "DocumentSettingsDialog"))  # fmt: skip
+        certificates.addAction("套打设置与校准…", lambda: self._open_dialog("xueji_desktop.ui.overlay_dialog", "OverlayDialog"))
+        archive = self.menuBar().addMenu("存档")
+        archive.addAction("本学期全校分班名册…", lambda: self.archive_tab.print_archive("school_rosters"))
+        archive.addAction("毕业生花名册…", lambda: self.archive_tab.print_archive("graduate"))
+        archive.addAction("录取花名册…", lambda: self.archive_tab.print_archive("admission"))
+
+    def _open_dialog(self, module: str, name: str) -> None:
+        from importlib import import_module
+
+        dialog = getattr(import_module(module), name)(self.store, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def _build_other_tabs(self) -> tuple:
         """新生建籍, 异动, 档案 in place of their placeholders (once; they import SQLAlchemy through their services)."""
