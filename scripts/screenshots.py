@@ -96,6 +96,70 @@ def _procedures(demo: Path, out: Path, app: QApplication) -> None:
     cli(["screenshot", str(out / "status_changes.png"), "--tab", "异动", "--data-dir", str(demo)])
 
 
+def _documents(demo: Path, out: Path, app: QApplication) -> None:
+    """Issue 5's screens: the 打印 menu, the preview of a 在读证明, the wording, check and 套打 dialogs, and pages of
+    the forms rendered as the printer gets them."""
+    from datetime import date
+
+    import pypdfium2
+    from sqlalchemy import select
+
+    from xueji_desktop.models import Procedure, Student
+    from xueji_desktop.services import certificates, forms
+    from xueji_desktop.ui.document_settings_dialog import DocumentSettingsDialog
+    from xueji_desktop.ui.overlay_dialog import OverlayDialog
+    from xueji_desktop.ui.print_preview import PrintPreviewDialog
+    from xueji_desktop.ui.roster_tab import RosterTab
+    from xueji_desktop.ui.verify_dialog import VerifyDialog
+
+    def shoot(widget, name: str) -> None:  # noqa: ANN001
+        widget.show()
+        app.processEvents()
+        widget.grab().save(str(out / name))
+        widget.close()
+
+    def page(pdf: Path, name: str, dpi: int = 70) -> None:
+        document = pypdfium2.PdfDocument(str(pdf))
+        document[0].render(scale=dpi / 72).to_pil().save(out / name)
+        document.close()
+
+    work = Path(tempfile.mkdtemp(prefix="xueji-shots-docs-"))
+    with Store.open(demo) as store:
+        tab = RosterTab(store)
+        tab.resize(1100, 600)
+        tab.refresh_tree()
+        tab.show()
+        tab.select_row(0)
+        menu = tab.print_menu()
+        menu.popup(tab.mapToGlobal(tab.rect().center()))
+        app.processEvents()
+        menu.grab().save(str(out / "print_menu.png"))
+        menu.close()
+        tab.close()
+        with store.read() as session:
+            ids = list(session.scalars(select(Student.id).where(Student.status == "在读").limit(2)))
+            suspension = session.scalar(select(Procedure.id).where(Procedure.kind == "suspension").limit(1))
+        issued = certificates.issue_enrolment_proofs(store, ids, work / "在读证明.pdf", purpose="用于办理医疗保险",
+                                                     today=date.today())  # fmt: skip
+        preview = PrintPreviewDialog(issued.path, "在读证明")
+        preview.resize(900, 1000)
+        shoot(preview, "print_preview.png")
+        page(issued.path, "enrolment_proof_page.png")
+        forms.info_forms(store, ids[:1], work / "info.pdf")
+        page(work / "info.pdf", "info_form_page.png")
+        if suspension is not None:
+            forms.procedure_form(store, suspension, work / "suspension.pdf")
+            page(work / "suspension.pdf", "suspension_form_page.png")
+        settings = DocumentSettingsDialog(store)
+        settings.tabs.setCurrentIndex(1)
+        shoot(settings, "document_settings.png")
+        verify = VerifyDialog(store)
+        verify.code_edit.setText(issued.numbers[0])
+        verify.verify_typed()
+        shoot(verify, "verify.png")
+        shoot(OverlayDialog(store), "overlay.png")
+
+
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -105,6 +169,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     install_fonts(app)
     _procedures(demo, out, app)
+    _documents(demo, out, app)
     for tab, name in (("名册", "roster"), ("新生建籍", "enrolment"), ("档案", "archive")):
         cli(["screenshot", str(out / f"{name}.png"), "--tab", tab, "--data-dir", str(demo)])
 
