@@ -28,11 +28,8 @@ class EducationCertificate:
 
 
 def draw(canvas: Canvas, certificate: EducationCertificate) -> None:
-    page = Page(canvas, top=14)
-    fonts.draw(canvas, PAGE_WIDTH / 2, page.y(6), certificate.letterhead, 15, align="centre")
-    canvas.setLineWidth(1.2)
-    canvas.line(pieces.MARGIN, page.y(9), PAGE_WIDTH - pieces.MARGIN, page.y(9))
-    page.top = 24
+    page = Page(canvas)
+    pieces.letterhead(page, certificate.letterhead)
     pieces.right_note(page, f"编号：{certificate.number}")
     page.top = 34
     pieces.title(page, certificate.title, size=24)

@@ -16,7 +16,7 @@ from pathlib import Path
 from reportlab.pdfgen.canvas import Canvas
 
 from xueji_desktop.documents import fonts, pieces
-from xueji_desktop.documents.pieces import A4, PAGE_WIDTH, Page
+from xueji_desktop.documents.pieces import A4, Page
 
 BODY_TOP = 56.0  # mm: the sentence, up to three lines
 CLOSING_TOP = BODY_TOP + 3 * 9.0
@@ -48,10 +48,8 @@ class EnrolmentProof:
 
 def draw_shared(canvas: Canvas, batch: ProofBatch) -> None:
     """The part of the page every proof of the batch has."""
-    page = Page(canvas, top=14)
-    fonts.draw(canvas, PAGE_WIDTH / 2, page.y(6), batch.letterhead, 15, align="centre")
-    canvas.setLineWidth(1.2)
-    canvas.line(pieces.MARGIN, page.y(9), PAGE_WIDTH - pieces.MARGIN, page.y(9))
+    page = Page(canvas)
+    pieces.letterhead(page, batch.letterhead)
     page.top = 34
     pieces.title(page, batch.title, size=24)
     page.top = CLOSING_TOP

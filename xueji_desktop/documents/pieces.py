@@ -47,19 +47,17 @@ def right_note(page: Page, text: str, size: float = 10) -> None:
 
 
 def wrap(text: str, size: float, *, indent: int = 2, width: float = PAGE_WIDTH - 2 * MARGIN) -> list[str]:
-    """`text` broken into lines of at most `width` points, the first indented by `indent` characters (中文 style);
-    closing punctuation never starts a line (避头点: it hangs on the line before)."""
-    lines, line = [], "\u3000" * indent
-    used = fonts.width(line, size)
-    for char in text:
-        step = fonts.char_width(char, size)
-        if used + step > width and char not in NO_LINE_START:
-            lines.append(line)
-            line, used = char, step
-        else:
-            line, used = line + char, used + step
-    lines.append(line)
-    return lines
+    """A paragraph's lines (wrap_lines), the first indented by `indent` characters (中文 style)."""
+    return wrap_lines("\u3000" * indent + text, width, size)
+
+
+def letterhead(page: Page, text: str) -> None:
+    """The school's name centred over a heavy rule at the top of a certificate."""
+    page.top = 14
+    fonts.draw(page.canvas, PAGE_WIDTH / 2, page.y(6), text, 15, align="centre")
+    page.canvas.setLineWidth(1.2)
+    page.canvas.line(MARGIN, page.y(9), PAGE_WIDTH - MARGIN, page.y(9))
+    page.top = 24
 
 
 def paragraph(page: Page, text: str, *, size: float = 13, indent: int = 2, leading: float = 9.0,
@@ -252,7 +250,7 @@ def _wrap(text: str, width: float, size: float, *, break_words: bool) -> list[st
             else:
                 units = [unit]
             for piece in units:
-                step = fonts.width(piece, size)
+                step = fonts.char_width(piece, size) if len(piece) == 1 else fonts.width(piece, size)
                 if used + step > width and line and piece[0] not in NO_LINE_START:
                     lines.append(line)
                     line, used = piece, step
