@@ -6,6 +6,7 @@ prints or saves it. A refusal (a student not 在读, a second 学历证明书) i
 from __future__ import annotations
 
 import atexit
+import itertools
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -36,6 +37,7 @@ from xueji_desktop.ui.messages import show_error
 PURPOSES = ("用于办理医疗保险", "用于办理户籍迁移", "用于申请资助", "用于办理居住证", "用于家长单位报销",
             "用于办理出入境手续")  # fmt: skip
 _folder: Path | None = None
+_numbers = itertools.count(1)
 
 
 def print_folder() -> Path:
@@ -53,7 +55,6 @@ class Printing:
     def __init__(self, store: Store, parent: QWidget) -> None:
         self.store = store
         self.parent = parent
-        self._counter = 0
 
     # --- students -------------------------------------------------------------------------------------------------
 
@@ -164,8 +165,7 @@ class Printing:
     def _make(self, title: str, make: Callable[[Path], object], *, refuse: bool = True) -> Path | None:
         """Run `make(out)` with a wait cursor, then preview `out`; a refusal is shown (or raised for the caller when
         `refuse` is False and it is a RuleViolation the caller answers)."""
-        self._counter += 1
-        out = print_folder() / f"{self._counter:03d}-{title}.pdf"
+        out = print_folder() / f"{next(_numbers):03d}-{title}.pdf"  # never over a PDF the session printed before
         try:
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
