@@ -19,7 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
-from xueji_desktop.documents import enrolment_proof, fonts
+from xueji_desktop.documents import enrolment_proof, fonts, pieces
 from xueji_desktop.models import Student
 from xueji_desktop.services import certificates
 from xueji_desktop.services.demo import create_demo_school
@@ -63,12 +63,18 @@ def strings_drawn(store: Store, ids: list[int], out: Path) -> list[list[tuple[st
         pages.append(shared + calls)
         calls.clear()
 
-    Canvas.drawString = recording
+    batched = pieces.TextBatch.drawString
+
+    def recording_batched(self, x, y, text):  # noqa: ANN001, ANN202
+        calls.append((self._text._fontname, self._text._fontsize, text))
+        return batched(self, x, y, text)
+
+    Canvas.drawString, pieces.TextBatch.drawString = recording, recording_batched
     enrolment_proof.draw_shared, enrolment_proof.draw_own = on_shared, on_own
     try:
         certificates.issue_enrolment_proofs(store, ids, out, purpose="用于办理医保")
     finally:
-        Canvas.drawString = original
+        Canvas.drawString, pieces.TextBatch.drawString = original, batched
         enrolment_proof.draw_shared, enrolment_proof.draw_own = draw_shared, draw_own
     return pages
 

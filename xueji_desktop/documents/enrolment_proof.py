@@ -65,13 +65,15 @@ def draw_shared(canvas: Canvas, batch: ProofBatch) -> None:
 
 def draw_own(canvas: Canvas, proof: EnrolmentProof) -> None:
     """The student's own part: number, sentence, particulars, QR code."""
-    page = Page(canvas, top=24)
+    text = pieces.TextBatch(canvas)
+    page = Page(text, top=24)  # type: ignore[arg-type] - draws like a canvas
     pieces.right_note(page, f"编号：{proof.number}")
     page.top = BODY_TOP
     pieces.paragraph(page, proof.body, max_lines=3)
     page.top = GRID_TOP
     pieces.field_grid(page, list(zip(GRID_LABELS, proof.particulars, strict=True)), show="values")
-    pieces.qr(page, proof.qr_payload, left_mm=22, top_mm=QR_TOP)
+    text.close()
+    pieces.qr(Page(canvas), proof.qr_payload, left_mm=22, top_mm=QR_TOP)
 
 
 def write(out: Path, batch: ProofBatch, proofs: Iterable[EnrolmentProof]) -> Path:

@@ -33,6 +33,28 @@ class Page:
         return PAGE_HEIGHT - (self.top + below) * mm
 
 
+class TextBatch:
+    """A canvas stand-in that puts every string drawn through it into one PDF text object (one BT … ET, not one a
+    string): for the many short values of a page. Shapes go straight to the canvas; close() writes the text."""
+
+    def __init__(self, canvas: Canvas) -> None:
+        self._canvas = canvas
+        self._text = canvas.beginText()
+
+    def setFont(self, name: str, size: float) -> None:  # noqa: N802 - reportlab's name
+        self._text.setFont(name, size)
+
+    def drawString(self, x: float, y: float, text: str) -> None:  # noqa: N802 - reportlab's name
+        self._text.setTextOrigin(x, y)
+        self._text.textOut(text)
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - whatever the canvas has
+        return getattr(self._canvas, name)
+
+    def close(self) -> None:
+        self._canvas.drawText(self._text)
+
+
 def title(page: Page, text: str, *, size: float = 20, subtitle: str = "") -> None:
     fonts.draw(page.canvas, PAGE_WIDTH / 2, page.y(8), text, size, align="centre")
     page.top += 14
