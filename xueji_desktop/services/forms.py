@@ -33,6 +33,7 @@ from xueji_desktop.reference.student_fields import FAMILY_FIELDS_BY_KEY, STUDENT
 from xueji_desktop.rules import proofs
 from xueji_desktop.rules.stages import GRADE_NAMES
 from xueji_desktop.rules.withdrawals import COMPULSORY_REASONS, SENIOR_REASONS, ApprovingBody
+from xueji_desktop.services import document_settings
 from xueji_desktop.services.suspensions import current_period
 from xueji_desktop.store import DataFolder, Store
 
@@ -366,7 +367,7 @@ class _ProcedureFacts:
 
     def _dropout_report(self) -> DropoutReport:
         """辍学书面报告 (R28.1) to every body the procedure says it went to, the authority by its name."""
-        authority = self.school.authority
+        authority = document_settings.wording(self.session)["authority"]  # as the clerk names it (证明文字设置)
         recipients = tuple(f"{body}（{authority}）" if body == ApprovingBody.AUTHORITY.value and authority else body
                            for body in self.facts.get("reported_to") or [])  # fmt: skip
         return self.paper.DropoutReport(
