@@ -1,5 +1,5 @@
 # The two commands of README.md: `make run` sets up and starts the app; `make test` sets up and runs every test.
-.PHONY: run demo test lint bench screenshots setup
+.PHONY: run demo test lint bench screenshots setup bundle bundle-smoke
 
 setup:
 	./scripts/bootstrap.sh
@@ -11,7 +11,7 @@ demo: setup
 	.venv/bin/xueji-desktop --demo
 
 test: setup
-	QT_QPA_PLATFORM=offscreen .venv/bin/ruff check xueji_desktop tests benchmarks
+	QT_QPA_PLATFORM=offscreen .venv/bin/ruff check xueji_desktop tests benchmarks installer
 	QT_QPA_PLATFORM=offscreen .venv/bin/pytest -q
 
 bench: setup
@@ -19,3 +19,16 @@ bench: setup
 
 screenshots: setup
 	.venv/bin/python scripts/screenshots.py docs/screenshots
+
+# The installed app (installer/README.md): PyInstaller's one-folder bundle for this platform, in dist/xueji/.
+bundle: setup
+	@.venv/bin/python -c "import PyInstaller" 2>/dev/null || .venv/bin/python -m pip install -q -e ".[dev,build]"
+	.venv/bin/python installer/build.py
+
+# CI: build the bundle, run its --self-test offscreen (and time its start-up), compile the NSIS installer over it.
+bundle-smoke: setup
+	@.venv/bin/python -c "import PyInstaller" 2>/dev/null || .venv/bin/python -m pip install -q -e ".[dev,build]"
+	@command -v makensis >/dev/null 2>&1 || { s=""; [ "$$(id -u)" -ne 0 ] && s=sudo; \
+	  echo "安装 NSIS（makensis）"; $$s apt-get update -qq || true; \
+	  DEBIAN_FRONTEND=noninteractive $$s apt-get install -y -qq --no-install-recommends nsis; }
+	QT_QPA_PLATFORM=offscreen .venv/bin/python installer/build.py --smoke --nsis

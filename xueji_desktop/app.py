@@ -56,6 +56,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="xueji-desktop", description=f"{APP_NAME}：学籍管理员的桌面应用")
     parser.add_argument("--data-dir", help="数据文件夹（默认：XUEJI_DATA_DIR 或系统的用户数据文件夹）")
     parser.add_argument("--demo", action="store_true", help="在临时文件夹里打开一所演示学校")
+    parser.add_argument(
+        "--self-test", nargs="?", const="", default=None, metavar="FOLDER",
+        help="自检：在 FOLDER（默认一个临时文件夹）里打开演示学校，截取主窗口、生成一份 PDF 和一份 xlsx，全部通过时退出码为 0",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -96,10 +100,17 @@ def _install_excepthook(app: QApplication, log_folder: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test is not None:
+        from xueji_desktop.self_test import self_test
+
+        return self_test(args.self_test or None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("XueJi")
     from xueji_desktop.ui.fonts import install_fonts
+    from xueji_desktop.ui.icon import app_icon
+
+    app.setWindowIcon(app_icon())
     from xueji_desktop.ui.main_window import MainWindow
 
     install_fonts(app)

@@ -202,3 +202,14 @@ def test_the_certificate_menu_opens_its_dialogs(window, monkeypatch):
     for action in menu.actions():
         action.trigger()
     assert opened == ["VerifyDialog", "DocumentSettingsDialog", "OverlayDialog"]
+
+
+def test_help_about_shows_the_open_data_folder(window, monkeypatch):
+    from xueji_desktop.ui import about_dialog
+
+    shown = []
+    monkeypatch.setattr(about_dialog, "show_about", lambda parent, folder: shown.append(folder) or 0)
+    help_menu = window.menuBar().actions()[-1]
+    assert help_menu.text() == "帮助"
+    help_menu.menu().actions()[0].trigger()
+    assert shown == [window.store.folder.root]

@@ -144,6 +144,13 @@ class MainWindow(QMainWindow):
         archive.addAction("本学期全校分班名册…", lambda: self.archive_tab.print_archive("school_rosters"))
         archive.addAction("毕业生花名册…", lambda: self.archive_tab.print_archive("graduate"))
         archive.addAction("录取花名册…", lambda: self.archive_tab.print_archive("admission"))
+        about = self.menuBar().addMenu("帮助")
+        about.addAction("关于学籍桌面…", self.show_about)
+
+    def show_about(self) -> None:
+        from xueji_desktop.ui.about_dialog import show_about
+
+        show_about(self, self.store.folder.root if self.store else self.data_dir)
 
     def _open_dialog(self, module: str, name: str) -> None:
         from importlib import import_module
