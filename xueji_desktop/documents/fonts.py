@@ -85,6 +85,16 @@ def char_width(char: str, size: float) -> float:
     return width(char, size)
 
 
+def put(canvas: Canvas, x: float, y: float, text: str, size: float) -> None:
+    """draw() left-aligned without measuring the text: for the many values of a page, where no one needs the width."""
+    parts = runs(text)
+    if len(parts) == 1:
+        canvas.setFont(parts[0][0], size)
+        canvas.drawString(x, y, text)
+    else:
+        draw(canvas, x, y, text, size)
+
+
 def draw(canvas: Canvas, x: float, y: float, text: str, size: float, *, align: str = "left") -> float:
     """Draw `text` with its runs at (x, y) — left, centre or right aligned; returns the width drawn."""
     parts = runs(text)

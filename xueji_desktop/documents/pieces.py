@@ -92,7 +92,7 @@ def paragraph(page: Page, text: str, *, size: float = 13, indent: int = 2, leadi
         leading = leading * size / (size + 0.5)
         lines = wrap(text, size, indent=indent)
     for each in lines:
-        fonts.draw(page.canvas, MARGIN, page.y(leading * 0.7), each, size)
+        fonts.put(page.canvas, MARGIN, page.y(leading * 0.7), each, size)
         page.top += leading
 
 
@@ -115,7 +115,7 @@ def field_grid(page: Page, fields: Sequence[tuple[str, str]], *, columns: int = 
                 canvas.rect(left + label_width, bottom, cell - label_width, top - bottom)
                 fonts.draw(canvas, left + 2 * mm, bottom + 2.8 * mm, label, size)
             if show != "frame":
-                fonts.draw(canvas, left + label_width + 2 * mm, bottom + 2.8 * mm, value, size)
+                fonts.put(canvas, left + label_width + 2 * mm, bottom + 2.8 * mm, value, size)
         page.top += row_height
 
 

@@ -168,7 +168,7 @@ class _Log:
 
     def audit(self) -> None:
         """Write the log's rows and their audit events, all at once."""
-        self.session.execute(insert(CertificateIssue), self.rows)
+        self.session.execute(insert(CertificateIssue.__table__), self.rows)  # Core: the rows as they are
         audit.record_many(self.session, self.entries)
 
 
