@@ -222,6 +222,9 @@ Section "Uninstall"
   DeleteRegKey HKLM "${UNINST_KEY}"
   DeleteRegKey HKLM "${APP_KEY}"
   DeleteRegKey /ifempty HKLM "Software\XueJi"
+  ; the rare-character font the app decompressed on first need (reference/rare_font.py) is the program's, not data
+  RMDir /r "$DataDir\Cache\fonts"
+  RMDir "$DataDir\Cache"
   ; the data folder (records, attachments, backups, logs) stays: the school's records outlive the program
   DetailPrint "学籍数据文件夹及其备份已保留，没有删除：$DataDir"
 SectionEnd

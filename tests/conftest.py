@@ -6,6 +6,10 @@ import os
 from datetime import date
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if "XUEJI_CACHE_DIR" not in os.environ:  # the rare-character font is made in a cache of the test run's own
+    import tempfile
+
+    os.environ["XUEJI_CACHE_DIR"] = tempfile.mkdtemp(prefix="xueji-test-cache-")
 
 import pytest  # noqa: E402
 

@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("XueJi")
-    from xueji_desktop.ui.fonts import install_fonts
+    from xueji_desktop.ui.fonts import install_fonts, load_rare_font_later
     from xueji_desktop.ui.icon import app_icon
 
     app.setWindowIcon(app_icon())
@@ -130,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             app.quit()
         else:
             first_paint.report_filled(window.roster_tab.model.rowCount())
+            load_rare_font_later(app)  # HanaMinB, when the cache lacks it: decompressed once, in the background
 
     first_paint = _AfterFirstPaint(window, open_after_paint, probe=bool(os.environ.get(STARTUP_PROBE_ENV)))
     window.show()

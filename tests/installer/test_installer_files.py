@@ -128,6 +128,19 @@ def test_spec_excludes_the_qt_the_app_never_loads(monkeypatch):
     assert "pydoc" not in excludes  # stdnum.util imports it (the bundled self-test found that out)
 
 
+def test_spec_leaves_out_the_standard_library_the_app_never_imports(monkeypatch):
+    run_spec(monkeypatch)
+    excludes = set(Recorder.made["Analysis"].kwargs["excludes"])
+    for unused in ("unittest", "doctest", "pdb", "readline", "curses", "multiprocessing", "http.server", "xmlrpc",
+                   "lib2to3", "idlelib", "ensurepip", "distutils", "test", "pydoc_data", "smtplib", "_pydecimal"):
+        assert unused in excludes, unused
+    for used in ("pydoc", "ssl", "asyncio", "email", "lzma", "_lzma", "hashlib", "sqlite3", "ctypes", "decimal",
+                 "tomllib", "zoneinfo", "urllib.request", "concurrent.futures", "xml.dom.minidom", "csv"):
+        # stdnum imports pydoc and ssl, SQLAlchemy asyncio, importlib.metadata email, the rare font lzma, alembic
+        # tomllib and zoneinfo, reportlab urllib.request, openpyxl/defusedxml xml.dom
+        assert used not in excludes, used
+
+
 @pytest.mark.parametrize(
     ("destination", "kept"),
     [
@@ -159,6 +172,12 @@ def test_spec_excludes_the_qt_the_app_never_loads(monkeypatch):
         ("stdnum/oui.dat", False),
         ("stdnum/be/banks.dat", False),
         ("resources/fonts/wqy-microhei.ttc", True),
+        ("resources/fonts/HanaMinB.ttf.xz", True),
+        ("pillow-13.0.0.dist-info/METADATA", True),  # 「关于」: the version
+        ("pillow-13.0.0.dist-info/licenses/LICENSE", True),
+        ("pypdfium2-5.15.2.dist-info/licenses/BUILD_LICENSES/icu.txt", True),
+        ("pyside6_essentials-6.11.3.dist-info/RECORD", False),
+        ("platformdirs-4.14.8.dist-info/sboms/platformdirs.cdx.json", False),
         ("pypdfium2_raw/libpdfium.so", True),
     ],
 )
@@ -202,6 +221,88 @@ def test_spec_drops_libraries_nothing_kept_links_to(monkeypatch):
         "libpython3.11.so.1.0", "pypdfium2_raw/libpdfium.so", "PySide6/Qt6Gui.dll", "PySide6/QtGui.pyd",
         "_ssl.pyd", "libssl-3.dll",
     }  # fmt: skip
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the system libraries are left out on Linux only")
+def test_spec_leaves_the_libraries_every_linux_desktop_has_to_the_system(monkeypatch):
+    system = "/usr/lib/x86_64-linux-gnu/xueji-test"  # not there: the stand-in get_imports says what each one links
+    binaries = [
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "/src/libqxcb.so", "BINARY"),
+        ("PySide6/Qt/lib/libQt6Core.so.6", "/src/libQt6Core.so.6", "BINARY"),
+        ("PySide6/Qt/lib/libQt6Network.so.6", "/src/libQt6Network.so.6", "BINARY"),  # only the dropped plugins' own
+        ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", "/src/libcupsprintersupport.so", "BINARY"),
+        ("python3.11/lib-dynload/_sqlite3.so", "/src/_sqlite3.so", "EXTENSION"),
+        ("python3.11/lib-dynload/_ctypes.so", "/src/_ctypes.so", "EXTENSION"),
+        ("python3.11/lib-dynload/_ssl.so", "/src/_ssl.so", "EXTENSION"),
+        ("PIL/_imaging.so", "/src/_imaging.so", "EXTENSION"),
+        ("pillow.libs/libxcb-9065bb12.so.1.1.0", "/src/pillow.libs/libxcb-9065bb12.so.1.1.0", "BINARY"),
+        *((name, f"{system}/{name}", "BINARY") for name in (
+            "libstdc++.so.6", "libgcc_s.so.1", "libX11.so.6", "libxcb.so.1", "libfontconfig.so.1", "libfreetype.so.6",
+            "libpng16.so.16", "libglib-2.0.so.0", "libpcre2-8.so.0", "libcups.so.2", "libgnutls.so.30", "libz.so.1",
+            "libcrypto.so.3", "libssl.so.3", "libdbus-1.so.3", "libsystemd.so.0", "libkrb5.so.3",
+            "libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxkbcommon.so.0", "libsqlite3.so.0", "libffi.so.8",
+            "libzstd.so.1")),
+    ]  # fmt: skip
+    imports = {
+        "/src/libqxcb.so": ["libQt6Core.so.6", "libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxcb.so.1", "libX11.so.6",
+                            "libxkbcommon.so.0", "libstdc++.so.6", "libgcc_s.so.1", "libc.so.6"],
+        "/src/libQt6Core.so.6": ["libglib-2.0.so.0", "libzstd.so.1", "libz.so.1", "libstdc++.so.6",
+                                 "libfontconfig.so.1"],
+        f"{system}/libglib-2.0.so.0": ["libpcre2-8.so.0"],  # left to the system, so PCRE2 is not needed either
+        f"{system}/libfontconfig.so.1": ["libfreetype.so.6"],
+        f"{system}/libfreetype.so.6": ["libpng16.so.16"],
+        "/src/libcupsprintersupport.so": ["libcups.so.2"],
+        f"{system}/libcups.so.2": ["libgnutls.so.30", "libkrb5.so.3"],
+        "/src/_sqlite3.so": ["libsqlite3.so.0"],
+        "/src/_ctypes.so": ["libffi.so.8"],
+        "/src/_ssl.so": ["libssl.so.3", "libcrypto.so.3"],
+        "/src/_imaging.so": ["libxcb-9065bb12.so.1.1.0"],
+    }  # fmt: skip
+    links = [  # PyInstaller's symlinks at the top of _internal, among the datas
+        ("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "SYMLINK"),
+        ("libQt6Network.so.6", "PySide6/Qt/lib/libQt6Network.so.6", "SYMLINK"),  # its library is dropped
+        ("libxcb-9065bb12.so.1.1.0", "pillow.libs/libxcb-9065bb12.so.1.1.0", "SYMLINK"),
+    ]
+    run_spec(monkeypatch, binaries=binaries, datas=links, imports=imports)
+    collect = Recorder.made["COLLECT"]
+    bundled = {destination for destination, _source, _kind in collect.args[1]}
+    assert bundled == {
+        "PySide6/Qt/plugins/platforms/libqxcb.so", "PySide6/Qt/lib/libQt6Core.so.6",
+        "PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", "python3.11/lib-dynload/_sqlite3.so",
+        "python3.11/lib-dynload/_ctypes.so", "python3.11/lib-dynload/_ssl.so", "PIL/_imaging.so",
+        "pillow.libs/libxcb-9065bb12.so.1.1.0",  # Pillow's own libxcb (its name has a hash), not the system's
+        # what a bare Debian/Ubuntu desktop may lack, and the data's SQLite
+        "libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxkbcommon.so.0", "libsqlite3.so.0", "libffi.so.8",
+        "libzstd.so.1",
+    }  # fmt: skip
+    symlinks = {entry[0] for entry in collect.args[2] if entry[-1] == "SYMLINK"}
+    assert symlinks == {"libQt6Core.so.6", "libxcb-9065bb12.so.1.1.0"}
+
+
+def test_spec_leaves_openssl_1_1_in_the_bundle(monkeypatch):
+    """OpenSSL 3 is ABI-stable and on every current desktop; an older Python's OpenSSL 1.1 would not be."""
+    namespace = run_spec(monkeypatch)
+    system = namespace["provided_by_the_system"]
+    monkeypatch.setitem(namespace, "LEAVE_SYSTEM_LIBRARIES", True)
+    assert system("libcrypto.so.3", "/usr/lib/x86_64-linux-gnu/libcrypto.so.3")
+    assert not system("libcrypto.so.1.1", "/usr/lib/x86_64-linux-gnu/libcrypto.so.1.1")
+    assert not system("libsqlite3.so.0", "/usr/lib/x86_64-linux-gnu/libsqlite3.so.0")
+    assert not system("libX11.so.6", "/home/ci/.venv/lib/python3.11/site-packages/foo.libs/libX11.so.6")
+    assert not system("foo.libs/libX11.so.6", "/usr/lib/x86_64-linux-gnu/libX11.so.6")
+    monkeypatch.setitem(namespace, "LEAVE_SYSTEM_LIBRARIES", False)  # Windows, macOS
+    assert not system("libcrypto.so.3", "/usr/lib/x86_64-linux-gnu/libcrypto.so.3")
+
+
+def test_spec_reads_the_libraries_a_binary_names_itself(monkeypatch):
+    import _sqlite3
+
+    namespace = run_spec(monkeypatch)
+    needed = namespace["elf_needed"](_sqlite3.__file__) if sys.platform.startswith("linux") else None
+    if needed is not None:
+        assert any(name.startswith("libsqlite3.so") for name in needed)  # not its dependencies' dependencies
+        assert all("/" not in name for name in needed)
+    assert namespace["elf_needed"](str(SPEC)) is None  # not an ELF file
+    assert namespace["elf_needed"]("/no/such/library.so") is None
 
 
 # --- NSIS ------------------------------------------------------------------------------------------------------------
@@ -275,9 +376,12 @@ def test_nsis_uninstaller_keeps_the_data_folder_and_says_so():
     assert "已保留" in finish and "backups" in finish
     uninstall = nsis_section("Uninstall")
     assert "已保留" in uninstall
-    assert "$DataDir" not in uninstall.replace(
-        'DetailPrint "学籍数据文件夹及其备份已保留，没有删除：$DataDir"', ""
-    )
+    allowed = ('DetailPrint "学籍数据文件夹及其备份已保留，没有删除：$DataDir"',
+               'RMDir /r "$DataDir\\Cache\\fonts"', 'RMDir "$DataDir\\Cache"')  # the font the app made, not data
+    for line in allowed:
+        assert line in uninstall, line
+        uninstall = uninstall.replace(line, "")
+    assert "$DataDir" not in uninstall
     assert "LOCALAPPDATA" not in uninstall and "APPDATA" not in uninstall
     assert not re.search(r'RMDir /r "\$INSTDIR"', uninstall)  # only the files the installer wrote
 

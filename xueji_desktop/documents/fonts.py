@@ -3,23 +3,36 @@
 reportlab embeds TrueType (and TTC) fonts but has no fallback of its own: a name with a rare character (䶮 U+4DAE in
 CJK Extension A, 𠮷 U+20BB7 in Extension B) would print an empty box in WenQuanYi Micro Hei. `runs` gives each stretch of text the first shipped
 font that has its glyphs; `draw` writes the runs one after another. The fonts are the ones the UI registers
-(resources/fonts, with their licences).
+(resources/fonts, with their licences); HanaMinB is shipped xz-compressed and decompressed into the per-user cache on
+the first PDF that needs the fonts (reference/rare_font.py, about 1 s once). When it cannot be made (full disk) the
+PDFs are still written, and its characters fall back to the main font (missing() reports them).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from functools import cache, lru_cache
+from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from xueji_desktop.reference import rare_font
 from xueji_desktop.reference.resources import resource_path
+
+log = logging.getLogger(__name__)
 
 MAIN = "WQY-MicroHei"
 RARE = "HanaMinA"  # CJK Extension A (䶮)
 RARER = "HanaMinB"  # Extensions B–F (𠮷 U+20BB7, 𫖯 U+2B5AF of the 通用规范汉字表)
-_FILES = ((MAIN, "wqy-microhei.ttc"), (RARE, "HanaMinA-rare.ttf"), (RARER, "HanaMinB.ttf"))
+# each font and where its file is (None: it cannot be had), in fallback order
+_FILES: tuple[tuple[str, Callable[[], Path | None]], ...] = (
+    (MAIN, lambda: resource_path("fonts", "wqy-microhei.ttc")),
+    (RARE, lambda: resource_path("fonts", "HanaMinA-rare.ttf")),
+    (RARER, lambda: rare_font.rare_font_path()),  # decompressed from resources/fonts/HanaMinB.ttf.xz on first need
+)
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -41,11 +54,16 @@ ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 @cache
 def registered() -> dict[str, frozenset[int]]:
-    """Register the shipped fonts once; each font name with the code points it covers, in fallback order."""
+    """Register the shipped fonts once; each font name with the code points it covers, in fallback order. A rare font
+    that cannot be had (HanaMinB on a full disk) is left out: its characters fall back to the main font."""
     covered = {}
-    for name, file_name in _FILES:
-        options = {"subfontIndex": 0} if file_name.endswith(".ttc") else {}
-        font = TTFont(name, str(resource_path("fonts", file_name)), **options)
+    for name, locate in _FILES:
+        path = locate()
+        if path is None:
+            log.warning("PDF 中不用字体 %s：%s", name, rare_font.problem())
+            continue
+        options = {"subfontIndex": 0} if path.suffix == ".ttc" else {}
+        font = TTFont(name, str(path), **options)
         pdfmetrics.registerFont(font)
         covered[name] = frozenset(font.face.charToGlyph)
     return covered

@@ -55,7 +55,7 @@ FONTS = (
          "LICENSE-wqy-microhei.txt"),
     Font("花園明朝 A HanaMinA（扩展 A 子集）", "HanaMinA-rare.ttf", "SIL OFL 1.1 或 花园字体许可证",
          "LICENSE-hanazono.txt"),
-    Font("花園明朝 B HanaMinB", "HanaMinB.ttf", "SIL OFL 1.1 或 花园字体许可证", "LICENSE-hanazono.txt"),
+    Font("花園明朝 B HanaMinB", "HanaMinB.ttf.xz", "SIL OFL 1.1 或 花园字体许可证", "LICENSE-hanazono.txt"),
 )  # fmt: skip
 
 LIBRARIES = (
