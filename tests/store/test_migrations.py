@@ -20,9 +20,11 @@ from xueji_desktop.models import (
     Attachment,
     Base,
     CertificateIssue,
+    PaperArchivePlace,
     Procedure,
     ProcedureEvent,
     ProcedureProof,
+    RecordConsultation,
     StatusChange,
     UploadBatch,
 )
@@ -111,6 +113,12 @@ def _history_rows(store):
         session.add(CertificateIssue(kind="enrolment_proof", number="2026-0001", student_id=student_id, content="{}",
                                      digest="0" * 16, issued_on=date(2026, 11, 29), actor="测试", created_at=now))  # fmt: skip
         session.add(DocumentSetting(key="letterhead", value="某某学校", actor="测试", created_at=now))
+        # R35.1 查阅登记 and R5.1 where a paper file is kept
+        session.add(RecordConsultation(on=date(2026, 11, 30), visitor="赵强", organisation="潞城区公安分局", basis="介绍信",
+                                       basis_number="潞公函〔2026〕12号", student_id=student_id, what="学生基本信息",
+                                       copies_out=False, actor="测试", created_at=now))  # fmt: skip
+        session.add(PaperArchivePlace(student_id=student_id, item="学生学籍档案", place="档案室 · 3号柜 · 第2层 · 12盒",
+                                      actor="测试", created_at=now))  # fmt: skip
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from xueji_desktop.models.base import Base
 
 APPEND_ONLY_TABLES = ("status_change", "audit_event", "attachment", "upload_batch", "procedure", "procedure_event",
-                      "procedure_proof", "absence_record", "certificate_issue", "document_setting")  # fmt: skip
+                      "procedure_proof", "absence_record", "certificate_issue", "document_setting",
+                      "record_consultation", "paper_archive_place")  # fmt: skip
 
 
 class StatusChange(Base):
@@ -178,5 +179,41 @@ class DocumentSetting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), index=True)
     value: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime]
+
+
+class RecordConsultation(Base):
+    """查阅登记 (R35.1): who consulted the records, from where, on what basis (介绍信, the guardian's 户口簿 or 身份证),
+    about which student (none: the school's data), what, whether anything was copied or taken out and the authority's
+    written approval number for it. An ID number shown as basis is kept as typed and masked wherever it is shown."""
+
+    __tablename__ = "record_consultation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    on: Mapped[date]
+    visitor: Mapped[str] = mapped_column(String(50))  # 查阅人姓名
+    organisation: Mapped[str | None] = mapped_column(String(100))  # 查阅单位; none for a guardian
+    basis: Mapped[str] = mapped_column(String(30))  # 介绍信 / 监护人户口簿 / 监护人身份证 / 学籍管理部门书面批准
+    basis_number: Mapped[str | None] = mapped_column(String(60))  # 介绍信编号, or the ID number shown
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"), index=True)
+    what: Mapped[str] = mapped_column(Text)  # 查阅内容
+    copies_out: Mapped[bool]  # anything copied or taken out
+    approval_number: Mapped[str | None] = mapped_column(String(60))  # 学籍管理部门书面批准文号
+    actor: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime]
+
+
+class PaperArchivePlace(Base):
+    """Where a paper archive file is kept (R5.1: the app is the electronic index of the paper archive): an item of the
+    school archive (no student) or of a student's archive; the newest row of a (student, item) is in force, and a move
+    is a new row, so every earlier place stays readable."""
+
+    __tablename__ = "paper_archive_place"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"), index=True)
+    item: Mapped[str] = mapped_column(String(100))  # 学生学籍档案, 在校生分班名册 2026-2027学年第一学期 …
+    place: Mapped[str] = mapped_column(String(200))  # 档案室 · 3号柜 · 第2层 · 12盒
     actor: Mapped[str] = mapped_column(String(50))
     created_at: Mapped[datetime]

@@ -47,10 +47,13 @@ ACTION_NAMES = {
     "enrolment.step": "建籍步骤", "enrolment.national_id": "导入学籍号", "student.import": "导入新生",
     "batch.export": "导出上报批次", "procedure.open": "办理异动手续", "procedure.step": "异动手续下一步",
     "procedure.cancel": "撤销异动手续", "procedure.province": "省级系统状态", "status_change.reverse": "冲正异动",
+    "certificate.issue": "开具证明", "setting.change": "修改证明文字或套打设置", "diploma.print": "套打毕业证书",
+    "consultation.register": "查阅登记", "archive.place": "纸质档案存放位置",
 }  # fmt: skip
 
 
-ENTITY_NAMES = {"school": "学校", "school_class": "班级", "student": "学生", "procedure": "异动手续"}
+ENTITY_NAMES = {"school": "学校", "school_class": "班级", "student": "学生", "procedure": "异动手续",
+                "document_setting": "证明设置"}  # fmt: skip
 KIND_NAMES = {
     "admission": "入学", "registration": "注册", "transfer_in": "转入", "transfer_out": "转出", "suspension": "休学",
     "resumption": "复学", "withdrawal": "退学", "dropout": "辍学", "death": "死亡", "promotion": "升级",
