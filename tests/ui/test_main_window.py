@@ -213,3 +213,28 @@ def test_help_about_shows_the_open_data_folder(window, monkeypatch):
     assert help_menu.text() == "帮助"
     help_menu.menu().actions()[0].trigger()
     assert shown == [window.store.folder.root]
+
+
+def test_the_archive_tab_opens_the_review_and_the_registers(window, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    opened = []
+    monkeypatch.setattr(QDialog, "exec", lambda self: opened.append(type(self).__name__) or 0)
+    tab = window.archive_tab
+    for key in ("review", "consultations", "paper_places"):
+        tab.register_buttons[key].click()
+    assert opened == ["ReviewDialog", "ConsultationDialog", "PaperPlaceDialog"]
+    archive_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "存档")
+    assert [a.text() for a in archive_menu.actions()[:3]] == ["本学期复核…", "查阅登记…", "纸质档案存放位置…"]
+
+
+def test_a_review_finding_opens_its_student(window, monkeypatch):
+    from xueji_desktop.ui.review_dialog import ReviewDialog
+    from xueji_desktop.ui.student_dialog import StudentDialog
+
+    student_id = roster.list_students(window.store, limit=1)[0].id
+    opened = []
+    monkeypatch.setattr(ReviewDialog, "exec", lambda self: self.open_student.emit(student_id) or 0)  # a double-click
+    monkeypatch.setattr(StudentDialog, "exec", lambda self: opened.append(self.windowTitle()) or 0)
+    window.archive_tab.open_register("review")
+    assert len(opened) == 1 and opened[0].startswith("学生信息 — ")

@@ -53,7 +53,8 @@ def _table(model: RowsModel, widths: Sequence[int]) -> QTableView:
 
 
 class ArchiveTab(QWidget):
-    """档案: the operation log (审计记录) and the backups of the data file."""
+    """档案: the term's review (R34.1), the consultation register (R35.1), where the paper files are (R5.1), the
+    archive's paper (R6.1), the operation log (审计记录) and the backups of the data file."""
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -76,7 +77,20 @@ class ArchiveTab(QWidget):
             archive_prints.addWidget(button)
             self.print_buttons[key] = button
         archive_prints.addStretch(1)
+        registers = QHBoxLayout()
+        registers.addWidget(QLabel("档案管理："))
+        self.register_buttons = {}
+        for key, text, tip in (("review", "本学期复核…", "《细则》第三十四条：每学期复核学籍信息，列出缺漏、错误和逾期"),
+                               ("consultations", "查阅登记…", "《细则》第三十五条：查阅学籍信息须登记"),
+                               ("paper_places", "纸质档案存放位置…", "《细则》第五条：纸质档案放在哪里")):  # fmt: skip
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _=False, k=key: self.open_register(k))
+            registers.addWidget(button)
+            self.register_buttons[key] = button
+        registers.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.addLayout(registers)
         layout.addLayout(archive_prints)
         layout.addWidget(QLabel("操作记录（只增不改，每次修改都记下操作人、时间和修改前后的内容）"))
         layout.addWidget(_table(self.audit_model, (160, 90, 110)), 3)
@@ -91,6 +105,32 @@ class ArchiveTab(QWidget):
             printing.school_rosters()
         else:
             printing.year_roster(which)
+
+    def open_register(self, which: str) -> None:
+        """本学期复核 (a finding's student opens on double-click), 查阅登记 or 纸质档案存放位置."""
+        if which == "review":
+            from xueji_desktop.ui.review_dialog import ReviewDialog
+
+            dialog = ReviewDialog(self.store, self)
+            dialog.open_student.connect(lambda student_id: self._open_student(student_id, dialog))
+        elif which == "consultations":
+            from xueji_desktop.ui.archive_register_dialog import ConsultationDialog
+
+            dialog = ConsultationDialog(self.store, self)
+        else:
+            from xueji_desktop.ui.archive_register_dialog import PaperPlaceDialog
+
+            dialog = PaperPlaceDialog(self.store, self)
+        dialog.exec()
+        dialog.deleteLater()
+        self.refresh()
+
+    def _open_student(self, student_id: int, parent: QWidget) -> None:
+        from xueji_desktop.ui.student_dialog import StudentDialog
+
+        dialog = StudentDialog(self.store, student_id, parent=parent)
+        dialog.exec()
+        dialog.deleteLater()
 
     def refresh(self) -> None:
         self.audit_model.set_rows(history.audit_events(self.store))

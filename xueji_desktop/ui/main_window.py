@@ -141,6 +141,10 @@ class MainWindow(QMainWindow):
                                                                       "DocumentSettingsDialog"))  # fmt: skip
         certificates.addAction("套打设置与校准…", lambda: self._open_dialog("xueji_desktop.ui.overlay_dialog", "OverlayDialog"))
         archive = self.menuBar().addMenu("存档")
+        archive.addAction("本学期复核…", lambda: self.archive_tab.open_register("review"))
+        archive.addAction("查阅登记…", lambda: self.archive_tab.open_register("consultations"))
+        archive.addAction("纸质档案存放位置…", lambda: self.archive_tab.open_register("paper_places"))
+        archive.addSeparator()
         archive.addAction("本学期全校分班名册…", lambda: self.archive_tab.print_archive("school_rosters"))
         archive.addAction("毕业生花名册…", lambda: self.archive_tab.print_archive("graduate"))
         archive.addAction("录取花名册…", lambda: self.archive_tab.print_archive("admission"))
