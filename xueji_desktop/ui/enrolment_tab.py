@@ -33,9 +33,8 @@ from xueji_desktop.rules.identity import mask_id_number
 from xueji_desktop.services import enrolment
 from xueji_desktop.services.enrolment import EnrolmentRow, NationalIdImportResult
 from xueji_desktop.store import Store
-from xueji_desktop.ui.history_tabs import RowsModel
 from xueji_desktop.ui.messages import confirm_findings, show_error
-from xueji_desktop.ui.tables import configure_table
+from xueji_desktop.ui.tables import RowsModel, configure_table
 from xueji_desktop.ui.worker import Cancelled, run_with_progress
 
 OVERDUE = QColor("#c0392b")

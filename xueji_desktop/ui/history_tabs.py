@@ -1,49 +1,14 @@
-"""The 档案 tab (the audit trail and the backups, read-only), and the read-only table model the tabs share."""
+"""The 档案 tab: the term's review, the registers, the archive's paper, the audit trail and the backups."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from xueji_desktop.services import history
 from xueji_desktop.store import Store
-from xueji_desktop.ui.tables import configure_table
-
-_INDEX = QModelIndex | QPersistentModelIndex
-
-
-class RowsModel(QAbstractTableModel):
-    """A read-only table over a list of rows, each column a (header, getter) pair."""
-
-    def __init__(self, columns: Sequence[tuple[str, Callable[[object], object]]]):
-        super().__init__()
-        self._columns = columns
-        self._rows: list[object] = []
-
-    def set_rows(self, rows: list[object]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._columns)
-
-    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
-            return None
-        return str(self._columns[index.column()][1](self._rows[index.row()]))
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._columns[section][0]
-        return None
+from xueji_desktop.ui.tables import RowsModel, configure_table
 
 
 def _table(model: RowsModel, widths: Sequence[int]) -> QTableView:

@@ -46,9 +46,8 @@ from xueji_desktop.spreadsheets.errors import ImportFileError
 from xueji_desktop.spreadsheets.template import ColumnSpec
 from xueji_desktop.store import Store
 from xueji_desktop.ui.field_errors import ERROR_COLOUR
-from xueji_desktop.ui.history_tabs import RowsModel
 from xueji_desktop.ui.messages import show_error
-from xueji_desktop.ui.tables import configure_table
+from xueji_desktop.ui.tables import RowsModel, configure_table
 from xueji_desktop.ui.worker import Cancelled
 
 

@@ -28,11 +28,10 @@ from PySide6.QtWidgets import (
 from xueji_desktop.rules import RuleViolation
 from xueji_desktop.services import attendance, history, procedures, school_setup
 from xueji_desktop.store import Store
-from xueji_desktop.ui.history_tabs import RowsModel
 from xueji_desktop.ui.messages import show_error
 from xueji_desktop.ui.procedure_forms import FORMS, date_edit, value_of
 from xueji_desktop.ui.procedure_wizard import ProcedureWizard
-from xueji_desktop.ui.tables import configure_table
+from xueji_desktop.ui.tables import RowsModel, configure_table
 
 OVERDUE = QColor("#b3261e")
 OVERDUE_BACKGROUND = QColor("#fdecea")

@@ -1,15 +1,18 @@
-"""The one look of every read-only table: whole rows selected, alternating colours, fixed row height, set widths.
+"""The one look of every read-only table: whole rows selected, alternating colours, fixed row height, set widths;
+and the read-only model over a list of rows the tabs and dialogs share.
 
 Widths are set, never measured: resizeColumnsToContents over 50,000 rows costs seconds (issue 2).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 ROW_HEIGHT = 26
+_INDEX = QModelIndex | QPersistentModelIndex
 
 
 def configure_table(view: QTableView, widths: Sequence[int], *, many: bool = False) -> QTableView:
@@ -26,3 +29,35 @@ def configure_table(view: QTableView, widths: Sequence[int], *, many: bool = Fal
     for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
     return view
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table over a list of rows, each column a (header, getter) pair."""
+
+    def __init__(self, columns: Sequence[tuple[str, Callable[[object], object]]]):
+        super().__init__()
+        self._columns = columns
+        self._rows: list[object] = []
+
+    def set_rows(self, rows: list[object]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+            return None
+        return str(self._columns[index.column()][1](self._rows[index.row()]))
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._columns[section][0]
+        return None

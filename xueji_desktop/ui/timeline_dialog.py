@@ -6,8 +6,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVB
 
 from xueji_desktop.services import history
 from xueji_desktop.store import Store
-from xueji_desktop.ui.history_tabs import RowsModel
-from xueji_desktop.ui.tables import configure_table
+from xueji_desktop.ui.tables import RowsModel, configure_table
 
 
 class TimelineDialog(QDialog):
