@@ -159,6 +159,19 @@ def _documents(demo: Path, out: Path, app: QApplication) -> None:
         shoot(verify, "verify.png")
         shoot(OverlayDialog(store), "overlay.png")
 
+        from xueji_desktop.ui.about_dialog import AboutDialog
+        from xueji_desktop.ui.archive_register_dialog import ConsultationDialog, PaperPlaceDialog
+        from xueji_desktop.ui.review_dialog import ReviewDialog
+
+        review = ReviewDialog(store)  # the demo school's own problems (unfinished enrolments, the planted procedures)
+        review.resize(1180, 640)
+        shoot(review, "review.png")
+        consultations = ConsultationDialog(store)
+        consultations.resize(1180, 780)
+        shoot(consultations, "consultations.png")
+        shoot(PaperPlaceDialog(store), "paper_places.png")
+        shoot(AboutDialog(store.folder.root), "about.png")
+
 
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")

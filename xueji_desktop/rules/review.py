@@ -140,16 +140,18 @@ def enrolment_findings(
     today: date,
     grade_level: int | None = None,
 ) -> list[ReviewFinding]:
-    """R37.1 (一): a student in school whose R10.3 steps have not reached 审核通过 — received but without a formal
-    record. A record formal before the app knew it has no step (None) and passes."""
+    """R37.1 (一): a student in school whose R10.3 steps have not reached 审核通过 by the deadline — received but
+    without a formal record. Still within the deadline is work in hand, not a problem; with no enrolment date the
+    deadline is unknown and the student is listed. A record formal before the app knew it has no step (None)."""
     if step is None or step == EnrolmentStep.APPROVED:
         return []
     article = "第十五条" if grade_level in TRANSFER_GRADES else "第十条"
-    when = ""
+    when = "，入学日期未登记，无法判断期限"
     if enrolment_date is not None:
         deadline = enrolment_deadline(enrolment_date)
-        when = (f"，期限{deadline:%Y-%m-%d}已过{(today - deadline).days}天" if today > deadline
-                else f"，须在{deadline:%Y-%m-%d}前完成")  # fmt: skip
+        if today <= deadline:
+            return []
+        when = f"，期限{deadline:%Y-%m-%d}已过{(today - deadline).days}天"
     return [finding(Check.ENROLMENT, student, f"建立学籍尚未完成，当前步骤为“{step}”{when}",
                     "请按信息表下发、签字回收、录入系统、审核通过的顺序办结", item="第一项", also=article)]  # fmt: skip
 
