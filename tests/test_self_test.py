@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from xueji_desktop import app, self_test
+from xueji_desktop import app
+from xueji_desktop.ui import self_test
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -101,7 +101,7 @@ def _install_excepthook(app: QApplication, log_folder: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test is not None:
-        from xueji_desktop.self_test import self_test
+        from xueji_desktop.ui.self_test import self_test
 
         return self_test(args.self_test or None)
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -5,6 +5,7 @@ page; positions are in millimetres from the top-left corner, as forms are measur
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -391,8 +392,8 @@ def photo_box(page: Page, image: str | None, *, left_mm: float, top_mm: float, w
             canvas.drawImage(reader, x + 0.8 * mm, bottom + 0.8 * mm, (width_mm - 1.6) * mm, (height_mm - 1.6) * mm,
                              preserveAspectRatio=True, anchor="c", mask="auto")  # fmt: skip
             return True
-        except (OSError, ValueError, SyntaxError):  # a missing, truncated or unknown file: an empty box to stick one on
-            pass
+        except (OSError, ValueError, SyntaxError) as error:  # missing, truncated or no image: an empty box instead
+            logging.getLogger(__name__).warning("照片无法读取，留空照片框：%s（%s）", image, error)
     fonts.draw(canvas, x + width_mm * mm / 2, bottom + height_mm * mm / 2, label, 11, align="centre")
     fonts.draw(canvas, x + width_mm * mm / 2, bottom + height_mm * mm / 2 - 5 * mm, "（一寸免冠）", 7, align="centre")
     return False

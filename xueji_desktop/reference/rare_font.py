@@ -15,6 +15,7 @@ No Qt here: the PDFs (documents/fonts.py) and the UI (ui/fonts.py, in a backgrou
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -157,18 +158,14 @@ def _tidy(folder: Path, keep: Path) -> None:
         if other != keep:
             _remove(other)
     for part in folder.glob(".HanaMinB-*.part"):
-        try:
+        with contextlib.suppress(OSError):  # gone meanwhile (another copy finished or cleaned it)
             if now - part.stat().st_mtime > STALE_PART_SECONDS:
                 _remove(part)
-        except OSError:
-            pass
 
 
 def _remove(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):  # in use by another running copy (Windows), or gone already
         path.unlink()
-    except OSError:  # in use by another running copy (Windows), or gone already
-        pass
 
 
 def _cannot_write(folder: Path, error: OSError) -> str:

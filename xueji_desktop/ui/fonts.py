@@ -9,6 +9,7 @@ time only) and then registers it and sets the application font's families again,
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import threading
@@ -82,10 +83,8 @@ class RareFontLoader(QObject):
         except Exception:  # noqa: BLE001 - the app goes on without the rare font
             log.exception("生僻字字体")
             path = None
-        try:
+        with contextlib.suppress(RuntimeError):  # the application is gone already
             self.made.emit(path)
-        except RuntimeError:  # the application is gone already
-            pass
 
     def _register(self, path: Path | None) -> None:
         global _loader

@@ -3,6 +3,7 @@ bundle, and the same command works on the school's PC after installing."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -59,10 +60,8 @@ def self_test(folder: str | None = None) -> int:
     def say(line: str) -> None:
         lines.append(line)
         if stream is not None:
-            try:
+            with contextlib.suppress(OSError, UnicodeError):  # a console closed meanwhile: the report file has it
                 print(line, file=stream, flush=True)
-            except (OSError, UnicodeError):
-                pass
 
     def give_up() -> None:  # a step that hangs (a dialog nobody can answer offscreen) must not hang the check
         say(f"失败 FAIL  自检超时（{SELF_TEST_TIMEOUT_SECONDS} 秒） self-test timed out")
@@ -118,11 +117,9 @@ def self_test(folder: str | None = None) -> int:
         if passed
         else f"自检未通过 self-test FAILED（{seconds:.1f} s）"
     )
-    try:
+    with contextlib.suppress(OSError):  # an unwritable folder was already reported as the first check's failure
         report = "\n".join(lines) + "\n" + (f"\n详细信息 details:\n{details}" if details else "")
         (root / SELF_TEST_REPORT).write_text(report, encoding="utf-8")
-    except OSError:
-        pass
     return 0 if passed else 1
 
 
