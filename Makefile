@@ -11,7 +11,8 @@ demo: setup
 	.venv/bin/xueji-desktop --demo
 
 test: setup
-	QT_QPA_PLATFORM=offscreen .venv/bin/ruff check xueji_desktop tests benchmarks installer
+	.venv/bin/ruff check xueji_desktop tests benchmarks installer scripts
+	.venv/bin/ruff format --check xueji_desktop tests benchmarks installer scripts
 	QT_QPA_PLATFORM=offscreen .venv/bin/pytest -q
 
 bench: setup

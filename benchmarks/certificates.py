@@ -45,7 +45,7 @@ def strings_drawn(store: Store, ids: list[int], out: Path) -> list[list[tuple[st
     calls: list[tuple[str, float, str]] = []
     original = Canvas.drawString
 
-    def recording(self, x, y, text, *args, **kwargs):  # noqa: ANN001, ANN202
+    def recording(self, x, y, text, *args, **kwargs):
         calls.append((self._fontname, self._fontsize, text))
         return original(self, x, y, text, *args, **kwargs)
 
@@ -53,19 +53,19 @@ def strings_drawn(store: Store, ids: list[int], out: Path) -> list[list[tuple[st
     pages: list[list[tuple[str, float, str]]] = []
     draw_shared, draw_own = enrolment_proof.draw_shared, enrolment_proof.draw_own
 
-    def on_shared(canvas, batch):  # noqa: ANN001, ANN202
+    def on_shared(canvas, batch):
         draw_shared(canvas, batch)
         shared.extend(calls)
         calls.clear()
 
-    def on_own(canvas, proof):  # noqa: ANN001, ANN202
+    def on_own(canvas, proof):
         draw_own(canvas, proof)
         pages.append(shared + calls)
         calls.clear()
 
     batched = pieces.TextBatch.drawString
 
-    def recording_batched(self, x, y, text):  # noqa: ANN001, ANN202
+    def recording_batched(self, x, y, text):
         calls.append((self._text._fontname, self._text._fontsize, text))
         return batched(self, x, y, text)
 
@@ -90,7 +90,9 @@ def main() -> int:
         store = Store.open(root / "data")
         create_demo_school(store, students=args.students, today=date(2026, 11, 2))
         with store.read() as session:
-            ids = list(session.scalars(select(Student.id).where(Student.status == "在读").limit(args.students)))
+            ids = list(
+                session.scalars(select(Student.id).where(Student.status == "在读").limit(args.students))
+            )
         pages = strings_drawn(store, ids, root / "recorded.pdf")
         issued_times, bare_times = [], []
         for run in range(args.runs):
@@ -102,9 +104,15 @@ def main() -> int:
             bare_times.append(time.perf_counter() - started)
         store.close()
     issued_median, bare_median = statistics.median(issued_times), statistics.median(bare_times)
-    print(f"{len(ids):,} 在读证明, one PDF: {issued_median:.2f} s (runs: {', '.join(f'{t:.2f}' for t in issued_times)})")
-    print(f"bare reportlab, the same {sum(map(len, pages)):,} strings:  {bare_median:.2f} s (runs: {', '.join(f'{t:.2f}' for t in bare_times)})")
-    print(f"ratio = {issued_median / bare_median:.2f}  (target ≤ 1.5); fastest runs {min(issued_times) / min(bare_times):.2f}")
+    print(
+        f"{len(ids):,} 在读证明, one PDF: {issued_median:.2f} s (runs: {', '.join(f'{t:.2f}' for t in issued_times)})"
+    )
+    print(
+        f"bare reportlab, the same {sum(map(len, pages)):,} strings:  {bare_median:.2f} s (runs: {', '.join(f'{t:.2f}' for t in bare_times)})"
+    )
+    print(
+        f"ratio = {issued_median / bare_median:.2f}  (target ≤ 1.5); fastest runs {min(issued_times) / min(bare_times):.2f}"
+    )
     return 0
 
 

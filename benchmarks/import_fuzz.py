@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.spreadsheets.test_import_fuzz import CI_SEED, prepare, run_fuzz  # noqa: E402
+from tests.spreadsheets.test_import_fuzz import CI_SEED, prepare, run_fuzz
 
 
 def main() -> int:
@@ -34,8 +34,14 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="xueji-fuzz-") as work:
         folder = prepare(Path(work) / "fuzz")
-        report = run_fuzz(args.count, args.seed, folder=folder, workers=args.workers, keep_failures=args.keep,
-                            stream=args.stream)  # fmt: skip
+        report = run_fuzz(
+            args.count,
+            args.seed,
+            folder=folder,
+            workers=args.workers,
+            keep_failures=args.keep,
+            stream=args.stream,
+        )
     print(f"T9 import fuzzing, seed {args.seed}" + (", streaming reader" if args.stream else ""))
     print("\n".join(report.lines()))
     failed = len(report.failures)

@@ -60,8 +60,11 @@ def ensure_demo(data_dir: Path, students: int) -> None:
     if (data_dir / "xueji.sqlite3").exists():
         return
     started = time.perf_counter()
-    subprocess.run([PYTHON, "-m", "xueji_desktop.cli", "demo", "--students", str(students), "--data-dir",
-                    str(data_dir)], check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(
+        [PYTHON, "-m", "xueji_desktop.cli", "demo", "--students", str(students), "--data-dir", str(data_dir)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     print(f"demo school with {students:,} students generated in {time.perf_counter() - started:.1f} s")
 
 
@@ -85,7 +88,7 @@ def startup(data_dir: Path, runs: int) -> None:
         f"app roster filled ({rows} rows): {statistics.median(filled) * 1000:7.0f} ms  ratio "
         f"{statistics.median(filled) / base:.2f} (target ≤ 4)"
     )
-    print(f"app start-up peak RSS:         {max(rss):7.0f} MB (target ≤ 300)")  # fmt: skip
+    print(f"app start-up peak RSS:         {max(rss):7.0f} MB (target ≤ 300)")
 
 
 def search(data_dir: Path) -> None:
@@ -103,8 +106,19 @@ def search(data_dir: Path) -> None:
     queries = []
     for index in range(50):
         name, initials, pinyin, id_number, nsid = rng.choice(people)
-        queries.append([name[:1], name, initials, pinyin[:6], pinyin, id_number[-6:], id_number[6:12],
-                        (nsid or "G14")[:6], name[1:]][index % 9])  # fmt: skip
+        queries.append(
+            [
+                name[:1],
+                name,
+                initials,
+                pinyin[:6],
+                pinyin,
+                id_number[-6:],
+                id_number[6:12],
+                (nsid or "G14")[:6],
+                name[1:],
+            ][index % 9]
+        )
 
     app = QApplication.instance() or QApplication([])
     store = Store.open(data_dir)
@@ -126,8 +140,9 @@ def search(data_dir: Path) -> None:
     raw_timings = []
     for query in queries:
         started = time.perf_counter()
-        raw.execute("SELECT id, name FROM student WHERE name LIKE ? OR id_number LIKE ?", (f"%{query}%", f"%{query}%")
-                    ).fetchall()  # fmt: skip
+        raw.execute(
+            "SELECT id, name FROM student WHERE name LIKE ? OR id_number LIKE ?", (f"%{query}%", f"%{query}%")
+        ).fetchall()
         raw_timings.append(time.perf_counter() - started)
     raw.close()
     timings.sort()
@@ -142,7 +157,7 @@ def search(data_dir: Path) -> None:
         f"raw sqlite3 LIKE over name/id_number, same queries: median {raw_median * 1000:.1f} ms "
         f"(ratio app/raw {statistics.median(timings) / raw_median:.1f})"
     )
-    print(f"search run peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")  # fmt: skip
+    print(f"search run peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 def main() -> None:

@@ -43,11 +43,11 @@ def strings_drawn(store: Store, out: Path) -> list[list[str]]:
     pages: list[list[str]] = [[]]
     draw_string, show_page = Canvas.drawString, Canvas.showPage
 
-    def recording(self, x, y, text, *args, **kwargs):  # noqa: ANN001, ANN202
+    def recording(self, x, y, text, *args, **kwargs):
         pages[-1].append(text)
         return draw_string(self, x, y, text, *args, **kwargs)
 
-    def next_page(self):  # noqa: ANN001, ANN202
+    def next_page(self):
         pages.append([])
         return show_page(self)
 
@@ -72,9 +72,21 @@ def main() -> int:
         with store.transaction() as session:  # every student graduates on 2026-07-01
             ids = list(session.scalars(select(Student.id)))
             session.execute(update(Student).values(status="毕业"))
-            session.execute(insert(StatusChange), [dict(student_id=i, kind="graduation", effective_date=date(2026, 7, 1),
-                                                        status_before="在读", status_after="毕业", actor="基准",
-                                                        created_at=datetime.now()) for i in ids])  # fmt: skip
+            session.execute(
+                insert(StatusChange),
+                [
+                    dict(
+                        student_id=i,
+                        kind="graduation",
+                        effective_date=date(2026, 7, 1),
+                        status_before="在读",
+                        status_after="毕业",
+                        actor="基准",
+                        created_at=datetime.now(),
+                    )
+                    for i in ids
+                ],
+            )
         pages = strings_drawn(store, root / "recorded.pdf")
         made, drawn, counts = [], [], []
         for run in range(args.runs):
@@ -86,8 +98,10 @@ def main() -> int:
             drawn.append(time.perf_counter() - started)
         store.close()
     made_median, bare_median = statistics.median(made), statistics.median(drawn)
-    print(f"毕业生花名册, {len(ids):,} students, {counts[0]} pages: {made_median:.2f} s "
-          f"(runs: {', '.join(f'{t:.2f}' for t in made)}); {made_median / counts[0] * 1000:.0f} ms a page")
+    print(
+        f"毕业生花名册, {len(ids):,} students, {counts[0]} pages: {made_median:.2f} s "
+        f"(runs: {', '.join(f'{t:.2f}' for t in made)}); {made_median / counts[0] * 1000:.0f} ms a page"
+    )
     print(f"bare reportlab, the same {sum(map(len, pages)):,} strings: {bare_median:.2f} s")
     print(f"ratio = {made_median / bare_median:.2f} (rules, header repeated, query and masking included)")
     return 0

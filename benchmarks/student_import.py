@@ -27,12 +27,12 @@ import openpyxl
 from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from batch_export import prepare  # noqa: E402
+from batch_export import prepare
 
-from xueji_desktop.services.school_setup import SchoolSetup, create_school  # noqa: E402
-from xueji_desktop.services.student_import import commit_import, plan_classes, plan_import  # noqa: E402
-from xueji_desktop.services.upload_batches import export_new_students  # noqa: E402
-from xueji_desktop.store import Store  # noqa: E402
+from xueji_desktop.services.school_setup import SchoolSetup, create_school
+from xueji_desktop.services.student_import import commit_import, plan_classes, plan_import
+from xueji_desktop.services.upload_batches import export_new_students
+from xueji_desktop.store import Store
 
 FULL_WIDTH = {ord(c): ord(c) + 0xFEE0 for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 
@@ -64,11 +64,24 @@ def fresh_school(root: Path) -> Store:
 
     store = Store.open(root)
     year = date.today().year if date.today().month >= 8 else date.today().year - 1
-    create_school(store, SchoolSetup(
-        name="潞城区基准学校", code="2140406888", stage="nine_year", region_code="140406", authority="长治市潞城区教育局",
-        principal="王校长", registrar="李老师", start_year=year, term1_start=date(year, 9, 1), term1_end=date(year + 1, 1, 20),
-        term2_start=date(year + 1, 2, 20), term2_end=date(year + 1, 7, 10), classes_per_grade={1: 120},
-    ))  # fmt: skip
+    create_school(
+        store,
+        SchoolSetup(
+            name="潞城区基准学校",
+            code="2140406888",
+            stage="nine_year",
+            region_code="140406",
+            authority="长治市潞城区教育局",
+            principal="王校长",
+            registrar="李老师",
+            start_year=year,
+            term1_start=date(year, 9, 1),
+            term1_end=date(year + 1, 1, 20),
+            term2_start=date(year + 1, 2, 20),
+            term2_end=date(year + 1, 7, 10),
+            classes_per_grade={1: 120},
+        ),
+    )
     return store
 
 

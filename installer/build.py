@@ -150,8 +150,19 @@ def build_bundle(clean: bool = True) -> Path:
         import PyInstaller  # noqa: F401 - only to say clearly what is missing
     except ImportError as error:
         raise BuildError('PyInstaller is not installed: pip install -e ".[build]"') from error
-    command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-               "--workpath", str(WORK), "--distpath", str(DIST), str(SPEC)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--log-level",
+        "WARN",
+        "--workpath",
+        str(WORK),
+        "--distpath",
+        str(DIST),
+        str(SPEC),
+    ]
     if clean:
         command.insert(3, "--clean")
     started = time.perf_counter()
@@ -172,10 +183,15 @@ def folder_size(folder: Path) -> int:
 def report_size(bundle: Path = BUNDLE, top: int = 12) -> int:
     total = folder_size(bundle)
     verdict = "within" if total <= SIZE_TARGET_MB * 1024 * 1024 else "OVER"
-    print(f"bundle size: {total / 1024 / 1024:.1f} MB ({verdict} the {SIZE_TARGET_MB} MB target), "
-          f"{sum(1 for p in bundle.rglob('*') if p.is_file())} files")  # fmt: skip
-    files = sorted((p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()),
-                   key=lambda p: p.stat().st_size, reverse=True)  # fmt: skip
+    print(
+        f"bundle size: {total / 1024 / 1024:.1f} MB ({verdict} the {SIZE_TARGET_MB} MB target), "
+        f"{sum(1 for p in bundle.rglob('*') if p.is_file())} files"
+    )
+    files = sorted(
+        (p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()),
+        key=lambda p: p.stat().st_size,
+        reverse=True,
+    )
     for path in files[:top]:
         print(f"  {path.stat().st_size / 1024 / 1024:6.1f} MB  {path.relative_to(bundle)}")
     return total
@@ -194,8 +210,15 @@ def smoke(bundle: Path = BUNDLE, runs: int = 3) -> dict[str, float]:
     env.pop("XUEJI_DATA_DIR", None)
     started = time.perf_counter()
     try:
-        result = subprocess.run([str(exe), "--self-test", str(folder)], env=env, capture_output=True, text=True,
-                                encoding="utf-8", errors="replace", timeout=SMOKE_TIMEOUT)  # fmt: skip
+        result = subprocess.run(
+            [str(exe), "--self-test", str(folder)],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=SMOKE_TIMEOUT,
+        )
     except subprocess.TimeoutExpired as error:
         raise BuildError(f"the bundled self-test did not finish in {SMOKE_TIMEOUT} s") from error
     print(result.stdout, end="")
@@ -208,8 +231,10 @@ def smoke(bundle: Path = BUNDLE, runs: int = 3) -> dict[str, float]:
             raise BuildError(f"the bundled self-test exited 0 but did not write {path}")
     print(f"self-test of the bundle passed in {time.perf_counter() - started:.1f} s ({folder})")
     timings = startup_times(exe, folder / "data", runs)
-    print(f"bundle start-up, offscreen, median of {runs}: main window painted {timings['painted'] * 1000:.0f} ms, "
-          f"roster filled {timings['roster'] * 1000:.0f} ms")  # fmt: skip
+    print(
+        f"bundle start-up, offscreen, median of {runs}: main window painted {timings['painted'] * 1000:.0f} ms, "
+        f"roster filled {timings['roster'] * 1000:.0f} ms"
+    )
     shutil.rmtree(folder, ignore_errors=True)
     return timings
 
@@ -219,8 +244,13 @@ def startup_times(exe: Path, data_dir: Path, runs: int) -> dict[str, float]:
     marks: dict[str, list[float]] = {"painted": [], "roster": []}
     for _ in range(runs):
         started = time.perf_counter()
-        process = subprocess.Popen([str(exe), "--data-dir", str(data_dir)], env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+        process = subprocess.Popen(
+            [str(exe), "--data-dir", str(data_dir)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         assert process.stdout is not None
         for line in process.stdout:
             word = line.split(" ", 1)[0].strip()
@@ -248,9 +278,17 @@ def build_installer(bundle: Path = BUNDLE, out: Path | None = None) -> Path:
     version = package_version()
     out = out or DIST / f"xueji-{version}-setup.exe"
     out.unlink(missing_ok=True)
-    command = [makensis(), "-V2", "-INPUTCHARSET", "UTF8", f"-DVERSION={version}",
-               f"-DVERSION_QUAD={version_quad(version)}", f"-DBUNDLE_DIR={bundle.resolve()}",
-               f"-DOUTFILE={out.resolve()}", str(NSIS_SCRIPT)]  # fmt: skip
+    command = [
+        makensis(),
+        "-V2",
+        "-INPUTCHARSET",
+        "UTF8",
+        f"-DVERSION={version}",
+        f"-DVERSION_QUAD={version_quad(version)}",
+        f"-DBUNDLE_DIR={bundle.resolve()}",
+        f"-DOUTFILE={out.resolve()}",
+        str(NSIS_SCRIPT),
+    ]
     if (
         sys.platform != "win32"
     ):  # a Linux payload is no release: compress it fast (zlib), the script is what counts

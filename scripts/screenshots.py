@@ -10,11 +10,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from xueji_desktop.cli import main as cli  # noqa: E402
-from xueji_desktop.store import Store  # noqa: E402
-from xueji_desktop.ui.fonts import install_fonts  # noqa: E402
+from xueji_desktop.cli import main as cli
+from xueji_desktop.store import Store
+from xueji_desktop.ui.fonts import install_fonts
 
 
 def _some_new_students(demo: Path) -> None:
@@ -28,7 +28,9 @@ def _some_new_students(demo: Path) -> None:
     steps = list(EnrolmentStep)
     with Store.open(demo) as store, store.transaction() as session:
         grade_one = select(SchoolClass.id).join(Grade).where(Grade.level == 1)
-        students = session.scalars(select(Student).where(Student.school_class_id.in_(grade_one)).limit(24)).all()
+        students = session.scalars(
+            select(Student).where(Student.school_class_id.in_(grade_one)).limit(24)
+        ).all()
         for n, student in enumerate(students):
             student.enrolment_step = steps[n % 4].value
             student.enrolment_date = date.today() - timedelta(days=3 + 2 * n)
@@ -57,26 +59,51 @@ def _procedures(demo: Path, out: Path, app: QApplication) -> None:
     image.save(str(scans / "病历.png"))
     (scans / "申请表.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     (scans / "死亡证明.pdf").write_bytes(b"%PDF-1.4\n%%EOF\ndeath")
-    form, record = ProofFile(proofs.SUSPENSION_FORM, scans / "申请表.pdf"), ProofFile(proofs.HOSPITAL_RECORD, scans / "病历.png")
+    form, record = (
+        ProofFile(proofs.SUSPENSION_FORM, scans / "申请表.pdf"),
+        ProofFile(proofs.HOSPITAL_RECORD, scans / "病历.png"),
+    )
     today = date.today()
     with Store.open(demo) as store:
         students = roster.list_students(store, limit=40)
-        done = suspensions.open_suspension(store, students[3].id, reason=suspensions.SuspensionReason.ILLNESS,
-                                           start=today - timedelta(days=20), illness_share_of_term=0.5,
-                                           proofs=[form, record], today=today - timedelta(days=20))  # fmt: skip
+        done = suspensions.open_suspension(
+            store,
+            students[3].id,
+            reason=suspensions.SuspensionReason.ILLNESS,
+            start=today - timedelta(days=20),
+            illness_share_of_term=0.5,
+            proofs=[form, record],
+            today=today - timedelta(days=20),
+        )
         for state in ("学校已审核", "学籍管理部门已登记"):
             procedures.advance(store, done, state, on=today - timedelta(days=15))
         procedures.set_province_state(store, done, "已上报", on=today - timedelta(days=14))
-        ending = suspensions.open_suspension(store, students[5].id, reason=suspensions.SuspensionReason.ILLNESS,
-                                             start=today - timedelta(days=350), illness_share_of_term=0.5,
-                                             proofs=[form, record], today=today - timedelta(days=350))  # fmt: skip
+        ending = suspensions.open_suspension(
+            store,
+            students[5].id,
+            reason=suspensions.SuspensionReason.ILLNESS,
+            start=today - timedelta(days=350),
+            illness_share_of_term=0.5,
+            proofs=[form, record],
+            today=today - timedelta(days=350),
+        )
         for state in ("学校已审核", "学籍管理部门已登记"):  # ends in about two weeks: listed for the clerk
             procedures.advance(store, ending, state, on=today - timedelta(days=345))
-        suspensions.open_suspension(store, students[7].id, reason=suspensions.SuspensionReason.FORCE_MAJEURE,
-                                    start=today, proofs=[form, ProofFile(proofs.AUTHORITY_CERTIFICATE, scans / "申请表.pdf")],
-                                    today=today)  # fmt: skip
-        withdrawals.open_death(store, students[11].id, died_on=today - timedelta(days=30),
-                               proofs=[ProofFile(proofs.DEATH_PROOF, scans / "死亡证明.pdf")], today=today - timedelta(days=2))  # fmt: skip
+        suspensions.open_suspension(
+            store,
+            students[7].id,
+            reason=suspensions.SuspensionReason.FORCE_MAJEURE,
+            start=today,
+            proofs=[form, ProofFile(proofs.AUTHORITY_CERTIFICATE, scans / "申请表.pdf")],
+            today=today,
+        )
+        withdrawals.open_death(
+            store,
+            students[11].id,
+            died_on=today - timedelta(days=30),
+            proofs=[ProofFile(proofs.DEATH_PROOF, scans / "死亡证明.pdf")],
+            today=today - timedelta(days=2),
+        )
         wizard = ProcedureWizard(store, SuspensionForm, student_id=students[20].id)
         wizard.show()
         for name in ("student", "details", "proofs", "review"):
@@ -112,7 +139,7 @@ def _documents(demo: Path, out: Path, app: QApplication) -> None:
     from xueji_desktop.ui.roster_tab import RosterTab
     from xueji_desktop.ui.verify_dialog import VerifyDialog
 
-    def shoot(widget, name: str) -> None:  # noqa: ANN001
+    def shoot(widget, name: str) -> None:
         widget.show()
         app.processEvents()
         widget.grab().save(str(out / name))
@@ -139,8 +166,9 @@ def _documents(demo: Path, out: Path, app: QApplication) -> None:
         with store.read() as session:
             ids = list(session.scalars(select(Student.id).where(Student.status == "在读").limit(2)))
             suspension = session.scalar(select(Procedure.id).where(Procedure.kind == "suspension").limit(1))
-        issued = certificates.issue_enrolment_proofs(store, ids, work / "在读证明.pdf", purpose="用于办理医疗保险",
-                                                     today=date.today())  # fmt: skip
+        issued = certificates.issue_enrolment_proofs(
+            store, ids, work / "在读证明.pdf", purpose="用于办理医疗保险", today=date.today()
+        )
         preview = PrintPreviewDialog(issued.path, "在读证明")
         preview.resize(900, 1000)
         shoot(preview, "print_preview.png")
@@ -163,7 +191,9 @@ def _documents(demo: Path, out: Path, app: QApplication) -> None:
         from xueji_desktop.ui.archive_register_dialog import ConsultationDialog, PaperPlaceDialog
         from xueji_desktop.ui.review_dialog import ReviewDialog
 
-        review = ReviewDialog(store)  # the demo school's own problems (unfinished enrolments, the planted procedures)
+        review = ReviewDialog(
+            store
+        )  # the demo school's own problems (unfinished enrolments, the planted procedures)
         review.resize(1180, 640)
         shoot(review, "review.png")
         consultations = ConsultationDialog(store)

@@ -11,19 +11,28 @@ if "XUEJI_CACHE_DIR" not in os.environ:  # the rare-character font is made in a 
 
     os.environ["XUEJI_CACHE_DIR"] = tempfile.mkdtemp(prefix="xueji-test-cache-")
 
-import pytest  # noqa: E402
+import pytest
 
-from xueji_desktop.services.school_setup import SchoolSetup, create_school  # noqa: E402
-from xueji_desktop.store import Store  # noqa: E402
+from xueji_desktop.services.school_setup import SchoolSetup, create_school
+from xueji_desktop.store import Store
 
 
 def luchang_setup(**overrides) -> SchoolSetup:
     values = dict(
-        name="潞城区实验小学", code="2140012345", stage="primary", region_code="140406",
-        authority="长治市潞城区教育局学籍管理办公室", principal="王建国", registrar="李敏",
-        start_year=2026, term1_start=date(2026, 9, 1), term1_end=date(2027, 1, 22),
-        term2_start=date(2027, 2, 24), term2_end=date(2027, 7, 9), classes_per_grade={1: 2, 2: 2, 3: 1},
-    )  # fmt: skip
+        name="潞城区实验小学",
+        code="2140012345",
+        stage="primary",
+        region_code="140406",
+        authority="长治市潞城区教育局学籍管理办公室",
+        principal="王建国",
+        registrar="李敏",
+        start_year=2026,
+        term1_start=date(2026, 9, 1),
+        term1_end=date(2027, 1, 22),
+        term2_start=date(2027, 2, 24),
+        term2_end=date(2027, 7, 9),
+        classes_per_grade={1: 2, 2: 2, 3: 1},
+    )
     values.update(overrides)
     return SchoolSetup(**values)
 
@@ -81,8 +90,11 @@ def small_disk_of(tmp_path):
         mount_point = tmp_path / f"small-disk-{size}-{len(mounts)}"
         mount_point.mkdir()
         try:
-            result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)],
-                                    capture_output=True, text=True)  # fmt: skip
+            result = subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)],
+                capture_output=True,
+                text=True,
+            )
         except OSError as error:
             pytest.skip(f"cannot run mount for the disk-full test: {error}")
         if result.returncode != 0:

@@ -16,7 +16,9 @@ from tests.factories import add_student
 from xueji_desktop.cli import PRINT_FORMS, main
 from xueji_desktop.models import SchoolClass, StatusChange, Student
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
+)
 
 
 def _text(path) -> str:
@@ -29,11 +31,22 @@ def _class_id(store, level=3):
 
 
 def _graduate(store, name):
-    student_id = add_student(store, _class_id(store), name=name, birth=date(2014, 5, 2), entry_month="2020-09")
+    student_id = add_student(
+        store, _class_id(store), name=name, birth=date(2014, 5, 2), entry_month="2020-09"
+    )
     with store.transaction() as session:
         session.get(Student, student_id).status = "毕业"
-        session.add(StatusChange(student_id=student_id, kind="graduation", effective_date=date(2026, 7, 1),
-                                 status_before="在读", status_after="毕业", actor="测试", created_at=datetime.now()))  # fmt: skip
+        session.add(
+            StatusChange(
+                student_id=student_id,
+                kind="graduation",
+                effective_date=date(2026, 7, 1),
+                status_before="在读",
+                status_after="毕业",
+                actor="测试",
+                created_at=datetime.now(),
+            )
+        )
         return session.get(Student, student_id).id_number
 
 
@@ -44,9 +57,18 @@ def data_dir(school):
 
 
 def test_every_form_of_the_issue_is_offered():
-    assert set(PRINT_FORMS) >= {"info-form", "enrolment-proof", "education-certificate", "suspension-form",
-                                "withdrawal-form", "transfer-letter", "dropout-report", "class-roster",
-                                "graduate-roster", "admission-roster"}  # fmt: skip
+    assert set(PRINT_FORMS) >= {
+        "info-form",
+        "enrolment-proof",
+        "education-certificate",
+        "suspension-form",
+        "withdrawal-form",
+        "transfer-letter",
+        "dropout-report",
+        "class-roster",
+        "graduate-roster",
+        "admission-roster",
+    }
 
 
 def test_enrolment_proofs_for_a_whole_class(school, data_dir, tmp_path, capsys):
@@ -54,8 +76,22 @@ def test_enrolment_proofs_for_a_whole_class(school, data_dir, tmp_path, capsys):
         add_student(school, _class_id(school, 2), name=name)
     school.close()
     out = tmp_path / "proofs.pdf"
-    assert main(["print", "enrolment-proof", str(out), "--class", "二年级(1)班", "--purpose", "用于办理医保",
-                 "--data-dir", data_dir]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "print",
+                "enrolment-proof",
+                str(out),
+                "--class",
+                "二年级(1)班",
+                "--purpose",
+                "用于办理医保",
+                "--data-dir",
+                data_dir,
+            ]
+        )
+        == 0
+    )
     assert "已开具在读证明 2 份" in capsys.readouterr().out
     text = _text(out)
     assert "甲同学" in text and "乙同学" in text and "用于办理医保" in text
@@ -69,11 +105,20 @@ def test_graduate_and_admission_rosters_by_year(school, data_dir, tmp_path, caps
     _graduate(school, "毕业生甲")
     add_student(school, _class_id(school, 1), name="新生乙", entry_month="2026-09")
     school.close()
-    assert main(["print", "graduate-roster", str(tmp_path / "g.pdf"), "--year", "2026", "--data-dir", data_dir]) == 0
+    assert (
+        main(["print", "graduate-roster", str(tmp_path / "g.pdf"), "--year", "2026", "--data-dir", data_dir])
+        == 0
+    )
     assert "毕业生甲" in _text(tmp_path / "g.pdf")
-    assert main(["print", "admission-roster", str(tmp_path / "a.pdf"), "--year", "2026", "--data-dir", data_dir]) == 0
+    assert (
+        main(["print", "admission-roster", str(tmp_path / "a.pdf"), "--year", "2026", "--data-dir", data_dir])
+        == 0
+    )
     assert "新生乙" in _text(tmp_path / "a.pdf")
-    assert main(["print", "graduate-roster", str(tmp_path / "x.pdf"), "--year", "2001", "--data-dir", data_dir]) == 1
+    assert (
+        main(["print", "graduate-roster", str(tmp_path / "x.pdf"), "--year", "2001", "--data-dir", data_dir])
+        == 1
+    )
     assert "没有可列入2001年毕业生花名册的学生" in capsys.readouterr().err
 
 
@@ -85,12 +130,29 @@ def test_diploma_overlay_uses_the_printers_saved_offset(school, data_dir, tmp_pa
     overlay_printing.save_printer_offset(school, "HP LaserJet", Offset(1.5, -1.0))
     school.close()
     out = tmp_path / "diploma.pdf"
-    assert main(["print", "diploma", str(out), "--student", number, "--printer", "HP LaserJet", "--data-dir", data_dir]) == 0
+    assert (
+        main(
+            [
+                "print",
+                "diploma",
+                str(out),
+                "--student",
+                number,
+                "--printer",
+                "HP LaserJet",
+                "--data-dir",
+                data_dir,
+            ]
+        )
+        == 0
+    )
     assert "向右 1.5 毫米，向下 -1 毫米" in capsys.readouterr().out and "毕业生丙" in _text(out)
     assert main(["print", "calibration", str(tmp_path / "cal.pdf"), "--data-dir", data_dir]) == 0
     assert "套打校准页" in _text(tmp_path / "cal.pdf")
     pupil = add_student_after_close(data_dir)
-    assert main(["print", "diploma", str(tmp_path / "no.pdf"), "--student", pupil, "--data-dir", data_dir]) == 2
+    assert (
+        main(["print", "diploma", str(tmp_path / "no.pdf"), "--student", pupil, "--data-dir", data_dir]) == 2
+    )
     assert "不能打印毕业证书" in capsys.readouterr().err and not (tmp_path / "no.pdf").exists()
 
 
@@ -108,7 +170,12 @@ def test_verify_a_scanned_certificate_file(school, data_dir, tmp_path, capsys):
     with school.read() as session:
         number = session.get(Student, student).id_number
     school.close()
-    assert main(["print", "enrolment-proof", str(tmp_path / "p.pdf"), "--student", number, "--data-dir", data_dir]) == 0
+    assert (
+        main(
+            ["print", "enrolment-proof", str(tmp_path / "p.pdf"), "--student", number, "--data-dir", data_dir]
+        )
+        == 0
+    )
     document = pypdfium2.PdfDocument(str(tmp_path / "p.pdf"))
     document[0].render(scale=150 / 72).to_pil().save(tmp_path / "scan.png")
     document.close()
@@ -130,10 +197,29 @@ def test_info_forms_and_a_suspension_form_from_the_command_line(school, data_dir
     with school.read() as session:
         number = session.get(Student, student).id_number
     procedure = suspensions.open_suspension(
-        school, student, reason=SuspensionReason.ILLNESS, start=date(2026, 10, 8), illness_share_of_term=0.5,
-        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)], today=date(2026, 10, 8))  # fmt: skip
+        school,
+        student,
+        reason=SuspensionReason.ILLNESS,
+        start=date(2026, 10, 8),
+        illness_share_of_term=0.5,
+        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
+        today=date(2026, 10, 8),
+    )
     school.close()
-    assert main(["print", "info-form", str(tmp_path / "info.pdf"), "--class", "三年级(1)班", "--data-dir", data_dir]) == 0
+    assert (
+        main(
+            [
+                "print",
+                "info-form",
+                str(tmp_path / "info.pdf"),
+                "--class",
+                "三年级(1)班",
+                "--data-dir",
+                data_dir,
+            ]
+        )
+        == 0
+    )
     assert "已生成学生基本信息表 2 份" in capsys.readouterr().out
     text = _text(tmp_path / "info.pdf")
     assert "学生基本信息表" in text and "休学甲" in text and "同班乙" in text
@@ -141,8 +227,25 @@ def test_info_forms_and_a_suspension_form_from_the_command_line(school, data_dir
     assert main(["print", "suspension-form", str(out), "--student", number, "--data-dir", data_dir]) == 0
     assert f"手续 {procedure}" in capsys.readouterr().out
     assert "休学、复学申请表" in _text(out) and "休学甲" in _text(out)
-    assert main(["print", "withdrawal-form", str(tmp_path / "w.pdf"), "--procedure", str(procedure),
-                 "--data-dir", data_dir]) == 1  # fmt: skip
+    assert (
+        main(
+            [
+                "print",
+                "withdrawal-form",
+                str(tmp_path / "w.pdf"),
+                "--procedure",
+                str(procedure),
+                "--data-dir",
+                data_dir,
+            ]
+        )
+        == 1
+    )
     assert "不是可打印退学申请表的手续" in capsys.readouterr().err
-    assert main(["print", "dropout-report", str(tmp_path / "d.pdf"), "--student", number, "--data-dir", data_dir]) == 1
+    assert (
+        main(
+            ["print", "dropout-report", str(tmp_path / "d.pdf"), "--student", number, "--data-dir", data_dir]
+        )
+        == 1
+    )
     assert "没有可打印辍学书面报告的手续" in capsys.readouterr().err

@@ -23,8 +23,14 @@ TODAY = "2026-10-08"
 @pytest.fixture
 def scans(scan):
     """--proof arguments (KIND=PATH) for the proofs these procedures ask for."""
-    kinds = (proofs.SUSPENSION_FORM, proofs.HOSPITAL_RECORD, proofs.TRANSFER_APPLICATION, proofs.HUKOU_PROOF,
-             proofs.DROPOUT_REPORT, proofs.HOUSEHOLD_REGISTER)  # fmt: skip
+    kinds = (
+        proofs.SUSPENSION_FORM,
+        proofs.HOSPITAL_RECORD,
+        proofs.TRANSFER_APPLICATION,
+        proofs.HUKOU_PROOF,
+        proofs.DROPOUT_REPORT,
+        proofs.HOUSEHOLD_REGISTER,
+    )
     return {kind: f"{kind}={scan(kind).path}" for kind in kinds}
 
 
@@ -50,8 +56,22 @@ def _student(store, level: int = 3, **kwargs) -> int:
 
 
 def _suspension_arguments(student: int, scans, *more: str) -> list[str]:
-    return ["procedures", "open", "suspension", "--student", str(student), "--set", f"reason={SuspensionReason.ILLNESS}",
-            "--set", f"start={TODAY}", "--set", "illness_share_of_term=0.5", "--set", f"today={TODAY}", *more]  # fmt: skip
+    return [
+        "procedures",
+        "open",
+        "suspension",
+        "--student",
+        str(student),
+        "--set",
+        f"reason={SuspensionReason.ILLNESS}",
+        "--set",
+        f"start={TODAY}",
+        "--set",
+        "illness_share_of_term=0.5",
+        "--set",
+        f"today={TODAY}",
+        *more,
+    ]
 
 
 def _listed(run, *options: str) -> list[dict]:
@@ -72,15 +92,21 @@ def _procedures(store) -> int:
 
 def test_a_suspension_opened_listed_advanced_to_completion_and_reversed(school, run, scans):
     student = _student(school, name="王小明")
-    arguments = _suspension_arguments(student, scans, "--proof", scans[proofs.SUSPENSION_FORM],
-                                      "--proof", scans[proofs.HOSPITAL_RECORD])  # fmt: skip
+    arguments = _suspension_arguments(
+        student, scans, "--proof", scans[proofs.SUSPENSION_FORM], "--proof", scans[proofs.HOSPITAL_RECORD]
+    )
     code, out, err = run(*arguments)
     assert code == 0, err
     procedure_id = int(out)
 
     [row] = _listed(run, "--open")
     assert (row["id"], row["kind"], row["label"], row["student_id"], row["student_name"]) == (
-        procedure_id, "suspension", "休学", student, "王小明")  # fmt: skip
+        procedure_id,
+        "suspension",
+        "休学",
+        student,
+        "王小明",
+    )
     assert (row["state"], row["next_state"], row["province_state"], row["open"]) == (
         "已申请",
         "学校已审核",
@@ -88,15 +114,29 @@ def test_a_suspension_opened_listed_advanced_to_completion_and_reversed(school, 
         True,
     )
     code, out, _ = run("procedures", "list")
-    assert code == 0 and out.split("\t")[:6] == [str(procedure_id), "休学", "王小明", TODAY,
-                                                 "已申请", "学校已审核"]  # fmt: skip
+    assert code == 0 and out.split("\t")[:6] == [
+        str(procedure_id),
+        "休学",
+        "王小明",
+        TODAY,
+        "已申请",
+        "学校已审核",
+    ]
 
     assert run("procedures", "advance", str(procedure_id), "学校已审核", "--on", "2026-10-09")[:2] == (
         0,
         f"{procedure_id}\n",
     )
-    code, out, err = run("procedures", "advance", str(procedure_id), "学籍管理部门已登记", "--on", "2026-10-10",
-                         "--approval-number", "潞教学籍〔2026〕12号")  # fmt: skip
+    code, out, err = run(
+        "procedures",
+        "advance",
+        str(procedure_id),
+        "学籍管理部门已登记",
+        "--on",
+        "2026-10-10",
+        "--approval-number",
+        "潞教学籍〔2026〕12号",
+    )
     assert (code, out) == (0, f"{procedure_id}\n") and "已生效" in err
     assert _status(school, student) == "休学"
     assert _listed(run, "--open") == []
@@ -137,8 +177,15 @@ def test_r22_1_preview_of_a_refused_suspension_prints_the_article_exits_2_and_wr
 
 def test_a_preview_that_would_pass_exits_0_and_writes_nothing(school, run, scans):
     student = _student(school)
-    arguments = _suspension_arguments(student, scans, "--proof", scans[proofs.SUSPENSION_FORM],
-                                      "--proof", scans[proofs.HOSPITAL_RECORD], "--preview")  # fmt: skip
+    arguments = _suspension_arguments(
+        student,
+        scans,
+        "--proof",
+        scans[proofs.SUSPENSION_FORM],
+        "--proof",
+        scans[proofs.HOSPITAL_RECORD],
+        "--preview",
+    )
     code, out, err = run(*arguments)
     assert (code, out) == (0, "") and "没有写入任何内容" in err
     assert _procedures(school) == 0
@@ -146,10 +193,27 @@ def test_a_preview_that_would_pass_exits_0_and_writes_nothing(school, run, scans
 
 def test_r17_1_a_warning_needs_confirm_and_the_other_school_is_given_by_set(school, run, scans):
     student = _student(school)
-    arguments = ["procedures", "open", "transfer_out", "--student", str(student), "--set", "to_school=长治市实验小学",
-                 "--set", "reason=家庭居住地迁移且户籍已迁入", "--set", "crosses_county=是", "--set", "hukou_moved=true",
-                 "--set", f"today={TODAY}", "--proof", scans[proofs.TRANSFER_APPLICATION],
-                 "--proof", scans[proofs.HUKOU_PROOF]]  # fmt: skip
+    arguments = [
+        "procedures",
+        "open",
+        "transfer_out",
+        "--student",
+        str(student),
+        "--set",
+        "to_school=长治市实验小学",
+        "--set",
+        "reason=家庭居住地迁移且户籍已迁入",
+        "--set",
+        "crosses_county=是",
+        "--set",
+        "hukou_moved=true",
+        "--set",
+        f"today={TODAY}",
+        "--proof",
+        scans[proofs.TRANSFER_APPLICATION],
+        "--proof",
+        scans[proofs.HUKOU_PROOF],
+    ]
     code, out, err = run(*arguments)
     assert code == 2
     assert out.startswith("提示：依据《细则》第十七条：转学一般应在学期初15天之内办理") and "--confirm" in err
@@ -162,9 +226,21 @@ def test_r17_1_a_warning_needs_confirm_and_the_other_school_is_given_by_set(scho
 
 def test_r28_1_a_list_of_enum_values_and_the_province_track(school, run, scans):
     student = _student(school)
-    code, out, err = run("procedures", "open", "dropout", "--student", str(student), "--set", "since=2026-09-20",
-                         "--set", "reported_to=乡镇人民政府、县级教育行政部门、学籍管理部门", "--set", f"today={TODAY}",
-                         "--proof", scans[proofs.DROPOUT_REPORT])  # fmt: skip
+    code, out, err = run(
+        "procedures",
+        "open",
+        "dropout",
+        "--student",
+        str(student),
+        "--set",
+        "since=2026-09-20",
+        "--set",
+        "reported_to=乡镇人民政府、县级教育行政部门、学籍管理部门",
+        "--set",
+        f"today={TODAY}",
+        "--proof",
+        scans[proofs.DROPOUT_REPORT],
+    )
     assert code == 0, err
     procedure_id = out.strip()
     assert run("procedures", "advance", procedure_id, "学籍管理部门已登记")[0] == 0
@@ -182,8 +258,19 @@ def test_r28_1_a_list_of_enum_values_and_the_province_track(school, run, scans):
 
 def test_r14_1_an_information_change_takes_student_fields_by_set(school, run, scans):
     student = _student(school, name="王小明")
-    code, out, err = run("procedures", "open", "information_change", "--student", str(student), "--set", "name=王晓明",
-                         "--set", f"today={TODAY}", "--proof", scans[proofs.HOUSEHOLD_REGISTER])  # fmt: skip
+    code, out, err = run(
+        "procedures",
+        "open",
+        "information_change",
+        "--student",
+        str(student),
+        "--set",
+        "name=王晓明",
+        "--set",
+        f"today={TODAY}",
+        "--proof",
+        scans[proofs.HOUSEHOLD_REGISTER],
+    )
     assert code == 0, err
     for state in ("学籍管理部门已核准", "已维护"):
         assert run("procedures", "advance", out.strip(), state)[0] == 0
@@ -197,12 +284,38 @@ def test_r13_2_a_transfer_in_makes_the_record_when_it_completes(school, run, sca
             c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == 2 and c.number == 1
         )
     number = id_number(date(2018, 5, 6), "2")
-    code, out, err = run("procedures", "open", "transfer_in", "--set", "name=刘小红", "--set", "gender=女",
-                         "--set", "birth_date=2018-05-06", "--set", f"id_number={number}",
-                         "--set", "from_school=长治市实验小学", "--set", "grade_level=2", "--set", f"to_class_id={class_id}",
-                         "--set", "reason=家庭居住地迁移且户籍已迁入", "--set", "crosses_county=是", "--set", "hukou_moved=是",
-                         "--set", f"today={TODAY}", "--proof", scans[proofs.TRANSFER_APPLICATION],
-                         "--proof", scans[proofs.HUKOU_PROOF], "--confirm")  # fmt: skip
+    code, out, err = run(
+        "procedures",
+        "open",
+        "transfer_in",
+        "--set",
+        "name=刘小红",
+        "--set",
+        "gender=女",
+        "--set",
+        "birth_date=2018-05-06",
+        "--set",
+        f"id_number={number}",
+        "--set",
+        "from_school=长治市实验小学",
+        "--set",
+        "grade_level=2",
+        "--set",
+        f"to_class_id={class_id}",
+        "--set",
+        "reason=家庭居住地迁移且户籍已迁入",
+        "--set",
+        "crosses_county=是",
+        "--set",
+        "hukou_moved=是",
+        "--set",
+        f"today={TODAY}",
+        "--proof",
+        scans[proofs.TRANSFER_APPLICATION],
+        "--proof",
+        scans[proofs.HUKOU_PROOF],
+        "--confirm",
+    )
     assert code == 0, out + err
     for state in ("转入方已审核", "转出方已审核", "学籍已转接"):
         assert run("procedures", "advance", out.strip(), state)[0] == 0
@@ -218,8 +331,9 @@ def test_r13_2_a_transfer_in_makes_the_record_when_it_completes(school, run, sca
 
 def test_cancel_an_open_procedure_with_its_reason(school, run, scans):
     student = _student(school)
-    arguments = _suspension_arguments(student, scans, "--proof", scans[proofs.SUSPENSION_FORM],
-                                      "--proof", scans[proofs.HOSPITAL_RECORD])  # fmt: skip
+    arguments = _suspension_arguments(
+        student, scans, "--proof", scans[proofs.SUSPENSION_FORM], "--proof", scans[proofs.HOSPITAL_RECORD]
+    )
     procedure_id = run(*arguments)[1].strip()
     with pytest.raises(SystemExit) as usage:  # --reason is required: argparse's usage error
         run("procedures", "cancel", procedure_id)
@@ -245,8 +359,9 @@ def test_cancel_an_open_procedure_with_its_reason(school, run, scans):
 )
 def test_bad_input_exits_1_with_a_chinese_line_and_writes_nothing(school, run, scans, values, message):
     student = _student(school)
-    arguments = _suspension_arguments(student, scans, "--proof", scans[proofs.SUSPENSION_FORM],
-                                      "--proof", scans[proofs.HOSPITAL_RECORD])  # fmt: skip
+    arguments = _suspension_arguments(
+        student, scans, "--proof", scans[proofs.SUSPENSION_FORM], "--proof", scans[proofs.HOSPITAL_RECORD]
+    )
     for value in values:
         arguments += ["--set", value]
     code, out, err = run(*arguments)

@@ -20,8 +20,15 @@ ROOT = Path(__file__).resolve().parents[1]
 def run_self_test(*args: str, timeout: int = 240) -> subprocess.CompletedProcess:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
     env.pop("XUEJI_DATA_DIR", None)
-    return subprocess.run([sys.executable, "-m", "xueji_desktop", "--self-test", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=timeout)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "xueji_desktop", "--self-test", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
 
 
 def test_self_test_opens_a_demo_school_and_writes_a_png_a_pdf_and_an_xlsx(tmp_path):
@@ -36,7 +43,11 @@ def test_self_test_opens_a_demo_school_and_writes_a_png_a_pdf_and_an_xlsx(tmp_pa
     assert lines[-1].startswith("自检通过 self-test passed")
     assert any("在读证明" in line and "含「在读证明」" in line for line in lines)
 
-    png, pdf, xlsx = folder / self_test.SELF_TEST_WINDOW, folder / self_test.SELF_TEST_PDF, folder / self_test.SELF_TEST_XLSX
+    png, pdf, xlsx = (
+        folder / self_test.SELF_TEST_WINDOW,
+        folder / self_test.SELF_TEST_PDF,
+        folder / self_test.SELF_TEST_XLSX,
+    )
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert zipfile.is_zipfile(xlsx) and "xl/workbook.xml" in zipfile.ZipFile(xlsx).namelist()

@@ -36,7 +36,7 @@ class _AfterFirstPaint(QObject):
         self._painted = False
         window.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self._painted and event.type() == QEvent.Type.Paint:
             self._painted = True
             if self._probe:
@@ -57,9 +57,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--data-dir", help="数据文件夹（默认：XUEJI_DATA_DIR 或系统的用户数据文件夹）")
     parser.add_argument("--demo", action="store_true", help="在临时文件夹里打开一所演示学校")
     parser.add_argument(
-        "--self-test", nargs="?", const="", default=None, metavar="FOLDER",
+        "--self-test",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="FOLDER",
         help="自检：在 FOLDER（默认一个临时文件夹）里打开演示学校，截取主窗口、生成一份 PDF 和一份 xlsx，全部通过时退出码为 0",
-    )  # fmt: skip
+    )
     return parser.parse_args(argv)
 
 
@@ -85,15 +89,16 @@ def _install_excepthook(app: QApplication, log_folder: Path) -> None:
     """An error nobody expected is logged and shown once, calmly; the app and the clerk's work stay."""
     shown = False
 
-    def hook(kind, value, tb) -> None:  # noqa: ANN001
+    def hook(kind, value, tb) -> None:
         nonlocal shown
         log.error("未预料的错误：%s", "".join(traceback.format_exception(kind, value, tb)))
         if not shown:
             shown = True
             QMessageBox.critical(
-                app.activeWindow(), APP_NAME,
+                app.activeWindow(),
+                APP_NAME,
                 f"出现了一个意外问题，已记录在日志中：\n{log_folder / 'logs' / 'xueji.log'}\n\n已保存的数据不受影响。",
-            )  # fmt: skip
+            )
 
     sys.excepthook = hook
 
@@ -130,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
             app.quit()
         else:
             first_paint.report_filled(window.roster_tab.model.rowCount())
-            load_rare_font_later(app)  # HanaMinB, when the cache lacks it: decompressed once, in the background
+            load_rare_font_later(
+                app
+            )  # HanaMinB, when the cache lacks it: decompressed once, in the background
 
     first_paint = _AfterFirstPaint(window, open_after_paint, probe=bool(os.environ.get(STARTUP_PROBE_ENV)))
     window.show()

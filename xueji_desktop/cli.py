@@ -23,13 +23,18 @@ STAGE_CHOICES = ("primary", "junior", "senior", "nine_year", "twelve_year", "spe
 BATCH_KINDS = {"new-students": "export_new_students", "status-changes": "export_status_changes"}
 # each kind of 异动手续 and the service that opens it (module in xueji_desktop.services, function)
 OPENERS = {
-    "transfer_in": ("transfers", "open_transfer_in"), "transfer_out": ("transfers", "open_transfer_out"),
-    "suspension": ("suspensions", "open_suspension"), "suspension_extension": ("suspensions", "open_extension"),
-    "resumption": ("suspensions", "open_resumption"), "withdrawal": ("withdrawals", "open_withdrawal"),
-    "automatic_withdrawal": ("withdrawals", "open_automatic_withdrawal"), "death": ("withdrawals", "open_death"),
-    "dropout": ("withdrawals", "open_dropout"), "restoration": ("withdrawals", "open_restoration"),
+    "transfer_in": ("transfers", "open_transfer_in"),
+    "transfer_out": ("transfers", "open_transfer_out"),
+    "suspension": ("suspensions", "open_suspension"),
+    "suspension_extension": ("suspensions", "open_extension"),
+    "resumption": ("suspensions", "open_resumption"),
+    "withdrawal": ("withdrawals", "open_withdrawal"),
+    "automatic_withdrawal": ("withdrawals", "open_automatic_withdrawal"),
+    "death": ("withdrawals", "open_death"),
+    "dropout": ("withdrawals", "open_dropout"),
+    "restoration": ("withdrawals", "open_restoration"),
     "information_change": ("information_changes", "open_information_change"),
-}  # fmt: skip
+}
 _YES_NO = {"是": True, "否": False, "true": True, "false": False}
 
 
@@ -91,20 +96,34 @@ def _parser() -> argparse.ArgumentParser:
     _procedures_parser(commands)
 
     printing = command("print", "生成可打印的 PDF：证明、申请表、名册、套打")
-    printing.add_argument("form", choices=tuple(PRINT_FORMS), metavar="FORM",
-                          help="；".join(f"{key}：{label}" for key, label in PRINT_FORMS.items()))  # fmt: skip
+    printing.add_argument(
+        "form",
+        choices=tuple(PRINT_FORMS),
+        metavar="FORM",
+        help="；".join(f"{key}：{label}" for key, label in PRINT_FORMS.items()),
+    )
     printing.add_argument("out", type=Path, help="输出的 PDF 文件")
-    printing.add_argument("--student", action="append", default=[],
-                          help="学生：身份证件号、学籍号或编号（可重复，多名学生合成一个 PDF）")  # fmt: skip
+    printing.add_argument(
+        "--student",
+        action="append",
+        default=[],
+        help="学生：身份证件号、学籍号或编号（可重复，多名学生合成一个 PDF）",
+    )
     printing.add_argument("--class", dest="class_name", help="班级名称（如「三年级(1)班」）或班级编号：全班")
-    printing.add_argument("--procedure", type=int, help="申请表、联系函、辍学报告：手续编号（默认为该生最近一项同类手续）")
-    printing.add_argument("--year", type=int, help="毕业生花名册：毕业年份；录取花名册：入学学年的起始年份（默认今年）")
+    printing.add_argument(
+        "--procedure", type=int, help="申请表、联系函、辍学报告：手续编号（默认为该生最近一项同类手续）"
+    )
+    printing.add_argument(
+        "--year", type=int, help="毕业生花名册：毕业年份；录取花名册：入学学年的起始年份（默认今年）"
+    )
     printing.add_argument("--full-ids", action="store_true", help="名册中显示完整身份证件号（存档用）")
     printing.add_argument("--studied-until", help="学历证明书：学习截至年月，如 2023-07")
     printing.add_argument("--approval-number", default="", help="学历证明书再次开具：主管部门批准文号")
     printing.add_argument("--reason", default="", help="学历证明书再次开具：原因")
     printing.add_argument("--purpose", default="", help="用途，如「用于办理医保」")
-    printing.add_argument("--layout", default="diploma_primary", help="套打版式：diploma_primary 小学、diploma_junior 初中")
+    printing.add_argument(
+        "--layout", default="diploma_primary", help="套打版式：diploma_primary 小学、diploma_junior 初中"
+    )
     printing.add_argument("--printer", default="", help="套打：用这台打印机保存的偏移（打印机名称）")
     check = command("verify", "核验证明：扫描所得的二维码内容、证明编号，或扫描件（图片、PDF）的路径")
     check.add_argument("code")
@@ -133,10 +152,22 @@ def _procedures_parser(commands: argparse._SubParsersAction) -> None:
     opening = action("open", "办理一项异动手续（检查《细则》的规定和证明材料）")
     opening.add_argument("kind", choices=tuple(OPENERS), help="手续类别")
     opening.add_argument("--student", type=int, help="学生编号（转入手续不用：学籍在办结时建立）")
-    opening.add_argument("--set", dest="values", action="append", default=[], metavar="KEY=VALUE",
-                         help="手续的一项内容，如 start=2026-10-08、reason=本人其他不可抗拒原因、crosses_county=是")  # fmt: skip
-    opening.add_argument("--proof", dest="proofs", action="append", default=[], metavar="KIND=PATH",
-                         help="证明材料：类别=扫描件路径，如 休学、复学申请表=申请表.pdf")  # fmt: skip
+    opening.add_argument(
+        "--set",
+        dest="values",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="手续的一项内容，如 start=2026-10-08、reason=本人其他不可抗拒原因、crosses_county=是",
+    )
+    opening.add_argument(
+        "--proof",
+        dest="proofs",
+        action="append",
+        default=[],
+        metavar="KIND=PATH",
+        help="证明材料：类别=扫描件路径，如 休学、复学申请表=申请表.pdf",
+    )
     opening.add_argument("--confirm", action="store_true", help="已阅读并确认所有提示")
     opening.add_argument(
         "--exception-number", default="", help="学籍管理部门批准例外办理的文号（仅“原则上”的规定）"
@@ -172,17 +203,25 @@ def _school_year_default(today: date) -> int:
     return today.year if today.month >= 8 else today.year - 1
 
 
-def cmd_init(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def cmd_init(store, args: argparse.Namespace) -> int:
     from xueji_desktop.services.school_setup import STAGES, SchoolSetup, SetupError, create_school
 
     year = args.year or _school_year_default(date.today())
     setup = SchoolSetup(
-        name=args.name, code=args.code, stage=args.stage, region_code=args.region, authority=args.authority,
-        principal=args.principal, registrar=args.registrar, start_year=year,
-        term1_start=args.term1_start or date(year, 9, 1), term1_end=args.term1_end or date(year + 1, 1, 20),
-        term2_start=args.term2_start or date(year + 1, 2, 20), term2_end=args.term2_end or date(year + 1, 7, 10),
+        name=args.name,
+        code=args.code,
+        stage=args.stage,
+        region_code=args.region,
+        authority=args.authority,
+        principal=args.principal,
+        registrar=args.registrar,
+        start_year=year,
+        term1_start=args.term1_start or date(year, 9, 1),
+        term1_end=args.term1_end or date(year + 1, 1, 20),
+        term2_start=args.term2_start or date(year + 1, 2, 20),
+        term2_end=args.term2_end or date(year + 1, 7, 10),
         classes_per_grade={level: args.classes for level in STAGES[args.stage][1]},
-    )  # fmt: skip
+    )
     try:
         create_school(store, setup)
     except SetupError as error:
@@ -192,7 +231,7 @@ def cmd_init(store, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0
 
 
-def cmd_demo(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def cmd_demo(store, args: argparse.Namespace) -> int:
     from xueji_desktop.services.demo import create_demo_school
     from xueji_desktop.services.school_setup import is_set_up
 
@@ -204,7 +243,7 @@ def cmd_demo(store, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0
 
 
-def cmd_students(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def cmd_students(store, args: argparse.Namespace) -> int:
     from xueji_desktop.rules.identity import mask_id_number
     from xueji_desktop.services.roster import student_listing
 
@@ -214,14 +253,25 @@ def cmd_students(store, args: argparse.Namespace) -> int:  # noqa: ANN001
         print()
         return 0
     for row in rows:
-        print("\t".join([row["school_number"], row["name"], row["gender"], row["birth_date"],
-                         mask_id_number(row["id_number"]), row["national_student_id"], row["class_name"],
-                         row["status"]]))  # fmt: skip
+        print(
+            "\t".join(
+                [
+                    row["school_number"],
+                    row["name"],
+                    row["gender"],
+                    row["birth_date"],
+                    mask_id_number(row["id_number"]),
+                    row["national_student_id"],
+                    row["class_name"],
+                    row["status"],
+                ]
+            )
+        )
     print(f"共 {len(rows)} 名学生", file=sys.stderr)
     return 0
 
 
-def cmd_import_students(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def cmd_import_students(store, args: argparse.Namespace) -> int:
     """Exit 0: imported (or, --dry-run, would be); 1: the file has errors, nothing written; 2: unreadable file."""
     from xueji_desktop.services.student_import import commit_import, plan_classes, plan_import
     from xueji_desktop.spreadsheets.errors import ImportFileError
@@ -255,16 +305,20 @@ def cmd_import_students(store, args: argparse.Namespace) -> int:  # noqa: ANN001
     if classes.blocking:
         return 1
     if args.dry_run:
-        print(f"检查通过：可导入 {len(valid) - len(plan.updates)} 名新生，更新 {len(plan.updates)} 名（未写入）。",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"检查通过：可导入 {len(valid) - len(plan.updates)} 名新生，更新 {len(plan.updates)} 名（未写入）。",
+            file=sys.stderr,
+        )
         return 0
     result = commit_import(store, plan, valid_only=args.valid_only, class_of_row=classes.class_of_row)
-    print(f"已导入 {result.created} 名新生，更新 {result.updated} 名；跳过有错误的 {len(result.skipped_rows)} 行。",
-          file=sys.stderr)  # fmt: skip
+    print(
+        f"已导入 {result.created} 名新生，更新 {result.updated} 名；跳过有错误的 {len(result.skipped_rows)} 行。",
+        file=sys.stderr,
+    )
     return 0
 
 
-def cmd_export_batch(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def cmd_export_batch(store, args: argparse.Namespace) -> int:
     """Exit 0: written (each file on a line); 1: students blocked (one line each) or nothing to export."""
     from xueji_desktop.services import upload_batches
     from xueji_desktop.services.upload_batches import BatchBlocked, BatchError
@@ -299,7 +353,7 @@ class _InputError(Exception):
     """A command line the service cannot be called with; the message says why, in Chinese."""
 
 
-def cmd_procedures(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def cmd_procedures(store, args: argparse.Namespace) -> int:
     """Exit 0: done (the procedure's id on stdout); 1: bad input or not found; 2: the regulation refuses (each
     finding on a line, naming its article)."""
     from xueji_desktop.rules.findings import RuleViolation
@@ -324,12 +378,13 @@ def cmd_procedures(store, args: argparse.Namespace) -> int:  # noqa: ANN001
         return 1
 
 
-def _procedure_step(store, args: argparse.Namespace, on: date) -> int:  # noqa: ANN001
+def _procedure_step(store, args: argparse.Namespace, on: date) -> int:
     from xueji_desktop.services import procedures
 
     if args.action == "advance":
-        event = procedures.advance(store, args.id, args.state, on=on, approval_number=args.approval_number,
-                                   note=args.note)  # fmt: skip
+        event = procedures.advance(
+            store, args.id, args.state, on=on, approval_number=args.approval_number, note=args.note
+        )
         done = f"，已生效（异动记录编号 {event.status_change_id}）" if event.status_change_id else ""
         print(f"手续 {args.id}：{args.state}{done}", file=sys.stderr)
     elif args.action == "province":
@@ -347,7 +402,7 @@ def _procedure_step(store, args: argparse.Namespace, on: date) -> int:  # noqa: 
     return 0
 
 
-def _list_procedures(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def _list_procedures(store, args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from xueji_desktop.services.procedures import procedure_rows
@@ -361,13 +416,26 @@ def _list_procedures(store, args: argparse.Namespace) -> int:  # noqa: ANN001
     for row in rows:
         province = f"{row.province_state}（{row.province_note}）" if row.province_note else row.province_state
         due = f"{row.due.day:%Y-%m-%d}{'（已逾期）' if row.overdue else ''}" if row.due else ""
-        print("\t".join([str(row.id), row.label, row.student_name, f"{row.opened_on:%Y-%m-%d}", row.state,
-                         row.next_state or "—", province, due, str(row.status_change_id or "")]))  # fmt: skip
+        print(
+            "\t".join(
+                [
+                    str(row.id),
+                    row.label,
+                    row.student_name,
+                    f"{row.opened_on:%Y-%m-%d}",
+                    row.state,
+                    row.next_state or "—",
+                    province,
+                    due,
+                    str(row.status_change_id or ""),
+                ]
+            )
+        )
     print(f"共 {len(rows)} 项手续", file=sys.stderr)
     return 0
 
 
-def _open_procedure(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def _open_procedure(store, args: argparse.Namespace) -> int:
     import importlib
     import inspect
 
@@ -390,7 +458,7 @@ def _open_procedure(store, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0
 
 
-def _proof(text: str):  # noqa: ANN202 - attachments.ProofFile, imported lazily
+def _proof(text: str):
     """--proof KIND=PATH: a kind the regulation names and a scan that can be kept (checked before any preview)."""
     from xueji_desktop.rules.proofs import KINDS
     from xueji_desktop.services.attachments import ProofFile, file_type
@@ -402,11 +470,15 @@ def _proof(text: str):  # noqa: ANN202 - attachments.ProofFile, imported lazily
     return ProofFile(kind, Path(path))
 
 
-def _decision(args: argparse.Namespace):  # noqa: ANN202 - procedures.Decision, imported lazily
+def _decision(args: argparse.Namespace):
     from xueji_desktop.services.procedures import Decision
 
-    return Decision(confirmed=getattr(args, "confirm", False), approval_number=getattr(args, "exception_number", ""),
-                    reason=getattr(args, "exception_reason", ""), preview=getattr(args, "preview", False))  # fmt: skip
+    return Decision(
+        confirmed=getattr(args, "confirm", False),
+        approval_number=getattr(args, "exception_number", ""),
+        reason=getattr(args, "exception_reason", ""),
+        preview=getattr(args, "preview", False),
+    )
 
 
 def _pair(text: str, option: str, form: str) -> tuple[str, str]:
@@ -535,8 +607,10 @@ def _print_findings(findings: list) -> None:
 
 def _explain_refusal(findings: list) -> None:
     if any(f.blocks and f.overridable for f in findings):
-        print("其中“原则上”的规定经学籍管理部门批准可例外办理：请加 --exception-number 和 --exception-reason。",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "其中“原则上”的规定经学籍管理部门批准可例外办理：请加 --exception-number 和 --exception-reason。",
+            file=sys.stderr,
+        )
     if any(f.blocks and not f.overridable for f in findings):
         print("不符合《细则》的规定，没有办理。", file=sys.stderr)
     elif not any(f.blocks for f in findings):
@@ -556,8 +630,12 @@ def _show_preview(findings: list, decision: Any) -> int:
     except RuleViolation as refusal:
         _explain_refusal(refusal.findings)
         return 2
-    print("预检通过：可以办理（没有写入任何内容）。" if findings else "没有发现问题，可以办理（没有写入任何内容）。",
-          file=sys.stderr)  # fmt: skip
+    print(
+        "预检通过：可以办理（没有写入任何内容）。"
+        if findings
+        else "没有发现问题，可以办理（没有写入任何内容）。",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -573,25 +651,38 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 
 
 PRINT_FORMS = {
-    "info-form": "学生基本信息表", "enrolment-proof": "在读证明", "education-certificate": "学历证明书",
-    "suspension-form": "休学、复学申请表", "withdrawal-form": "退学申请表", "transfer-letter": "转学联系函",
-    "dropout-report": "辍学书面报告", "class-roster": "在校生分班名册", "graduate-roster": "毕业生花名册",
-    "admission-roster": "录取花名册", "diploma": "毕业证书（套打）", "calibration": "套打校准页",
-}  # fmt: skip
+    "info-form": "学生基本信息表",
+    "enrolment-proof": "在读证明",
+    "education-certificate": "学历证明书",
+    "suspension-form": "休学、复学申请表",
+    "withdrawal-form": "退学申请表",
+    "transfer-letter": "转学联系函",
+    "dropout-report": "辍学书面报告",
+    "class-roster": "在校生分班名册",
+    "graduate-roster": "毕业生花名册",
+    "admission-roster": "录取花名册",
+    "diploma": "毕业证书（套打）",
+    "calibration": "套打校准页",
+}
 PROCEDURE_FORM_KINDS = {
     "suspension-form": ("suspension", "suspension_extension", "resumption"),
     "withdrawal-form": ("withdrawal", "automatic_withdrawal"),
     "transfer-letter": ("transfer_out", "transfer_in"),
     "dropout-report": ("dropout",),
-}  # fmt: skip
+}
 
 
-def cmd_print(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def cmd_print(store, args: argparse.Namespace) -> int:
     handler = {
-        "enrolment-proof": _print_enrolment_proof, "education-certificate": _print_education_certificate,
-        "info-form": _print_info_form, "class-roster": _print_roster, "graduate-roster": _print_year_roster,
-        "admission-roster": _print_year_roster, "diploma": _print_diploma, "calibration": _print_calibration,
-    }.get(args.form, _print_procedure_form)  # fmt: skip
+        "enrolment-proof": _print_enrolment_proof,
+        "education-certificate": _print_education_certificate,
+        "info-form": _print_info_form,
+        "class-roster": _print_roster,
+        "graduate-roster": _print_year_roster,
+        "admission-roster": _print_year_roster,
+        "diploma": _print_diploma,
+        "calibration": _print_calibration,
+    }.get(args.form, _print_procedure_form)
     from xueji_desktop.rules.findings import RuleViolation
 
     try:
@@ -613,7 +704,7 @@ def cmd_print(store, args: argparse.Namespace) -> int:  # noqa: ANN001
         return 1
 
 
-def _students_of(store, args: argparse.Namespace) -> list[int]:  # noqa: ANN001
+def _students_of(store, args: argparse.Namespace) -> list[int]:
     """The students --student names, or the class --class names (in school, by 学号 then name)."""
     if args.student:
         ids = []
@@ -631,13 +722,17 @@ def _students_of(store, args: argparse.Namespace) -> list[int]:  # noqa: ANN001
 
         class_id = _find_class(store, args.class_name)
         with store.read() as session:
-            return list(session.scalars(select(Student.id).where(Student.school_class_id == class_id,
-                                                                 Student.status.in_(IN_SCHOOL_STATUSES))
-                                        .order_by(Student.school_number, Student.pinyin_key)))  # fmt: skip
+            return list(
+                session.scalars(
+                    select(Student.id)
+                    .where(Student.school_class_id == class_id, Student.status.in_(IN_SCHOOL_STATUSES))
+                    .order_by(Student.school_number, Student.pinyin_key)
+                )
+            )
     raise LookupError("请用 --student 指定学生，或用 --class 指定班级")
 
 
-def _find_class(store, given: str) -> int:  # noqa: ANN001
+def _find_class(store, given: str) -> int:
     from sqlalchemy import select
 
     from xueji_desktop.models import SchoolClass
@@ -651,15 +746,17 @@ def _find_class(store, given: str) -> int:  # noqa: ANN001
     return found
 
 
-def _print_enrolment_proof(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def _print_enrolment_proof(store, args: argparse.Namespace) -> int:
     from xueji_desktop.services import certificates
 
-    issued = certificates.issue_enrolment_proofs(store, _students_of(store, args), args.out, purpose=args.purpose)
+    issued = certificates.issue_enrolment_proofs(
+        store, _students_of(store, args), args.out, purpose=args.purpose
+    )
     print(f"已开具在读证明 {len(issued.numbers)} 份（编号 {'、'.join(issued.numbers)}）：{issued.path}")
     return 0
 
 
-def _print_info_form(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def _print_info_form(store, args: argparse.Namespace) -> int:
     from xueji_desktop.services import forms
 
     ids = _students_of(store, args)
@@ -670,7 +767,7 @@ def _print_info_form(store, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0
 
 
-def _print_procedure_form(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def _print_procedure_form(store, args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from xueji_desktop.models import Procedure
@@ -680,12 +777,17 @@ def _print_procedure_form(store, args: argparse.Namespace) -> int:  # noqa: ANN0
     procedure_id = args.procedure
     if procedure_id is None:
         if len(args.student) != 1:
-            raise LookupError("请用 --procedure 给出手续编号，或用 --student 指定一名学生（取其最近一项同类手续）")
+            raise LookupError(
+                "请用 --procedure 给出手续编号，或用 --student 指定一名学生（取其最近一项同类手续）"
+            )
         student_id = _students_of(store, args)[0]
         with store.read() as session:
-            procedure_id = session.scalar(select(Procedure.id).where(Procedure.student_id == student_id,
-                                                                     Procedure.kind.in_(kinds))
-                                          .order_by(Procedure.id.desc()).limit(1))  # fmt: skip
+            procedure_id = session.scalar(
+                select(Procedure.id)
+                .where(Procedure.student_id == student_id, Procedure.kind.in_(kinds))
+                .order_by(Procedure.id.desc())
+                .limit(1)
+            )
         if procedure_id is None:
             raise LookupError(f"这名学生没有可打印{PRINT_FORMS[args.form]}的手续")
     else:
@@ -700,7 +802,7 @@ def _print_procedure_form(store, args: argparse.Namespace) -> int:  # noqa: ANN0
     return 0
 
 
-def _print_year_roster(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def _print_year_roster(store, args: argparse.Namespace) -> int:
     from datetime import date
 
     from xueji_desktop.services import printing
@@ -712,16 +814,20 @@ def _print_year_roster(store, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0
 
 
-def _print_diploma(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def _print_diploma(store, args: argparse.Namespace) -> int:
     from xueji_desktop.services import overlay_printing
 
     offset = overlay_printing.printer_offset(store, args.printer)
-    pages = overlay_printing.diplomas(store, _students_of(store, args), args.out, layout_key=args.layout, offset=offset)
-    print(f"已生成毕业证书套打 {pages} 张（偏移：向右 {offset.dx:g} 毫米，向下 {offset.dy:g} 毫米）：{args.out}")
+    pages = overlay_printing.diplomas(
+        store, _students_of(store, args), args.out, layout_key=args.layout, offset=offset
+    )
+    print(
+        f"已生成毕业证书套打 {pages} 张（偏移：向右 {offset.dx:g} 毫米，向下 {offset.dy:g} 毫米）：{args.out}"
+    )
     return 0
 
 
-def _print_calibration(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def _print_calibration(store, args: argparse.Namespace) -> int:
     from xueji_desktop.services import overlay_printing
 
     offset = overlay_printing.printer_offset(store, args.printer)
@@ -730,31 +836,39 @@ def _print_calibration(store, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0
 
 
-def _print_education_certificate(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def _print_education_certificate(store, args: argparse.Namespace) -> int:
     from datetime import date
 
     from xueji_desktop.services import certificates
 
     if len(args.student) != 1 or not args.studied_until:
-        raise LookupError("学历证明书须用 --student 指定一名学生，并用 --studied-until 给出学习截至年月（如 2023-07）")
+        raise LookupError(
+            "学历证明书须用 --student 指定一名学生，并用 --studied-until 给出学习截至年月（如 2023-07）"
+        )
     year, _, month = args.studied_until.partition("-")
     issued = certificates.issue_education_certificate(
-        store, _students_of(store, args)[0], args.out, studied_until=date(int(year), int(month), 1),
-        approval_number=args.approval_number, reason=args.reason,
-    )  # fmt: skip
+        store,
+        _students_of(store, args)[0],
+        args.out,
+        studied_until=date(int(year), int(month), 1),
+        approval_number=args.approval_number,
+        reason=args.reason,
+    )
     print(f"已开具学历证明书（编号 {issued.numbers[0]}）：{issued.path}")
     return 0
 
 
-def _print_roster(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def _print_roster(store, args: argparse.Namespace) -> int:
     from xueji_desktop.services.printing import class_roster
 
-    pages = class_roster(store, _find_class(store, args.class_name or ""), args.out, full_id_numbers=args.full_ids)
+    pages = class_roster(
+        store, _find_class(store, args.class_name or ""), args.out, full_id_numbers=args.full_ids
+    )
     print(f"已生成{args.class_name}在校生名册，共 {pages} 页：{args.out}")
     return 0
 
 
-def cmd_verify(store, args: argparse.Namespace) -> int:  # noqa: ANN001
+def cmd_verify(store, args: argparse.Namespace) -> int:
     from xueji_desktop.documents.qr_scan import ScanError
     from xueji_desktop.services import certificates
 
@@ -771,7 +885,7 @@ def cmd_verify(store, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0 if all(result.ok for result in results) else 2
 
 
-def _find_student(store, given: str) -> int | None:  # noqa: ANN001
+def _find_student(store, given: str) -> int | None:
     """A student by 身份证件号, 学籍号 or the app's own id."""
     from sqlalchemy import or_, select
 
@@ -780,8 +894,11 @@ def _find_student(store, given: str) -> int | None:  # noqa: ANN001
 
     text = given.strip()
     with store.read() as session:
-        found = session.scalar(select(Student.id).where(or_(Student.id_number == normalise_id_number(text),
-                                                            Student.national_student_id == text)).limit(1))  # fmt: skip
+        found = session.scalar(
+            select(Student.id)
+            .where(or_(Student.id_number == normalise_id_number(text), Student.national_student_id == text))
+            .limit(1)
+        )
         if found is None and text.isdigit() and len(text) < 10:
             found = session.scalar(select(Student.id).where(Student.id == int(text)))
         return found
@@ -803,14 +920,19 @@ def main(argv: list[str] | None = None) -> int:
 
         sign_in_registrar(store)
         handler = {
-            "init": cmd_init, "demo": cmd_demo, "students": cmd_students, "import-students": cmd_import_students,
-            "export-batch": cmd_export_batch, "procedures": cmd_procedures, "print": cmd_print,
+            "init": cmd_init,
+            "demo": cmd_demo,
+            "students": cmd_students,
+            "import-students": cmd_import_students,
+            "export-batch": cmd_export_batch,
+            "procedures": cmd_procedures,
+            "print": cmd_print,
             "verify": cmd_verify,
-        }[args.command]  # fmt: skip
+        }[args.command]
         try:
             return handler(store, args)
         except BrokenPipeError:  # `xueji students | head`: the reader has all it wanted
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python's exit flush quiet
+            sys.stdout = open(os.devnull, "w")
             return 0
 
 

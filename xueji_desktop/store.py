@@ -136,7 +136,7 @@ def _make_engine(store: Store) -> Engine:
     )
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # noqa: ANN001 - SQLAlchemy Connection
+    def _on_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
@@ -194,7 +194,7 @@ class Store:
         return _make_engine(self)
 
     @cached_property
-    def _sessions(self):  # noqa: ANN202 - sessionmaker, imported lazily
+    def _sessions(self):
         from sqlalchemy.orm import sessionmaker
 
         return sessionmaker(self.engine, expire_on_commit=False)

@@ -23,8 +23,9 @@ def _proof(store, tmp_path, name="赵小芸"):
     with store.read() as session:
         class_id = session.scalars(select(SchoolClass.id)).first()
     student = add_student(store, class_id, name=name)
-    return certificates.issue_enrolment_proofs(store, [student], tmp_path / "在读证明.pdf", purpose="用于办理医保",
-                                               today=TODAY)  # fmt: skip
+    return certificates.issue_enrolment_proofs(
+        store, [student], tmp_path / "在读证明.pdf", purpose="用于办理医保", today=TODAY
+    )
 
 
 def _scan(pdf, out, dpi=150, page=0):
@@ -60,7 +61,8 @@ def test_a_code_whose_digest_was_changed_is_told_apart(school, tmp_path):
     forged = certificates.qr_payload(code, number, "F" * 16)
     modules, matrix = pieces.qr_modules(forged)
     Image.frombytes("L", (modules, modules), matrix).resize((modules * 8, modules * 8), Image.NEAREST).save(
-        tmp_path / "forged.png")  # fmt: skip
+        tmp_path / "forged.png"
+    )
     [result] = certificates.verify_scan(school, tmp_path / "forged.png")
     assert not result.ok and "可能被改动" in result.message
 
@@ -92,8 +94,17 @@ def test_the_qr_modules_are_drawn_where_the_matrix_says(tmp_path):
     document.close()
     per_mm = 300 / 25.4
     cell = 29 / modules
-    wrong = [(row, column) for row in range(modules) for column in range(modules)
-             if (image.getpixel((round((30 + (column + 0.5) * cell) * per_mm), round((40 + (row + 0.5) * cell) * per_mm))) < 128)
-             != (matrix[row * modules + column] == 0)]  # fmt: skip
+    wrong = [
+        (row, column)
+        for row in range(modules)
+        for column in range(modules)
+        if (
+            image.getpixel(
+                (round((30 + (column + 0.5) * cell) * per_mm), round((40 + (row + 0.5) * cell) * per_mm))
+            )
+            < 128
+        )
+        != (matrix[row * modules + column] == 0)
+    ]
     assert wrong == []
     assert [code.text for code in zxingcpp.read_barcodes(image)] == [payload]

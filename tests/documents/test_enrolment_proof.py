@@ -16,7 +16,9 @@ from xueji_desktop.models import CertificateIssue, SchoolClass
 from xueji_desktop.services import certificates
 
 TODAY = date(2026, 11, 29)
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
+)
 
 
 def _class(store, level: int) -> int:
@@ -25,16 +27,27 @@ def _class(store, level: int) -> int:
 
 
 def _text(path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_a_proof_of_enrolment_says_who_and_where_in_chinese(school, tmp_path):
     student = add_student(school, _class(school, 3), name="李小明")
-    issued = certificates.issue_enrolment_proofs(school, [student], tmp_path / "在读证明.pdf", purpose="用于办理医保",
-                                                 today=TODAY)  # fmt: skip
+    issued = certificates.issue_enrolment_proofs(
+        school, [student], tmp_path / "在读证明.pdf", purpose="用于办理医保", today=TODAY
+    )
     assert issued.numbers == ["2026-0001"]
     text = _text(issued.path)
-    for expected in ("在读证明", "编号：2026-0001", "李小明", "三年级(1)班", "潞城区实验小学", "用于办理医保", "2026年11月29日"):
+    for expected in (
+        "在读证明",
+        "编号：2026-0001",
+        "李小明",
+        "三年级(1)班",
+        "潞城区实验小学",
+        "用于办理医保",
+        "2026年11月29日",
+    ):
         assert expected in text, expected
 
 
@@ -65,8 +78,9 @@ def test_numbers_run_on_and_every_issue_is_logged(school, tmp_path):
     assert _text(first.path).count("在读证明") >= 2 and _text(first.path).count("\f") == 2  # one page each
     with school.read() as session:
         assert session.scalar(select(func.count(CertificateIssue.id))) == 3
-    assert certificates.issue_enrolment_proofs(school, students[:1], tmp_path / "c.pdf",
-                                               today=date(2027, 1, 5)).numbers == ["2027-0001"]  # fmt: skip
+    assert certificates.issue_enrolment_proofs(
+        school, students[:1], tmp_path / "c.pdf", today=date(2027, 1, 5)
+    ).numbers == ["2027-0001"]
 
 
 def test_a_student_not_in_school_gets_no_proof_and_nothing_is_logged(school, tmp_path):
@@ -107,12 +121,20 @@ def test_the_page_renders_and_looks_right(school, tmp_path):
     from PySide6.QtGui import QImage
 
     student = add_student(school, _class(school, 3), name="赵小飞")
-    issued = certificates.issue_enrolment_proofs(school, [student], tmp_path / "p.pdf", purpose="用于办理出国手续",
-                                                 today=TODAY)  # fmt: skip
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-singlefile", str(issued.path), str(tmp_path / "page")], check=True)
+    issued = certificates.issue_enrolment_proofs(
+        school, [student], tmp_path / "p.pdf", purpose="用于办理出国手续", today=TODAY
+    )
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-singlefile", str(issued.path), str(tmp_path / "page")], check=True
+    )
     image = QImage(str(tmp_path / "page.png"))
     assert abs(image.width() - 413) <= 1 and abs(image.height() - 585) <= 1  # A4 at 50 dpi
-    dark = sum(1 for y in range(0, image.height(), 3) for x in range(0, image.width(), 3) if image.pixelColor(x, y).value() < 128)
+    dark = sum(
+        1
+        for y in range(0, image.height(), 3)
+        for x in range(0, image.width(), 3)
+        if image.pixelColor(x, y).value() < 128
+    )
     assert dark > 200
 
 
@@ -127,11 +149,38 @@ def test_print_and_verify_from_the_command_line(school, tmp_path, capsys):
     data_dir = str(school.folder.root)
     school.close()
     out = tmp_path / "cli.pdf"
-    assert main(["print", "enrolment-proof", str(out), "--student", number, "--purpose", "用于办理医保",
-                 "--data-dir", data_dir]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "print",
+                "enrolment-proof",
+                str(out),
+                "--student",
+                number,
+                "--purpose",
+                "用于办理医保",
+                "--data-dir",
+                data_dir,
+            ]
+        )
+        == 0
+    )
     assert "已开具在读证明 1 份" in capsys.readouterr().out
     assert "周一" in _text(out)
-    assert main(["print", "enrolment-proof", str(tmp_path / "no.pdf"), "--student", "不存在", "--data-dir", data_dir]) == 1
+    assert (
+        main(
+            [
+                "print",
+                "enrolment-proof",
+                str(tmp_path / "no.pdf"),
+                "--student",
+                "不存在",
+                "--data-dir",
+                data_dir,
+            ]
+        )
+        == 1
+    )
     assert main(["verify", "1999-0001", "--data-dir", data_dir]) == 2
     assert "没有开具过" in capsys.readouterr().out
     assert main(["verify", f"XJ1|{code}|{date.today().year}-0001|{'0' * 16}", "--data-dir", data_dir]) == 2

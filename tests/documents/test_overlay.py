@@ -25,8 +25,17 @@ def _graduate(store, name="林小满"):
     student_id = add_student(store, class_id, name=name, birth=date(2014, 5, 2), entry_month="2020-09")
     with store.transaction() as session:
         session.get(Student, student_id).status = "毕业"
-        session.add(StatusChange(student_id=student_id, kind="graduation", effective_date=date(2026, 7, 1),
-                                 status_before="在读", status_after="毕业", actor="测试", created_at=datetime.now()))  # fmt: skip
+        session.add(
+            StatusChange(
+                student_id=student_id,
+                kind="graduation",
+                effective_date=date(2026, 7, 1),
+                status_before="在读",
+                status_after="毕业",
+                actor="测试",
+                created_at=datetime.now(),
+            )
+        )
     return student_id
 
 
@@ -56,27 +65,40 @@ def _all_text(pdf):
 def test_only_the_values_are_printed_each_at_its_place(school, tmp_path):
     student = _graduate(school)
     out = tmp_path / "diploma.pdf"
-    assert overlay_printing.diplomas(school, [student], out, layout_key=LAYOUT, issued_on=date(2026, 7, 5)) == 1
+    assert (
+        overlay_printing.diplomas(school, [student], out, layout_key=LAYOUT, issued_on=date(2026, 7, 5)) == 1
+    )
     layout = overlay.layouts()[LAYOUT]
     text = _all_text(out)
     for value in ("林小满", "男", "2014", "2020", "潞城区实验小学", "王建国"):
         assert value in text
-    assert "姓名" not in text and "性别" not in text and "毕业证书" not in text  # the blank has the words already
+    assert (
+        "姓名" not in text and "性别" not in text and "毕业证书" not in text
+    )  # the blank has the words already
     name = next(p for p in layout.places if p.key == "姓名")
     left, right, baseline = _where(out, "林小满")
     assert (left + right) / 2 == pytest.approx(name.x, abs=0.6) and baseline == pytest.approx(name.y, abs=1.0)
     document = pypdfium2.PdfDocument(str(out))
-    assert (document[0].get_width() / mm, document[0].get_height() / mm) == pytest.approx(layout.page_mm, abs=0.1)
+    assert (document[0].get_width() / mm, document[0].get_height() / mm) == pytest.approx(
+        layout.page_mm, abs=0.1
+    )
     document.close()
 
 
 def test_the_printers_offset_moves_every_value_by_as_much(school, tmp_path):
     student = _graduate(school)
     overlay_printing.diplomas(school, [student], tmp_path / "a.pdf", layout_key=LAYOUT)
-    overlay_printing.diplomas(school, [student], tmp_path / "b.pdf", layout_key=LAYOUT, offset=Offset(-1.5, 2.0))
+    overlay_printing.diplomas(
+        school, [student], tmp_path / "b.pdf", layout_key=LAYOUT, offset=Offset(-1.5, 2.0)
+    )
     for value in ("林小满", "潞城区实验小学"):
-        (a_left, _, a_base), (b_left, _, b_base) = _where(tmp_path / "a.pdf", value), _where(tmp_path / "b.pdf", value)
-        assert b_left - a_left == pytest.approx(-1.5, abs=0.05) and b_base - a_base == pytest.approx(2.0, abs=0.05)
+        (a_left, _, a_base), (b_left, _, b_base) = (
+            _where(tmp_path / "a.pdf", value),
+            _where(tmp_path / "b.pdf", value),
+        )
+        assert b_left - a_left == pytest.approx(-1.5, abs=0.05) and b_base - a_base == pytest.approx(
+            2.0, abs=0.05
+        )
 
 
 def test_a_student_who_has_not_graduated_gets_no_diploma(school, tmp_path):

@@ -24,7 +24,9 @@ from xueji_desktop.services.school_setup import create_school
 from xueji_desktop.services.transfers import TransferReason
 from xueji_desktop.store import Store
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
+)
 
 OCTOBER = date(2026, 10, 8)
 SEPTEMBER = date(2026, 9, 8)  # the first days of 第一学期 (R17.1)
@@ -48,33 +50,47 @@ def named_scan(tmp_path):
 @pytest.fixture
 def senior(tmp_path):
     store = Store.open(tmp_path / "senior")
-    create_school(store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1, 12: 1}))
+    create_school(
+        store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1, 12: 1})
+    )
     yield store
     store.close()
 
 
 def _class(store, level: int, number: int = 1) -> int:
     with store.read() as session:
-        return next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == level and c.number == number)
+        return next(
+            c.id
+            for c in session.scalars(select(SchoolClass))
+            if c.grade.level == level and c.number == number
+        )
 
 
 def _text(path) -> str:
     """The page's text without the spaces pdftotext puts between cells (a wrapped line is joined too)."""
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return "".join(out.split())
 
 
 def _page_count(path) -> int:
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return len([page for page in out.split("\f") if page.strip()])
 
 
 def _suspend(store, student, scan, named_scan) -> int:
     return suspensions.open_suspension(
-        store, student, reason=SuspensionReason.ILLNESS, start=OCTOBER, illness_share_of_term=0.5,
+        store,
+        student,
+        reason=SuspensionReason.ILLNESS,
+        start=OCTOBER,
+        illness_share_of_term=0.5,
         proofs=[scan(proofs.SUSPENSION_FORM), named_scan(proofs.HOSPITAL_RECORD, "长治市人民医院病历.jpg")],
         today=OCTOBER,
-    )  # fmt: skip
+    )
 
 
 def test_r22_1_suspension_form_before_and_after_the_authority_registers_it(school, scan, named_scan, out_dir):
@@ -83,17 +99,39 @@ def test_r22_1_suspension_form_before_and_after_the_authority_registers_it(schoo
     path = forms.procedure_form(school, procedure, out_dir / "休学.pdf")
     text = _text(path)
     assert _page_count(path) == 1
-    for expected in ("山西省中小学生休学、复学申请表", "潞城区实验小学", "赵小飞", "三年级(1)班", "张建军（父亲）",
-                     "13800138000", "申请类别", "休学", "延长休学", "复学",
-                     "因病需停课治疗休养（超过一学期总学时三分之一）", "约占本学期总学时的50%",
-                     "休学期限2026年10月8日至2027年10月7日", "县级以上医疗单位病历（长治市人民医院病历.jpg）",
-                     "学生签字", "监护人签字", "学校意见", "学籍管理部门意见", "申请日期：2026年10月8日"):  # fmt: skip
+    for expected in (
+        "山西省中小学生休学、复学申请表",
+        "潞城区实验小学",
+        "赵小飞",
+        "三年级(1)班",
+        "张建军（父亲）",
+        "13800138000",
+        "申请类别",
+        "休学",
+        "延长休学",
+        "复学",
+        "因病需停课治疗休养（超过一学期总学时三分之一）",
+        "约占本学期总学时的50%",
+        "休学期限2026年10月8日至2027年10月7日",
+        "县级以上医疗单位病历（长治市人民医院病历.jpg）",
+        "学生签字",
+        "监护人签字",
+        "学校意见",
+        "学籍管理部门意见",
+        "申请日期：2026年10月8日",
+    ):
         assert expected in text, expected
-    assert "休学、复学申请表（" not in text  # the signed copy of this very form is not listed as its own attachment
+    assert (
+        "休学、复学申请表（" not in text
+    )  # the signed copy of this very form is not listed as its own attachment
     assert "审批文号" not in text and "同意休学" not in text  # nothing approved yet: the blocks are blank
     procedures.advance(school, procedure, "学校已审核", on=OCTOBER)
-    procedures.advance(school, procedure, "学籍管理部门已登记", on=date(2026, 10, 10), approval_number="潞教学籍〔2026〕12号")
-    text = _text(forms.procedure_form(school, procedure, out_dir / "休学.pdf"))  # printed again, over the first
+    procedures.advance(
+        school, procedure, "学籍管理部门已登记", on=date(2026, 10, 10), approval_number="潞教学籍〔2026〕12号"
+    )
+    text = _text(
+        forms.procedure_form(school, procedure, out_dir / "休学.pdf")
+    )  # printed again, over the first
     assert "同意休学" in text and "审批文号：潞教学籍〔2026〕12号" in text
     assert "日期：2026年10月8日" in text and "日期：2026年10月10日" in text
 
@@ -103,17 +141,25 @@ def test_r22_3_an_extension_and_r22_2_a_resumption_on_the_same_form(school, scan
     procedure = _suspend(school, student, scan, named_scan)
     procedures.advance(school, procedure, "学校已审核", on=OCTOBER)
     procedures.advance(school, procedure, "学籍管理部门已登记", on=OCTOBER)
-    extension = suspensions.open_extension(school, student, new_end=date(2028, 6, 30), today=date(2027, 9, 20),
-                                           proofs=[scan(proofs.SUSPENSION_FORM),
-                                                   named_scan(proofs.HOSPITAL_RECORD, "复查病历.pdf")])  # fmt: skip
+    extension = suspensions.open_extension(
+        school,
+        student,
+        new_end=date(2028, 6, 30),
+        today=date(2027, 9, 20),
+        proofs=[scan(proofs.SUSPENSION_FORM), named_scan(proofs.HOSPITAL_RECORD, "复查病历.pdf")],
+    )
     text = _text(forms.procedure_form(school, extension, out_dir / "延长.pdf"))
     assert "山西省中小学生休学、复学申请表" in text and "孙小美" in text
     assert "原休学期限2026年10月8日至2027年10月7日" in text and "延长至2028年6月30日" in text
     assert "申请延长休学期至2028年6月30日" in text and "复查病历.pdf" in text
     resumption = suspensions.open_resumption(
-        school, student, to_class_id=_class(school, 3), on=date(2027, 2, 24), today=date(2027, 2, 20),
+        school,
+        student,
+        to_class_id=_class(school, 3),
+        on=date(2027, 2, 24),
+        today=date(2027, 2, 20),
         proofs=[scan(proofs.SUSPENSION_FORM), named_scan(proofs.HOSPITAL_RECORD, "康复证明.pdf")],
-    )  # fmt: skip
+    )
     text = _text(forms.procedure_form(school, resumption, out_dir / "复学.pdf"))
     assert "复学日期2027年2月24日" in text and "复学班级三年级(1)班" in text and "回原年级就读" in text
     assert "康复证明.pdf" in text and "休学期限2026年10月8日至2027年10月7日" in text
@@ -122,15 +168,34 @@ def test_r22_3_an_extension_and_r22_2_a_resumption_on_the_same_form(school, scan
 def test_r25_1_withdrawal_form_with_its_reason_proofs_and_three_opinions(school, scan, named_scan, out_dir):
     student = add_student(school, _class(school, 2), name="钱多多")
     procedure = withdrawals.open_withdrawal(
-        school, student, reason=WithdrawalReason.SETTLING_ABROAD, approved_by=ApprovingBody.COUNTY_BUREAU,
-        proofs=[scan(proofs.WITHDRAWAL_FORM), named_scan(proofs.PASSPORT_COPY, "护照首页.pdf"),
-                named_scan(proofs.HOUSEHOLD_REGISTER_COPY, "户口簿.pdf")], today=NOVEMBER,
-    )  # fmt: skip
+        school,
+        student,
+        reason=WithdrawalReason.SETTLING_ABROAD,
+        approved_by=ApprovingBody.COUNTY_BUREAU,
+        proofs=[
+            scan(proofs.WITHDRAWAL_FORM),
+            named_scan(proofs.PASSPORT_COPY, "护照首页.pdf"),
+            named_scan(proofs.HOUSEHOLD_REGISTER_COPY, "户口簿.pdf"),
+        ],
+        today=NOVEMBER,
+    )
     procedures.advance(school, procedure, "学校已审核", on=date(2026, 11, 3))
     text = _text(forms.procedure_form(school, procedure, out_dir / "退学.pdf"))
-    for expected in ("山西省中小学生退学申请表", "钱多多", "二年级(1)班", "退学原因", "丧失学习能力", "出境定居",
-                     "审批机关县级教育行政部门", "本人护照复印件（护照首页.pdf）", "户口簿复印件（户口簿.pdf）",
-                     "学校意见", "同意退学，报请审批", "县级教育行政部门意见", "学籍管理部门意见"):  # fmt: skip
+    for expected in (
+        "山西省中小学生退学申请表",
+        "钱多多",
+        "二年级(1)班",
+        "退学原因",
+        "丧失学习能力",
+        "出境定居",
+        "审批机关县级教育行政部门",
+        "本人护照复印件（护照首页.pdf）",
+        "户口簿复印件（户口簿.pdf）",
+        "学校意见",
+        "同意退学，报请审批",
+        "县级教育行政部门意见",
+        "学籍管理部门意见",
+    ):
         assert expected in text, expected
     assert "审批文号" not in text
     procedures.advance(school, procedure, "已批准", on=date(2026, 11, 9), approval_number="潞教〔2026〕31号")
@@ -140,8 +205,13 @@ def test_r25_1_withdrawal_form_with_its_reason_proofs_and_three_opinions(school,
 
 def test_r26_1_automatic_withdrawal_prints_on_the_withdrawal_form(senior, out_dir):
     student = add_student(senior, _class(senior, 11), name="高二生")
-    procedure = withdrawals.open_automatic_withdrawal(senior, student, attendance=AttendanceFacts(9, 9, True),
-                                                      decision=procedures.Decision(confirmed=True), today=NOVEMBER)  # fmt: skip
+    procedure = withdrawals.open_automatic_withdrawal(
+        senior,
+        student,
+        attendance=AttendanceFacts(9, 9, True),
+        decision=procedures.Decision(confirmed=True),
+        today=NOVEMBER,
+    )
     text = _text(forms.procedure_form(senior, procedure, out_dir / "自动退学.pdf"))
     assert "山西省中小学生退学申请表" in text and "潞城区第一中学" in text and "高二生" in text
     assert "自动退学" in text and "连续无故旷课9周" in text and "经办人签字" in text
@@ -150,16 +220,33 @@ def test_r26_1_automatic_withdrawal_prints_on_the_withdrawal_form(senior, out_di
 
 def test_r17_1_transfer_letter_out_with_its_receipt(school, scan, out_dir):
     student = add_student(school, _class(school, 3), name="孙悟空")
-    procedure = transfers.open_transfer_out(school, student, to_school="长治市实验小学", reason=TransferReason.FAMILY_MOVED,
-                                            crosses_county=True, hukou_moved=True,
-                                            proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
-                                            today=SEPTEMBER)  # fmt: skip
+    procedure = transfers.open_transfer_out(
+        school,
+        student,
+        to_school="长治市实验小学",
+        reason=TransferReason.FAMILY_MOVED,
+        crosses_county=True,
+        hukou_moved=True,
+        proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
+        today=SEPTEMBER,
+    )
     path = forms.procedure_form(school, procedure, out_dir / "转出.pdf")
     text = _text(path)
     assert _page_count(path) == 1
-    for expected in ("转学联系函", "长治市实验小学：", "我校三年级(1)班学生孙悟空（男，2019年3月14日出生）",
-                     "因家庭居住地迁移且户籍已迁入", "同意该生转出", "请沿此线剪下", "回执", "潞城区实验小学：",
-                     "贵校学生孙悟空的转学联系函已收到", "同意接收", "不同意接收", "（盖章）"):  # fmt: skip
+    for expected in (
+        "转学联系函",
+        "长治市实验小学：",
+        "我校三年级(1)班学生孙悟空（男，2019年3月14日出生）",
+        "因家庭居住地迁移且户籍已迁入",
+        "同意该生转出",
+        "请沿此线剪下",
+        "回执",
+        "潞城区实验小学：",
+        "贵校学生孙悟空的转学联系函已收到",
+        "同意接收",
+        "不同意接收",
+        "（盖章）",
+    ):
         assert expected in text, expected
     assert "审批情况" not in text
     procedures.advance(school, procedure, "转入方已审核", on=SEPTEMBER, approval_number="长教学籍〔2026〕3号")
@@ -173,34 +260,66 @@ def test_r17_1_transfer_letter_out_with_its_receipt(school, scan, out_dir):
 def test_r17_1_transfer_letter_in_before_the_record_exists(school, scan, out_dir):
     number = id_number(date(2018, 5, 6), "2", seq=77)
     procedure = transfers.open_transfer_in(
-        school, name="王小丫", gender="2", birth_date=date(2018, 5, 6), id_number=number, from_school="平顺县实验小学",
-        grade_level=2, to_class_id=_class(school, 2), reason=TransferReason.WORKPLACE_MOVED, crosses_county=True,
-        hukou_moved=False, proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.RESIDENCE_PERMIT)], today=SEPTEMBER,
-    )  # fmt: skip
+        school,
+        name="王小丫",
+        gender="2",
+        birth_date=date(2018, 5, 6),
+        id_number=number,
+        from_school="平顺县实验小学",
+        grade_level=2,
+        to_class_id=_class(school, 2),
+        reason=TransferReason.WORKPLACE_MOVED,
+        crosses_county=True,
+        hukou_moved=False,
+        proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.RESIDENCE_PERMIT)],
+        today=SEPTEMBER,
+    )
     text = _text(forms.procedure_form(school, procedure, out_dir / "转入.pdf"))
-    for expected in ("转学联系函", "平顺县实验小学：", "贵校二年级学生王小丫（女，2018年5月6日出生）",
-                     "因外来务工人员务工地变化", "同意接收该生转入二年级(1)班就读", number, "回执",
-                     "同意该生转出", "不同意转出"):  # fmt: skip
+    for expected in (
+        "转学联系函",
+        "平顺县实验小学：",
+        "贵校二年级学生王小丫（女，2018年5月6日出生）",
+        "因外来务工人员务工地变化",
+        "同意接收该生转入二年级(1)班就读",
+        number,
+        "回执",
+        "同意该生转出",
+        "不同意转出",
+    ):
         assert expected in text, expected
 
 
 def test_r28_1_dropout_report_to_every_body_it_went_to(school, scan, out_dir):
     student = add_student(school, _class(school, 3), name="王䶮")
-    procedure = withdrawals.open_dropout(school, student, since=date(2026, 10, 20),
-                                         reported_to=list(withdrawals.DROPOUT_RECIPIENTS),
-                                         proofs=[scan(proofs.DROPOUT_REPORT)], today=NOVEMBER)  # fmt: skip
+    procedure = withdrawals.open_dropout(
+        school,
+        student,
+        since=date(2026, 10, 20),
+        reported_to=list(withdrawals.DROPOUT_RECIPIENTS),
+        proofs=[scan(proofs.DROPOUT_REPORT)],
+        today=NOVEMBER,
+    )
     text = _text(forms.procedure_form(school, procedure, out_dir / "辍学.pdf"))
-    for expected in ("辍学书面报告", "关于王䶮同学辍学情况的报告",
-                     "乡镇人民政府、县级教育行政部门、学籍管理部门（长治市潞城区教育局学籍管理办公室）：",
-                     "我校三年级(1)班学生王䶮", "自2026年10月20日起未到校上课", "第二十八条", "学校劝返工作情况",
-                     "在义务教育年限内学籍予以保留", "特此报告", "潞城区实验小学2026年11月2日"):  # fmt: skip
+    for expected in (
+        "辍学书面报告",
+        "关于王䶮同学辍学情况的报告",
+        "乡镇人民政府、县级教育行政部门、学籍管理部门（长治市潞城区教育局学籍管理办公室）：",
+        "我校三年级(1)班学生王䶮",
+        "自2026年10月20日起未到校上课",
+        "第二十八条",
+        "学校劝返工作情况",
+        "在义务教育年限内学籍予以保留",
+        "特此报告",
+        "潞城区实验小学2026年11月2日",
+    ):
         assert expected in text, expected
 
 
 def test_a_kind_without_a_form_is_refused_and_nothing_is_written(school, scan, out_dir):
     student = add_student(school, _class(school, 1))
-    procedure = withdrawals.open_death(school, student, died_on=date(2026, 10, 28), proofs=[scan(proofs.DEATH_PROOF)],
-                                       today=NOVEMBER)  # fmt: skip
+    procedure = withdrawals.open_death(
+        school, student, died_on=date(2026, 10, 28), proofs=[scan(proofs.DEATH_PROOF)], today=NOVEMBER
+    )
     with pytest.raises(ValueError, match="“死亡”手续没有需要打印的表格"):
         forms.procedure_form(school, procedure, out_dir / "死亡.pdf")
     with pytest.raises(LookupError, match="没有编号为 999 的异动手续"):
@@ -212,7 +331,12 @@ def test_a_kind_without_a_form_is_refused_and_nothing_is_written(school, scan, o
 def test_every_kind_with_a_form_is_a_real_kind():
     kinds = procedures.all_kinds()
     assert set(forms.FORMS_FOR_KIND) <= set(kinds)
-    assert set(forms.FORMS_FOR_KIND.values()) == {"休学、复学申请表", "退学申请表", "转学联系函", "辍学书面报告"}
+    assert set(forms.FORMS_FOR_KIND.values()) == {
+        "休学、复学申请表",
+        "退学申请表",
+        "转学联系函",
+        "辍学书面报告",
+    }
     assert {"death", "information_change", "restoration"}.isdisjoint(forms.FORMS_FOR_KIND)
 
 
@@ -227,24 +351,47 @@ def test_a_cancelled_procedure_says_so_on_its_form(school, scan, named_scan, out
 def test_every_form_stays_inside_its_margins(school, scan, named_scan, out_dir, tmp_path):
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm not installed")
-    suspended = add_student(school, _class(school, 3), name="欧阳长名字",
-                            current_address="山西省长治市潞城区潞华街道黄牛蹄社区幸福里小区十二号楼三单元四零二室")  # fmt: skip
+    suspended = add_student(
+        school,
+        _class(school, 3),
+        name="欧阳长名字",
+        current_address="山西省长治市潞城区潞华街道黄牛蹄社区幸福里小区十二号楼三单元四零二室",
+    )
     leaving = add_student(school, _class(school, 2))
     dropped = add_student(school, _class(school, 3))
     made = [
         _suspend(school, suspended, scan, named_scan),
-        withdrawals.open_withdrawal(school, leaving, reason=WithdrawalReason.SETTLING_ABROAD,
-                                    approved_by=ApprovingBody.TOWNSHIP,
-                                    proofs=[scan(proofs.WITHDRAWAL_FORM), scan(proofs.PASSPORT_COPY),
-                                            scan(proofs.HOUSEHOLD_REGISTER_COPY)], today=NOVEMBER),
-        transfers.open_transfer_out(school, suspended, to_school="长治市潞州区某某街道中心学校附属小学",
-                                    reason=TransferReason.FAMILY_MOVED, crosses_county=True, hukou_moved=True,
-                                    proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
-                                    today=SEPTEMBER),
-        withdrawals.open_dropout(school, dropped, since=date(2026, 10, 20),
-                                 reported_to=list(withdrawals.DROPOUT_RECIPIENTS),
-                                 proofs=[scan(proofs.DROPOUT_REPORT)], today=NOVEMBER),
-    ]  # fmt: skip
+        withdrawals.open_withdrawal(
+            school,
+            leaving,
+            reason=WithdrawalReason.SETTLING_ABROAD,
+            approved_by=ApprovingBody.TOWNSHIP,
+            proofs=[
+                scan(proofs.WITHDRAWAL_FORM),
+                scan(proofs.PASSPORT_COPY),
+                scan(proofs.HOUSEHOLD_REGISTER_COPY),
+            ],
+            today=NOVEMBER,
+        ),
+        transfers.open_transfer_out(
+            school,
+            suspended,
+            to_school="长治市潞州区某某街道中心学校附属小学",
+            reason=TransferReason.FAMILY_MOVED,
+            crosses_county=True,
+            hukou_moved=True,
+            proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
+            today=SEPTEMBER,
+        ),
+        withdrawals.open_dropout(
+            school,
+            dropped,
+            since=date(2026, 10, 20),
+            reported_to=list(withdrawals.DROPOUT_RECIPIENTS),
+            proofs=[scan(proofs.DROPOUT_REPORT)],
+            today=NOVEMBER,
+        ),
+    ]
     for index, procedure in enumerate(made):
         path = forms.procedure_form(school, procedure, out_dir / f"{index}.pdf")
         assert _page_count(path) == 1

@@ -26,8 +26,10 @@ def ink(page: RenderedPage, box: tuple[float, float, float, float]) -> int:
     left, top, right, bottom = (round(f * n) for f, n in zip(box, (page.width, page.height) * 2, strict=True))
     dark = 0
     for y in range(top, bottom):
-        row = page.data[y * page.stride + left * 4: y * page.stride + right * 4]
-        dark += sum(1 for x in range(0, len(row), 4) if row[x] < 128 and row[x + 1] < 128 and row[x + 2] < 128)
+        row = page.data[y * page.stride + left * 4 : y * page.stride + right * 4]
+        dark += sum(
+            1 for x in range(0, len(row), 4) if row[x] < 128 and row[x + 1] < 128 and row[x + 2] < 128
+        )
     return dark
 
 
@@ -80,7 +82,10 @@ def test_each_page_is_its_own(pdf):
     block_band = (160 + 40 / 2) / PAGE_H  # the middle of the block, from the top (160 to 200 points down)
     for n in range(3):
         page = render_page(pdf, n, 50)
-        fifths = [ink(page, (f / 5 + 0.05, block_band - 0.01, (f + 1) / 5 - 0.05, block_band + 0.01)) for f in range(5)]
+        fifths = [
+            ink(page, (f / 5 + 0.05, block_band - 0.01, (f + 1) / 5 - 0.05, block_band + 0.01))
+            for f in range(5)
+        ]
         assert [f for f, dark in enumerate(fifths) if dark] == [n], fifths
 
 
@@ -115,11 +120,17 @@ def test_the_file_is_never_held_open(pdf):
     assert opened.closed
 
 
-@pytest.mark.parametrize("content", [b"", b"%PDF-1.4\n%%EOF\n", b"not a pdf at all", b"\x89PNG\r\n\x1a\n" + b"\0" * 64])
+@pytest.mark.parametrize(
+    "content", [b"", b"%PDF-1.4\n%%EOF\n", b"not a pdf at all", b"\x89PNG\r\n\x1a\n" + b"\0" * 64]
+)
 def test_a_broken_file_is_told_in_chinese(tmp_path, content):
     broken = tmp_path / "坏文件.pdf"
     broken.write_bytes(content)
-    for call in (lambda: page_count(broken), lambda: render_page(broken, 0, 72), lambda: page_size_mm(broken, 0)):
+    for call in (
+        lambda: page_count(broken),
+        lambda: render_page(broken, 0, 72),
+        lambda: page_size_mm(broken, 0),
+    ):
         with pytest.raises(ValueError, match="无法打开 PDF 文件：坏文件.pdf"):
             call()
 

@@ -14,11 +14,15 @@ from tests.factories import add_student
 from xueji_desktop.models import SchoolClass, Student
 from xueji_desktop.services.printing import class_roster
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
+)
 
 
 def _pages(path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return [page for page in text.split("\f") if page.strip()]
 
 
@@ -26,7 +30,13 @@ def test_r6_1_a_class_roster_over_two_pages_with_the_header_repeated(school, tmp
     with school.read() as session:
         class_id = next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == 3)
     for n in range(45):
-        add_student(school, class_id, name=f"学生{n:02d}", birth=date(2018, 1 + n % 12, 1 + n % 28), school_number=f"2023{n:03d}")
+        add_student(
+            school,
+            class_id,
+            name=f"学生{n:02d}",
+            birth=date(2018, 1 + n % 12, 1 + n % 28),
+            school_number=f"2023{n:03d}",
+        )
     with school.read() as session:
         first = session.scalar(select(Student).where(Student.name == "学生00"))
         full_number = first.id_number
@@ -65,8 +75,17 @@ def _graduate(store, class_id, name, on=date(2026, 7, 1)):
     student_id = add_student(store, class_id, name=name, birth=date(2014, 5, 2))
     with store.transaction() as session:
         session.get(Student, student_id).status = "毕业"
-        session.add(StatusChange(student_id=student_id, kind="graduation", effective_date=on, status_before="在读",
-                                 status_after="毕业", actor="测试", created_at=datetime.now()))  # fmt: skip
+        session.add(
+            StatusChange(
+                student_id=student_id,
+                kind="graduation",
+                effective_date=on,
+                status_before="在读",
+                status_after="毕业",
+                actor="测试",
+                created_at=datetime.now(),
+            )
+        )
     return student_id
 
 
@@ -100,8 +119,17 @@ def test_r6_1_the_admission_roster_lists_new_students_not_transfers(school, tmp_
     transferred = add_student(school, class_id, name="转入乙", entry_month="2026-09")
     add_student(school, class_id, name="去年丙", entry_month="2025-09")
     with school.transaction() as session:
-        session.add(StatusChange(student_id=transferred, kind="transfer_in", effective_date=date(2026, 10, 8),
-                                 status_before=None, status_after="在读", actor="测试", created_at=datetime.now()))  # fmt: skip
+        session.add(
+            StatusChange(
+                student_id=transferred,
+                kind="transfer_in",
+                effective_date=date(2026, 10, 8),
+                status_before=None,
+                status_after="在读",
+                actor="测试",
+                created_at=datetime.now(),
+            )
+        )
     admission_roster(school, 2026, tmp_path / "录取.pdf", full_id_numbers=True)
     text = "".join(_pages(tmp_path / "录取.pdf"))
     assert "2026年录取花名册" in text and "新生甲" in text and "存档用" in text
@@ -112,9 +140,13 @@ def test_r6_1_the_admission_roster_lists_new_students_not_transfers(school, tmp_
 def test_a_long_roster_repeats_its_header_on_every_one_of_fifty_pages(tmp_path):
     from xueji_desktop.documents import rosters
 
-    rows = [[f"学生{n:04d}", "男", "2014-05-02", "1404**********1234", f"G1404{n:013d}", "六年级(1)班", "2020-09"]
-            for n in range(1700)]  # fmt: skip
-    pages = rosters.write_table(tmp_path / "long.pdf", "2026年毕业生花名册", "潞城区实验小学", rosters.GRADUATE_COLUMNS, rows)
+    rows = [
+        [f"学生{n:04d}", "男", "2014-05-02", "1404**********1234", f"G1404{n:013d}", "六年级(1)班", "2020-09"]
+        for n in range(1700)
+    ]
+    pages = rosters.write_table(
+        tmp_path / "long.pdf", "2026年毕业生花名册", "潞城区实验小学", rosters.GRADUATE_COLUMNS, rows
+    )
     text = _pages(tmp_path / "long.pdf")
     assert pages == len(text) >= 50
     assert all("序号" in page and "身份证件号" in page for page in text)

@@ -63,10 +63,13 @@ def run_spec(monkeypatch, binaries=(), datas=(), imports=None):
         return made
 
     namespace = {
-        "SPECPATH": str(INSTALLER), "__file__": str(SPEC), "Analysis": analysis,
-        "PYZ": lambda *a, **k: Recorder("PYZ", *a, **k), "EXE": lambda *a, **k: Recorder("EXE", *a, **k),
+        "SPECPATH": str(INSTALLER),
+        "__file__": str(SPEC),
+        "Analysis": analysis,
+        "PYZ": lambda *a, **k: Recorder("PYZ", *a, **k),
+        "EXE": lambda *a, **k: Recorder("EXE", *a, **k),
         "COLLECT": lambda *a, **k: Recorder("COLLECT", *a, **k),
-    }  # fmt: skip
+    }
     exec(compile(SPEC.read_text(encoding="utf-8"), str(SPEC), "exec"), namespace)
     return namespace
 
@@ -83,8 +86,11 @@ def test_spec_collects_every_resource_folder_and_the_migrations(monkeypatch):
     for needed in ("codes", "fonts", "reference", "templates", "icons"):
         assert f"resources/{needed}" in destinations
     migrations = ROOT / "xueji_desktop" / "migrations"
-    bundled = {source for source, destination in analysis.kwargs["datas"]
-               if destination.startswith("xueji_desktop/migrations")}  # fmt: skip
+    bundled = {
+        source
+        for source, destination in analysis.kwargs["datas"]
+        if destination.startswith("xueji_desktop/migrations")
+    }
     assert {
         str(migrations / "env.py"),
         str(migrations / "script.py.mako"),
@@ -106,16 +112,34 @@ def test_spec_builds_one_windowed_folder_with_icon_and_metadata(monkeypatch):
     hidden = analysis.kwargs["hiddenimports"]
     assert "xueji_desktop.<all>" in hidden and "alembic.op" in hidden and "alembic.context" in hidden
     metadata = {source for source, _ in analysis.kwargs["datas"] if source.startswith("<dist-info")}
-    for distribution in ("PySide6-Essentials", "SQLAlchemy", "reportlab", "openpyxl", "pypdfium2", "zxing-cpp",
-                         "python-calamine", "xueji-desktop"):  # fmt: skip
+    for distribution in (
+        "PySide6-Essentials",
+        "SQLAlchemy",
+        "reportlab",
+        "openpyxl",
+        "pypdfium2",
+        "zxing-cpp",
+        "python-calamine",
+        "xueji-desktop",
+    ):
         assert f"<dist-info of {distribution}>" in metadata  # the about dialog reads their versions
 
 
 def test_spec_excludes_the_qt_the_app_never_loads(monkeypatch):
     namespace = run_spec(monkeypatch)
     excludes = set(Recorder.made["Analysis"].kwargs["excludes"])
-    for module in ("QtWebEngineCore", "QtWebEngineWidgets", "Qt3DCore", "QtQuick", "QtQml", "QtMultimedia",
-                   "QtNetwork", "QtSql", "QtTest", "QtPdf"):  # fmt: skip
+    for module in (
+        "QtWebEngineCore",
+        "QtWebEngineWidgets",
+        "Qt3DCore",
+        "QtQuick",
+        "QtQml",
+        "QtMultimedia",
+        "QtNetwork",
+        "QtSql",
+        "QtTest",
+        "QtPdf",
+    ):
         assert f"PySide6.{module}" in excludes
     for used in namespace["QT_MODULES_USED"]:
         assert f"PySide6.{used}" not in excludes
@@ -131,11 +155,43 @@ def test_spec_excludes_the_qt_the_app_never_loads(monkeypatch):
 def test_spec_leaves_out_the_standard_library_the_app_never_imports(monkeypatch):
     run_spec(monkeypatch)
     excludes = set(Recorder.made["Analysis"].kwargs["excludes"])
-    for unused in ("unittest", "doctest", "pdb", "readline", "curses", "multiprocessing", "http.server", "xmlrpc",
-                   "lib2to3", "idlelib", "ensurepip", "distutils", "test", "pydoc_data", "smtplib", "_pydecimal"):
+    for unused in (
+        "unittest",
+        "doctest",
+        "pdb",
+        "readline",
+        "curses",
+        "multiprocessing",
+        "http.server",
+        "xmlrpc",
+        "lib2to3",
+        "idlelib",
+        "ensurepip",
+        "distutils",
+        "test",
+        "pydoc_data",
+        "smtplib",
+        "_pydecimal",
+    ):
         assert unused in excludes, unused
-    for used in ("pydoc", "ssl", "asyncio", "email", "lzma", "_lzma", "hashlib", "sqlite3", "ctypes", "decimal",
-                 "tomllib", "zoneinfo", "urllib.request", "concurrent.futures", "xml.dom.minidom", "csv"):
+    for used in (
+        "pydoc",
+        "ssl",
+        "asyncio",
+        "email",
+        "lzma",
+        "_lzma",
+        "hashlib",
+        "sqlite3",
+        "ctypes",
+        "decimal",
+        "tomllib",
+        "zoneinfo",
+        "urllib.request",
+        "concurrent.futures",
+        "xml.dom.minidom",
+        "csv",
+    ):
         # stdnum imports pydoc and ssl, SQLAlchemy asyncio, importlib.metadata email, the rare font lzma, alembic
         # tomllib and zoneinfo, reportlab urllib.request, openpyxl/defusedxml xml.dom
         assert used not in excludes, used
@@ -217,38 +273,94 @@ def test_spec_drops_libraries_nothing_kept_links_to(monkeypatch):
     run_spec(monkeypatch, binaries=binaries, imports=imports)
     bundled = {destination for destination, _source, _kind in Recorder.made["COLLECT"].args[1]}
     assert bundled == {
-        "PySide6/QtWidgets.abi3.so", "PySide6/Qt/lib/libQt6Widgets.so.6", "PySide6/Qt/lib/libQt6Core.so.6",
-        "libpython3.11.so.1.0", "pypdfium2_raw/libpdfium.so", "PySide6/Qt6Gui.dll", "PySide6/QtGui.pyd",
-        "_ssl.pyd", "libssl-3.dll",
-    }  # fmt: skip
+        "PySide6/QtWidgets.abi3.so",
+        "PySide6/Qt/lib/libQt6Widgets.so.6",
+        "PySide6/Qt/lib/libQt6Core.so.6",
+        "libpython3.11.so.1.0",
+        "pypdfium2_raw/libpdfium.so",
+        "PySide6/Qt6Gui.dll",
+        "PySide6/QtGui.pyd",
+        "_ssl.pyd",
+        "libssl-3.dll",
+    }
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the system libraries are left out on Linux only")
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the system libraries are left out on Linux only"
+)
 def test_spec_leaves_the_libraries_every_linux_desktop_has_to_the_system(monkeypatch):
-    system = "/usr/lib/x86_64-linux-gnu/xueji-test"  # not there: the stand-in get_imports says what each one links
+    system = (
+        "/usr/lib/x86_64-linux-gnu/xueji-test"  # not there: the stand-in get_imports says what each one links
+    )
     binaries = [
         ("PySide6/Qt/plugins/platforms/libqxcb.so", "/src/libqxcb.so", "BINARY"),
         ("PySide6/Qt/lib/libQt6Core.so.6", "/src/libQt6Core.so.6", "BINARY"),
-        ("PySide6/Qt/lib/libQt6Network.so.6", "/src/libQt6Network.so.6", "BINARY"),  # only the dropped plugins' own
-        ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", "/src/libcupsprintersupport.so", "BINARY"),
+        (
+            "PySide6/Qt/lib/libQt6Network.so.6",
+            "/src/libQt6Network.so.6",
+            "BINARY",
+        ),  # only the dropped plugins' own
+        (
+            "PySide6/Qt/plugins/printsupport/libcupsprintersupport.so",
+            "/src/libcupsprintersupport.so",
+            "BINARY",
+        ),
         ("python3.11/lib-dynload/_sqlite3.so", "/src/_sqlite3.so", "EXTENSION"),
         ("python3.11/lib-dynload/_ctypes.so", "/src/_ctypes.so", "EXTENSION"),
         ("python3.11/lib-dynload/_ssl.so", "/src/_ssl.so", "EXTENSION"),
         ("PIL/_imaging.so", "/src/_imaging.so", "EXTENSION"),
         ("pillow.libs/libxcb-9065bb12.so.1.1.0", "/src/pillow.libs/libxcb-9065bb12.so.1.1.0", "BINARY"),
-        *((name, f"{system}/{name}", "BINARY") for name in (
-            "libstdc++.so.6", "libgcc_s.so.1", "libX11.so.6", "libxcb.so.1", "libfontconfig.so.1", "libfreetype.so.6",
-            "libpng16.so.16", "libglib-2.0.so.0", "libpcre2-8.so.0", "libcups.so.2", "libgnutls.so.30", "libz.so.1",
-            "libcrypto.so.3", "libssl.so.3", "libdbus-1.so.3", "libsystemd.so.0", "libkrb5.so.3",
-            "libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxkbcommon.so.0", "libsqlite3.so.0", "libffi.so.8",
-            "libzstd.so.1")),
-    ]  # fmt: skip
+        *(
+            (name, f"{system}/{name}", "BINARY")
+            for name in (
+                "libstdc++.so.6",
+                "libgcc_s.so.1",
+                "libX11.so.6",
+                "libxcb.so.1",
+                "libfontconfig.so.1",
+                "libfreetype.so.6",
+                "libpng16.so.16",
+                "libglib-2.0.so.0",
+                "libpcre2-8.so.0",
+                "libcups.so.2",
+                "libgnutls.so.30",
+                "libz.so.1",
+                "libcrypto.so.3",
+                "libssl.so.3",
+                "libdbus-1.so.3",
+                "libsystemd.so.0",
+                "libkrb5.so.3",
+                "libxcb-cursor.so.0",
+                "libxcb-icccm.so.4",
+                "libxkbcommon.so.0",
+                "libsqlite3.so.0",
+                "libffi.so.8",
+                "libzstd.so.1",
+            )
+        ),
+    ]
     imports = {
-        "/src/libqxcb.so": ["libQt6Core.so.6", "libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxcb.so.1", "libX11.so.6",
-                            "libxkbcommon.so.0", "libstdc++.so.6", "libgcc_s.so.1", "libc.so.6"],
-        "/src/libQt6Core.so.6": ["libglib-2.0.so.0", "libzstd.so.1", "libz.so.1", "libstdc++.so.6",
-                                 "libfontconfig.so.1"],
-        f"{system}/libglib-2.0.so.0": ["libpcre2-8.so.0"],  # left to the system, so PCRE2 is not needed either
+        "/src/libqxcb.so": [
+            "libQt6Core.so.6",
+            "libxcb-cursor.so.0",
+            "libxcb-icccm.so.4",
+            "libxcb.so.1",
+            "libX11.so.6",
+            "libxkbcommon.so.0",
+            "libstdc++.so.6",
+            "libgcc_s.so.1",
+            "libc.so.6",
+        ],
+        "/src/libQt6Core.so.6": [
+            "libglib-2.0.so.0",
+            "libzstd.so.1",
+            "libz.so.1",
+            "libstdc++.so.6",
+            "libfontconfig.so.1",
+        ],
+        f"{system}/libglib-2.0.so.0": [
+            "libpcre2-8.so.0"
+        ],  # left to the system, so PCRE2 is not needed either
         f"{system}/libfontconfig.so.1": ["libfreetype.so.6"],
         f"{system}/libfreetype.so.6": ["libpng16.so.16"],
         "/src/libcupsprintersupport.so": ["libcups.so.2"],
@@ -257,7 +369,7 @@ def test_spec_leaves_the_libraries_every_linux_desktop_has_to_the_system(monkeyp
         "/src/_ctypes.so": ["libffi.so.8"],
         "/src/_ssl.so": ["libssl.so.3", "libcrypto.so.3"],
         "/src/_imaging.so": ["libxcb-9065bb12.so.1.1.0"],
-    }  # fmt: skip
+    }
     links = [  # PyInstaller's symlinks at the top of _internal, among the datas
         ("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "SYMLINK"),
         ("libQt6Network.so.6", "PySide6/Qt/lib/libQt6Network.so.6", "SYMLINK"),  # its library is dropped
@@ -267,14 +379,22 @@ def test_spec_leaves_the_libraries_every_linux_desktop_has_to_the_system(monkeyp
     collect = Recorder.made["COLLECT"]
     bundled = {destination for destination, _source, _kind in collect.args[1]}
     assert bundled == {
-        "PySide6/Qt/plugins/platforms/libqxcb.so", "PySide6/Qt/lib/libQt6Core.so.6",
-        "PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", "python3.11/lib-dynload/_sqlite3.so",
-        "python3.11/lib-dynload/_ctypes.so", "python3.11/lib-dynload/_ssl.so", "PIL/_imaging.so",
+        "PySide6/Qt/plugins/platforms/libqxcb.so",
+        "PySide6/Qt/lib/libQt6Core.so.6",
+        "PySide6/Qt/plugins/printsupport/libcupsprintersupport.so",
+        "python3.11/lib-dynload/_sqlite3.so",
+        "python3.11/lib-dynload/_ctypes.so",
+        "python3.11/lib-dynload/_ssl.so",
+        "PIL/_imaging.so",
         "pillow.libs/libxcb-9065bb12.so.1.1.0",  # Pillow's own libxcb (its name has a hash), not the system's
         # what a bare Debian/Ubuntu desktop may lack, and the data's SQLite
-        "libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxkbcommon.so.0", "libsqlite3.so.0", "libffi.so.8",
+        "libxcb-cursor.so.0",
+        "libxcb-icccm.so.4",
+        "libxkbcommon.so.0",
+        "libsqlite3.so.0",
+        "libffi.so.8",
         "libzstd.so.1",
-    }  # fmt: skip
+    }
     symlinks = {entry[0] for entry in collect.args[2] if entry[-1] == "SYMLINK"}
     assert symlinks == {"libQt6Core.so.6", "libxcb-9065bb12.so.1.1.0"}
 
@@ -322,8 +442,11 @@ def nsis_section(name: str) -> str:
 
 def test_nsis_script_is_unicode_chinese_and_installs_to_program_files():
     text = nsis_text()
-    assert re.search(r"^!ifdef AMD64_INSTALLER\n\s+Target amd64-unicode .*\n!else\n\s+Unicode true\n!endif$", text,
-                     re.MULTILINE)  # fmt: skip
+    assert re.search(
+        r"^!ifdef AMD64_INSTALLER\n\s+Target amd64-unicode .*\n!else\n\s+Unicode true\n!endif$",
+        text,
+        re.MULTILINE,
+    )
     assert '!insertmacro MUI_LANGUAGE "SimpChinese"' in text
     assert re.search(r'^InstallDir "\$PROGRAMFILES64\\\$\{APP_NAME\}"$', text, re.MULTILINE)
     assert '!define APP_NAME "学籍桌面"' in text
@@ -376,8 +499,11 @@ def test_nsis_uninstaller_keeps_the_data_folder_and_says_so():
     assert "已保留" in finish and "backups" in finish
     uninstall = nsis_section("Uninstall")
     assert "已保留" in uninstall
-    allowed = ('DetailPrint "学籍数据文件夹及其备份已保留，没有删除：$DataDir"',
-               'RMDir /r "$DataDir\\Cache\\fonts"', 'RMDir "$DataDir\\Cache"')  # the font the app made, not data
+    allowed = (
+        'DetailPrint "学籍数据文件夹及其备份已保留，没有删除：$DataDir"',
+        'RMDir /r "$DataDir\\Cache\\fonts"',
+        'RMDir "$DataDir\\Cache"',
+    )  # the font the app made, not data
     for line in allowed:
         assert line in uninstall, line
         uninstall = uninstall.replace(line, "")
@@ -412,10 +538,21 @@ def test_makensis_compiles_the_script_over_a_dummy_payload(tmp_path):
     (payload / "_internal" / "resources" / "说明.txt").write_text("中文文件名", encoding="utf-8")
     out = tmp_path / "xueji-test-setup.exe"
     result = subprocess.run(
-        [makensis, "-V2", "-INPUTCHARSET", "UTF8", "-DVERSION=9.8.7", "-DVERSION_QUAD=9.8.7.0",
-         f"-DBUNDLE_DIR={payload}", f"-DOUTFILE={out}", str(NSIS)],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            makensis,
+            "-V2",
+            "-INPUTCHARSET",
+            "UTF8",
+            "-DVERSION=9.8.7",
+            "-DVERSION_QUAD=9.8.7.0",
+            f"-DBUNDLE_DIR={payload}",
+            f"-DOUTFILE={out}",
+            str(NSIS),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert out.is_file() and out.read_bytes()[:2] == b"MZ"
     assert "warning" not in result.stdout.lower() + result.stderr.lower(), result.stdout + result.stderr
@@ -433,10 +570,22 @@ def compile_installer(tmp_path: Path, version: str, payload_files: dict[str, str
         (payload / "_internal" / name).write_text(text, encoding="utf-8")
     out = tmp_path / f"xueji-{version}-setup.exe"
     subprocess.run(
-        ["makensis", "-V2", "-INPUTCHARSET", "UTF8", "-DAMD64_INSTALLER", f"-DVERSION={version}",
-         f"-DVERSION_QUAD={version}.0", f"-DBUNDLE_DIR={payload}", f"-DOUTFILE={out}", str(NSIS)],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
+        [
+            "makensis",
+            "-V2",
+            "-INPUTCHARSET",
+            "UTF8",
+            "-DAMD64_INSTALLER",
+            f"-DVERSION={version}",
+            f"-DVERSION_QUAD={version}.0",
+            f"-DBUNDLE_DIR={payload}",
+            f"-DOUTFILE={out}",
+            str(NSIS),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return out
 
 
@@ -457,8 +606,9 @@ def test_under_wine_install_upgrade_and_uninstall_keep_the_data_folder(tmp_path)
         subprocess.run([str(wineserver), "-w"], env=env, timeout=timeout)
 
     def registry(key: str) -> str:
-        result = subprocess.run([str(WINE), "reg", "query", key, "/reg:64"], env=env, capture_output=True,
-                                timeout=60)  # fmt: skip
+        result = subprocess.run(
+            [str(WINE), "reg", "query", key, "/reg:64"], env=env, capture_output=True, timeout=60
+        )
         return result.stdout.decode("utf-8", "replace") if result.returncode == 0 else ""
 
     old = compile_installer(tmp_path, "0.1.0", {"only-in-0.1.0.txt": "old"})

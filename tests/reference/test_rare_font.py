@@ -52,11 +52,16 @@ def makes(monkeypatch):
 
 
 def is_the_font(path) -> bool:
-    return path.stat().st_size == rare_font.SIZE and hashlib.sha256(path.read_bytes()).hexdigest() == rare_font.SHA256
+    return (
+        path.stat().st_size == rare_font.SIZE
+        and hashlib.sha256(path.read_bytes()).hexdigest() == rare_font.SHA256
+    )
 
 
 def leftovers(folder) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name != rare_font.FILE_NAME) if folder.exists() else []
+    return (
+        sorted(p.name for p in folder.iterdir() if p.name != rare_font.FILE_NAME) if folder.exists() else []
+    )
 
 
 def test_only_the_compressed_font_is_shipped():

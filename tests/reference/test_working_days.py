@@ -273,19 +273,45 @@ def test_an_imported_file_takes_its_year_from_the_dates(tmp_path):
 @pytest.mark.parametrize(
     ("file_name", "text", "expected"),
     [
-        pytest.param("2027.csv", "2027-01-01,休,元旦\n2026-12-31,休,元旦\n", ["第2行", "不在 2027 年内"], id="other-year"),
-        pytest.param("2027.csv", "2027-01-01,休,元旦\n2027-02-30,休,春节\n", ["第2行", "「2027-02-30」不是有效的日期"], id="bad-date"),
-        pytest.param("2027.csv", "2027-01-01,休,元旦\n元旦,休,\n", ["第2行", "不是有效的日期"], id="not-a-date"),
-        pytest.param("2027.csv", "日期,类型,名称\n2027-01-01,假,元旦\n", ["第2行", "类型「假」不对"], id="bad-kind"),
+        pytest.param(
+            "2027.csv",
+            "2027-01-01,休,元旦\n2026-12-31,休,元旦\n",
+            ["第2行", "不在 2027 年内"],
+            id="other-year",
+        ),
+        pytest.param(
+            "2027.csv",
+            "2027-01-01,休,元旦\n2027-02-30,休,春节\n",
+            ["第2行", "「2027-02-30」不是有效的日期"],
+            id="bad-date",
+        ),
+        pytest.param(
+            "2027.csv", "2027-01-01,休,元旦\n元旦,休,\n", ["第2行", "不是有效的日期"], id="not-a-date"
+        ),
+        pytest.param(
+            "2027.csv", "日期,类型,名称\n2027-01-01,假,元旦\n", ["第2行", "类型「假」不对"], id="bad-kind"
+        ),
         pytest.param("2027.csv", "2027-01-01\n", ["第1行", "缺少类型"], id="no-kind"),
         pytest.param("2027.csv", "2027-01-01,休,元旦\n,休,春节\n", ["第2行", "缺少日期"], id="no-date"),
-        pytest.param("2027.csv", "2027-10-01,休,国庆节\n#\n2027-10-01,休,国庆节\n", ["第3行", "在第1行已经出现过"], id="duplicate"),
-        pytest.param("2027.csv", "2027-02-08,班,春节\n", ["第1行", "星期一", "周六或周日"], id="make-up-on-a-weekday"),
+        pytest.param(
+            "2027.csv",
+            "2027-10-01,休,国庆节\n#\n2027-10-01,休,国庆节\n",
+            ["第3行", "在第1行已经出现过"],
+            id="duplicate",
+        ),
+        pytest.param(
+            "2027.csv", "2027-02-08,班,春节\n", ["第1行", "星期一", "周六或周日"], id="make-up-on-a-weekday"
+        ),
         pytest.param("2027.csv", "2027-10-01,休,国庆节,多余\n", ["第1行", "多了一列"], id="extra-column"),
-        pytest.param("导入.csv", "2027-01-01,休,元旦\n\n2028-01-01,休,元旦\n", ["第3行", "与第1行的 2027-01-01 不在同一年"], id="mixed-years"),
+        pytest.param(
+            "导入.csv",
+            "2027-01-01,休,元旦\n\n2028-01-01,休,元旦\n",
+            ["第3行", "与第1行的 2027-01-01 不在同一年"],
+            id="mixed-years",
+        ),
         pytest.param("2027.csv", "# 只有注释\n日期,类型,名称\n", ["没有任何日期"], id="empty"),
     ],
-)  # fmt: skip
+)
 def test_holiday_list_errors_name_the_line(tmp_path, file_name, text, expected):
     with pytest.raises(HolidayListError) as caught:
         parse_year_list(write(tmp_path / file_name, text))

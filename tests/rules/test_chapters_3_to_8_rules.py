@@ -25,21 +25,30 @@ def _only(findings, rule_id: str, severity: Severity | None) -> None:
         assert all(f.text.startswith("依据《细则》第") for f in mine)
 
 
-@pytest.mark.parametrize(("step", "severity"), [
-    ("审核通过", None), (None, None), ("已录入系统", Severity.BLOCK), ("信息表已下发", Severity.BLOCK),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("step", "severity"),
+    [
+        ("审核通过", None),
+        (None, None),
+        ("已录入系统", Severity.BLOCK),
+        ("信息表已下发", Severity.BLOCK),
+    ],
+)
 def test_r9_1_registered_only_after_the_authority_approved(step, severity):
     _only(enrolment.check_registration(step), "R9.1", severity)
 
 
-@pytest.mark.parametrize(("applied", "until", "proof", "severity"), [
-    (date(2026, 8, 28), date(2026, 9, 14), True, None),
-    (date(2026, 8, 25), date(2026, 9, 10), True, None),
-    (date(2026, 8, 20), date(2026, 9, 10), True, Severity.BLOCK),  # more than a week before
-    (date(2026, 9, 5), date(2026, 9, 10), True, Severity.BLOCK),  # after the term began
-    (date(2026, 8, 28), date(2026, 9, 20), True, Severity.BLOCK),  # longer than two weeks
-    (date(2026, 8, 28), date(2026, 9, 10), False, Severity.BLOCK),  # no proof
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("applied", "until", "proof", "severity"),
+    [
+        (date(2026, 8, 28), date(2026, 9, 14), True, None),
+        (date(2026, 8, 25), date(2026, 9, 10), True, None),
+        (date(2026, 8, 20), date(2026, 9, 10), True, Severity.BLOCK),  # more than a week before
+        (date(2026, 9, 5), date(2026, 9, 10), True, Severity.BLOCK),  # after the term began
+        (date(2026, 8, 28), date(2026, 9, 20), True, Severity.BLOCK),  # longer than two weeks
+        (date(2026, 8, 28), date(2026, 9, 10), False, Severity.BLOCK),  # no proof
+    ],
+)
 def test_r11_1_late_registration(applied, until, proof, severity):
     _only(enrolment.check_late_registration(TERM, applied, until, has_proof=proof), "R11.1", severity)
 
@@ -55,15 +64,30 @@ def test_r10_2_archive_contents():
 def test_r19_1_a_special_education_move_is_not_held_to_article_16(special, severity):
     """R19.1: a move between a special school and regular schooling (随班就读) may carry the record, whatever 第十六条's
     reasons say; the same request without it is a 转学 held to R16.1."""
-    case = TransferCase(GradeFacts(4, "primary"), 4, TransferReason.OTHER, False, False, False, 1, TERM, date(2026, 9, 5),
-                        special_education=special)  # fmt: skip
+    case = TransferCase(
+        GradeFacts(4, "primary"),
+        4,
+        TransferReason.OTHER,
+        False,
+        False,
+        False,
+        1,
+        TERM,
+        date(2026, 9, 5),
+        special_education=special,
+    )
     _only(transfers.check_transfer(case), "R16.1", severity)
     _only(transfers.check_admission_needs_transfer(False, special), "R13.2", severity)
 
 
-@pytest.mark.parametrize(("passed", "exempt", "severity"), [
-    (True, False, None), (False, True, None), (False, False, Severity.BLOCK),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("passed", "exempt", "severity"),
+    [
+        (True, False, None),
+        (False, True, None),
+        (False, False, Severity.BLOCK),
+    ],
+)
 def test_r29_1_diploma_and_the_physical_health_standard(passed, exempt, severity):
     _only(graduation.check_diploma(passed, exempt), "R29.1", severity)
 
@@ -76,24 +100,34 @@ def test_r30_1_lost_diploma_never_reissued_certificate_once():
     assert second[0].overridable  # 「原则上只能办理一次」
 
 
-@pytest.mark.parametrize(("level", "kind", "kwargs", "severity"), [
-    (8, "记过", {}, None), (8, "留校察看", {"probation_months": 6}, Severity.BLOCK),
-    (5, "开除学籍", {"city_approved": True}, Severity.BLOCK),  # compulsory: never expelled
-    (11, "留校察看", {"probation_months": 12}, None), (11, "留校察看", {"probation_months": 13}, Severity.BLOCK),
-    (11, "开除学籍", {}, Severity.BLOCK), (11, "开除学籍", {"city_approved": True}, None),
-    (11, "劝退", {}, Severity.BLOCK),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("level", "kind", "kwargs", "severity"),
+    [
+        (8, "记过", {}, None),
+        (8, "留校察看", {"probation_months": 6}, Severity.BLOCK),
+        (5, "开除学籍", {"city_approved": True}, Severity.BLOCK),  # compulsory: never expelled
+        (11, "留校察看", {"probation_months": 12}, None),
+        (11, "留校察看", {"probation_months": 13}, Severity.BLOCK),
+        (11, "开除学籍", {}, Severity.BLOCK),
+        (11, "开除学籍", {"city_approved": True}, None),
+        (11, "劝退", {}, Severity.BLOCK),
+    ],
+)
 def test_r32_1_sanctions_by_stage(level, kind, kwargs, severity):
     stage = "senior" if level >= 10 else "nine_year"
     _only(sanctions.check_sanction(GradeFacts(level, stage), kind, **kwargs), "R32.1", severity)
 
 
-@pytest.mark.parametrize(("kind", "archived"), [("警告", False), ("严重警告", False), ("记过", True), ("留校察看", True),
-                                                ("开除学籍", True)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kind", "archived"),
+    [("警告", False), ("严重警告", False), ("记过", True), ("留校察看", True), ("开除学籍", True)],
+)
 def test_r32_2_demerit_and_above_go_into_the_archive(kind, archived):
     assert sanctions.sanction_goes_into_archive(kind) is archived
 
 
-@pytest.mark.parametrize(("level", "archived"), [("班级", False), ("校级", True), ("县级", True), ("国家级", True)])
+@pytest.mark.parametrize(
+    ("level", "archived"), [("班级", False), ("校级", True), ("县级", True), ("国家级", True)]
+)
 def test_r31_1_awards_at_school_level_and_above_go_into_the_archive(level, archived):
     assert sanctions.award_goes_into_archive(level) is archived

@@ -54,12 +54,15 @@ def test_r35_1_every_missing_thing_is_told_at_once():
     _blocks(findings, "介绍信", "批准文号")
 
 
-@pytest.mark.parametrize(("basis", "organisation", "copies_out", "approval"), [
-    (LETTER, "潞城区公安分局", False, None),
-    (LETTER, "潞城区公安分局", True, "潞教学籍〔2026〕12号"),
-    (GUARDIAN_HOUSEHOLD, None, False, None),
-    (GUARDIAN_ID, "", False, None),
-    (GUARDIAN_ID, None, True, "潞教学籍〔2026〕13号"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("basis", "organisation", "copies_out", "approval"),
+    [
+        (LETTER, "潞城区公安分局", False, None),
+        (LETTER, "潞城区公安分局", True, "潞教学籍〔2026〕12号"),
+        (GUARDIAN_HOUSEHOLD, None, False, None),
+        (GUARDIAN_ID, "", False, None),
+        (GUARDIAN_ID, None, True, "潞教学籍〔2026〕13号"),
+    ],
+)
 def test_r35_1_a_proper_consultation_passes(basis, organisation, copies_out, approval):
     assert check_consultation(basis, organisation, copies_out, approval) == []

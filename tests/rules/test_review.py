@@ -30,8 +30,17 @@ def _record(values=None, family=None):
 
 
 def _open(**changes) -> ProcedureFacts:
-    facts = dict(id=1, label="转出", student=PUPIL, opened_on=date(2026, 10, 8), state="转出方已审核",
-                 next_state="学籍已转出", last_step_on=date(2026, 11, 2), due=date(2026, 11, 16), due_rule="第二十条")  # fmt: skip
+    facts = dict(
+        id=1,
+        label="转出",
+        student=PUPIL,
+        opened_on=date(2026, 10, 8),
+        state="转出方已审核",
+        next_state="学籍已转出",
+        last_step_on=date(2026, 11, 2),
+        due=date(2026, 11, 16),
+        due_rule="第二十条",
+    )
     facts.update(changes)
     return ProcedureFacts(**facts)
 
@@ -173,9 +182,18 @@ def test_r34_1_and_r37_1_each_check_has_its_rule():
     """R34.1 for what the term review must find (basic information, procedures, suspensions); R37.1 for each item of
     第三十七条 (no record, not reported, dropout, transfers, archives)."""
     assert {c for c, r in rules.RULE_OF_CHECK.items() if r == "R34.1"} == {
-        Check.RECORD, Check.OVERDUE, Check.STALLED, Check.SUSPENSION_ENDED}  # fmt: skip
+        Check.RECORD,
+        Check.OVERDUE,
+        Check.STALLED,
+        Check.SUSPENSION_ENDED,
+    }
     assert {c for c, r in rules.RULE_OF_CHECK.items() if r == "R37.1"} == {
-        Check.ENROLMENT, Check.UNREPORTED, Check.DROPOUT, Check.ARCHIVE, Check.TRANSFER_IN}  # fmt: skip
+        Check.ENROLMENT,
+        Check.UNREPORTED,
+        Check.DROPOUT,
+        Check.ARCHIVE,
+        Check.TRANSFER_IN,
+    }
     assert set(rules.RULE_OF_CHECK) == set(Check)
 
 

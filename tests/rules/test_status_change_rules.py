@@ -20,8 +20,17 @@ TERM1 = date(2026, 9, 1)
 
 
 def _transfer(**changes) -> TransferCase:
-    base = TransferCase(grade=PRIMARY_3, to_grade_level=3, reason=TransferReason.FAMILY_MOVED, crosses_county=True,
-                        hukou_moved=True, within_city_area=False, term_number=1, term_start=TERM1, on=date(2026, 9, 8))  # fmt: skip
+    base = TransferCase(
+        grade=PRIMARY_3,
+        to_grade_level=3,
+        reason=TransferReason.FAMILY_MOVED,
+        crosses_county=True,
+        hukou_moved=True,
+        within_city_area=False,
+        term_number=1,
+        term_start=TERM1,
+        on=date(2026, 9, 8),
+    )
     return replace(base, **changes)
 
 
@@ -50,10 +59,21 @@ TRANSFER_CASES = [
     ("R16.1", {"reason": TransferReason.OTHER, "special_education": True}, None),
     # R16.2 senior: family move across city/county, 户籍 moved, not within the same urban district
     ("R16.2", {"grade": GradeFacts(11, "senior"), "to_grade_level": 11}, None),
-    ("R16.2", {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "reason": TransferReason.WORKPLACE_MOVED},
-     Severity.BLOCK),
-    ("R16.2", {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "within_city_area": True}, Severity.BLOCK),
-    ("R16.2", {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "hukou_moved": False}, Severity.BLOCK),
+    (
+        "R16.2",
+        {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "reason": TransferReason.WORKPLACE_MOVED},
+        Severity.BLOCK,
+    ),
+    (
+        "R16.2",
+        {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "within_city_area": True},
+        Severity.BLOCK,
+    ),
+    (
+        "R16.2",
+        {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "hukou_moved": False},
+        Severity.BLOCK,
+    ),
     # R17.1 normally within the first 15 days of a term
     ("R17.1", {"on": date(2026, 9, 15)}, None),
     ("R17.1", {"on": date(2026, 9, 16)}, Severity.WARN),
@@ -68,28 +88,71 @@ TRANSFER_CASES = [
     ("R18.3", {"grade": GradeFacts(6, "primary"), "to_grade_level": 6, "term_number": 2}, Severity.BLOCK),
     ("R18.3", {"grade": GradeFacts(6, "nine_year"), "to_grade_level": 6, "term_number": 2}, None),
     ("R18.3", {"grade": GradeFacts(9, "nine_year"), "to_grade_level": 9, "term_number": 2}, Severity.BLOCK),
-    ("R18.3", {"grade": GradeFacts(9, "junior"), "to_grade_level": 9, "exam_registration_closed": True},
-     Severity.BLOCK),
+    (
+        "R18.3",
+        {"grade": GradeFacts(9, "junior"), "to_grade_level": 9, "exam_registration_closed": True},
+        Severity.BLOCK,
+    ),
     # R18.4 not while suspended or sanctioned
     ("R18.4", {"student_status": "休学"}, Severity.BLOCK),
     ("R18.4", {"under_sanction": True}, Severity.BLOCK),
     ("R18.4", {"student_status": "毕业"}, Severity.BLOCK),
     # R18.5 senior schools
     ("R18.5", {"grade": GradeFacts(11, "senior"), "to_grade_level": 11}, None),
-    ("R18.5", {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "into_provincial_model_school": True},
-     Severity.BLOCK),
-    ("R18.5", {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "within_city_area": True}, Severity.BLOCK),
-    ("R18.5", {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "from_vocational": True,
-               "zhongkao_score": 520, "receiving_line": 540, "makeup_courses_arranged": True}, Severity.BLOCK),
-    ("R18.5", {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "from_vocational": True,
-               "zhongkao_score": 560, "receiving_line": 540, "makeup_courses_arranged": False}, Severity.BLOCK),
-    ("R18.5", {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "from_vocational": True,
-               "zhongkao_score": 560, "receiving_line": 540, "makeup_courses_arranged": True}, None),
-]  # fmt: skip
+    (
+        "R18.5",
+        {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "into_provincial_model_school": True},
+        Severity.BLOCK,
+    ),
+    (
+        "R18.5",
+        {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "within_city_area": True},
+        Severity.BLOCK,
+    ),
+    (
+        "R18.5",
+        {
+            "grade": GradeFacts(11, "senior"),
+            "to_grade_level": 11,
+            "from_vocational": True,
+            "zhongkao_score": 520,
+            "receiving_line": 540,
+            "makeup_courses_arranged": True,
+        },
+        Severity.BLOCK,
+    ),
+    (
+        "R18.5",
+        {
+            "grade": GradeFacts(11, "senior"),
+            "to_grade_level": 11,
+            "from_vocational": True,
+            "zhongkao_score": 560,
+            "receiving_line": 540,
+            "makeup_courses_arranged": False,
+        },
+        Severity.BLOCK,
+    ),
+    (
+        "R18.5",
+        {
+            "grade": GradeFacts(11, "senior"),
+            "to_grade_level": 11,
+            "from_vocational": True,
+            "zhongkao_score": 560,
+            "receiving_line": 540,
+            "makeup_courses_arranged": True,
+        },
+        None,
+    ),
+]
 
 
-@pytest.mark.parametrize(("rule_id", "changes", "severity"), TRANSFER_CASES,
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(TRANSFER_CASES)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("rule_id", "changes", "severity"),
+    TRANSFER_CASES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(TRANSFER_CASES)],
+)
 def test_transfer_rules(rule_id, changes, severity):
     _assert(transfers.check_transfer(_transfer(**changes)), rule_id, severity)
 
@@ -106,9 +169,15 @@ def test_principle_rules_may_be_overridden_and_hard_ones_not():
     assert not any(f.overridable for f in transfers.check_transfer(_transfer(to_grade_level=4)))
 
 
-@pytest.mark.parametrize(("size_after", "severity", "rule_id"), [
-    (45, None, "R18.1"), (46, Severity.WARN, "R12.1"), (50, Severity.WARN, "R12.1"), (51, Severity.BLOCK, "R18.1"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("size_after", "severity", "rule_id"),
+    [
+        (45, None, "R18.1"),
+        (46, Severity.WARN, "R12.1"),
+        (50, Severity.WARN, "R12.1"),
+        (51, Severity.BLOCK, "R18.1"),
+    ],
+)
 def test_r18_1_a_transfer_in_needs_a_free_place(size_after, severity, rule_id):
     found = transfers.check_free_place("三年级2班", 3, size_after)
     _assert(found, rule_id, severity)
@@ -116,9 +185,14 @@ def test_r18_1_a_transfer_in_needs_a_free_place(size_after, severity, rule_id):
         assert "空余学位" in found[0].message
 
 
-@pytest.mark.parametrize(("approved", "special", "severity"), [
-    (False, False, Severity.BLOCK), (True, False, None), (False, True, None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("approved", "special", "severity"),
+    [
+        (False, False, Severity.BLOCK),
+        (True, False, None),
+        (False, True, None),
+    ],
+)
 def test_r13_2_no_admission_before_the_sending_side_approved(approved, special, severity):
     _assert(transfers.check_admission_needs_transfer(approved, special), "R13.2", severity)
 
@@ -126,8 +200,16 @@ def test_r13_2_no_admission_before_the_sending_side_approved(approved, special, 
 def test_r17_1_states_go_one_step_at_a_time():
     assert transfers.check_state_change(None, TransferState.REQUESTED) == []
     assert transfers.check_state_change(TransferState.REQUESTED, TransferState.RECEIVING_APPROVED) == []
-    _assert(transfers.check_state_change(TransferState.REQUESTED, TransferState.COMPLETED), "R17.1", Severity.BLOCK)
-    _assert(transfers.check_state_change(TransferState.COMPLETED, TransferState.REQUESTED), "R17.1", Severity.BLOCK)
+    _assert(
+        transfers.check_state_change(TransferState.REQUESTED, TransferState.COMPLETED),
+        "R17.1",
+        Severity.BLOCK,
+    )
+    _assert(
+        transfers.check_state_change(TransferState.COMPLETED, TransferState.REQUESTED),
+        "R17.1",
+        Severity.BLOCK,
+    )
     _assert(transfers.check_state_change(None, TransferState.SENDING_APPROVED), "R17.1", Severity.BLOCK)
 
 
@@ -139,17 +221,28 @@ def test_r17_1_proofs_of_a_transfer():
     assert "户籍证明或居住证" in missing and "转学申请" in missing
 
 
-@pytest.mark.parametrize(("completed", "due"), [
-    (date(2026, 9, 10), date(2026, 10, 10)), (date(2027, 1, 31), date(2027, 2, 28)),
-    (date(2026, 12, 15), date(2027, 1, 15)), (date(2028, 1, 30), date(2028, 2, 29)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("completed", "due"),
+    [
+        (date(2026, 9, 10), date(2026, 10, 10)),
+        (date(2027, 1, 31), date(2027, 2, 28)),
+        (date(2026, 12, 15), date(2027, 1, 15)),
+        (date(2028, 1, 30), date(2028, 2, 29)),
+    ],
+)
 def test_r20_1_archive_sent_within_one_month(completed, due):
     assert transfers.archive_due(completed) == due
 
 
 def _suspension(**changes) -> SuspensionCase:
-    base = SuspensionCase(grade=PRIMARY_3, term_number=1, reason=SuspensionReason.ILLNESS, start=date(2026, 10, 8),
-                          end=suspensions.default_end(date(2026, 10, 8)), illness_share_of_term=0.5)  # fmt: skip
+    base = SuspensionCase(
+        grade=PRIMARY_3,
+        term_number=1,
+        reason=SuspensionReason.ILLNESS,
+        start=date(2026, 10, 8),
+        end=suspensions.default_end(date(2026, 10, 8)),
+        illness_share_of_term=0.5,
+    )
     return replace(base, **changes)
 
 
@@ -173,8 +266,11 @@ SUSPENSION_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("rule_id", "changes", "severity"), SUSPENSION_CASES,
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(SUSPENSION_CASES)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("rule_id", "changes", "severity"),
+    SUSPENSION_CASES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(SUSPENSION_CASES)],
+)
 def test_suspension_rules(rule_id, changes, severity):
     _assert(suspensions.check_suspension(_suspension(**changes)), rule_id, severity)
 
@@ -192,16 +288,24 @@ def test_r22_1_proofs_follow_the_reason():
     assert proofs.check_proofs("R22.1", illness, {proofs.SUSPENSION_FORM, proofs.HOSPITAL_RECORD}) == []
 
 
-@pytest.mark.parametrize(("status", "before", "after", "rule_id", "severity"), [
-    ("休学", 3, 3, "R22.2", None), ("休学", 3, 4, "R22.2", None), ("休学", 3, 5, "R22.2", Severity.BLOCK),
-    ("休学", 3, 2, "R21.1", Severity.BLOCK), ("在读", 3, 3, "R22.2", Severity.BLOCK),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("status", "before", "after", "rule_id", "severity"),
+    [
+        ("休学", 3, 3, "R22.2", None),
+        ("休学", 3, 4, "R22.2", None),
+        ("休学", 3, 5, "R22.2", Severity.BLOCK),
+        ("休学", 3, 2, "R21.1", Severity.BLOCK),
+        ("在读", 3, 3, "R22.2", Severity.BLOCK),
+    ],
+)
 def test_r22_2_resumption_into_the_same_or_the_next_grade(status, before, after, rule_id, severity):
     _assert(suspensions.check_resumption(status, before, after), rule_id, severity)
 
 
 def _withdrawal(**changes) -> WithdrawalCase:
-    base = WithdrawalCase(grade=PRIMARY_3, reason=WithdrawalReason.SETTLING_ABROAD, approved_by=ApprovingBody.COUNTY_BUREAU)
+    base = WithdrawalCase(
+        grade=PRIMARY_3, reason=WithdrawalReason.SETTLING_ABROAD, approved_by=ApprovingBody.COUNTY_BUREAU
+    )
     return replace(base, **changes)
 
 
@@ -213,24 +317,37 @@ WITHDRAWAL_CASES = [
     ("R23.1", {"reason": WithdrawalReason.INCURABLE_ILLNESS}, Severity.BLOCK),
     ("R23.1", {"approved_by": ApprovingBody.AUTHORITY}, Severity.BLOCK),
     ("R23.1", {"approved_by": None}, Severity.BLOCK),
-    ("R24.1", {"grade": SENIOR, "reason": WithdrawalReason.OTHER, "approved_by": ApprovingBody.AUTHORITY}, None),
+    (
+        "R24.1",
+        {"grade": SENIOR, "reason": WithdrawalReason.OTHER, "approved_by": ApprovingBody.AUTHORITY},
+        None,
+    ),
     ("R24.1", {"grade": SENIOR, "reason": WithdrawalReason.LOST_ABILITY}, Severity.BLOCK),
-    ("R24.1", {"grade": SENIOR, "reason": WithdrawalReason.INCURABLE_ILLNESS, "days_suspended": 400}, Severity.BLOCK),
+    (
+        "R24.1",
+        {"grade": SENIOR, "reason": WithdrawalReason.INCURABLE_ILLNESS, "days_suspended": 400},
+        Severity.BLOCK,
+    ),
     ("R24.1", {"grade": SENIOR, "reason": WithdrawalReason.INCURABLE_ILLNESS, "days_suspended": 731}, None),
     ("R25.1", {"grade": SENIOR, "reason": WithdrawalReason.OTHER, "approved_by": None}, Severity.BLOCK),
     ("R25.1", {"student_status": "毕业"}, Severity.BLOCK),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("rule_id", "changes", "severity"), WITHDRAWAL_CASES,
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(WITHDRAWAL_CASES)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("rule_id", "changes", "severity"),
+    WITHDRAWAL_CASES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(WITHDRAWAL_CASES)],
+)
 def test_withdrawal_rules(rule_id, changes, severity):
     _assert(withdrawals.check_withdrawal(_withdrawal(**changes)), rule_id, severity)
 
 
 def test_r23_1_r24_1_proofs_follow_the_reason():
     abroad = withdrawals.required_proofs(WithdrawalReason.SETTLING_ABROAD)
-    assert {(proofs.WITHDRAWAL_FORM,), (proofs.PASSPORT_COPY,), (proofs.HOUSEHOLD_REGISTER_COPY,)} == set(abroad)
+    assert {(proofs.WITHDRAWAL_FORM,), (proofs.PASSPORT_COPY,), (proofs.HOUSEHOLD_REGISTER_COPY,)} == set(
+        abroad
+    )
     accident = withdrawals.required_proofs(WithdrawalReason.ACCIDENT_DISABILITY)
     assert (proofs.GRADE_A_HOSPITAL_RECORD,) in accident
 
@@ -238,14 +355,17 @@ def test_r23_1_r24_1_proofs_follow_the_reason():
 TODAY = date(2026, 12, 1)
 
 
-@pytest.mark.parametrize(("grade", "status", "attendance", "end", "count"), [
-    (SENIOR, "在读", AttendanceFacts(8, 8, True), None, 0),
-    (SENIOR, "在读", AttendanceFacts(8.5, 9, True), None, 1),
-    (SENIOR, "在读", AttendanceFacts(3, 10, False), None, 1),
-    (PRIMARY_3, "在读", AttendanceFacts(12, 12, True), None, 0),
-    (SENIOR, "休学", AttendanceFacts(), date(2026, 11, 30), 1),
-    (SENIOR, "休学", AttendanceFacts(), date(2026, 12, 1), 0),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("grade", "status", "attendance", "end", "count"),
+    [
+        (SENIOR, "在读", AttendanceFacts(8, 8, True), None, 0),
+        (SENIOR, "在读", AttendanceFacts(8.5, 9, True), None, 1),
+        (SENIOR, "在读", AttendanceFacts(3, 10, False), None, 1),
+        (PRIMARY_3, "在读", AttendanceFacts(12, 12, True), None, 0),
+        (SENIOR, "休学", AttendanceFacts(), date(2026, 11, 30), 1),
+        (SENIOR, "休学", AttendanceFacts(), date(2026, 12, 1), 0),
+    ],
+)
 def test_r26_1_automatic_withdrawal_candidates(grade, status, attendance, end, count):
     found = withdrawals.automatic_withdrawal_grounds(grade, status, attendance, end, TODAY)
     assert len(found) == count
@@ -268,15 +388,22 @@ def test_r28_1_dropout_only_in_the_compulsory_stage():
 
 def test_r25_2_only_a_student_who_settled_abroad_is_restored():
     assert withdrawals.check_restoration("退学", WithdrawalReason.SETTLING_ABROAD.value) == []
-    _assert(withdrawals.check_restoration("退学", WithdrawalReason.LOST_ABILITY.value), "R25.2", Severity.BLOCK)
+    _assert(
+        withdrawals.check_restoration("退学", WithdrawalReason.LOST_ABILITY.value), "R25.2", Severity.BLOCK
+    )
     _assert(withdrawals.check_restoration("在读", None), "R25.2", Severity.BLOCK)
 
 
-@pytest.mark.parametrize(("status", "fields", "rule_id", "severity"), [
-    ("在读", {"name"}, "R14.2", None), ("毕业", {"name"}, "R14.2", Severity.BLOCK),
-    ("肄业", {"name"}, "R14.2", Severity.BLOCK), ("在读", {"national_student_id"}, "R10.4", Severity.BLOCK),
-    ("在读", set(), "R14.1", Severity.BLOCK),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("status", "fields", "rule_id", "severity"),
+    [
+        ("在读", {"name"}, "R14.2", None),
+        ("毕业", {"name"}, "R14.2", Severity.BLOCK),
+        ("肄业", {"name"}, "R14.2", Severity.BLOCK),
+        ("在读", {"national_student_id"}, "R10.4", Severity.BLOCK),
+        ("在读", set(), "R14.1", Severity.BLOCK),
+    ],
+)
 def test_r14_information_change(status, fields, rule_id, severity):
     _assert(information_change.check_information_change(status, fields), rule_id, severity)
 
@@ -289,11 +416,19 @@ def test_r14_1_applied_only_after_approval_with_proof():
     _assert(proofs.check_proofs("R14.1", needed, set()), "R14.1", Severity.BLOCK)
 
 
-@pytest.mark.parametrize(("level", "stage", "compulsory", "starting", "graduating"), [
-    (1, "primary", True, True, False), (6, "primary", True, False, True), (6, "nine_year", True, False, False),
-    (7, "nine_year", True, True, False), (9, "nine_year", True, False, True), (10, "senior", False, True, False),
-    (12, "senior", False, False, True), (9, "twelve_year", True, False, True),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("level", "stage", "compulsory", "starting", "graduating"),
+    [
+        (1, "primary", True, True, False),
+        (6, "primary", True, False, True),
+        (6, "nine_year", True, False, False),
+        (7, "nine_year", True, True, False),
+        (9, "nine_year", True, False, True),
+        (10, "senior", False, True, False),
+        (12, "senior", False, False, True),
+        (9, "twelve_year", True, False, True),
+    ],
+)
 def test_grades_the_regulation_names(level, stage, compulsory, starting, graduating):
     grade = GradeFacts(level, stage)
     assert (grade.compulsory, grade.starting, grade.graduating) == (compulsory, starting, graduating)

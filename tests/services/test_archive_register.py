@@ -37,13 +37,24 @@ def _count(store, model) -> int:
 def _audit(store, action: str) -> list:
     """(entity, entity_id, changes) of each audit event of `action`, oldest first."""
     with store.read() as session:
-        return list(session.execute(select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.changes)
-                                    .where(AuditEvent.action == action).order_by(AuditEvent.id)))  # fmt: skip
+        return list(
+            session.execute(
+                select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.changes)
+                .where(AuditEvent.action == action)
+                .order_by(AuditEvent.id)
+            )
+        )
 
 
 def _letter(store, **overrides) -> int:
-    values = dict(on=date(2026, 11, 30), visitor="赵强", organisation="潞城区公安分局", basis=LETTER,
-                  basis_number="潞公函〔2026〕12号", what="核对户籍信息")  # fmt: skip
+    values = dict(
+        on=date(2026, 11, 30),
+        visitor="赵强",
+        organisation="潞城区公安分局",
+        basis=LETTER,
+        basis_number="潞公函〔2026〕12号",
+        what="核对户籍信息",
+    )
     values.update(overrides)
     return archive_register.register_consultation(store, **values)
 
@@ -71,8 +82,14 @@ def test_r35_1_a_consultation_is_registered_with_its_audit_event(school):
 
 
 def test_r35_1_a_guardians_id_number_is_stored_as_typed_and_masked_when_shown(school):
-    _letter(school, visitor="王丽", organisation=None, basis=GUARDIAN_ID, basis_number=GUARDIAN_NUMBER,
-            what="本人子女的学籍信息")  # fmt: skip
+    _letter(
+        school,
+        visitor="王丽",
+        organisation=None,
+        basis=GUARDIAN_ID,
+        basis_number=GUARDIAN_NUMBER,
+        what="本人子女的学籍信息",
+    )
     [entry] = archive_register.consultations(school)
     assert entry.organisation == "" and entry.basis_number == GUARDIAN_NUMBER
     assert entry.basis_number_shown == GUARDIAN_NUMBER[:4] + "*" * 10 + GUARDIAN_NUMBER[-4:]
@@ -81,13 +98,19 @@ def test_r35_1_a_guardians_id_number_is_stored_as_typed_and_masked_when_shown(sc
     assert (event.entity, event.entity_id) == ("school", None)
 
 
-@pytest.mark.parametrize(("overrides", "words"), [
-    (dict(basis=""), "介绍信"),  # no basis at all
-    (dict(basis="口头说明"), "户口本"),
-    (dict(organisation=""), "查阅单位"),  # a letter without its organisation
-    (dict(copies_out=True, approval_number=""), "书面批准"),  # copies out without the authority's approval
-    (dict(basis=AUTHORITY_APPROVAL, approval_number=None), "批准文号"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        (dict(basis=""), "介绍信"),  # no basis at all
+        (dict(basis="口头说明"), "户口本"),
+        (dict(organisation=""), "查阅单位"),  # a letter without its organisation
+        (
+            dict(copies_out=True, approval_number=""),
+            "书面批准",
+        ),  # copies out without the authority's approval
+        (dict(basis=AUTHORITY_APPROVAL, approval_number=None), "批准文号"),
+    ],
+)
 def test_r35_1_a_refused_consultation_writes_nothing(school, overrides, words):
     with pytest.raises(RuleViolation) as refused:
         _letter(school, **overrides)
@@ -98,9 +121,13 @@ def test_r35_1_a_refused_consultation_writes_nothing(school, overrides, words):
     assert _audit(school, "consultation.register") == []
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    (dict(visitor="  "), "查阅人"), (dict(what=""), "查阅内容"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (dict(visitor="  "), "查阅人"),
+        (dict(what=""), "查阅内容"),
+    ],
+)
 def test_r35_1_who_and_what_are_required(school, overrides, message):
     with pytest.raises(ArchiveRegisterError, match=message):
         _letter(school, **overrides)
@@ -134,8 +161,15 @@ def test_r35_1_the_register_exports_to_xlsx_with_the_id_number_masked(school, ou
         copies_out=True,
         approval_number="潞教学籍〔2026〕12号",
     )
-    _letter(school, on=date(2026, 10, 9), visitor="=HYPERLINK(\"x\")", organisation=None, basis=GUARDIAN_ID,
-            basis_number=GUARDIAN_NUMBER, what="学籍信息")  # fmt: skip
+    _letter(
+        school,
+        on=date(2026, 10, 9),
+        visitor='=HYPERLINK("x")',
+        organisation=None,
+        basis=GUARDIAN_ID,
+        basis_number=GUARDIAN_NUMBER,
+        what="学籍信息",
+    )
 
     path = archive_register.export_consultations(school, out_dir / "查阅登记簿.xlsx")
 
@@ -146,11 +180,27 @@ def test_r35_1_the_register_exports_to_xlsx_with_the_id_number_masked(school, ou
     assert "潞城区实验小学" in rows[0][0] and "查阅登记簿" in rows[0][0]
     assert tuple(rows[1]) == EXPORT_HEADERS
     guardian, letter = rows[2], rows[3]  # in date order, like a paper register
-    assert guardian[:6] == ["2026-10-09", "=HYPERLINK(\"x\")", None, GUARDIAN_ID,
-                            GUARDIAN_NUMBER[:4] + "*" * 10 + GUARDIAN_NUMBER[-4:], "（不限于某一学生）"]  # fmt: skip
+    assert guardian[:6] == [
+        "2026-10-09",
+        '=HYPERLINK("x")',
+        None,
+        GUARDIAN_ID,
+        GUARDIAN_NUMBER[:4] + "*" * 10 + GUARDIAN_NUMBER[-4:],
+        "（不限于某一学生）",
+    ]
     assert sheet.cell(row=3, column=2).data_type == "s"  # a typed = stays text, never a formula
-    assert letter == ["2026-11-30", "赵强", "潞城区公安分局", LETTER, "潞公函〔2026〕12号", "周小雨", "核对户籍信息", "是",
-                      "潞教学籍〔2026〕12号", letter[-1]]  # fmt: skip
+    assert letter == [
+        "2026-11-30",
+        "赵强",
+        "潞城区公安分局",
+        LETTER,
+        "潞公函〔2026〕12号",
+        "周小雨",
+        "核对户籍信息",
+        "是",
+        "潞教学籍〔2026〕12号",
+        letter[-1],
+    ]
     assert letter[-1]  # 经办人
     assert not any(GUARDIAN_NUMBER in str(value) for row in rows for value in row)  # nowhere in the file
 
@@ -160,8 +210,9 @@ def test_r5_1_the_newest_place_wins_and_every_move_is_kept(school):
     first = archive_register.set_paper_place(
         school, student_id=student, item="学生学籍档案", place="档案室 · 3号柜 · 第2层 · 12盒"
     )
-    archive_register.set_paper_place(school, student_id=None, item="在校生分班名册 2026-2027学年第一学期",
-                                     place="档案室 · 1号柜 · 第1层")  # fmt: skip
+    archive_register.set_paper_place(
+        school, student_id=None, item="在校生分班名册 2026-2027学年第一学期", place="档案室 · 1号柜 · 第1层"
+    )
     moved = archive_register.set_paper_place(
         school, student_id=student, item=" 学生学籍档案 ", place="档案室 · 5号柜 · 第1层 · 3盒"
     )
@@ -185,9 +236,13 @@ def test_r5_1_the_newest_place_wins_and_every_move_is_kept(school):
     ]
 
 
-@pytest.mark.parametrize(("item", "place", "message"), [
-    ("", "档案室", "档案材料名称"), ("学生学籍档案", " ", "存放位置"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("item", "place", "message"),
+    [
+        ("", "档案室", "档案材料名称"),
+        ("学生学籍档案", " ", "存放位置"),
+    ],
+)
 def test_r5_1_item_and_place_are_required(school, item, place, message):
     with pytest.raises(ArchiveRegisterError, match=message):
         archive_register.set_paper_place(school, student_id=None, item=item, place=place)
@@ -201,9 +256,13 @@ def test_r5_1_registering_the_same_place_again_is_told_and_writes_nothing(school
     assert _count(school, PaperArchivePlace) == 1
 
 
-@pytest.mark.parametrize(("model", "column", "value"), [
-    (RecordConsultation, "visitor", "别人"), (PaperArchivePlace, "place", "别处"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("model", "column", "value"),
+    [
+        (RecordConsultation, "visitor", "别人"),
+        (PaperArchivePlace, "place", "别处"),
+    ],
+)
 def test_r35_1_r5_1_both_registers_are_append_only(school, model, column, value):
     _letter(school)
     archive_register.set_paper_place(school, student_id=None, item="毕业生花名册", place="档案室 · 2号柜")

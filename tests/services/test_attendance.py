@@ -24,7 +24,9 @@ TODAY = date(2026, 11, 20)
 @pytest.fixture
 def senior(tmp_path):
     store = Store.open(tmp_path / "senior")
-    create_school(store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1}))
+    create_school(
+        store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1})
+    )
     yield store
     store.close()
 
@@ -36,32 +38,49 @@ def _class(store, level: int) -> int:
 
 def test_r26_1_a_senior_student_absent_past_the_limit_is_a_candidate(senior):
     student = add_student(senior, _class(senior, 11), name="韩梅")
-    attendance.record_absence(senior, student, longest_continuous_weeks=3, total_weeks=5, contacted_family=True,
-                              today=date(2026, 10, 20))  # fmt: skip
+    attendance.record_absence(
+        senior,
+        student,
+        longest_continuous_weeks=3,
+        total_weeks=5,
+        contacted_family=True,
+        today=date(2026, 10, 20),
+    )
     assert attendance.needing_attention(senior, today=TODAY) == []
-    attendance.record_absence(senior, student, longest_continuous_weeks=9, total_weeks=10, contacted_family=True,
-                              today=TODAY)  # fmt: skip
+    attendance.record_absence(
+        senior, student, longest_continuous_weeks=9, total_weeks=10, contacted_family=True, today=TODAY
+    )
     [item] = attendance.needing_attention(senior, today=TODAY)
     assert (item.student_name, item.procedure, item.urgent) == ("韩梅", "automatic_withdrawal", True)
     assert "第二十六条" in item.text and "连续无故旷课9周" in item.text
-    assert attendance.absence_this_term(senior, student, today=TODAY).total_weeks == 10  # the newest record counts
-    assert attendance.needing_attention(senior, today=date(2027, 3, 10)) == []  # a new term starts from nothing
+    assert (
+        attendance.absence_this_term(senior, student, today=TODAY).total_weeks == 10
+    )  # the newest record counts
+    assert (
+        attendance.needing_attention(senior, today=date(2027, 3, 10)) == []
+    )  # a new term starts from nothing
 
 
 def test_r26_1_absence_weeks_must_make_sense(senior):
     student = add_student(senior, _class(senior, 10))
     with pytest.raises(RuleViolation, match="连续旷课周数不能大于累计周数"):
-        attendance.record_absence(senior, student, longest_continuous_weeks=5, total_weeks=3, contacted_family=False,
-                                  today=TODAY)  # fmt: skip
+        attendance.record_absence(
+            senior, student, longest_continuous_weeks=5, total_weeks=3, contacted_family=False, today=TODAY
+        )
 
 
 def test_r22_3_suspensions_ending_are_listed_with_resumption(school, tmp_path):
     scan = tmp_path / "a.pdf"
     scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
     student = add_student(school, _class(school, 3), name="孙小圣")
-    opened = suspensions.open_suspension(school, student, reason=SuspensionReason.ILLNESS, start=date(2025, 12, 1),
-                                         proofs=[ProofFile("休学、复学申请表", scan), ProofFile("县级以上医疗单位病历", scan)],
-                                         today=date(2025, 12, 1))  # fmt: skip
+    opened = suspensions.open_suspension(
+        school,
+        student,
+        reason=SuspensionReason.ILLNESS,
+        start=date(2025, 12, 1),
+        proofs=[ProofFile("休学、复学申请表", scan), ProofFile("县级以上医疗单位病历", scan)],
+        today=date(2025, 12, 1),
+    )
     for state in ("学校已审核", "学籍管理部门已登记"):
         procedures.advance(school, opened, state, on=date(2025, 12, 1))
     [soon] = attendance.needing_attention(school, today=TODAY)

@@ -49,9 +49,21 @@ def _vary(store: Store) -> None:
     with store.transaction() as session:
         students = session.scalars(select(Student).order_by(Student.id)).all()
         for i, student in enumerate(students):
-            for key in ("ethnicity", "health", "political_status", "blood_type", "hukou_type", "admission_method",
-                        "attendance_mode", "student_source", "commute_mode", "disability_type",
-                        "inclusive_education", "overseas_status", "left_behind"):  # fmt: skip
+            for key in (
+                "ethnicity",
+                "health",
+                "political_status",
+                "blood_type",
+                "hukou_type",
+                "admission_method",
+                "attendance_mode",
+                "student_source",
+                "commute_mode",
+                "disability_type",
+                "inclusive_education",
+                "overseas_status",
+                "left_behind",
+            ):
                 table = next(s.table for s in STUDENT_FIELDS if s.key == key)
                 setattr(student, key, _cycle(table, i, 7 if key == "ethnicity" else 1))
             student.nationality = _cycle("nationality", i, 9)
@@ -59,8 +71,15 @@ def _vary(store: Store) -> None:
             student.hukou_region = REGIONS[(i + 5) % len(REGIONS)]
             for key in ("needs_school_bus", "govt_funded_place"):  # not required: 是, 否 or blank
                 setattr(student, key, yes_no[i % 3])
-            for key in ("only_child", "preschool", "needs_aid", "one_subsidy", "orphan", "martyr_child",
-                        "migrant_child"):  # fmt: skip
+            for key in (
+                "only_child",
+                "preschool",
+                "needs_aid",
+                "one_subsidy",
+                "orphan",
+                "martyr_child",
+                "migrant_child",
+            ):
                 setattr(student, key, i % 2 == 0)
             if i % 3 == 0:  # optional text fields filled, and blanks where defaults exist (学生来源)
                 student.former_name, student.id_valid_until = "小" + student.name[-1], "2031-03-01"
@@ -95,7 +114,7 @@ def _records(store: Store) -> dict[str, tuple[dict, list[dict]]]:
                     {spec.key: getattr(m, spec.key) for spec in FAMILY_FIELDS}
                     for m in sorted(s.family_members, key=lambda m: m.position_in_list)
                 ],
-            )  # fmt: skip
+            )
             for s in session.scalars(select(Student))
         }
 
@@ -134,20 +153,30 @@ def test_export_then_import_gives_the_same_records(exported, tmp_path):
         imported = _records(target)
     finally:
         target.close()
-    assert sheets == [("新生上报.xlsx", "学生信息", 8), ("新生上报.xlsx", "学生信息2", 8),
-                      ("新生上报_2.xlsx", "学生信息", 8), ("新生上报_2.xlsx", "学生信息2", 6)]  # fmt: skip
+    assert sheets == [
+        ("新生上报.xlsx", "学生信息", 8),
+        ("新生上报.xlsx", "学生信息2", 8),
+        ("新生上报_2.xlsx", "学生信息", 8),
+        ("新生上报_2.xlsx", "学生信息2", 6),
+    ]
     assert set(imported) == set(original)
 
     carried = {c.field_key for c in SPEC.columns if c.family_index is None}
     differences = []
     for number, (values, family) in original.items():
         again, again_family = imported[number]
-        differences += [(values["name"], key, values[key], again[key]) for key in sorted(carried & set(values))
-                        if values[key] != again[key]]  # fmt: skip
+        differences += [
+            (values["name"], key, values[key], again[key])
+            for key in sorted(carried & set(values))
+            if values[key] != again[key]
+        ]
         assert len(family) == len(again_family) == 2
         for n, (member, member_again) in enumerate(zip(family, again_family, strict=True), start=1):
-            differences += [(values["name"], f"成员{n}.{key}", member[key], member_again[key])
-                            for key in member if member[key] != member_again[key]]  # fmt: skip
+            differences += [
+                (values["name"], f"成员{n}.{key}", member[key], member_again[key])
+                for key in member
+                if member[key] != member_again[key]
+            ]
     assert differences == [], "\n".join(map(repr, differences))
 
 
@@ -156,8 +185,18 @@ def test_the_batch_covers_what_it_claims(exported):
     landlines, region codes at every level."""
     _, original = exported
     values = [v for v, _ in original.values()]
-    for key in ("health", "hukou_type", "admission_method", "attendance_mode", "student_source", "left_behind",
-                "commute_mode", "disability_type", "inclusive_education", "overseas_status"):  # fmt: skip
+    for key in (
+        "health",
+        "hukou_type",
+        "admission_method",
+        "attendance_mode",
+        "student_source",
+        "left_behind",
+        "commute_mode",
+        "disability_type",
+        "inclusive_education",
+        "overseas_status",
+    ):
         table = next(s.table for s in STUDENT_FIELDS if s.key == key)
         assert {v[key] for v in values} >= {c.code for c in code_table(table).codes}, key
     assert {v["native_place"] for v in values} == set(REGIONS)

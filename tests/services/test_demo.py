@@ -94,10 +94,17 @@ def test_planned_classes_hold_38_to_46_and_only_one_or_two_above_the_standard_R1
 def test_every_id_number_is_valid_unique_and_agrees_with_the_record(demo_store):
     with demo_store.read() as session:
         students = session.execute(
-            select(Student.id_number, Student.birth_date, Student.gender, Student.national_student_id,
-                   Student.entry_month, Grade.level)
-            .join(SchoolClass, Student.school_class_id == SchoolClass.id).join(Grade)
-        ).all()  # fmt: skip
+            select(
+                Student.id_number,
+                Student.birth_date,
+                Student.gender,
+                Student.national_student_id,
+                Student.entry_month,
+                Grade.level,
+            )
+            .join(SchoolClass, Student.school_class_id == SchoolClass.id)
+            .join(Grade)
+        ).all()
         parents = session.execute(select(FamilyMember.id_number, FamilyMember.relation)).all()
     numbers = [s.id_number for s in students] + [p.id_number for p in parents]
     assert len(set(numbers)) == len(numbers)
@@ -157,10 +164,19 @@ def test_a_few_suspended_students_with_their_status_change(demo_store):
 def test_no_suspension_in_the_graduating_grade_second_term_R22_4():
     """R22.4: in the second term nobody of grade 9 (the graduating grade of a nine-year school) is suspended."""
     setup = demo.SchoolSetup(
-        name="x", code="2140406999", stage="nine_year", region_code="140406", authority="a", principal="p",
-        registrar="r", start_year=2026, term1_start=date(2026, 9, 1), term1_end=date(2027, 1, 20),
-        term2_start=date(2027, 2, 20), term2_end=date(2027, 7, 10),
-    )  # fmt: skip
+        name="x",
+        code="2140406999",
+        stage="nine_year",
+        region_code="140406",
+        authority="a",
+        principal="p",
+        registrar="r",
+        start_year=2026,
+        term1_start=date(2026, 9, 1),
+        term1_end=date(2027, 1, 20),
+        term2_start=date(2027, 2, 20),
+        term2_end=date(2027, 7, 10),
+    )
     sizes = {level: [40] * 30 for level in LEVELS}  # 10,800 students: about 43 suspensions
     generator = demo._Generator(Random(1), 2026, date(2027, 3, 15), setup)
     chosen = generator.pick_suspended(sizes)

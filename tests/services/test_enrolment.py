@@ -83,8 +83,11 @@ def test_r10_1_new_students_with_deadline_days_left_and_overdue(cohort):
     early = rows["早"]
     assert (early.id, early.class_name, early.step) == (ids["早"], "一年级(1)班", HANDED_OUT)
     assert (early.enrolment_date, early.deadline, early.days_left, early.overdue) == (
-        date(2026, 9, 1), date(2026, 10, 1), -9, True,
-    )  # fmt: skip
+        date(2026, 9, 1),
+        date(2026, 10, 1),
+        -9,
+        True,
+    )
     assert (rows["录"].deadline, rows["录"].days_left, rows["录"].overdue) == (date(2026, 10, 15), 5, False)
     assert rows["过"].overdue is False and rows["过"].days_left == -9
     assert rows["签"].overdue is True
@@ -110,8 +113,10 @@ def test_r10_1_overdue_only(cohort):
     assert sorted(r.name for r in new_students(store, overdue_only=True, today=TODAY)) == ["早", "签"]
     assert new_students(store, overdue_only=True, today=date(2026, 10, 1)) == []
     assert sorted(r.name for r in new_students(store, overdue_only=True, today=date(2026, 10, 16))) == [
-        "录", "早", "签",
-    ]  # fmt: skip
+        "录",
+        "早",
+        "签",
+    ]
     assert [r.name for r in new_students(store, step=SIGNED, overdue_only=True, today=TODAY)] == ["签"]
 
 
@@ -231,10 +236,17 @@ def _bare_student(n, class_id, **values):
     """A minimal row written straight to the table (the services' own checks are not what these tests are about)."""
     born = date(2019, 1, 1) + timedelta(days=n % 365)
     defaults = dict(
-        school_class_id=class_id, name=f"批量{n}", gender="1", birth_date=born, id_number=id_number(born, "1", n // 365),
-        entry_month="2026-09", enrolment_step=HANDED_OUT, enrolment_date=date(2026, 9, 1),
-        created_at=datetime.now(), updated_at=datetime.now(),
-    )  # fmt: skip
+        school_class_id=class_id,
+        name=f"批量{n}",
+        gender="1",
+        birth_date=born,
+        id_number=id_number(born, "1", n // 365),
+        entry_month="2026-09",
+        enrolment_step=HANDED_OUT,
+        enrolment_date=date(2026, 9, 1),
+        created_at=datetime.now(),
+        updated_at=datetime.now(),
+    )
     defaults.update(values)
     return Student(**defaults)
 
@@ -254,11 +266,17 @@ def people(school):
     one = classes["一年级(1)班"]
     born = date(2019, 9, 1)
     numbers = {
-        "甲": id_number(born, "1", 11), "乙": id_number(born, "2", 12), "丙": id_number(born, "1", 13),
+        "甲": id_number(born, "1", 11),
+        "乙": id_number(born, "2", 12),
+        "丙": id_number(born, "1", 13),
         "丁": id_number_ending_in_x(born, "2"),
-    }  # fmt: skip
-    ids = {name: _new(school, one, name, ENTERED, birth=born, gender="1" if name in "甲丙" else "2",
-                      number=number) for name, number in numbers.items()}  # fmt: skip
+    }
+    ids = {
+        name: _new(
+            school, one, name, ENTERED, birth=born, gender="1" if name in "甲丙" else "2", number=number
+        )
+        for name, number in numbers.items()
+    }
     _set(school, ids["丙"], national_student_id="G" + numbers["丙"])
     return school, ids, numbers
 
@@ -269,8 +287,9 @@ def test_r10_4_national_ids_set_where_empty(people):
         store, [(numbers["甲"], "G" + numbers["甲"]), (numbers["乙"], "L140406201909011234")]
     )
     assert [(line.index, line.student_id, line.student_name) for line in result.set] == [
-        (0, ids["甲"], "甲"), (1, ids["乙"], "乙"),
-    ]  # fmt: skip
+        (0, ids["甲"], "甲"),
+        (1, ids["乙"], "乙"),
+    ]
     assert _nsid(store, ids["甲"]) == "G" + numbers["甲"]
     assert _nsid(store, ids["乙"]) == "L140406201909011234"
     assert result.problems == [] and result.already_same == []

@@ -35,8 +35,22 @@ from xueji_desktop.store import DATABASE_NAME, Store
 
 ROWS = 2000
 KILLS = 6
-HEADERS = ["姓名", "性别", "出生日期", "民族", "身份证件号", "现住址", "成员1姓名", "成员1关系", "成员1是否监护人",
-           "成员1联系电话", "成员2姓名", "成员2关系", "成员2是否监护人", "成员2联系电话"]  # fmt: skip
+HEADERS = [
+    "姓名",
+    "性别",
+    "出生日期",
+    "民族",
+    "身份证件号",
+    "现住址",
+    "成员1姓名",
+    "成员1关系",
+    "成员1是否监护人",
+    "成员1联系电话",
+    "成员2姓名",
+    "成员2关系",
+    "成员2是否监护人",
+    "成员2联系电话",
+]
 _GIVEN = "子浩宇轩欣怡梓涵雨佳晨博文俊杰思琪明天嘉诗睿泽一诺可馨安然若"
 
 CHILD = """
@@ -66,8 +80,24 @@ def write_file(path: Path, rows: int = ROWS) -> Path:
         gender = "男" if n % 2 else "女"
         number = id_number(born, "1" if n % 2 else "2", seq=n // 365 * 2 + n % 2)
         name = "王" + _GIVEN[n % len(_GIVEN)] + _GIVEN[n // len(_GIVEN) % len(_GIVEN)]
-        sheet.append([name, gender, born.strftime("%Y%m%d"), "汉族", number, "潞城区潞华街道",
-                      "王建国", "父亲", "是", "13800138000", "李秀英", "母亲", "否", "13900139000"])  # fmt: skip
+        sheet.append(
+            [
+                name,
+                gender,
+                born.strftime("%Y%m%d"),
+                "汉族",
+                number,
+                "潞城区潞华街道",
+                "王建国",
+                "父亲",
+                "是",
+                "13800138000",
+                "李秀英",
+                "母亲",
+                "否",
+                "13900139000",
+            ]
+        )
     book.save(path)
     return path
 
@@ -108,8 +138,11 @@ def run_child(folder: Path, source: Path, kill_after: float | None) -> tuple[boo
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(folder), str(source), str(ROWS)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         line = child.stdout.readline()
         assert line.strip() == "committing", child.stderr.read()

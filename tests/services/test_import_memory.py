@@ -111,13 +111,17 @@ def test_a_large_import_stays_within_the_memory_figure(tmp_path):
     benchmarks = Path(__file__).resolve().parents[2] / "benchmarks"
     completed = subprocess.run(
         [sys.executable, "-c", _PROBE, str(big), str(small), str(benchmarks)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert completed.returncode == 0, completed.stderr[-3000:]
     result = json.loads(completed.stdout.strip().splitlines()[-1])
     assert result["created"] == ROWS and result["problems"] == 0
     per_row_kb = (result["peak"] - result["before"]) * 1024 / ROWS
     projected = result["before"] + per_row_kb * 100_000 / 1024
-    print(f"\n{ROWS:,} rows: program {result['before']:.0f} MB, peak {result['peak']:.0f} MB, "
-          f"{per_row_kb:.2f} KB a row → 100,000 rows ≈ {projected:.0f} MB (target ≤ {TARGET_MB})")  # fmt: skip
+    print(
+        f"\n{ROWS:,} rows: program {result['before']:.0f} MB, peak {result['peak']:.0f} MB, "
+        f"{per_row_kb:.2f} KB a row → 100,000 rows ≈ {projected:.0f} MB (target ≤ {TARGET_MB})"
+    )
     assert projected <= TARGET_MB

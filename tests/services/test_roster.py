@@ -45,8 +45,15 @@ def roster(school):
         ("赵六", "二年级(1)班", date(2019, 2, 2), "1", "005", "转出"),
     ]
     for seq, (name, class_name, born, gender, number, status) in enumerate(people, start=100):
-        ids[name] = add_student(school, classes[class_name], name=name, birth=born, gender=gender,
-                                number=id_number(born, gender, seq), school_number=number)  # fmt: skip
+        ids[name] = add_student(
+            school,
+            classes[class_name],
+            name=name,
+            birth=born,
+            gender=gender,
+            number=id_number(born, gender, seq),
+            school_number=number,
+        )
         if status:
             _set_status(school, ids[name], status)
     _set_nsid(school, ids["张三"], "G140406202003140011")

@@ -64,16 +64,28 @@ def test_create_school_makes_the_year_grades_and_classes(store):
     with store.read() as session:
         school = session.scalars(select(School)).one()
         assert (school.name, school.code, school.stage, school.region_code) == (
-            "潞城区实验小学", "2140012345", "primary", "140406",
-        )  # fmt: skip
+            "潞城区实验小学",
+            "2140012345",
+            "primary",
+            "140406",
+        )
         year = session.scalars(select(SchoolYear)).one()
         assert year.is_current and year.name == "2026-2027学年"
         assert session.scalars(select(Grade.name).order_by(Grade.level)).all() == [
-            "一年级", "二年级", "三年级", "四年级", "五年级", "六年级",
-        ]  # fmt: skip
+            "一年级",
+            "二年级",
+            "三年级",
+            "四年级",
+            "五年级",
+            "六年级",
+        ]
         assert session.scalars(select(SchoolClass.name).order_by(SchoolClass.id)).all() == [
-            "一年级(1)班", "一年级(2)班", "二年级(1)班", "二年级(2)班", "三年级(1)班",
-        ]  # fmt: skip
+            "一年级(1)班",
+            "一年级(2)班",
+            "二年级(1)班",
+            "二年级(2)班",
+            "三年级(1)班",
+        ]
         assert session.scalar(select(AuditEvent.action)) == "school.create"
 
 

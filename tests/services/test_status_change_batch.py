@@ -32,8 +32,18 @@ from xueji_desktop.services.upload_batches import (
 from xueji_desktop.spreadsheets.template import load_template
 
 SPEC = load_template("status_changes")
-HEADERS = ["学校标识码", "学籍号", "姓名", "身份证件号", "异动类别", "异动日期", "异动原因/说明", "转入（转出）学校",
-           "审批文号", "省级系统状态"]  # fmt: skip
+HEADERS = [
+    "学校标识码",
+    "学籍号",
+    "姓名",
+    "身份证件号",
+    "异动类别",
+    "异动日期",
+    "异动原因/说明",
+    "转入（转出）学校",
+    "审批文号",
+    "省级系统状态",
+]
 TODAY = date(2026, 10, 8)
 PDF = b"%PDF-1.4\n%%EOF\n"
 APPROVAL = "潞教学籍〔2026〕12号"
@@ -59,9 +69,14 @@ def _student(store, name: str, *, numbered: bool = True) -> int:
 
 def _suspension(store, scan, student_id: int, *, complete: bool = True) -> int:
     procedure_id = suspensions.open_suspension(
-        store, student_id, reason=SuspensionReason.ILLNESS, start=TODAY, illness_share_of_term=0.5,
-        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)], today=TODAY,
-    )  # fmt: skip
+        store,
+        student_id,
+        reason=SuspensionReason.ILLNESS,
+        start=TODAY,
+        illness_share_of_term=0.5,
+        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
+        today=TODAY,
+    )
     if complete:
         procedures.advance(store, procedure_id, "学校已审核", on=TODAY)
         procedures.advance(store, procedure_id, "学籍管理部门已登记", on=TODAY, approval_number=APPROVAL)
@@ -69,18 +84,25 @@ def _suspension(store, scan, student_id: int, *, complete: bool = True) -> int:
 
 
 def _death(store, scan, student_id: int, died_on: date = date(2026, 10, 2)) -> int:
-    procedure_id = withdrawals.open_death(store, student_id, died_on=died_on, proofs=[scan(proofs.DEATH_PROOF)],
-                                          today=TODAY)  # fmt: skip
+    procedure_id = withdrawals.open_death(
+        store, student_id, died_on=died_on, proofs=[scan(proofs.DEATH_PROOF)], today=TODAY
+    )
     procedures.advance(store, procedure_id, "学籍管理部门已办理", on=TODAY)
     return procedure_id
 
 
 def _transfer_out(store, scan, student_id: int) -> int:
     procedure_id = transfers.open_transfer_out(
-        store, student_id, to_school="长治市实验小学", reason=TransferReason.FAMILY_MOVED, crosses_county=True,
-        hukou_moved=True, proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
-        decision=Decision(confirmed=True), today=TODAY,  # R17.1: past the first 15 days of the term, a warning
-    )  # fmt: skip
+        store,
+        student_id,
+        to_school="长治市实验小学",
+        reason=TransferReason.FAMILY_MOVED,
+        crosses_county=True,
+        hukou_moved=True,
+        proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
+        decision=Decision(confirmed=True),
+        today=TODAY,  # R17.1: past the first 15 days of the term, a warning
+    )
     for state in ("转入方已审核", "转出方已审核", "学籍已转出"):
         procedures.advance(store, procedure_id, state, on=TODAY)
     return procedure_id
@@ -120,11 +142,17 @@ def test_r7_1_the_columns_in_order_and_each_cell_a_text_cell_in_its_form(school,
     with school.read() as session:
         record = session.get(Student, student)
         expected = {
-            "学校标识码": "2140012345", "学籍号": f"G{record.id_number}", "姓名": "王小明", "身份证件号": record.id_number,
-            "异动类别": "休学", "异动日期": "20261008",
+            "学校标识码": "2140012345",
+            "学籍号": f"G{record.id_number}",
+            "姓名": "王小明",
+            "身份证件号": record.id_number,
+            "异动类别": "休学",
+            "异动日期": "20261008",
             "异动原因/说明": f"{SuspensionReason.ILLNESS.value}；休学期限：2026-10-08至2027-10-07",
-            "转入（转出）学校": None, "审批文号": APPROVAL, "省级系统状态": "待上报",
-        }  # fmt: skip
+            "转入（转出）学校": None,
+            "审批文号": APPROVAL,
+            "省级系统状态": "待上报",
+        }
     assert {h: cell.value for h, cell in zip(HEADERS, row, strict=True)} == expected
     for header_name, cell in zip(HEADERS, row, strict=True):
         if cell.value is not None:
@@ -135,9 +163,14 @@ def test_a_name_or_number_beginning_with_a_formula_sign_stays_text(school, scan,
     """T11 as in the new-student batch: = + - @ at the start of a cell are written as text, never a formula."""
     student = _student(school, "王小明")
     procedure_id = suspensions.open_suspension(
-        school, student, reason=SuspensionReason.ILLNESS, start=TODAY, illness_share_of_term=0.5,
-        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)], today=TODAY,
-    )  # fmt: skip
+        school,
+        student,
+        reason=SuspensionReason.ILLNESS,
+        start=TODAY,
+        illness_share_of_term=0.5,
+        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
+        today=TODAY,
+    )
     procedures.advance(school, procedure_id, "学校已审核", on=TODAY)
     procedures.advance(school, procedure_id, "学籍管理部门已登记", on=TODAY, approval_number="-1+2")
     with school.transaction() as session:
@@ -167,9 +200,11 @@ def test_only_changes_in_force_that_are_still_to_be_reported_or_were_returned(sc
     )  # still 待上报, but no status change yet
     reversed_one = _suspension(school, scan, _student(school, "已冲正"))
     with school.read() as session:
-        change = session.scalar(select(ProcedureEvent.status_change_id)
-                                .where(ProcedureEvent.procedure_id == reversed_one,
-                                       ProcedureEvent.status_change_id.is_not(None)))  # fmt: skip
+        change = session.scalar(
+            select(ProcedureEvent.status_change_id).where(
+                ProcedureEvent.procedure_id == reversed_one, ProcedureEvent.status_change_id.is_not(None)
+            )
+        )
     procedures.reverse(school, change, reason="录错了学生", on=TODAY)
 
     result = export_status_changes(school, out_dir / "异动.xlsx")
@@ -189,8 +224,11 @@ def test_a_transfer_out_names_the_other_school(school, scan, out_dir):
     result = export_status_changes(school, out_dir / "异动.xlsx")
     [row] = _values(result.files[0])
     assert result.procedures == [procedure_id]
-    assert (row["异动类别"], row["转入（转出）学校"], row["异动原因/说明"]) == ("转学（转出）", "长治市实验小学",
-                                                                              "转入长治市实验小学")  # fmt: skip
+    assert (row["异动类别"], row["转入（转出）学校"], row["异动原因/说明"]) == (
+        "转学（转出）",
+        "长治市实验小学",
+        "转入长治市实验小学",
+    )
 
 
 # --- 异动类别 -----------------------------------------------------------------------------------------------------------
@@ -204,10 +242,18 @@ def test_every_procedure_kind_has_a_jyt1001_category_whose_code_and_name_agree_w
     for kind, category in categories.items():
         assert table[category["code"]] == category["name"], kind
     assert {kind: category["code"] for kind, category in categories.items()} == {
-        "transfer_in": "22", "transfer_out": "21", "suspension": "11", "suspension_extension": "11",
-        "resumption": "12", "withdrawal": "31", "automatic_withdrawal": "31", "death": "51", "dropout": "99",
-        "information_change": "99", "restoration": "17",
-    }  # fmt: skip
+        "transfer_in": "22",
+        "transfer_out": "21",
+        "suspension": "11",
+        "suspension_extension": "11",
+        "resumption": "12",
+        "withdrawal": "31",
+        "automatic_withdrawal": "31",
+        "death": "51",
+        "dropout": "99",
+        "information_change": "99",
+        "restoration": "17",
+    }
 
 
 def test_the_template_file_says_it_is_unconfirmed():
@@ -230,9 +276,13 @@ def test_a_kind_whose_name_is_not_its_category_is_named_in_the_explanation(schoo
     student = _student(school, "赵六")
     _suspension(school, scan, student)
     procedures.set_province_state(school, _suspension_id(school, student), "已上报", on=TODAY)
-    extension = suspensions.open_extension(school, student, new_end=date(2028, 6, 30),
-                                           proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
-                                           today=TODAY)  # fmt: skip
+    extension = suspensions.open_extension(
+        school,
+        student,
+        new_end=date(2028, 6, 30),
+        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
+        today=TODAY,
+    )
     procedures.advance(school, extension, "学校已审核", on=TODAY)
     procedures.advance(school, extension, "学籍管理部门已登记", on=TODAY)
     [row] = _values(export_status_changes(school, out_dir / "异动.xlsx").files[0])

@@ -17,8 +17,19 @@ from xueji_desktop.services import roster
 from xueji_desktop.services.student_import import ImportRefused, commit_import, plan_classes, plan_import
 from xueji_desktop.services.students import load_form, update_student
 
-HEADERS = ["序号", "姓名", "性别", "出生年月", "民族", "证件号码", "现住址", "成员1姓名", "成员1关系", "成员1是否监护人",
-           "成员1联系电话"]  # fmt: skip
+HEADERS = [
+    "序号",
+    "姓名",
+    "性别",
+    "出生年月",
+    "民族",
+    "证件号码",
+    "现住址",
+    "成员1姓名",
+    "成员1关系",
+    "成员1是否监护人",
+    "成员1联系电话",
+]
 
 
 def _row(n: int, name: str, gender: str, born: date | str, number: str | None = None) -> list[object]:
@@ -28,7 +39,7 @@ def _row(n: int, name: str, gender: str, born: date | str, number: str | None = 
         number = number or id_number(born, code, seq=100 + n)
         born = f"{born:%Y.%m.%d}"
     number = number or id_number(date(2020, 2, 28), code, seq=100 + n)
-    return [n, name, gender, born, "汉族", number, "潞城区潞华街道", "张建国", "父亲", "是", "13800138000"]  # fmt: skip
+    return [n, name, gender, born, "汉族", number, "潞城区潞华街道", "张建国", "父亲", "是", "13800138000"]
 
 
 def _write(path, rows, *, title: bool = True):
@@ -47,8 +58,14 @@ def _write(path, rows, *, title: bool = True):
 
 @pytest.fixture
 def good_file(tmp_path):
-    people = [("张三", "男", date(2020, 3, 12)), ("李小红", "女", date(2020, 5, 1)), ("王五", "男", date(2019, 11, 9)),
-              ("赵六六", "女", date(2020, 8, 30)), ("孙七", "男", date(2020, 1, 15)), ("周八", "女", date(2019, 12, 2))]  # fmt: skip
+    people = [
+        ("张三", "男", date(2020, 3, 12)),
+        ("李小红", "女", date(2020, 5, 1)),
+        ("王五", "男", date(2019, 11, 9)),
+        ("赵六六", "女", date(2020, 8, 30)),
+        ("孙七", "男", date(2020, 1, 15)),
+        ("周八", "女", date(2019, 12, 2)),
+    ]
     return _write(tmp_path / "新生.xlsx", [_row(i + 1, *p) for i, p in enumerate(people)])
 
 
@@ -88,9 +105,14 @@ def test_errors_block_the_whole_file_unless_valid_only(school, tmp_path):
     """Nothing is written when a row is wrong; valid_only imports the rest."""
     bad_id = id_number(date(2020, 4, 4), "1", seq=7)[:-1] + "0"
     bad_id = bad_id if bad_id != id_number(date(2020, 4, 4), "1", seq=7) else bad_id[:-1] + "1"
-    path = _write(tmp_path / "有错.xlsx", [_row(1, "张三", "男", date(2020, 3, 12)),
-                                          _row(2, "钱二", "男", date(2020, 4, 4), bad_id),
-                                          _row(3, "李四", "女", "2020.02.30")])  # fmt: skip
+    path = _write(
+        tmp_path / "有错.xlsx",
+        [
+            _row(1, "张三", "男", date(2020, 3, 12)),
+            _row(2, "钱二", "男", date(2020, 4, 4), bad_id),
+            _row(3, "李四", "女", "2020.02.30"),
+        ],
+    )
     plan = plan_import(school, path)
     rows = {p.row_number for p in plan.problems}
     assert rows == {4, 5}  # Excel's row numbers: title row 1, header row 2
@@ -106,8 +128,10 @@ def test_errors_block_the_whole_file_unless_valid_only(school, tmp_path):
 def test_same_id_twice_in_the_file_is_refused_R13_1(school, tmp_path):
     """R13.1: the same ID number is the same person — the second row is an error naming the first."""
     number = id_number(date(2020, 3, 12), "1", seq=33)
-    path = _write(tmp_path / "重复.xlsx", [_row(1, "张三", "男", date(2020, 3, 12), number),
-                                          _row(2, "张叁", "男", date(2020, 3, 12), number)])  # fmt: skip
+    path = _write(
+        tmp_path / "重复.xlsx",
+        [_row(1, "张三", "男", date(2020, 3, 12), number), _row(2, "张叁", "男", date(2020, 3, 12), number)],
+    )
     plan = plan_import(school, path)
     assert [p.row_number for p in plan.problems] == [4]
     assert "第3行" in plan.problems[0].message and "第十三条" in plan.problems[0].message
@@ -156,8 +180,9 @@ def test_cli_exit_codes_and_error_lines(school, good_file, tmp_path):
     run = [sys.executable, "-m", "xueji_desktop.cli", "import-students"]
     bad = _write(tmp_path / "坏.xlsx", [_row(1, "张三", "男", "2020.02.30")])
     errors = tmp_path / "错误清单.xlsx"
-    done = subprocess.run([*run, str(bad), "--errors", str(errors), "--data-dir", str(root)], capture_output=True,
-                          text=True)  # fmt: skip
+    done = subprocess.run(
+        [*run, str(bad), "--errors", str(errors), "--data-dir", str(root)], capture_output=True, text=True
+    )
     assert done.returncode == 1
     first = done.stdout.splitlines()[0].split("\t")
     assert first[0] == "3" and first[1] == "出生日期"
@@ -176,8 +201,11 @@ def test_cli_exit_codes_and_error_lines(school, good_file, tmp_path):
     assert dry.returncode == 0
     done = subprocess.run([*run, str(good_file), "--data-dir", str(root)], capture_output=True, text=True)
     assert done.returncode == 0
-    listing = subprocess.run([sys.executable, "-m", "xueji_desktop.cli", "students", "--json", "--data-dir",
-                              str(root)], capture_output=True, text=True)  # fmt: skip
+    listing = subprocess.run(
+        [sys.executable, "-m", "xueji_desktop.cli", "students", "--json", "--data-dir", str(root)],
+        capture_output=True,
+        text=True,
+    )
     assert len(json.loads(listing.stdout)) == 6
 
 
@@ -208,8 +236,10 @@ def test_national_ids_come_back_from_the_provincial_export_R10_4(school, good_fi
     result = import_national_ids_file(school, export)
     assert len(result.set) == 6 and not result.conflicts
     with school.read() as session:
-        assert all(nsid == f"G{number}" for nsid, number in session.execute(
-            select(Student.national_student_id, Student.id_number)))  # fmt: skip
+        assert all(
+            nsid == f"G{number}"
+            for nsid, number in session.execute(select(Student.national_student_id, Student.id_number))
+        )
     again = import_national_ids_file(school, export)
     assert len(again.already_same) == 6 and not again.set
 
@@ -220,8 +250,11 @@ def test_a_correction_row_does_not_hide_twins_R13_1(school, good_file, tmp_path)
     commit_import(school, plan_import(school, good_file))
     with school.read() as session:
         number = session.scalar(select(Student.id_number).where(Student.name == "张三"))
-    rows = [_row(1, "张三", "男", date(2020, 3, 12), number), _row(2, "张三", "男", date(2020, 3, 12), number),
-            _row(3, "张三", "男", date(2020, 3, 12), id_number(date(2020, 3, 12), "1", seq=321))]  # fmt: skip
+    rows = [
+        _row(1, "张三", "男", date(2020, 3, 12), number),
+        _row(2, "张三", "男", date(2020, 3, 12), number),
+        _row(3, "张三", "男", date(2020, 3, 12), id_number(date(2020, 3, 12), "1", seq=321)),
+    ]
     plan = plan_import(school, _write(tmp_path / "更正.xlsx", rows))
     assert [p.row_number for p in plan.problems] == [4]
     assert [w.row_number for w in plan.warnings] == [5]

@@ -72,8 +72,15 @@ def test_r13_1_duplicate_id_number_is_refused_even_if_confirmed(school):
     with school.read() as session:
         number = session.get(Student, first).id_number
     with pytest.raises(RuleViolation) as caught:
-        add_student(school, _class_id(school, 1, 2), name="李思", birth=date(2019, 6, 1), gender="2",
-                    number=number, confirmed=True)  # fmt: skip
+        add_student(
+            school,
+            _class_id(school, 1, 2),
+            name="李思",
+            birth=date(2019, 6, 1),
+            gender="2",
+            number=number,
+            confirmed=True,
+        )
     assert caught.value.blocking
     [finding] = caught.value.findings
     assert finding.rule_id == "R13.1"

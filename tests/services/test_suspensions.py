@@ -38,7 +38,11 @@ def scans(tmp_path):
 
 def _class(store, level: int, number: int = 1) -> int:
     with store.read() as session:
-        return next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == level and c.number == number)
+        return next(
+            c.id
+            for c in session.scalars(select(SchoolClass))
+            if c.grade.level == level and c.number == number
+        )
 
 
 def _status(store, student_id: int) -> tuple[str, int | None]:
@@ -53,20 +57,32 @@ def _count(store, model) -> int:
 
 
 def _suspend(store, student_id, scans, **kwargs) -> int:
-    values = {"reason": SuspensionReason.ILLNESS, "start": TODAY, "illness_share_of_term": 0.5,
-              "proofs": [scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]], "today": TODAY} | kwargs  # fmt: skip
+    values = {
+        "reason": SuspensionReason.ILLNESS,
+        "start": TODAY,
+        "illness_share_of_term": 0.5,
+        "proofs": [scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]],
+        "today": TODAY,
+    } | kwargs
     procedure_id = suspensions.open_suspension(store, student_id, **values)
     procedures.advance(store, procedure_id, "学校已审核", on=TODAY)
-    procedures.advance(store, procedure_id, "学籍管理部门已登记", on=TODAY, approval_number="潞教学籍〔2026〕12号")
+    procedures.advance(
+        store, procedure_id, "学籍管理部门已登记", on=TODAY, approval_number="潞教学籍〔2026〕12号"
+    )
     return procedure_id
 
 
 def test_r22_1_a_suspension_goes_through_its_steps_and_changes_the_status(school, scans):
     student = add_student(school, _class(school, 3))
     procedure_id = suspensions.open_suspension(
-        school, student, reason=SuspensionReason.ILLNESS, start=TODAY, illness_share_of_term=0.5,
-        proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]], today=TODAY,
-    )  # fmt: skip
+        school,
+        student,
+        reason=SuspensionReason.ILLNESS,
+        start=TODAY,
+        illness_share_of_term=0.5,
+        proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]],
+        today=TODAY,
+    )
     assert _status(school, student) == ("在读", _class(school, 3))  # opened, not yet done
     procedures.advance(school, procedure_id, "学校已审核", on=TODAY)
     procedures.advance(school, procedure_id, "学籍管理部门已登记", on=date(2026, 10, 10))
@@ -80,7 +96,9 @@ def test_r22_1_a_suspension_goes_through_its_steps_and_changes_the_status(school
         assert (period.origin, period.end) == (TODAY, date(2027, 10, 7))  # R22.3: one year
         kept = session.scalars(select(Attachment)).all()
         assert {a.kind for a in kept} == {SUSPENSION_FORM, HOSPITAL_RECORD}
-        assert all((school.folder.attachments / a.stored_name).read_bytes()[:4] in (b"%PDF", JPEG[:4]) for a in kept)
+        assert all(
+            (school.folder.attachments / a.stored_name).read_bytes()[:4] in (b"%PDF", JPEG[:4]) for a in kept
+        )
         actions = set(session.scalars(select(AuditEvent.action)))
     assert {"procedure.open", "procedure.step", "status_change.suspension"} <= actions
 
@@ -88,8 +106,14 @@ def test_r22_1_a_suspension_goes_through_its_steps_and_changes_the_status(school
 def test_r22_1_proofs_are_required_and_nothing_is_written_without_them(school, scans):
     student = add_student(school, _class(school, 3))
     with pytest.raises(RuleViolation) as caught:
-        suspensions.open_suspension(school, student, reason=SuspensionReason.ILLNESS, start=TODAY,
-                                    proofs=[scans[SUSPENSION_FORM]], today=TODAY)  # fmt: skip
+        suspensions.open_suspension(
+            school,
+            student,
+            reason=SuspensionReason.ILLNESS,
+            start=TODAY,
+            proofs=[scans[SUSPENSION_FORM]],
+            today=TODAY,
+        )
     assert [f.rule_id for f in caught.value.findings] == ["R22.1"]
     assert "县级以上医疗单位病历" in caught.value.findings[0].text
     assert _count(school, Procedure) == 0 and _count(school, Attachment) == 0
@@ -98,7 +122,9 @@ def test_r22_1_proofs_are_required_and_nothing_is_written_without_them(school, s
 def test_r21_1_no_suspension_without_one_of_the_two_reasons(school, scans):
     student = add_student(school, _class(school, 3))
     with pytest.raises(RuleViolation) as caught:
-        suspensions.open_suspension(school, student, reason=None, start=TODAY, proofs=list(scans.values()), today=TODAY)
+        suspensions.open_suspension(
+            school, student, reason=None, start=TODAY, proofs=list(scans.values()), today=TODAY
+        )
     assert "R21.1" in [f.rule_id for f in caught.value.findings]
 
 
@@ -112,15 +138,25 @@ def test_r22_4_graduating_grade_second_term_needs_an_approved_exception(tmp_path
         create_school(store, luchang_setup(classes_per_grade={6: 1}))
         student = add_student(store, _class(store, 6))
         spring = date(2027, 3, 10)
-        values = {"reason": SuspensionReason.ILLNESS, "start": spring, "illness_share_of_term": 0.5,
-                  "proofs": [scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]], "today": spring}  # fmt: skip
+        values = {
+            "reason": SuspensionReason.ILLNESS,
+            "start": spring,
+            "illness_share_of_term": 0.5,
+            "proofs": [scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]],
+            "today": spring,
+        }
         with pytest.raises(RuleViolation) as caught:
             suspensions.open_suspension(store, student, **values)
         assert [(f.rule_id, f.overridable) for f in caught.value.findings] == [("R22.4", True)]
         with pytest.raises(RuleViolation):  # an approval number without a reason is not enough
-            suspensions.open_suspension(store, student, decision=Decision(approval_number="潞教〔2027〕3号"), **values)
+            suspensions.open_suspension(
+                store, student, decision=Decision(approval_number="潞教〔2027〕3号"), **values
+            )
         procedure_id = suspensions.open_suspension(
-            store, student, decision=Decision(approval_number="潞教〔2027〕3号", reason="重病住院，经区教育局同意"), **values
+            store,
+            student,
+            decision=Decision(approval_number="潞教〔2027〕3号", reason="重病住院，经区教育局同意"),
+            **values,
         )
         with store.read() as session:
             kept = procedures.facts_of(session.get(Procedure, procedure_id))
@@ -133,8 +169,14 @@ def test_r22_4_graduating_grade_second_term_needs_an_approved_exception(tmp_path
 
 def test_r22_3_a_warning_needs_confirmation(school, scans):
     student = add_student(school, _class(school, 3))
-    values = {"reason": SuspensionReason.ILLNESS, "start": TODAY, "end": date(2028, 1, 31), "illness_share_of_term": 0.5,
-              "proofs": [scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]], "today": TODAY}  # fmt: skip
+    values = {
+        "reason": SuspensionReason.ILLNESS,
+        "start": TODAY,
+        "end": date(2028, 1, 31),
+        "illness_share_of_term": 0.5,
+        "proofs": [scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]],
+        "today": TODAY,
+    }
     with pytest.raises(RuleViolation) as caught:
         suspensions.open_suspension(school, student, **values)
     assert [f.rule_id for f in caught.value.findings] == ["R22.3"] and not caught.value.blocking
@@ -146,7 +188,9 @@ def test_r22_3_extensions_stop_at_two_years_in_all(school, scans):
     student = add_student(school, _class(school, 3))
     _suspend(school, student, scans)
     new_proofs = [scans[SUSPENSION_FORM], scans[AUTHORITY_CERTIFICATE]]
-    extension = suspensions.open_extension(school, student, new_end=date(2028, 10, 6), proofs=new_proofs, today=TODAY)
+    extension = suspensions.open_extension(
+        school, student, new_end=date(2028, 10, 6), proofs=new_proofs, today=TODAY
+    )
     procedures.advance(school, extension, "学校已审核", on=TODAY)
     procedures.advance(school, extension, "学籍管理部门已登记", on=TODAY)
     with school.read() as session:
@@ -154,7 +198,9 @@ def test_r22_3_extensions_stop_at_two_years_in_all(school, scans):
         assert suspensions.days_suspended(session, student) == 730
     assert _status(school, student)[0] == "休学"
     with pytest.raises(RuleViolation) as caught:
-        suspensions.open_extension(school, student, new_end=date(2028, 10, 20), proofs=new_proofs, today=TODAY)
+        suspensions.open_extension(
+            school, student, new_end=date(2028, 10, 20), proofs=new_proofs, today=TODAY
+        )
     assert [f.rule_id for f in caught.value.findings] == ["R22.3"] and "两年" in caught.value.findings[0].text
 
 
@@ -162,8 +208,14 @@ def test_r22_2_resumption_into_the_next_grade(school, scans):
     student = add_student(school, _class(school, 2))
     _suspend(school, student, scans)
     back = date(2027, 9, 1)
-    resumption = suspensions.open_resumption(school, student, to_class_id=_class(school, 3), on=back,
-                                             proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]], today=back)  # fmt: skip
+    resumption = suspensions.open_resumption(
+        school,
+        student,
+        to_class_id=_class(school, 3),
+        on=back,
+        proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]],
+        today=back,
+    )
     procedures.advance(school, resumption, "学校已审核", on=back)
     procedures.advance(school, resumption, "学籍管理部门已登记", on=back)
     assert _status(school, student) == ("在读", _class(school, 3))
@@ -173,16 +225,28 @@ def test_r21_1_no_resumption_into_a_lower_grade(school, scans):
     student = add_student(school, _class(school, 3))
     _suspend(school, student, scans)
     with pytest.raises(RuleViolation) as caught:
-        suspensions.open_resumption(school, student, to_class_id=_class(school, 2), on=TODAY,
-                                    proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]], today=TODAY)  # fmt: skip
+        suspensions.open_resumption(
+            school,
+            student,
+            to_class_id=_class(school, 2),
+            on=TODAY,
+            proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]],
+            today=TODAY,
+        )
     assert "R21.1" in [f.rule_id for f in caught.value.findings]
 
 
 def test_r7_1_steps_in_order_and_a_completed_procedure_is_reversed_not_edited(school, scans):
     """R7.1: every change waits for the authority's review, step by step; a mistake is a new reversing entry."""
     student = add_student(school, _class(school, 3))
-    procedure_id = suspensions.open_suspension(school, student, reason=SuspensionReason.ILLNESS, start=TODAY,
-                                               proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]], today=TODAY)  # fmt: skip
+    procedure_id = suspensions.open_suspension(
+        school,
+        student,
+        reason=SuspensionReason.ILLNESS,
+        start=TODAY,
+        proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]],
+        today=TODAY,
+    )
     with pytest.raises(RuleViolation, match="学校已审核"):
         procedures.advance(school, procedure_id, "学籍管理部门已登记", on=TODAY)
     procedures.advance(school, procedure_id, "学校已审核", on=TODAY)
@@ -202,8 +266,14 @@ def test_r7_1_steps_in_order_and_a_completed_procedure_is_reversed_not_edited(sc
 
 def test_cancel_an_open_procedure_with_its_reason(school, scans):
     student = add_student(school, _class(school, 3))
-    procedure_id = suspensions.open_suspension(school, student, reason=SuspensionReason.ILLNESS, start=TODAY,
-                                               proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]], today=TODAY)  # fmt: skip
+    procedure_id = suspensions.open_suspension(
+        school,
+        student,
+        reason=SuspensionReason.ILLNESS,
+        start=TODAY,
+        proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]],
+        today=TODAY,
+    )
     with pytest.raises(RuleViolation, match="原因"):
         procedures.cancel(school, procedure_id, reason=" ", on=TODAY)
     procedures.cancel(school, procedure_id, reason="家长改变主意", on=TODAY)
@@ -233,8 +303,14 @@ def test_r7_1_the_provincial_system_state(school, scans):
 def test_a_failure_half_way_writes_nothing(school, scans, monkeypatch):
     """One transaction: if completing fails after the status change is made, none of it is kept."""
     student = add_student(school, _class(school, 3))
-    procedure_id = suspensions.open_suspension(school, student, reason=SuspensionReason.ILLNESS, start=TODAY,
-                                               proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]], today=TODAY)  # fmt: skip
+    procedure_id = suspensions.open_suspension(
+        school,
+        student,
+        reason=SuspensionReason.ILLNESS,
+        start=TODAY,
+        proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]],
+        today=TODAY,
+    )
     procedures.advance(school, procedure_id, "学校已审核", on=TODAY)
     events_before, changes_before = _count(school, AuditEvent), _count(school, StatusChange)
 
@@ -257,17 +333,28 @@ def test_a_proof_that_is_not_a_scan_is_refused(school, tmp_path):
     form = tmp_path / "申请表.pdf"
     form.write_bytes(PDF)
     with pytest.raises(ProofFileError, match="不是图片或 PDF"):
-        suspensions.open_suspension(school, student, reason=SuspensionReason.ILLNESS, start=TODAY,
-                                    proofs=[ProofFile(SUSPENSION_FORM, form), ProofFile(HOSPITAL_RECORD, fake)],
-                                    today=TODAY)  # fmt: skip
+        suspensions.open_suspension(
+            school,
+            student,
+            reason=SuspensionReason.ILLNESS,
+            start=TODAY,
+            proofs=[ProofFile(SUSPENSION_FORM, form), ProofFile(HOSPITAL_RECORD, fake)],
+            today=TODAY,
+        )
     assert _count(school, Procedure) == 0 and _count(school, Attachment) == 0
 
 
 def test_the_same_scan_is_stored_once_and_survives_the_original_moving(school, scans):
     first, second = add_student(school, _class(school, 3)), add_student(school, _class(school, 3))
     for student in (first, second):
-        suspensions.open_suspension(school, student, reason=SuspensionReason.ILLNESS, start=TODAY,
-                                    proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]], today=TODAY)  # fmt: skip
+        suspensions.open_suspension(
+            school,
+            student,
+            reason=SuspensionReason.ILLNESS,
+            start=TODAY,
+            proofs=[scans[SUSPENSION_FORM], scans[HOSPITAL_RECORD]],
+            today=TODAY,
+        )
     scans[HOSPITAL_RECORD].path.unlink()
     stored = [p for p in school.folder.attachments.rglob("*") if p.is_file()]
     assert len(stored) == 2 and _count(school, Attachment) == 4

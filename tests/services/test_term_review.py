@@ -44,18 +44,30 @@ def _found(result, check: Check) -> list:
 
 
 def _suspend(store, scan, student_id: int, start: date, registered_on: date) -> int:
-    opened = suspensions.open_suspension(store, student_id, reason=SuspensionReason.ILLNESS, start=start,
-                                         proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
-                                         today=start)  # fmt: skip
+    opened = suspensions.open_suspension(
+        store,
+        student_id,
+        reason=SuspensionReason.ILLNESS,
+        start=start,
+        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
+        today=start,
+    )
     for state in ("学校已审核", "学籍管理部门已登记"):
         procedures.advance(store, opened, state, on=registered_on)
     return opened
 
 
 def _transfer_out(store, scan, student_id: int) -> int:
-    opened = transfers.open_transfer_out(store, student_id, to_school="长治市实验小学", reason=TransferReason.FAMILY_MOVED,
-                                         crosses_county=True, hukou_moved=True, today=date(2026, 9, 8),
-                                         proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)])  # fmt: skip
+    opened = transfers.open_transfer_out(
+        store,
+        student_id,
+        to_school="长治市实验小学",
+        reason=TransferReason.FAMILY_MOVED,
+        crosses_county=True,
+        hukou_moved=True,
+        today=date(2026, 9, 8),
+        proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
+    )
     procedures.advance(store, opened, "转入方已审核", on=date(2026, 9, 8))
     procedures.advance(store, opened, "转出方已审核", on=date(2026, 9, 10))
     return opened
@@ -161,20 +173,32 @@ def test_r34_1_a_suspension_ended_without_resumption(school, scan):
     procedures.set_province_state(school, opened, "已上报", on=date(2025, 11, 4))
     [found] = review(school, today=TODAY).findings
     assert (found.check, found.rule_id) == (Check.SUSPENSION_ENDED, "R34.1") and "2026-11-02" in found.problem
-    suspensions.open_resumption(school, student, to_class_id=_class(school, 3), on=TODAY,
-                                proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)], today=TODAY)  # fmt: skip
+    suspensions.open_resumption(
+        school,
+        student,
+        to_class_id=_class(school, 3),
+        on=TODAY,
+        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
+        today=TODAY,
+    )
     assert review(school, today=TODAY).total == 0  # the resumption under way answers it
 
 
 def test_r37_1_r26_1_a_candidate_with_no_procedure(senior):
     student = add_student(senior, _class(senior, 11), name="韩梅")
-    attendance.record_absence(senior, student, longest_continuous_weeks=9, total_weeks=10, contacted_family=True,
-                              today=TODAY)  # fmt: skip
+    attendance.record_absence(
+        senior, student, longest_continuous_weeks=9, total_weeks=10, contacted_family=True, today=TODAY
+    )
     [found] = review(senior, today=TODAY).findings
     assert (found.check, found.rule_id, found.student.id) == (Check.DROPOUT, "R37.1", student)
     assert "连续无故旷课9周" in found.problem and "第二十六条" in found.basis
-    withdrawals.open_automatic_withdrawal(senior, student, attendance=AttendanceFacts(9, 10, True),
-                                          decision=Decision(confirmed=True), today=TODAY)  # fmt: skip
+    withdrawals.open_automatic_withdrawal(
+        senior,
+        student,
+        attendance=AttendanceFacts(9, 10, True),
+        decision=Decision(confirmed=True),
+        today=TODAY,
+    )
     assert _found(review(senior, today=TODAY), Check.DROPOUT) == []
 
 
@@ -192,8 +216,13 @@ def test_r34_1_r37_1_every_planted_problem_at_once_grouped_by_check(school, scan
         date(2026, 10, 12),
     )
     result = review(school, today=TODAY)
-    assert result.counts == {**{c: 0 for c in Check}, Check.RECORD: 1, Check.ENROLMENT: 1, Check.OVERDUE: 1,
-                             Check.UNREPORTED: 1}  # fmt: skip
+    assert result.counts == {
+        **{c: 0 for c in Check},
+        Check.RECORD: 1,
+        Check.ENROLMENT: 1,
+        Check.OVERDUE: 1,
+        Check.UNREPORTED: 1,
+    }
     assert result.total == 4 and result.procedures_checked == 2
 
 
@@ -208,8 +237,10 @@ def test_the_report_as_xlsx_has_a_row_per_finding(school, scan, out_dir):
     assert rows[0] == REPORT_COLUMNS and all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2" and sheet.title == "2026-2027学年第一学期"
     assert sheet.column_dimensions["E"].width >= 60
-    assert [row[:4] for row in rows[1:]] == [(1, "基本信息不准确", "周芷若", "二年级(1)班"),
-                                             (2, "手续逾期未办结", "赵敏", "三年级(1)班")]  # fmt: skip
+    assert [row[:4] for row in rows[1:]] == [
+        (1, "基本信息不准确", "周芷若", "二年级(1)班"),
+        (2, "手续逾期未办结", "赵敏", "三年级(1)班"),
+    ]
     assert "民族不能为空" in rows[1][4] and rows[1][5] == "《细则》第三十四条、第三十七条第二项（R34.1）"
     assert rows[2][6].startswith("请尽快办理")
 

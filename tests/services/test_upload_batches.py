@@ -112,12 +112,25 @@ def complete_form(class_id, **values):
     """A hand-made student that fills every column the template requires."""
     form = student_form(class_id, **values)
     form.values.update(
-        birthplace_region="140406", native_place="140406", hukou_region="140406", hukou_type="1",
-        current_address="山西省长治市潞城区潞华街道新华社区12号", mailing_address="山西省长治市潞城区潞华街道新华社区12号",
-        home_address="山西省长治市潞城区潞华街道新华社区12号", phone="13800138000", postcode="047500",
-        only_child=True, preschool=True, left_behind="0", needs_aid=False, one_subsidy=False, orphan=False,
-        martyr_child=False, migrant_child=False, political_status="13",
-    )  # fmt: skip
+        birthplace_region="140406",
+        native_place="140406",
+        hukou_region="140406",
+        hukou_type="1",
+        current_address="山西省长治市潞城区潞华街道新华社区12号",
+        mailing_address="山西省长治市潞城区潞华街道新华社区12号",
+        home_address="山西省长治市潞城区潞华街道新华社区12号",
+        phone="13800138000",
+        postcode="047500",
+        only_child=True,
+        preschool=True,
+        left_behind="0",
+        needs_aid=False,
+        one_subsidy=False,
+        orphan=False,
+        martyr_child=False,
+        migrant_child=False,
+        political_status="13",
+    )
     for member in form.family:
         member.update(
             address="山西省长治市潞城区潞华街道新华社区12号", hukou_region="140406", phone="13900139000"
@@ -188,8 +201,17 @@ def test_a_hand_made_student_in_literal_forms(school, out_dir):
     assert row["是否进城务工人员随迁子女"] == "否"
 
     sheet = openpyxl.load_workbook(path)["学生信息"]  # text cells: Excel never shows 1.40406E+17
-    for header in ("身份证件号", "联系电话", "邮政编码", "出生地行政区划代码", "户口所在地行政区划", "成员1身份证件号",
-                   "成员1联系电话", "学校标识码", "出生日期"):  # fmt: skip
+    for header in (
+        "身份证件号",
+        "联系电话",
+        "邮政编码",
+        "出生地行政区划代码",
+        "户口所在地行政区划",
+        "成员1身份证件号",
+        "成员1联系电话",
+        "学校标识码",
+        "出生日期",
+    ):
         cell = sheet.cell(2, HEADERS.index(header) + 1)
         assert (cell.data_type, cell.number_format) == ("s", "@"), header
 
@@ -208,7 +230,7 @@ def test_round_trip_every_cell_read_back_equals_what_was_written(demo, out_dir, 
     handed = {}
     real_write = upload_batches.write_batch
 
-    def recording_write(path, spec, rows):  # noqa: ANN001
+    def recording_write(path, spec, rows):
         handed["rows"] = [list(row) for row in rows]
         return real_write(path, spec, handed["rows"])
 
@@ -398,7 +420,7 @@ def test_a_split_batch_records_which_students_went_in_which_file(demo, out_dir, 
 
 
 def test_a_failed_write_records_nothing(demo, out_dir, monkeypatch):
-    def full_disk(path, spec, rows):  # noqa: ANN001
+    def full_disk(path, spec, rows):
         raise BatchWriteError("磁盘空间已满，上报文件没有写成")
 
     monkeypatch.setattr(upload_batches, "write_batch", full_disk)
@@ -411,7 +433,7 @@ def test_a_failed_write_records_nothing(demo, out_dir, monkeypatch):
 def test_an_export_that_cannot_be_recorded_takes_its_files_back(demo, out_dir, monkeypatch):
     """Who received which children's data must always be known: no record, no file."""
 
-    def broken_record(*args, **kwargs):  # noqa: ANN002, ANN003
+    def broken_record(*args, **kwargs):
         raise RuntimeError("simulated failure while recording")
 
     monkeypatch.setattr(upload_batches.audit, "record", broken_record)

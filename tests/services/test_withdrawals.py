@@ -25,7 +25,9 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 @pytest.fixture
 def senior(tmp_path):
     store = Store.open(tmp_path / "senior")
-    create_school(store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1, 12: 1}))
+    create_school(
+        store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1, 12: 1})
+    )
     yield store
     store.close()
 
@@ -51,10 +53,17 @@ def _finish(store, procedure_id: int) -> None:
 def test_r23_1_compulsory_withdrawal_for_settling_abroad(school, scan):
     student = add_student(school, _class(school, 2))
     procedure_id = withdrawals.open_withdrawal(
-        school, student, reason=WithdrawalReason.SETTLING_ABROAD, approved_by=ApprovingBody.COUNTY_BUREAU,
-        proofs=[scan(proofs.WITHDRAWAL_FORM), scan(proofs.PASSPORT_COPY), scan(proofs.HOUSEHOLD_REGISTER_COPY)],
+        school,
+        student,
+        reason=WithdrawalReason.SETTLING_ABROAD,
+        approved_by=ApprovingBody.COUNTY_BUREAU,
+        proofs=[
+            scan(proofs.WITHDRAWAL_FORM),
+            scan(proofs.PASSPORT_COPY),
+            scan(proofs.HOUSEHOLD_REGISTER_COPY),
+        ],
         today=TODAY,
-    )  # fmt: skip
+    )
     _finish(school, procedure_id)
     assert _status(school, student) == "退学"
     with school.read() as session:
@@ -65,8 +74,14 @@ def test_r23_1_compulsory_withdrawal_for_settling_abroad(school, scan):
 def test_r23_1_no_other_reason_in_the_compulsory_stage(school, scan):
     student = add_student(school, _class(school, 2))
     with pytest.raises(RuleViolation) as caught:
-        withdrawals.open_withdrawal(school, student, reason=WithdrawalReason.OTHER, approved_by=ApprovingBody.TOWNSHIP,
-                                    proofs=[scan(proofs.WITHDRAWAL_FORM)], today=TODAY)  # fmt: skip
+        withdrawals.open_withdrawal(
+            school,
+            student,
+            reason=WithdrawalReason.OTHER,
+            approved_by=ApprovingBody.TOWNSHIP,
+            proofs=[scan(proofs.WITHDRAWAL_FORM)],
+            today=TODAY,
+        )
     assert [f.rule_id for f in caught.value.findings] == ["R23.1"]
     assert "劝退" in caught.value.findings[0].text
     with school.read() as session:
@@ -75,9 +90,14 @@ def test_r23_1_no_other_reason_in_the_compulsory_stage(school, scan):
 
 def test_r24_1_senior_withdrawal_for_other_reasons(senior, scan):
     student = add_student(senior, _class(senior, 11))
-    procedure_id = withdrawals.open_withdrawal(senior, student, reason=WithdrawalReason.OTHER,
-                                               approved_by=ApprovingBody.AUTHORITY,
-                                               proofs=[scan(proofs.WITHDRAWAL_FORM)], today=TODAY)  # fmt: skip
+    procedure_id = withdrawals.open_withdrawal(
+        senior,
+        student,
+        reason=WithdrawalReason.OTHER,
+        approved_by=ApprovingBody.AUTHORITY,
+        proofs=[scan(proofs.WITHDRAWAL_FORM)],
+        today=TODAY,
+    )
     _finish(senior, procedure_id)
     assert _status(senior, student) == "退学"
 
@@ -85,26 +105,32 @@ def test_r24_1_senior_withdrawal_for_other_reasons(senior, scan):
 def test_r26_1_automatic_withdrawal_only_for_a_candidate(senior, school):
     student = add_student(senior, _class(senior, 11))
     with pytest.raises(RuleViolation, match="不符合自动退学"):
-        withdrawals.open_automatic_withdrawal(senior, student, attendance=AttendanceFacts(3, 4, True), today=TODAY)
+        withdrawals.open_automatic_withdrawal(
+            senior, student, attendance=AttendanceFacts(3, 4, True), today=TODAY
+        )
     absent = AttendanceFacts(9, 9, True)
     with pytest.raises(RuleViolation) as caught:  # the grounds are warnings: the clerk confirms them
         withdrawals.open_automatic_withdrawal(senior, student, attendance=absent, today=TODAY)
     assert [f.rule_id for f in caught.value.findings] == ["R26.1"]
-    procedure_id = withdrawals.open_automatic_withdrawal(senior, student, attendance=absent, today=TODAY,
-                                                         decision=procedures.Decision(confirmed=True))  # fmt: skip
+    procedure_id = withdrawals.open_automatic_withdrawal(
+        senior, student, attendance=absent, today=TODAY, decision=procedures.Decision(confirmed=True)
+    )
     _finish(senior, procedure_id)
     assert _status(senior, student) == "退学"
     primary = add_student(school, _class(school, 3))
     with pytest.raises(RuleViolation, match="不符合自动退学"):  # R26.1 is for senior students only
-        withdrawals.open_automatic_withdrawal(school, primary, attendance=AttendanceFacts(12, 12, True), today=TODAY)
+        withdrawals.open_automatic_withdrawal(
+            school, primary, attendance=AttendanceFacts(12, 12, True), today=TODAY
+        )
 
 
 def test_r27_1_death_with_proof_and_its_working_day_deadline(school, scan):
     student = add_student(school, _class(school, 1))
     with pytest.raises(RuleViolation, match="死亡证明"):
         withdrawals.open_death(school, student, died_on=date(2026, 9, 28), today=TODAY)
-    procedure_id = withdrawals.open_death(school, student, died_on=date(2026, 9, 28), proofs=[scan(proofs.DEATH_PROOF)],
-                                          today=TODAY)  # fmt: skip
+    procedure_id = withdrawals.open_death(
+        school, student, died_on=date(2026, 9, 28), proofs=[scan(proofs.DEATH_PROOF)], today=TODAY
+    )
     _finish(school, procedure_id)
     assert _status(school, student) == "死亡"
     due = withdrawals.death_due(date(2026, 9, 28), working_calendar())
@@ -115,19 +141,35 @@ def test_r27_1_death_with_proof_and_its_working_day_deadline(school, scan):
 def test_r28_1_dropout_reported_to_all_three_bodies(school, scan, senior):
     student = add_student(school, _class(school, 3))
     with pytest.raises(RuleViolation) as caught:
-        withdrawals.open_dropout(school, student, since=date(2026, 10, 20), reported_to=[ApprovingBody.TOWNSHIP],
-                                 proofs=[scan(proofs.DROPOUT_REPORT)], today=TODAY)  # fmt: skip
+        withdrawals.open_dropout(
+            school,
+            student,
+            since=date(2026, 10, 20),
+            reported_to=[ApprovingBody.TOWNSHIP],
+            proofs=[scan(proofs.DROPOUT_REPORT)],
+            today=TODAY,
+        )
     assert "县级教育行政部门" in caught.value.findings[0].text
-    procedure_id = withdrawals.open_dropout(school, student, since=date(2026, 10, 20),
-                                            reported_to=list(withdrawals.DROPOUT_RECIPIENTS),
-                                            proofs=[scan(proofs.DROPOUT_REPORT)], today=TODAY)  # fmt: skip
+    procedure_id = withdrawals.open_dropout(
+        school,
+        student,
+        since=date(2026, 10, 20),
+        reported_to=list(withdrawals.DROPOUT_RECIPIENTS),
+        proofs=[scan(proofs.DROPOUT_REPORT)],
+        today=TODAY,
+    )
     _finish(school, procedure_id)
     assert _status(school, student) == "辍学"
     with school.read() as session:  # the record is kept
         assert session.get(Student, student) is not None
     older = add_student(senior, _class(senior, 10))
     with pytest.raises(RuleViolation) as caught:
-        withdrawals.open_dropout(senior, older, since=date(2026, 10, 20),
-                                 reported_to=list(withdrawals.DROPOUT_RECIPIENTS),
-                                 proofs=[scan(proofs.DROPOUT_REPORT)], today=TODAY)  # fmt: skip
+        withdrawals.open_dropout(
+            senior,
+            older,
+            since=date(2026, 10, 20),
+            reported_to=list(withdrawals.DROPOUT_RECIPIENTS),
+            proofs=[scan(proofs.DROPOUT_REPORT)],
+            today=TODAY,
+        )
     assert [f.rule_id for f in caught.value.findings] == ["R28.1"]

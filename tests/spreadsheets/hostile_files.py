@@ -60,13 +60,28 @@ def build_corpus(folder: Path) -> list[HostileCase]:
     add("nested_zip_bomb", ".xlsx", _package(extra=[("xl/embeddings/oleObject1.bin", nested)]), "ratio")
     stored = ("xl/embeddings/oleObject2.bin", nested, 0, zlib.crc32(nested), len(nested))
     add("nested_zip_stored", ".xlsx", _package(extra=[stored]), "ok")  # inert: never opened, never inflated
-    add("ratio_evading_total", ".xlsx", _package(extra=[_repeated_member("xl/media/noise.bin", _sparse_noise(), 520)]), "total_size")  # fmt: skip
+    add(
+        "ratio_evading_total",
+        ".xlsx",
+        _package(extra=[_repeated_member("xl/media/noise.bin", _sparse_noise(), 520)]),
+        "total_size",
+    )
     add("billion_laughs", ".xlsx", _package(sheet=_billion_laughs()), "dtd")
     add("external_entity", ".xlsx", _package(sheet=_xxe()), "dtd")
     add("forged_dimension", ".xlsx", _package(sheet=_sheet(ROWS, dimension="A1:XFD1048576")), "ok")
     add("styled_empty_rows", ".xlsx", _package(sheet=_sheet(ROWS, styled_rows=100_000)), "ok")
-    add("far_cell", ".xlsx", _package(sheet=_sheet(ROWS, extra_cells='<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')), "area")  # fmt: skip
-    add("repeated_r", ".xlsx", _package(sheet=_sheet(ROWS, extra_cells='<row r="9"><c r="A9" r=\'XFD1048576\'><v>1</v></c></row>')), "area")  # fmt: skip
+    add(
+        "far_cell",
+        ".xlsx",
+        _package(sheet=_sheet(ROWS, extra_cells='<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')),
+        "area",
+    )
+    add(
+        "repeated_r",
+        ".xlsx",
+        _package(sheet=_sheet(ROWS, extra_cells='<row r="9"><c r="A9" r=\'XFD1048576\'><v>1</v></c></row>')),
+        "area",
+    )
     add("shared_string_amplifier", ".xlsx", _string_amplifier(), "strings")
     add("lying_size", ".xlsx", _lying_size(), "lying_size")
     add("overlapping_parts", ".xlsx", _overlapping(), "overlap")
@@ -109,7 +124,11 @@ def _zip(members: list[tuple[str, bytes, int, int, int]], *, overlap_to: int | N
     for name, data, method, crc, size in members:
         encoded = name.encode()
         offset = out.tell()
-        out.write(struct.pack("<4s5H3I2H", b"PK\x03\x04", 20, 0x800, method, 0, 0x21, crc, len(data), size, len(encoded), 0))  # fmt: skip
+        out.write(
+            struct.pack(
+                "<4s5H3I2H", b"PK\x03\x04", 20, 0x800, method, 0, 0x21, crc, len(data), size, len(encoded), 0
+            )
+        )
         out.write(encoded + data)
         central.append((encoded, method, crc, len(data), size, offset))
     if overlap_to is not None:
@@ -119,7 +138,28 @@ def _zip(members: list[tuple[str, bytes, int, int, int]], *, overlap_to: int | N
         ]
     start = out.tell()
     for encoded, method, crc, compressed, size, offset in central:
-        out.write(struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 20, 20, 0x800, method, 0, 0x21, crc, compressed, size, len(encoded), 0, 0, 0, 0, 0, offset))  # fmt: skip
+        out.write(
+            struct.pack(
+                "<4s6H3I5H2I",
+                b"PK\x01\x02",
+                20,
+                20,
+                0x800,
+                method,
+                0,
+                0x21,
+                crc,
+                compressed,
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+        )
         out.write(encoded)
     end = out.tell()
     out.write(struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, len(central), len(central), end - start, start, 0))
@@ -278,8 +318,14 @@ def _zip_members(data: bytes):
 def _docx() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')  # fmt: skip
-        archive.writestr("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>新生名单</w:t></w:r></w:p></w:body></w:document>')  # fmt: skip
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>新生名单</w:t></w:r></w:p></w:body></w:document>',
+        )
     return out.getvalue()
 
 
@@ -368,9 +414,22 @@ def _cfb(streams: dict[str, bytes]) -> bytes:
     def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
         encoded = (name + "\0").encode("utf-16-le")
         return struct.pack(
-            "<64sHBBIII16sIQQIII", encoded, len(encoded), kind, 1, _FREE, right, child, bytes(16), 0, 0, 0,
-            start, size, 0,
-        )  # fmt: skip
+            "<64sHBBIII16sIQQIII",
+            encoded,
+            len(encoded),
+            kind,
+            1,
+            _FREE,
+            right,
+            child,
+            bytes(16),
+            0,
+            0,
+            0,
+            start,
+            size,
+            0,
+        )
 
     directory = entry("Root Entry", 5, 1, _FREE, mini_start, len(mini))
     for index, name in enumerate(ordered, start=1):
@@ -378,9 +437,25 @@ def _cfb(streams: dict[str, bytes]) -> bytes:
         directory += entry(name, 2, _FREE, right, starts[name], len(streams[name]))
     directory = directory.ljust(sector, b"\0")
     header = struct.pack(
-        "<8s16sHHHHH6sIIIIIIIII", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", bytes(16), 0x3E, 3, 0xFFFE, 9, 6, bytes(6),
-        0, 1, 1, 0, 4096, minifat_start, minifat_sectors, _END, 0,
-    ) + struct.pack("<109I", 0, *[_FREE] * 108)  # fmt: skip
+        "<8s16sHHHHH6sIIIIIIIII",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        bytes(16),
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        bytes(6),
+        0,
+        1,
+        1,
+        0,
+        4096,
+        minifat_start,
+        minifat_sectors,
+        _END,
+        0,
+    ) + struct.pack("<109I", 0, *[_FREE] * 108)
     body = struct.pack("<128I", *fat) + directory
     body += struct.pack(f"<{len(minifat)}I", *minifat).ljust(minifat_sectors * sector, b"\xff")
     body += bytes(mini).ljust(mini_sectors * sector, b"\0")

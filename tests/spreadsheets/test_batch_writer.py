@@ -97,11 +97,19 @@ def test_t11_values_that_look_like_formulas_are_written_as_text_and_round_trip(t
 def test_id_numbers_phones_postcodes_and_region_codes_are_text_cells(tmp_path):
     """An 18-digit ID number would become 1.40406E+17 in a number cell, 047500 would lose its 0."""
     values = {
-        "school_code": "2140406999", "id_number": "140406201903121238", "phone": "13800138000",
-        "postcode": "047500", "birthplace_region": "140406000000", "hukou_region": "140406000000",
-        "birth_date": "20190312", "entry_month": "201909", "class_number": "1", "family.1.phone": "03555555555",
-        "family.1.id_number": "14040619850101001X", "family.1.hukou_region": "140406000000",
-    }  # fmt: skip
+        "school_code": "2140406999",
+        "id_number": "140406201903121238",
+        "phone": "13800138000",
+        "postcode": "047500",
+        "birthplace_region": "140406000000",
+        "hukou_region": "140406000000",
+        "birth_date": "20190312",
+        "entry_month": "201909",
+        "class_number": "1",
+        "family.1.phone": "03555555555",
+        "family.1.id_number": "14040619850101001X",
+        "family.1.hukou_region": "140406000000",
+    }
     [path] = write_batch(tmp_path / "批次.xlsx", SPEC, [template_row(**values)])
 
     sheet = openpyxl.load_workbook(path)["学生信息"]
@@ -195,7 +203,7 @@ def _fail_mid_write(monkeypatch, error: BaseException, after_calls: int = 1) -> 
     real_write = zipfile.ZipFile.write
     calls = {"n": 0}
 
-    def failing_write(self, filename, arcname=None, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+    def failing_write(self, filename, arcname=None, *args, **kwargs):
         calls["n"] += 1
         if calls["n"] > after_calls:
             self.fp.write(b"PK\x03\x04 half a worksheet")
@@ -220,7 +228,7 @@ def test_t17_when_the_second_file_fails_the_first_is_not_replaced_either(tmp_pat
     real_write_file = batch_writer._write_file
     calls = {"n": 0}
 
-    def second_fails(target, spec, source):  # noqa: ANN001
+    def second_fails(target, spec, source):
         calls["n"] += 1
         if calls["n"] == 2:
             target.write_bytes(b"half")
@@ -248,7 +256,7 @@ def test_a_file_that_cannot_be_replaced_says_it_may_be_open_in_excel(tmp_path, m
     """On Windows a file open in Excel cannot be replaced: PermissionError → a message naming the likely cause."""
     path, old_bytes = old_file
 
-    def locked(source, target):  # noqa: ANN001
+    def locked(source, target):
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(batch_writer.os, "replace", locked)
@@ -318,7 +326,7 @@ def test_sheet_streams_stay_beside_the_target_not_in_the_system_temp_folder(tmp_
     a failed write removes the streams with the rest."""
     from openpyxl.worksheet import _writer
 
-    def no_system_temp(suffix=""):  # noqa: ANN001
+    def no_system_temp(suffix=""):
         raise AssertionError("a sheet was streamed to the system temp folder")
 
     monkeypatch.setattr(_writer, "create_temporary_file", no_system_temp)

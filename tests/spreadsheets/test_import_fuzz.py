@@ -47,11 +47,32 @@ _OS_CODES = frozenset({"unreadable", "locked", "missing", "directory"})
 
 # --- seed files ---------------------------------------------------------------------------------------------------
 
-CLEAN_HEADERS = ["序号", "姓名", "性别", "出生日期", "民族", "证件号码", "入学年月", "是否留守儿童", "现住址",
-                 "成员1姓名", "成员1关系", "成员1是否监护人", "成员1联系电话", "班号"]  # fmt: skip
-_PEOPLE = [("张三", "男", date(2020, 3, 12)), ("李小红", "女", date(2020, 5, 1)), ("王五", "男", date(2019, 11, 9)),
-           ("赵六六", "女", date(2020, 8, 30)), ("孙七", "男", date(2020, 1, 15)), ("周八", "女", date(2019, 12, 2)),
-           ("买买提·艾力", "男", date(2020, 6, 6)), ("欧阳娜娜", "女", date(2020, 2, 29))]  # fmt: skip
+CLEAN_HEADERS = [
+    "序号",
+    "姓名",
+    "性别",
+    "出生日期",
+    "民族",
+    "证件号码",
+    "入学年月",
+    "是否留守儿童",
+    "现住址",
+    "成员1姓名",
+    "成员1关系",
+    "成员1是否监护人",
+    "成员1联系电话",
+    "班号",
+]
+_PEOPLE = [
+    ("张三", "男", date(2020, 3, 12)),
+    ("李小红", "女", date(2020, 5, 1)),
+    ("王五", "男", date(2019, 11, 9)),
+    ("赵六六", "女", date(2020, 8, 30)),
+    ("孙七", "男", date(2020, 1, 15)),
+    ("周八", "女", date(2019, 12, 2)),
+    ("买买提·艾力", "男", date(2020, 6, 6)),
+    ("欧阳娜娜", "女", date(2020, 2, 29)),
+]
 
 
 def clean_rows() -> list[list[object]]:
@@ -61,9 +82,24 @@ def clean_rows() -> list[list[object]]:
     rows = []
     for n, (name, gender, born) in enumerate(_PEOPLE, start=1):
         code = "1" if gender == "男" else "2"
-        rows.append([n, name, gender, datetime.combine(born, datetime.min.time()), "汉族",
-                     id_number(born, code, seq=200 + n), 202609, "否", "潞城区潞华街道", f"{name[0]}建国", "父亲",
-                     "是", "13800138000", n % 2 + 1])  # fmt: skip
+        rows.append(
+            [
+                n,
+                name,
+                gender,
+                datetime.combine(born, datetime.min.time()),
+                "汉族",
+                id_number(born, code, seq=200 + n),
+                202609,
+                "否",
+                "潞城区潞华街道",
+                f"{name[0]}建国",
+                "父亲",
+                "是",
+                "13800138000",
+                n % 2 + 1,
+            ]
+        )
     return rows
 
 
@@ -128,11 +164,20 @@ def school_setup():
     from xueji_desktop.services.school_setup import SchoolSetup
 
     return SchoolSetup(
-        name="潞城区实验小学", code="2140012345", stage="primary", region_code="140406",
-        authority="长治市潞城区教育局学籍管理办公室", principal="王建国", registrar="李敏",
-        start_year=2026, term1_start=date(2026, 9, 1), term1_end=date(2027, 1, 22),
-        term2_start=date(2027, 2, 24), term2_end=date(2027, 7, 9), classes_per_grade={1: 2, 2: 2, 3: 1},
-    )  # fmt: skip
+        name="潞城区实验小学",
+        code="2140012345",
+        stage="primary",
+        region_code="140406",
+        authority="长治市潞城区教育局学籍管理办公室",
+        principal="王建国",
+        registrar="李敏",
+        start_year=2026,
+        term1_start=date(2026, 9, 1),
+        term1_end=date(2027, 1, 22),
+        term2_start=date(2027, 2, 24),
+        term2_end=date(2027, 7, 9),
+        classes_per_grade={1: 2, 2: 2, 3: 1},
+    )
 
 
 def prepare(folder: Path) -> Path:
@@ -166,20 +211,134 @@ def prepare(folder: Path) -> Path:
 # --- mutations ----------------------------------------------------------------------------------------------------
 
 _CONTROL = [chr(c) for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))]
-_ODD = ["\u2028", "\u2029", "\u202e", "\u200b", "\ufeff", "\ufffe", "\uffff", "😀", "𠀀", "\u0301", "Ａ１２",
-        "张　三", "=1+1", "@SUM(1)", "-1", "+86 138", "NaN", "inf", "-0", "1e999", "0x1F", "２０１５年３月４日",
-        "19700101", "99991231", "  ", "是", "否", "汉", "男", "女", "140406", "14040600000000"]  # fmt: skip
-_ESCAPES = ["&#0;", "&#x1;", "&#x8;", "&#xB;", "&#x1F;", "&#xD800;", "&#xDFFF;", "&#xDBFF;&#xDC00;", "&#xFFFE;",
-            "&#xFFFF;", "&#x110000;", "&#99999999999;", "&#x85;", "&#x2028;", "&#10;", "&#13;", "&amp;", "&lt;",
-            "&bogus;", "&", "<", ">", "]]>", "&#;", "&#x;"]  # fmt: skip
-_SERIALS = ["0", "-1", "-693594", "1e308", "-1e308", "1.7976931348623157E+308", "2958465", "2958466", "2958466.5",
-            "4294967296", "9223372036854775808", "1e20", "NaN", "INF", "-INF", "60", "59.999999", "0.5", "1e-300",
-            "99999999999999999999999", "", "abc", "1,5", "0x10", "+5", "  42 ", "42067"]  # fmt: skip
+_ODD = [
+    "\u2028",
+    "\u2029",
+    "\u202e",
+    "\u200b",
+    "\ufeff",
+    "\ufffe",
+    "\uffff",
+    "😀",
+    "𠀀",
+    "\u0301",
+    "Ａ１２",
+    "张　三",
+    "=1+1",
+    "@SUM(1)",
+    "-1",
+    "+86 138",
+    "NaN",
+    "inf",
+    "-0",
+    "1e999",
+    "0x1F",
+    "２０１５年３月４日",
+    "19700101",
+    "99991231",
+    "  ",
+    "是",
+    "否",
+    "汉",
+    "男",
+    "女",
+    "140406",
+    "14040600000000",
+]
+_ESCAPES = [
+    "&#0;",
+    "&#x1;",
+    "&#x8;",
+    "&#xB;",
+    "&#x1F;",
+    "&#xD800;",
+    "&#xDFFF;",
+    "&#xDBFF;&#xDC00;",
+    "&#xFFFE;",
+    "&#xFFFF;",
+    "&#x110000;",
+    "&#99999999999;",
+    "&#x85;",
+    "&#x2028;",
+    "&#10;",
+    "&#13;",
+    "&amp;",
+    "&lt;",
+    "&bogus;",
+    "&",
+    "<",
+    ">",
+    "]]>",
+    "&#;",
+    "&#x;",
+]
+_SERIALS = [
+    "0",
+    "-1",
+    "-693594",
+    "1e308",
+    "-1e308",
+    "1.7976931348623157E+308",
+    "2958465",
+    "2958466",
+    "2958466.5",
+    "4294967296",
+    "9223372036854775808",
+    "1e20",
+    "NaN",
+    "INF",
+    "-INF",
+    "60",
+    "59.999999",
+    "0.5",
+    "1e-300",
+    "99999999999999999999999",
+    "",
+    "abc",
+    "1,5",
+    "0x10",
+    "+5",
+    "  42 ",
+    "42067",
+]
 _CELL_TYPES = ["s", "n", "inlineStr", "b", "e", "str", "d", "", "x", "S", "shared"]
-_REFS = ["A1", "A0", "A-5", "-1", "", "1A", "a1", "XFD1", "XFE1", "A1048576", "A1048577", "B999999999",
-         "A99999999999", "A9999999999999", "ZZZZZZZZZZ1", "AAA1", "$A$1", "A1:B2", "A01", "Ａ１"]  # fmt: skip
-_ROW_NUMBERS = ["0", "-3", "1", "2", "1048576", "1048577", "4294967295", "4294967297", "18446744073709551617",
-                "", "x", "1e3", "3.5"]  # fmt: skip
+_REFS = [
+    "A1",
+    "A0",
+    "A-5",
+    "-1",
+    "",
+    "1A",
+    "a1",
+    "XFD1",
+    "XFE1",
+    "A1048576",
+    "A1048577",
+    "B999999999",
+    "A99999999999",
+    "A9999999999999",
+    "ZZZZZZZZZZ1",
+    "AAA1",
+    "$A$1",
+    "A1:B2",
+    "A01",
+    "Ａ１",
+]
+_ROW_NUMBERS = [
+    "0",
+    "-3",
+    "1",
+    "2",
+    "1048576",
+    "1048577",
+    "4294967295",
+    "4294967297",
+    "18446744073709551617",
+    "",
+    "x",
+    "1e3",
+    "3.5",
+]
 _ELEMENT = re.compile(rb"<([A-Za-z][\w.:-]*)(?:\s[^<>]*?)?(?:/>|>)")
 
 
@@ -269,8 +428,20 @@ def _replace_attribute(tag: bytes, name: bytes, value: bytes) -> bytes:
 
 def mutate_xml(text: bytes, rng: random.Random, part: str) -> tuple[bytes, str]:
     """One structure-aware edit of an XML part."""
-    kinds = ["delete", "duplicate", "cell_type", "cell_ref", "row_number", "text", "value", "truncate",
-             "insert_cell", "attribute", "shared_index", "serial"]  # fmt: skip
+    kinds = [
+        "delete",
+        "duplicate",
+        "cell_type",
+        "cell_ref",
+        "row_number",
+        "text",
+        "value",
+        "truncate",
+        "insert_cell",
+        "attribute",
+        "shared_index",
+        "serial",
+    ]
     if part.endswith("workbook.xml"):
         kinds += ["sheet_name"] * 4
     if part.startswith("sheet"):
@@ -347,8 +518,20 @@ def mutate_xml(text: bytes, rng: random.Random, part: str) -> tuple[bytes, str]:
     if kind == "attribute" and elements:
         start, _, name = rng.choice(elements)
         at = start + 1 + len(name)
-        garbage = rng.choice([b' x="1"', b' r="A1" r="B2"', b' s="4294967296"', b' t="s" t="n"', b'"', b" ='",
-                              b' s="-1"', b' spans="1:16384"', b' ht="1e999"', b" xmlns:x=\"urn:x\""])  # fmt: skip
+        garbage = rng.choice(
+            [
+                b' x="1"',
+                b' r="A1" r="B2"',
+                b' s="4294967296"',
+                b' t="s" t="n"',
+                b'"',
+                b" ='",
+                b' s="-1"',
+                b' spans="1:16384"',
+                b' ht="1e999"',
+                b' xmlns:x="urn:x"',
+            ]
+        )
         return text[:at] + garbage + text[at:], f"{part}:attribute"
     if kind == "shared_index":
         shared = list(re.finditer(rb'(t="s"[^>]*>\s*<v>)([^<]*)(</v>)', text))
@@ -459,7 +642,7 @@ def mutate(seed_name: str, data: bytes, rng: random.Random) -> tuple[bytes, str]
         return mutate_bytes(data, rng)
     try:
         return mutate_package(data, rng)
-    except Exception:  # noqa: BLE001 - a package already broken by an earlier round: its bytes then
+    except Exception:
         return mutate_bytes(data, rng)
 
 
@@ -487,7 +670,7 @@ def make_case(run_seed: int, index: int, seeds: dict[str, bytes]) -> Case:
 # --- the worker: one process, one data folder, cases one after another ----------------------------------------------
 
 
-def _counts(store) -> tuple[int, ...]:  # noqa: ANN001
+def _counts(store) -> tuple[int, ...]:
     from sqlalchemy import func, select
 
     from xueji_desktop.models import AuditEvent, FamilyMember, ImportMapping, Student
@@ -499,7 +682,7 @@ def _counts(store) -> tuple[int, ...]:  # noqa: ANN001
         )
 
 
-def run_pipeline(store, path: Path, errors_out: Path) -> tuple[str, str]:  # noqa: ANN001
+def run_pipeline(store, path: Path, errors_out: Path) -> tuple[str, str]:
     """(outcome, failure): the import as the wizard and the CLI run it; failure is "" when the contract holds."""
     from xueji_desktop.services.student_import import commit_import, plan_classes, plan_import
     from xueji_desktop.spreadsheets.error_workbook import write_error_workbook
@@ -546,7 +729,7 @@ def run_pipeline(store, path: Path, errors_out: Path) -> tuple[str, str]:  # noq
     return kind, ""
 
 
-def _worker(connection, folder: str, run_seed: int, stream: bool = False) -> None:  # noqa: ANN001
+def _worker(connection, folder: str, run_seed: int, stream: bool = False) -> None:
     """Receive case indexes, answer (index, outcome, failure, seconds); exit on None. With `stream`, every .xlsx is
     read by the streaming reader (spreadsheets/xlsx_stream.py) that normally takes only large sheets."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
@@ -588,7 +771,7 @@ def _worker(connection, folder: str, run_seed: int, stream: bool = False) -> Non
         started = time.perf_counter()
         try:
             outcome, failure = run_pipeline(store, path, work / "errors.xlsx")
-        except BaseException as error:  # noqa: BLE001 - every other exception is what the fuzzing looks for
+        except BaseException as error:
             outcome = f"exception:{type(error).__name__}"
             failure = "".join(traceback.format_exception(error))[-3000:]
         seconds = time.perf_counter() - started
@@ -614,8 +797,10 @@ class Report:
     per_seed: Counter = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
-        out = [f"{self.cases} mutated files in {self.seconds:.1f} s; slowest {self.slowest[0]:.2f} s (case "
-               f"{self.slowest[1]})"]  # fmt: skip
+        out = [
+            f"{self.cases} mutated files in {self.seconds:.1f} s; slowest {self.slowest[0]:.2f} s (case "
+            f"{self.slowest[1]})"
+        ]
         out += [f"  {outcome:32} {count:6}" for outcome, count in sorted(self.outcomes.items())]
         out += [f"  seed {name:26} {count:6}" for name, count in sorted(self.per_seed.items())]
         out += [f"FAILURE case {i} [{o}] {d}\n{detail}" for i, o, d, detail in self.failures[:20]]
@@ -623,7 +808,7 @@ class Report:
 
 
 class _Slot:
-    def __init__(self, context, folder: Path, run_seed: int, stream: bool) -> None:  # noqa: ANN001
+    def __init__(self, context, folder: Path, run_seed: int, stream: bool) -> None:
         self.connection, child = context.Pipe()
         self.process = context.Process(
             target=_worker, args=(child, str(folder), run_seed, stream), daemon=True
@@ -785,7 +970,7 @@ def _check_fails(path: Path, code: str) -> None:
     assert _CJK.search(str(caught.value)) and "\n" not in str(caught.value)
 
 
-def _xlsx_with(tmp_path: Path, name: str, edit) -> Path:  # noqa: ANN001
+def _xlsx_with(tmp_path: Path, name: str, edit) -> Path:
     source = write_clean_xlsx(tmp_path / "seed.xlsx").read_bytes()
     with zipfile.ZipFile(io.BytesIO(source)) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
@@ -874,10 +1059,16 @@ def test_found_the_error_workbook_takes_any_cell_the_reader_gives(tmp_path):
     from xueji_desktop.spreadsheets.normalise import CellProblem
     from xueji_desktop.spreadsheets.reader import RawRow, SheetTable
 
-    table = SheetTable("新生/2026:秋\x01", 1, ["姓名\x02", "出生日期"],
-                       [RawRow(2, ["张\x00三\uffff", float("nan")]), RawRow(3, ["李四", "x" * 40_000])])  # fmt: skip
-    problems = [CellProblem(2, "姓名", "张\x00三", "“张\x00三”有看不见的字符", "请重新输入", 0),
-                CellProblem(3, "出生日期", "x", "不是日期", "", 1)]  # fmt: skip
+    table = SheetTable(
+        "新生/2026:秋\x01",
+        1,
+        ["姓名\x02", "出生日期"],
+        [RawRow(2, ["张\x00三\uffff", float("nan")]), RawRow(3, ["李四", "x" * 40_000])],
+    )
+    problems = [
+        CellProblem(2, "姓名", "张\x00三", "“张\x00三”有看不见的字符", "请重新输入", 0),
+        CellProblem(3, "出生日期", "x", "不是日期", "", 1),
+    ]
     out = write_error_workbook(tmp_path / "错误.xlsx", table, problems)
     sheet = openpyxl.load_workbook(out).active
     assert sheet.title == "新生_2026_秋\ufffd"

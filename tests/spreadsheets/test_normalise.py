@@ -112,8 +112,15 @@ def test_impossible_dates_are_refused_by_name(year, month, day):
 @given(st.integers(1900, 2100), st.integers(1, 12), st.booleans())
 def test_any_month_in_any_form_round_trips(year, month, full_width):
     expected = f"{year:04d}-{month:02d}"
-    forms = [f"{year}{month:02d}", f"{year}-{month:02d}", f"{year}.{month}", f"{year}年{month}月", f"{year}/{month}",
-             f"{year}-{month:02d}-01", f"{year}年{month}月1日"]  # fmt: skip
+    forms = [
+        f"{year}{month:02d}",
+        f"{year}-{month:02d}",
+        f"{year}.{month}",
+        f"{year}年{month}月",
+        f"{year}/{month}",
+        f"{year}-{month:02d}-01",
+        f"{year}年{month}月1日",
+    ]
     for text in forms:
         assert value("entry_month", text.translate(FULL_WIDTH) if full_width else text) == expected
     assert value("entry_month", int(f"{year}{month:02d}")) == expected
@@ -136,8 +143,13 @@ id_bodies = st.text(alphabet="0123456789", min_size=17, max_size=17)
 
 
 @PROPERTY
-@given(id_bodies, st.booleans(), st.booleans(), st.lists(st.integers(0, 18), max_size=4), st.sampled_from(
-    ["id_number", "family.1.id_number", "family.2.id_number"]))  # fmt: skip
+@given(
+    id_bodies,
+    st.booleans(),
+    st.booleans(),
+    st.lists(st.integers(0, 18), max_size=4),
+    st.sampled_from(["id_number", "family.1.id_number", "family.2.id_number"]),
+)
 def test_id_numbers_normalise_full_width_lower_x_and_spaces(body, full_width, lower, gaps, field):
     number = body + check_digit(body)
     typed = number.lower() if lower else number
@@ -185,18 +197,38 @@ def test_every_name_and_code_of_every_code_table_is_accepted(field, code, name):
 @pytest.mark.parametrize(
     ("field", "typed", "code"),
     [
-        ("ethnicity", "汉", "01"), ("ethnicity", "1", "01"), ("ethnicity", 1, "01"), ("ethnicity", 3.0, "03"),
-        ("ethnicity", "蒙古", "02"), ("family.1.ethnicity", "汉族\u3000", "01"), ("student_source", "其它", "9"),
-        ("inclusive_education", "其它残疾随班就读", "4"), ("overseas_status", 0, "00"), ("gender", "男性", "1"),
-        ("blood_type", "A型", "1"), ("blood_type", "ab", "3"), ("blood_type", "O", "4"), ("health", "健康", "10"),
-        ("hukou_type", "农业", "1"), ("hukou_type", "非农业", "2"), ("id_type", "身份证", "1"),
-        ("id_type", "户口薄", "B"), ("id_type", "a", "A"), ("nationality", "CHN", "CHN"),
-        ("family.1.relation", "爸爸", "1"), ("family.2.relation", "外婆", "3"), ("family.2.relation", "其它", "9"),
-        ("political_status", "团员", "03"), ("commute_mode", "自行车", "2"), ("commute_mode", "公共交通", "3"),
-        ("left_behind", "否", "0"), ("attendance_mode", "住宿", "2"), ("admission_method", "其他", "12"),
+        ("ethnicity", "汉", "01"),
+        ("ethnicity", "1", "01"),
+        ("ethnicity", 1, "01"),
+        ("ethnicity", 3.0, "03"),
+        ("ethnicity", "蒙古", "02"),
+        ("family.1.ethnicity", "汉族\u3000", "01"),
+        ("student_source", "其它", "9"),
+        ("inclusive_education", "其它残疾随班就读", "4"),
+        ("overseas_status", 0, "00"),
+        ("gender", "男性", "1"),
+        ("blood_type", "A型", "1"),
+        ("blood_type", "ab", "3"),
+        ("blood_type", "O", "4"),
+        ("health", "健康", "10"),
+        ("hukou_type", "农业", "1"),
+        ("hukou_type", "非农业", "2"),
+        ("id_type", "身份证", "1"),
+        ("id_type", "户口薄", "B"),
+        ("id_type", "a", "A"),
+        ("nationality", "CHN", "CHN"),
+        ("family.1.relation", "爸爸", "1"),
+        ("family.2.relation", "外婆", "3"),
+        ("family.2.relation", "其它", "9"),
+        ("political_status", "团员", "03"),
+        ("commute_mode", "自行车", "2"),
+        ("commute_mode", "公共交通", "3"),
+        ("left_behind", "否", "0"),
+        ("attendance_mode", "住宿", "2"),
+        ("admission_method", "其他", "12"),
         ("admission_method", "高中阶段其他", "99"),  # the template's wording for 99 (SPEC: rxfs.csv)
     ],
-)  # fmt: skip
+)
 def test_common_variants_that_mean_one_value(field, typed, code):
     if code is None:
         assert cell(field, typed)[0] is None
@@ -209,9 +241,24 @@ def test_common_variants_that_mean_one_value(field, typed, code):
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("是", True), ("否", False), ("Y", True), ("n", False), ("1", True), ("0", False), (1, True), (0.0, False),
-     ("√", True), ("×", False), ("TRUE", True), ("false", False), (True, True), ("ｙｅｓ", True), (" 否 ", False)],
-)  # fmt: skip
+    [
+        ("是", True),
+        ("否", False),
+        ("Y", True),
+        ("n", False),
+        ("1", True),
+        ("0", False),
+        (1, True),
+        (0.0, False),
+        ("√", True),
+        ("×", False),
+        ("TRUE", True),
+        ("false", False),
+        (True, True),
+        ("ｙｅｓ", True),
+        (" 否 ", False),
+    ],
+)
 def test_yes_no(typed, expected):
     assert value("only_child", typed) is expected
     assert value("family.1.is_guardian", typed) is expected
@@ -220,15 +267,21 @@ def test_yes_no(typed, expected):
 @pytest.mark.parametrize(
     ("field", "typed", "code"),
     [
-        ("birthplace_region", "140406000000", "140406"), ("birthplace_region", 140406000000, "140406"),
-        ("birthplace_region", 140406100000.0, "140406"), ("birthplace_region", "１４０４０６", "140406"),
+        ("birthplace_region", "140406000000", "140406"),
+        ("birthplace_region", 140406000000, "140406"),
+        ("birthplace_region", 140406100000.0, "140406"),
+        ("birthplace_region", "１４０４０６", "140406"),
         ("hukou_region", "140481", "140481"),  # 潞城市, abolished 2018: still on old records
-        ("native_place", "山西省长治市潞城区", "140406"), ("native_place", "潞城区", "140406"),
-        ("native_place", "长治市潞城区", "140406"), ("native_place", "山西潞城", "140406"),
-        ("native_place", "山西省长治市", "140400"), ("native_place", "北京市东城区", "110101"),
-        ("native_place", "山西省长治市潞城区店上镇", "140406"), ("family.1.hukou_region", "黎城县", "140426"),
+        ("native_place", "山西省长治市潞城区", "140406"),
+        ("native_place", "潞城区", "140406"),
+        ("native_place", "长治市潞城区", "140406"),
+        ("native_place", "山西潞城", "140406"),
+        ("native_place", "山西省长治市", "140400"),
+        ("native_place", "北京市东城区", "110101"),
+        ("native_place", "山西省长治市潞城区店上镇", "140406"),
+        ("family.1.hukou_region", "黎城县", "140426"),
     ],
-)  # fmt: skip
+)
 def test_regions_by_code_or_by_a_name_that_means_one_region(field, typed, code):
     assert value(field, typed) == code
 
@@ -236,21 +289,34 @@ def test_regions_by_code_or_by_a_name_that_means_one_region(field, typed, code):
 @pytest.mark.parametrize(
     ("field", "typed", "expected"),
     [
-        ("phone", "13935512345", "13935512345"), ("phone", "139 3551 2345", "13935512345"),
-        ("phone", "139-3551-2345", "13935512345"), ("phone", 13935512345.0, "13935512345"),
-        ("phone", "１３９３５５１２３４５", "13935512345"), ("phone", "+86 139 3551 2345", "13935512345"),
-        ("phone", "0355-5123456", "0355-5123456"), ("phone", "0355 5123456", "0355-5123456"),
-        ("phone", "03555123456", "0355-5123456"), ("phone", "010-62345678", "010-62345678"),
+        ("phone", "13935512345", "13935512345"),
+        ("phone", "139 3551 2345", "13935512345"),
+        ("phone", "139-3551-2345", "13935512345"),
+        ("phone", 13935512345.0, "13935512345"),
+        ("phone", "１３９３５５１２３４５", "13935512345"),
+        ("phone", "+86 139 3551 2345", "13935512345"),
+        ("phone", "0355-5123456", "0355-5123456"),
+        ("phone", "0355 5123456", "0355-5123456"),
+        ("phone", "03555123456", "0355-5123456"),
+        ("phone", "010-62345678", "010-62345678"),
         ("family.2.phone", "（0355）5123456", "0355-5123456"),
-        ("postcode", "047500", "047500"), ("postcode", 47500, "047500"), ("postcode", "０４７５００", "047500"),
-        ("school_code", 2140406999, "2140406999"), ("school_code", "2140406999.", None),
-        ("class_number", 1.0, "1"), ("class_number", " 一年级（1）班 ", "一年级(1)班"),
-        ("name", "张　三", "张三"), ("name", " 买买提•艾力 ", "买买提·艾力"), ("name", "Ｌｉｎｄａ　Ｗａｎｇ", "Linda Wang"),
+        ("postcode", "047500", "047500"),
+        ("postcode", 47500, "047500"),
+        ("postcode", "０４７５００", "047500"),
+        ("school_code", 2140406999, "2140406999"),
+        ("school_code", "2140406999.", None),
+        ("class_number", 1.0, "1"),
+        ("class_number", " 一年级（1）班 ", "一年级(1)班"),
+        ("name", "张　三", "张三"),
+        ("name", " 买买提•艾力 ", "买买提·艾力"),
+        ("name", "Ｌｉｎｄａ　Ｗａｎｇ", "Linda Wang"),
         ("current_address", "潞华街道\n新华社区  12号", "潞华街道 新华社区 12号"),
-        ("commute_distance", "2.5公里", "2.5"), ("commute_distance", 1.2, "1.2"),
-        ("id_valid_until", datetime(2030, 1, 1), "2030-01-01"), ("seat_number", 7.0, "7"),
+        ("commute_distance", "2.5公里", "2.5"),
+        ("commute_distance", 1.2, "1.2"),
+        ("id_valid_until", datetime(2030, 1, 1), "2030-01-01"),
+        ("seat_number", 7.0, "7"),
     ],
-)  # fmt: skip
+)
 def test_text_phone_postcode_and_codes_kept_as_text(field, typed, expected):
     if expected is None:
         assert cell(field, typed)[0] is None
@@ -269,7 +335,12 @@ def test_empty_cells_are_none_without_a_message(typed):
 BAD_CELLS = [
     ("birth_date", "2015-02-30", "2015-02-30 不存在", "请核对月份和日子（每月最多31天，2月最多29天）"),
     ("birth_date", "2015年13月1日", "2015-13-01 不存在", "请核对月份和日子（每月最多31天，2月最多29天）"),
-    ("birth_date", "201503", "“201503”只有年月，缺少日", "请写成 20150304、2015-03-04 或 2015年3月4日 的形式"),
+    (
+        "birth_date",
+        "201503",
+        "“201503”只有年月，缺少日",
+        "请写成 20150304、2015-03-04 或 2015年3月4日 的形式",
+    ),
     ("birth_date", "三月四日", "“三月四日”不是日期", "请写成 20150304、2015-03-04 或 2015年3月4日 的形式"),
     ("birth_date", "1850-01-01", "年份 1850 不对", "请核对年份（四位数字）"),
     ("birth_date", 5_000_000, "“5000000”不是日期", "请写成 20150304、2015-03-04 或 2015年3月4日 的形式"),
@@ -279,27 +350,64 @@ BAD_CELLS = [
     ("entry_month", "2015", "“2015”只有年份，缺少月份", "请写成 201509、2015-09 或 2015年9月 的形式"),
     ("entry_month", "2015-13", "2015年13月 不存在", "请写成 201509、2015-09 或 2015年9月 的形式"),
     ("entry_month", "九月", "“九月”不是年月", "请写成 201509、2015-09 或 2015年9月 的形式"),
-    ("entry_month", 2015.1, "“2015.1”可能是2015年1月也可能是10月（Excel 把 .10 存成了 .1）",
-     "请把该列设为文本格式，写成 201510 或 2015-10"),
-    ("id_number", 1.40406201903121e17, "证件号被 Excel 存成了数字（显示为 1.40406201903121E+17），后几位已经丢失",
-     "请把该列设为文本格式后重新输入"),
-    ("id_number", "14040620190314号", "证件号“14040620190314号”中有汉字或符号",
-     "证件号只能是数字和字母，居民身份证号最后一位可以是X"),
+    (
+        "entry_month",
+        2015.1,
+        "“2015.1”可能是2015年1月也可能是10月（Excel 把 .10 存成了 .1）",
+        "请把该列设为文本格式，写成 201510 或 2015-10",
+    ),
+    (
+        "id_number",
+        1.40406201903121e17,
+        "证件号被 Excel 存成了数字（显示为 1.40406201903121E+17），后几位已经丢失",
+        "请把该列设为文本格式后重新输入",
+    ),
+    (
+        "id_number",
+        "14040620190314号",
+        "证件号“14040620190314号”中有汉字或符号",
+        "证件号只能是数字和字母，居民身份证号最后一位可以是X",
+    ),
     ("gender", "男孩", "“男孩”不是可选的性别", "请填写：男、女（也可填代码）"),
-    ("ethnicity", "火星族", "“火星族”不是可选的民族",
-     "请填写：汉族、蒙古族、回族、藏族、维吾尔族、苗族、彝族、壮族等（也可填代码）"),
-    ("left_behind", "是", "“是”不明确，可能是单亲留守儿童或双亲留守儿童", "请填写完整名称：单亲留守儿童、双亲留守儿童"),
+    (
+        "ethnicity",
+        "火星族",
+        "“火星族”不是可选的民族",
+        "请填写：汉族、蒙古族、回族、藏族、维吾尔族、苗族、彝族、壮族等（也可填代码）",
+    ),
+    (
+        "left_behind",
+        "是",
+        "“是”不明确，可能是单亲留守儿童或双亲留守儿童",
+        "请填写完整名称：单亲留守儿童、双亲留守儿童",
+    ),
     ("only_child", "不知道", "“不知道”应填“是”或“否”", "请填写“是”或“否”（也可填 Y/N、1/0、√/×）"),
-    ("birthplace_region", "140499", "行政区划代码 140499 不存在",
-     "请填写12位或6位行政区划代码（如 140406000000），或写出省市县名称（如 山西省长治市潞城区）"),
-    ("hukou_region", "1404060", "行政区划代码应为12位或6位，“1404060”是7位",
-     "请填写12位或6位行政区划代码（如 140406000000），或写出省市县名称（如 山西省长治市潞城区）"),
-    ("native_place", "火星", "找不到行政区划“火星”",
-     "请填写12位或6位行政区划代码（如 140406000000），或写出省市县名称（如 山西省长治市潞城区）"),
+    (
+        "birthplace_region",
+        "140499",
+        "行政区划代码 140499 不存在",
+        "请填写12位或6位行政区划代码（如 140406000000），或写出省市县名称（如 山西省长治市潞城区）",
+    ),
+    (
+        "hukou_region",
+        "1404060",
+        "行政区划代码应为12位或6位，“1404060”是7位",
+        "请填写12位或6位行政区划代码（如 140406000000），或写出省市县名称（如 山西省长治市潞城区）",
+    ),
+    (
+        "native_place",
+        "火星",
+        "找不到行政区划“火星”",
+        "请填写12位或6位行政区划代码（如 140406000000），或写出省市县名称（如 山西省长治市潞城区）",
+    ),
     ("phone", "5123456", "固定电话“5123456”缺少区号", "请写成“区号-号码”，如 0355-5123456；手机号为11位"),
     ("phone", "1393551234", "手机号应为11位，“1393551234”是10位", "请核对手机号"),
-    ("phone", "13935512345/13800138000", "“13935512345/13800138000”像是多个号码",
-     "只填一个号码（手机号或带区号的固定电话）"),
+    (
+        "phone",
+        "13935512345/13800138000",
+        "“13935512345/13800138000”像是多个号码",
+        "只填一个号码（手机号或带区号的固定电话）",
+    ),
     ("family.1.phone", "无", "“无”中有数字以外的字符", "电话只能是数字，可以用空格或短横线分隔"),
     ("postcode", "04750", "邮政编码应为6位数字，“04750”不是", "请核对邮政编码，如 047500"),
     ("school_code", "214040699", "学校标识码应为10位数字，“214040699”不是", "请填写本校的10位学校标识码"),
@@ -307,7 +415,7 @@ BAD_CELLS = [
     ("name", "张" * 51, "太长了：51个字，最多50个字", "请删减到50个字以内"),
     ("postcode", "0475001", "邮政编码应为6位数字，“0475001”不是", "请核对邮政编码，如 047500"),
     ("commute_distance", "很远", "“很远”不是距离", "请填写以公里为单位的数字，如 2.5"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("field", "typed", "message", "hint"), BAD_CELLS)

@@ -48,8 +48,15 @@ def _save(workbook: openpyxl.Workbook, path: Path) -> Path:
 
 
 def _student(i: int) -> list[object]:
-    return [f"学生{i:05d}", "男" if i % 2 else "女", date(2020, 1 + i % 12, 1 + i % 28), f"14040620200101{i:04d}",
-            "汉族", 0.5 * i, i % 3 == 0]  # fmt: skip
+    return [
+        f"学生{i:05d}",
+        "男" if i % 2 else "女",
+        date(2020, 1 + i % 12, 1 + i % 28),
+        f"14040620200101{i:04d}",
+        "汉族",
+        0.5 * i,
+        i % 3 == 0,
+    ]
 
 
 def test_a_real_xls_with_a_merged_title_row(tmp_path):
@@ -59,10 +66,12 @@ def test_a_real_xls_with_a_merged_title_row(tmp_path):
     for column, header in enumerate(["姓名", "性别", "出生日期", "身份证件号", "民族"]):
         sheet.write(1, column, header)
     dated = xlwt.easyxf(num_format_str="YYYY-MM-DD")
-    rows = [("张小明", "男", date(2020, 3, 4), "140406202003041234", "汉族"),
-            ("李小红", "女", date(2020, 5, 6), "14040620200506234X", "回族"),
-            None,
-            (" 王小刚 ", "男", date(2019, 12, 1), "140406201912013456", "汉族")]  # fmt: skip
+    rows = [
+        ("张小明", "男", date(2020, 3, 4), "140406202003041234", "汉族"),
+        ("李小红", "女", date(2020, 5, 6), "14040620200506234X", "回族"),
+        None,
+        (" 王小刚 ", "男", date(2019, 12, 1), "140406201912013456", "汉族"),
+    ]
     for offset, row in enumerate(rows):
         for column, value in enumerate(row or ()):
             sheet.write(
@@ -133,8 +142,10 @@ def test_five_thousand_rows_with_excel_row_numbers(five_thousand):
     for row in table.rows[::250]:
         got = [value.date() if isinstance(value, datetime) else value for value in expected[row.row_number]]
         assert row.cells == got
-    print(f"\n5,000 × 71: read_table {calamine_s:.3f}s, openpyxl read_only {openpyxl_s:.3f}s "
-          f"(ratio {calamine_s / openpyxl_s:.2f})")  # fmt: skip
+    print(
+        f"\n5,000 × 71: read_table {calamine_s:.3f}s, openpyxl read_only {openpyxl_s:.3f}s "
+        f"(ratio {calamine_s / openpyxl_s:.2f})"
+    )
 
 
 def test_sheet_none_picks_the_first_sheet_with_a_header(tmp_path):
@@ -289,7 +300,11 @@ def _hundred_thousand(path: Path, rows: int = 100_000, columns: int = 71, filled
     def shared(text: str) -> int:
         return strings.setdefault(text, len(strings))
 
-    lines = ['<row r="1">' + "".join(f'<c r="{letters[j]}1" t="s"><v>{shared(f"列{j}")}</v></c>' for j in range(columns)) + "</row>"]  # fmt: skip
+    lines = [
+        '<row r="1">'
+        + "".join(f'<c r="{letters[j]}1" t="s"><v>{shared(f"列{j}")}</v></c>' for j in range(columns))
+        + "</row>"
+    ]
     for r in range(2, rows + 2):
         cells = []
         for j in range(filled):
@@ -312,12 +327,15 @@ def test_a_hundred_thousand_rows_within_memory(tmp_path):
     started = time.perf_counter()
     _hundred_thousand(path)
     built_s = time.perf_counter() - started
-    completed = subprocess.run([sys.executable, "-c", _BIG_PROBE, str(path)], capture_output=True, text=True,
-                               timeout=120)  # fmt: skip
+    completed = subprocess.run(
+        [sys.executable, "-c", _BIG_PROBE, str(path)], capture_output=True, text=True, timeout=120
+    )
     assert completed.returncode == 0, completed.stderr[-2000:]
     result = json.loads(completed.stdout.strip().splitlines()[-1])
-    print(f"\n100,000 × 71: built {built_s:.1f}s ({path.stat().st_size / 1e6:.0f} MB), read {result['seconds']:.1f}s, "
-          f"peak RSS {result['peak_mb']:.0f} MB (+{result['growth_mb']:.0f} MB)")  # fmt: skip
+    print(
+        f"\n100,000 × 71: built {built_s:.1f}s ({path.stat().st_size / 1e6:.0f} MB), read {result['seconds']:.1f}s, "
+        f"peak RSS {result['peak_mb']:.0f} MB (+{result['growth_mb']:.0f} MB)"
+    )
     assert result["rows"] == 100_000 and result["last"] == 100_001 and result["width"] == 71
     assert (
         result["peak_mb"] <= 300

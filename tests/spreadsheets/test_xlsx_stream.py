@@ -64,14 +64,50 @@ def test_values_of_every_kind_read_as_calamine_reads_them(tmp_path):
     sheet = book.active
     sheet.title = "学生"
     sheet.append(["姓名", "数", "小数", "是否", "日期", "日期时间", "时间", "时长", "公式"])
-    sheet.append(["张三", 1, 1.5, True, date(2020, 1, 2), datetime(2020, 1, 2, 3, 4, 5), time(3, 4), timedelta(hours=30),
-                  "=1+1"])  # fmt: skip
-    sheet.append(["李四", -7, 1e-7, False, date(1900, 1, 1), datetime(1900, 3, 1, 12), time(0, 0, 1),
-                  timedelta(minutes=1), '="a"&"b"'])  # fmt: skip
+    sheet.append(
+        [
+            "张三",
+            1,
+            1.5,
+            True,
+            date(2020, 1, 2),
+            datetime(2020, 1, 2, 3, 4, 5),
+            time(3, 4),
+            timedelta(hours=30),
+            "=1+1",
+        ]
+    )
+    sheet.append(
+        [
+            "李四",
+            -7,
+            1e-7,
+            False,
+            date(1900, 1, 1),
+            datetime(1900, 3, 1, 12),
+            time(0, 0, 1),
+            timedelta(minutes=1),
+            '="a"&"b"',
+        ]
+    )
     sheet.append(["  空格  ", 20260901, 3.14159, None, date(2026, 9, 1), None, None, None, "=1/0"])
-    formats = {"A6": "yyyy-mm-dd", "B6": "yyyy/m/d h:mm", "C6": "h:mm", "D6": "[$-F800]dddd, mmmm dd, yyyy",
-               "E6": "0.00", "F6": 'yyyy"年"m"月"d"日"', "G6": "[h]:mm:ss", "H6": "[Red]0.0", "I6": '"天"0',
-               "A7": "mm:ss", "B7": "General", "C7": "@", "D7": "[DBNum1]yyyy年m月", "E7": "[mm]:ss", "F7": "d-mmm"}  # fmt: skip
+    formats = {
+        "A6": "yyyy-mm-dd",
+        "B6": "yyyy/m/d h:mm",
+        "C6": "h:mm",
+        "D6": "[$-F800]dddd, mmmm dd, yyyy",
+        "E6": "0.00",
+        "F6": 'yyyy"年"m"月"d"日"',
+        "G6": "[h]:mm:ss",
+        "H6": "[Red]0.0",
+        "I6": '"天"0',
+        "A7": "mm:ss",
+        "B7": "General",
+        "C7": "@",
+        "D7": "[DBNum1]yyyy年m月",
+        "E7": "[mm]:ss",
+        "F7": "d-mmm",
+    }
     for reference, number_format in formats.items():
         sheet[reference] = 45000.5 if reference in ("B6", "E7") else 45000
         sheet[reference].number_format = number_format
@@ -164,8 +200,13 @@ def test_a_declaration_reaching_the_stream_is_refused(tmp_path, part):
     parts = {"sheet": sheet, "xl/sharedStrings.xml": shared.replace("&b;", "x"), "xl/styles.xml": styles}
     parts[part] = _LAUGHS + (parts[part] if part != "xl/sharedStrings.xml" else shared)
     path = tmp_path / "dtd.xlsx"
-    path.write_bytes(hostile_files._package(sheet=parts["sheet"].encode(), shared=parts["xl/sharedStrings.xml"].encode(),
-                                            extra=[("xl/styles.xml", parts["xl/styles.xml"].encode())]))  # fmt: skip
+    path.write_bytes(
+        hostile_files._package(
+            sheet=parts["sheet"].encode(),
+            shared=parts["xl/sharedStrings.xml"].encode(),
+            extra=[("xl/styles.xml", parts["xl/styles.xml"].encode())],
+        )
+    )
     with pytest.raises(ImportFileError) as caught:
         with XlsxStream(path) as stream:
             list(stream.rows("名单"))
@@ -212,8 +253,21 @@ def test_every_built_in_number_format_decides_date_or_number_as_calamine_does(tm
     """Built-in formats have no code in the file (14 is a date, 46 a duration, 27–36 and 50–58 East Asian dates …)."""
     ids = list(range(82))
     xfs = "".join(f'<xf numFmtId="{i}" fontId="0" fillId="0" borderId="0" xfId="0"/>' for i in ids)
-    custom = ['yyyy"年"m"月"d"日"', "[$-804]aaaa", "0.00_);[Red]\\(0.00\\)", '"m"0', "\\d0", "[hh]", "上午/下午h时mm分",
-              "General;[Red]-General", "mmm", "e", "ggge年", "#,##0.00 \"元\"", "@"]  # fmt: skip
+    custom = [
+        'yyyy"年"m"月"d"日"',
+        "[$-804]aaaa",
+        "0.00_);[Red]\\(0.00\\)",
+        '"m"0',
+        "\\d0",
+        "[hh]",
+        "上午/下午h时mm分",
+        "General;[Red]-General",
+        "mmm",
+        "e",
+        "ggge年",
+        '#,##0.00 "元"',
+        "@",
+    ]
     formats = "".join(
         f'<numFmt numFmtId="{200 + n}" formatCode="{_attr(code)}"/>' for n, code in enumerate(custom)
     )

@@ -91,34 +91,109 @@ def _history_rows(store):
     student_id = add_student(store)
     now = datetime.now()
     with store.transaction() as session:
-        change = StatusChange(student_id=student_id, kind="admission", effective_date=date(2026, 9, 1),
-                              status_before=None, status_after="在读", actor="测试", created_at=now)  # fmt: skip
+        change = StatusChange(
+            student_id=student_id,
+            kind="admission",
+            effective_date=date(2026, 9, 1),
+            status_before=None,
+            status_after="在读",
+            actor="测试",
+            created_at=now,
+        )
         session.add(change)
         session.flush()
-        session.add(Attachment(student_id=student_id, status_change_id=change.id, kind="户籍证明",
-                               original_name="户口簿.pdf", stored_name="a.pdf", sha256="0" * 64, actor="测试",
-                               created_at=now))  # fmt: skip
-        session.add(UploadBatch(kind="new_students", file_name="新生.xlsx", student_ids=f"[{student_id}]",
-                                student_count=1, actor="测试", created_at=now))  # fmt: skip
-        procedure = Procedure(student_id=student_id, student_name="张三", kind="suspension", opened_on=date(2026, 10, 8), actor="测试",
-                              created_at=now)  # fmt: skip
+        session.add(
+            Attachment(
+                student_id=student_id,
+                status_change_id=change.id,
+                kind="户籍证明",
+                original_name="户口簿.pdf",
+                stored_name="a.pdf",
+                sha256="0" * 64,
+                actor="测试",
+                created_at=now,
+            )
+        )
+        session.add(
+            UploadBatch(
+                kind="new_students",
+                file_name="新生.xlsx",
+                student_ids=f"[{student_id}]",
+                student_count=1,
+                actor="测试",
+                created_at=now,
+            )
+        )
+        procedure = Procedure(
+            student_id=student_id,
+            student_name="张三",
+            kind="suspension",
+            opened_on=date(2026, 10, 8),
+            actor="测试",
+            created_at=now,
+        )
         session.add(procedure)
         session.flush()
-        session.add(ProcedureEvent(procedure_id=procedure.id, track="steps", state="已申请", on=date(2026, 10, 8),
-                                   actor="测试", created_at=now))  # fmt: skip
+        session.add(
+            ProcedureEvent(
+                procedure_id=procedure.id,
+                track="steps",
+                state="已申请",
+                on=date(2026, 10, 8),
+                actor="测试",
+                created_at=now,
+            )
+        )
         attachment = session.query(Attachment).one()
         session.add(ProcedureProof(procedure_id=procedure.id, attachment_id=attachment.id))
-        session.add(AbsenceRecord(student_id=student_id, term_start=date(2026, 9, 1), longest_continuous_weeks=2,
-                                  total_weeks=3, contacted_family=True, actor="测试", created_at=now))  # fmt: skip
-        session.add(CertificateIssue(kind="enrolment_proof", number="2026-0001", student_id=student_id, content="{}",
-                                     digest="0" * 16, issued_on=date(2026, 11, 29), actor="测试", created_at=now))  # fmt: skip
+        session.add(
+            AbsenceRecord(
+                student_id=student_id,
+                term_start=date(2026, 9, 1),
+                longest_continuous_weeks=2,
+                total_weeks=3,
+                contacted_family=True,
+                actor="测试",
+                created_at=now,
+            )
+        )
+        session.add(
+            CertificateIssue(
+                kind="enrolment_proof",
+                number="2026-0001",
+                student_id=student_id,
+                content="{}",
+                digest="0" * 16,
+                issued_on=date(2026, 11, 29),
+                actor="测试",
+                created_at=now,
+            )
+        )
         session.add(DocumentSetting(key="letterhead", value="某某学校", actor="测试", created_at=now))
         # R35.1 查阅登记 and R5.1 where a paper file is kept
-        session.add(RecordConsultation(on=date(2026, 11, 30), visitor="赵强", organisation="潞城区公安分局", basis="介绍信",
-                                       basis_number="潞公函〔2026〕12号", student_id=student_id, what="学生基本信息",
-                                       copies_out=False, actor="测试", created_at=now))  # fmt: skip
-        session.add(PaperArchivePlace(student_id=student_id, item="学生学籍档案", place="档案室 · 3号柜 · 第2层 · 12盒",
-                                      actor="测试", created_at=now))  # fmt: skip
+        session.add(
+            RecordConsultation(
+                on=date(2026, 11, 30),
+                visitor="赵强",
+                organisation="潞城区公安分局",
+                basis="介绍信",
+                basis_number="潞公函〔2026〕12号",
+                student_id=student_id,
+                what="学生基本信息",
+                copies_out=False,
+                actor="测试",
+                created_at=now,
+            )
+        )
+        session.add(
+            PaperArchivePlace(
+                student_id=student_id,
+                item="学生学籍档案",
+                place="档案室 · 3号柜 · 第2层 · 12盒",
+                actor="测试",
+                created_at=now,
+            )
+        )
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)

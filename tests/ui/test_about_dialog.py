@@ -33,7 +33,11 @@ def test_lists_every_shipped_font_with_its_licence(dialog):
     # what the dialog lists is what resources/fonts holds, licences included
     from xueji_desktop.reference.resources import resource_path
 
-    shipped = {p.name for p in resource_path("fonts").iterdir() if p.name.endswith((".ttf", ".ttc", ".otf", ".ttf.xz"))}
+    shipped = {
+        p.name
+        for p in resource_path("fonts").iterdir()
+        if p.name.endswith((".ttf", ".ttc", ".otf", ".ttf.xz"))
+    }
     assert shipped == {font.file_name for font in FONTS}
     for font in FONTS:
         assert resource_path("fonts", font.licence_file).is_file()

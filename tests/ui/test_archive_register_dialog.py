@@ -50,8 +50,15 @@ def _cells(model) -> list[list[str]]:
     return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
 
 
-def _fill(dialog: ConsultationDialog, *, basis=LETTER, organisation="潞城区公安分局", number="潞公函〔2026〕12号",
-          student_name="", what="核对户籍信息") -> None:  # fmt: skip
+def _fill(
+    dialog: ConsultationDialog,
+    *,
+    basis=LETTER,
+    organisation="潞城区公安分局",
+    number="潞公函〔2026〕12号",
+    student_name="",
+    what="核对户籍信息",
+) -> None:
     dialog.visitor.setText("赵强")
     dialog.organisation.setText(organisation)
     dialog.basis.setCurrentText(basis)
@@ -75,10 +82,24 @@ def test_r35_1_a_consultation_added_through_the_form_is_listed_newest_first(qtbo
     [entry] = archive_register.consultations(school)
     assert registered.args == [entry.id]
     assert (entry.on, entry.visitor, entry.organisation, entry.basis, entry.student_id) == (
-        TODAY, "赵强", "潞城区公安分局", LETTER, student)  # fmt: skip
+        TODAY,
+        "赵强",
+        "潞城区公安分局",
+        LETTER,
+        student,
+    )
     assert entry.copies_out and entry.approval_number == "潞教学籍〔2026〕12号"
-    assert _cells(dialog.model)[0][:9] == ["2026-11-30", "赵强", "潞城区公安分局", LETTER, "潞公函〔2026〕12号", "周小雨",
-                                           "核对户籍信息", "是", "潞教学籍〔2026〕12号"]  # fmt: skip
+    assert _cells(dialog.model)[0][:9] == [
+        "2026-11-30",
+        "赵强",
+        "潞城区公安分局",
+        LETTER,
+        "潞公函〔2026〕12号",
+        "周小雨",
+        "核对户籍信息",
+        "是",
+        "潞教学籍〔2026〕12号",
+    ]
     assert dialog.visitor.text() == "" and dialog.what.text() == "" and not dialog.copies_out.isChecked()
 
     # an earlier consultation registered late is listed below it
@@ -92,10 +113,13 @@ def test_r35_1_a_consultation_added_through_the_form_is_listed_newest_first(qtbo
     assert rows[1][5] == "—"  # about no particular student
 
 
-@pytest.mark.parametrize(("fill", "copies_out", "words"), [
-    (dict(organisation=""), False, "查阅单位"),  # a 介绍信 without its organisation
-    (dict(), True, "书面批准"),  # copied or taken out without the authority's approval number
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("fill", "copies_out", "words"),
+    [
+        (dict(organisation=""), False, "查阅单位"),  # a 介绍信 without its organisation
+        (dict(), True, "书面批准"),  # copied or taken out without the authority's approval number
+    ],
+)
 def test_r35_1_a_refusal_is_shown_with_its_article_and_nothing_is_saved(
     qtbot, school, messages, fill, copies_out, words
 ):
@@ -136,8 +160,9 @@ def test_r35_1_opened_for_a_student_it_shows_and_registers_that_students_consult
     qtbot, school, student
 ):
     other = add_student(school, name="李明")
-    archive_register.register_consultation(school, on=TODAY, visitor="甲", organisation="单位", basis=LETTER,
-                                           what="学籍信息", student_id=other)  # fmt: skip
+    archive_register.register_consultation(
+        school, on=TODAY, visitor="甲", organisation="单位", basis=LETTER, what="学籍信息", student_id=other
+    )
     dialog = _shown(qtbot, ConsultationDialog(school, student_id=student, today=TODAY))
     assert dialog.model.rowCount() == 0  # 李明's consultation is not this student's
     assert dialog.picker.student_id() == student and not dialog.picker.isEnabled()
@@ -149,8 +174,9 @@ def test_r35_1_opened_for_a_student_it_shows_and_registers_that_students_consult
 
 
 def test_r35_1_the_register_is_exported_for_the_paper_archive(qtbot, school, monkeypatch, out_dir):
-    archive_register.register_consultation(school, on=TODAY, visitor="王丽", basis=GUARDIAN_ID,
-                                           basis_number=GUARDIAN_NUMBER, what="学籍信息")  # fmt: skip
+    archive_register.register_consultation(
+        school, on=TODAY, visitor="王丽", basis=GUARDIAN_ID, basis_number=GUARDIAN_NUMBER, what="学籍信息"
+    )
     chosen = out_dir / "查阅登记簿"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(chosen), "Excel 文件 (*.xlsx)")

@@ -31,11 +31,25 @@ def new_student(store, name, step="信息表已下发", **values):
     """A student filling every column the upload template requires, put in the R10.3 steps."""
     form = student_form(_class_id(store), name=name)
     form.values.update(
-        birthplace_region="140406", native_place="140406", hukou_region="140406", hukou_type="1",
-        current_address=ADDRESS, mailing_address=ADDRESS, home_address=ADDRESS, phone="13800138000",
-        postcode="047500", only_child=True, preschool=True, left_behind="0", needs_aid=False, one_subsidy=False,
-        orphan=False, martyr_child=False, migrant_child=False, political_status="13",
-    )  # fmt: skip
+        birthplace_region="140406",
+        native_place="140406",
+        hukou_region="140406",
+        hukou_type="1",
+        current_address=ADDRESS,
+        mailing_address=ADDRESS,
+        home_address=ADDRESS,
+        phone="13800138000",
+        postcode="047500",
+        only_child=True,
+        preschool=True,
+        left_behind="0",
+        needs_aid=False,
+        one_subsidy=False,
+        orphan=False,
+        martyr_child=False,
+        migrant_child=False,
+        political_status="13",
+    )
     form.values.update(values)
     for member in form.family:
         member.update(address=ADDRESS, hukou_region="140406", phone="13900139000")
@@ -132,11 +146,13 @@ def test_each_problem_is_a_row_under_its_students_name(dialog, school_with_regis
     new_student(store, "缺户口", hukou_region=None)
     shown = dialog()
     assert shown.export() is None
-    assert sorted(table_texts(shown.blocked_model)) == sorted([
-        ["缺两项", "现住址", "上报模板要求填写，现在是空的"],
-        ["", "邮政编码", "上报模板要求填写，现在是空的"],
-        ["缺户口", "户口所在地行政区划", "上报模板要求填写，现在是空的"],
-    ])  # fmt: skip
+    assert sorted(table_texts(shown.blocked_model)) == sorted(
+        [
+            ["缺两项", "现住址", "上报模板要求填写，现在是空的"],
+            ["", "邮政编码", "上报模板要求填写，现在是空的"],
+            ["缺户口", "户口所在地行政区划", "上报模板要求填写，现在是空的"],
+        ]
+    )
     assert "2 名学生的信息未通过检查" in shown.outcome.text()
 
 

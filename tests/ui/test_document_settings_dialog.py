@@ -66,8 +66,10 @@ def test_a_tab_per_group_with_the_texts_in_force_and_the_example(qtbot, school):
     assert type(dialog.editor(BODY).editor).__name__ == "QPlainTextEdit"
     assert type(dialog.editor(TITLE).editor).__name__ == "QLineEdit"
     example = dialog.editor(BODY).note.text()
-    assert example == ("示例：兹证明张小明，男，2019年3月14日出生，身份证件号140406201903140012，于2025年9月入学，"
-                       "现为我校三年级(1)班在读学生。")  # fmt: skip
+    assert example == (
+        "示例：兹证明张小明，男，2019年3月14日出生，身份证件号140406201903140012，于2025年9月入学，"
+        "现为我校三年级(1)班在读学生。"
+    )
     assert dialog.editor(CLOSING).note.text() == "示例：此证明用于办理医保。"
     assert dialog.editor("letterhead").note.text() == "示例：潞城区实验小学"  # the school's own name
     assert dialog.editor(TITLE).note.isHidden()  # no 填写项: no example
@@ -83,7 +85,9 @@ def test_edit_and_save_saves_only_what_changed(qtbot, school, saved_calls, messa
     assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.isVisible()
     assert saved_calls == [{TITLE: "在 校 证 明", BODY: "兹证明{姓名}（{性别}）现为我校{年级班级}学生。"}]
     current = document_settings.current(school)
-    assert current[TITLE] == "在 校 证 明" and current[BODY] == "兹证明{姓名}（{性别}）现为我校{年级班级}学生。"
+    assert (
+        current[TITLE] == "在 校 证 明" and current[BODY] == "兹证明{姓名}（{性别}）现为我校{年级班级}学生。"
+    )
     assert current[CLOSING] == BY_KEY[CLOSING].default
 
 

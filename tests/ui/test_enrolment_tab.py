@@ -275,21 +275,28 @@ def test_r10_4_national_ids_imported_from_an_xlsx(cohort, tmp_path, warnings):
     with store.transaction() as session:
         session.get(Student, ids["丁"]).national_student_id = "G" + numbers["丁"]
     stranger = id_number(date(2019, 6, 1), "2", 401)
-    path = _national_ids_file(tmp_path / "学籍系统导出.xlsx", [
-        ["甲", "男", numbers["甲"], "G" + numbers["甲"]],
-        ["乙", "男", numbers["乙"].lower(), "L140406201909011234"],
-        ["丁", "男", numbers["丁"], "G" + numbers["乙"]],  # 丁 has a 学籍号: never overwritten
-        ["无名", "女", stranger, "G" + stranger],
-        ["丙", "男", numbers["丙"], "X123"],
-    ])  # fmt: skip
+    path = _national_ids_file(
+        tmp_path / "学籍系统导出.xlsx",
+        [
+            ["甲", "男", numbers["甲"], "G" + numbers["甲"]],
+            ["乙", "男", numbers["乙"].lower(), "L140406201909011234"],
+            ["丁", "男", numbers["丁"], "G" + numbers["乙"]],  # 丁 has a 学籍号: never overwritten
+            ["无名", "女", stranger, "G" + stranger],
+            ["丙", "男", numbers["丙"], "X123"],
+        ],
+    )
 
     result = tab.import_national_ids(path)
 
     assert warnings == []
     assert [line.student_name for line in result.set] == ["甲", "乙"]
     assert _national_ids(store, ids) == {
-        "甲": "G" + numbers["甲"], "乙": "L140406201909011234", "丙": None, "丁": "G" + numbers["丁"], "戊": None,
-    }  # fmt: skip
+        "甲": "G" + numbers["甲"],
+        "乙": "L140406201909011234",
+        "丙": None,
+        "丁": "G" + numbers["丁"],
+        "戊": None,
+    }
     dialog = tab.national_id_dialog
     assert dialog.isVisible()
     assert (

@@ -38,8 +38,9 @@ def empty_cache(tmp_path, monkeypatch):
 @pytest.mark.parametrize("char", ["学", "䶮", "𠮷", "𫖯", "𬌗"])
 def test_some_installed_family_has_the_glyph(qtbot, cache, char):
     families = ensure_rare_font(QApplication.instance())
-    covering = [family for family in families
-                if QRawFont.fromFont(QFont(family)).supportsCharacter(ord(char))]  # fmt: skip
+    covering = [
+        family for family in families if QRawFont.fromFont(QFont(family)).supportsCharacter(ord(char))
+    ]
     assert covering, f"{char} U+{ord(char):04X}: no family of {families}"
 
 

@@ -177,24 +177,28 @@ def test_an_import_the_clerk_cancels_saves_nothing(dialog, store, tmp_path, prev
     ("text", "encoding", "message"),
     [
         (
-            "日期,类型,名称\n2027-01-01,休,元旦\n2027-01-06,班,元旦\n", "utf-8",
+            "日期,类型,名称\n2027-01-01,休,元旦\n2027-01-06,班,元旦\n",
+            "utf-8",
             "2027年放假安排.csv 第3行：2027-01-06 是星期三，「班」只用于周六或周日的调休上班日",
         ),
         (
-            "日期,类型,名称\n2027-02-30,休,春节\n", "utf-8",
+            "日期,类型,名称\n2027-02-30,休,春节\n",
+            "utf-8",
             "2027年放假安排.csv 第2行：「2027-02-30」不是有效的日期，应写成 2027-10-01 这样",
         ),
         (
-            "# 国务院办公厅通知\n日期,类型,名称\n2027-10-01,休,国庆节\n2027-10-01,休,国庆节\n", "gbk",
+            "# 国务院办公厅通知\n日期,类型,名称\n2027-10-01,休,国庆节\n2027-10-01,休,国庆节\n",
+            "gbk",
             "2027年放假安排.csv 第4行：日期 2027-10-01 在第3行已经出现过，每个日期只写一行",
         ),
         (
-            "2027-10-01,休,国庆节\n2028-01-01,休,元旦\n", "gbk",
+            "2027-10-01,休,国庆节\n2028-01-01,休,元旦\n",
+            "gbk",
             "2027年放假安排.csv 第2行：日期 2028-01-01 与第1行的 2027-10-01 不在同一年，一个文件只能是一年的安排",
         ),
     ],
     ids=["make-up day on a Wednesday", "no such date", "a date twice (GBK)", "two years in one file (GBK)"],
-)  # fmt: skip
+)
 def test_a_broken_file_is_named_with_its_line_and_nothing_is_saved(
     dialog, store, tmp_path, previews, errors, text, encoding, message
 ):

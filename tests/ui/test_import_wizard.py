@@ -18,10 +18,27 @@ from xueji_desktop.services.student_import import commit_import, plan_import
 from xueji_desktop.ui.import_pages import NOT_IMPORTED, ONLY_ERRORS, ONLY_HINTS, REMEMBERED_NOTE
 from xueji_desktop.ui.import_wizard import ImportWizard
 
-HEADERS = ["序号", "姓名", "性别", "出生年月", "民族", "证件号码", "现住址", "成员1姓名", "成员1关系", "成员1是否监护人",
-           "成员1联系电话"]  # fmt: skip
-PEOPLE = [("张三", "男", date(2020, 3, 12)), ("李小红", "女", date(2020, 5, 1)), ("王五", "男", date(2019, 11, 9)),
-          ("赵六六", "女", date(2020, 8, 30)), ("孙七", "男", date(2020, 1, 15)), ("周八", "女", date(2019, 12, 2))]  # fmt: skip
+HEADERS = [
+    "序号",
+    "姓名",
+    "性别",
+    "出生年月",
+    "民族",
+    "证件号码",
+    "现住址",
+    "成员1姓名",
+    "成员1关系",
+    "成员1是否监护人",
+    "成员1联系电话",
+]
+PEOPLE = [
+    ("张三", "男", date(2020, 3, 12)),
+    ("李小红", "女", date(2020, 5, 1)),
+    ("王五", "男", date(2019, 11, 9)),
+    ("赵六六", "女", date(2020, 8, 30)),
+    ("孙七", "男", date(2020, 1, 15)),
+    ("周八", "女", date(2019, 12, 2)),
+]
 NEXT, FINISH = QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton
 
 
@@ -90,8 +107,10 @@ def test_a_clean_file_goes_through_every_page_into_balanced_classes_R12_1(wizard
     """All five pages; 均衡编班 of 6 newcomers into 一年级(1)(2): sizes differ by at most one (R12.1); each new
     student starts R10.3's steps."""
     assert wizard.windowTitle() == "导入新生名单"
-    assert [wizard.buttonText(b) for b in (QWizard.WizardButton.BackButton, NEXT, FINISH,
-                                           QWizard.WizardButton.CancelButton)] == ["上一步", "下一步", "完成", "取消"]  # fmt: skip
+    assert [
+        wizard.buttonText(b)
+        for b in (QWizard.WizardButton.BackButton, NEXT, FINISH, QWizard.WizardButton.CancelButton)
+    ] == ["上一步", "下一步", "完成", "取消"]
     assert not wizard.button(NEXT).isEnabled()  # no file yet
     assert wizard.choose_file(_good(tmp_path, notes_sheet=True))
     page = wizard.file_page
@@ -139,9 +158,14 @@ def test_a_clean_file_goes_through_every_page_into_balanced_classes_R12_1(wizard
 def _bad_file(tmp_path):
     good = id_number(date(2020, 4, 4), "1", seq=7)
     bad_id = good[:-1] + ("0" if good[-1] != "0" else "1")  # wrong check digit
-    return _write(tmp_path / "有错.xlsx", [_row(1, "张三", "男", date(2020, 3, 12)),
-                                          _row(2, "钱二", "男", date(2020, 4, 4), bad_id),
-                                          _row(3, "李四", "女", "2020.02.30")])  # fmt: skip
+    return _write(
+        tmp_path / "有错.xlsx",
+        [
+            _row(1, "张三", "男", date(2020, 3, 12)),
+            _row(2, "钱二", "男", date(2020, 4, 4), bad_id),
+            _row(3, "李四", "女", "2020.02.30"),
+        ],
+    )
 
 
 def test_errors_block_the_check_page_until_valid_only_then_only_valid_rows_go_in(wizard, school, tmp_path):
@@ -275,8 +299,15 @@ def test_file_classes_are_kept_and_a_class_over_the_maximum_blocks_R12_1(wizard,
     assert [r[2] for r in _shown_rows(page.preview_view)] == ["3", "3"]
 
     surnames, given = "赵钱孙李周吴郑王冯陈", "涵然桐轩怡宇泽晨阳佳"
-    many = [_row(n, f"{surnames[n % 10]}{given[n // 10 % 10]}{'明亮'[n // 100]}", "男" if n % 2 else "女",
-                 date(2019, 9, 1) + timedelta(days=n)) for n in range(101)]  # fmt: skip
+    many = [
+        _row(
+            n,
+            f"{surnames[n % 10]}{given[n // 10 % 10]}{'明亮'[n // 100]}",
+            "男" if n % 2 else "女",
+            date(2019, 9, 1) + timedelta(days=n),
+        )
+        for n in range(101)
+    ]
     page.initializePage()  # nothing blocks so far
     wizard.restart()
     assert wizard.choose_file(_write(tmp_path / "很多.xlsx", many))

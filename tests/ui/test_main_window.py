@@ -34,7 +34,12 @@ def window(qtbot, school):
 def test_title_names_school_and_term(window):
     assert "潞城区实验小学" in window.windowTitle()
     assert "学年第" in window.windowTitle() and "学期" in window.windowTitle()
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["名册", "新生建籍", "异动", "档案"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "名册",
+        "新生建籍",
+        "异动",
+        "档案",
+    ]
     assert str(window.store.folder.database) in window.data_label.text()
 
 
@@ -120,8 +125,10 @@ def test_move_over_the_maximum_is_refused_citing_article_12(window, monkeypatch)
 def test_archive_tab_shows_audit_and_backup(window, qtbot):
     window.show_tab("档案")
     qtbot.waitUntil(lambda: window.archive_tab.backup_model.rowCount() >= 1, timeout=3000)
-    actions = {window.archive_tab.audit_model.data(window.archive_tab.audit_model.index(r, 2))
-               for r in range(window.archive_tab.audit_model.rowCount())}  # fmt: skip
+    actions = {
+        window.archive_tab.audit_model.data(window.archive_tab.audit_model.index(r, 2))
+        for r in range(window.archive_tab.audit_model.rowCount())
+    }
     assert {"设置学校", "新增学生"} <= actions
 
 
@@ -180,8 +187,11 @@ def test_other_tabs_are_built_after_the_roster_has_painted(window, qtbot):
     assert window.roster_tab.model.rowCount() == 3
     window.show()
     qtbot.waitUntil(lambda: window._other_tabs is not None, timeout=3000)
-    assert [window.tabs.widget(i) for i in range(1, 4)] == [window.enrolment_tab, window.status_tab,
-                                                             window.archive_tab]  # fmt: skip
+    assert [window.tabs.widget(i) for i in range(1, 4)] == [
+        window.enrolment_tab,
+        window.status_tab,
+        window.archive_tab,
+    ]
     assert window.tabs.currentWidget() is window.roster_tab
 
 
@@ -234,7 +244,9 @@ def test_a_review_finding_opens_its_student(window, monkeypatch):
 
     student_id = roster.list_students(window.store, limit=1)[0].id
     opened = []
-    monkeypatch.setattr(ReviewDialog, "exec", lambda self: self.open_student.emit(student_id) or 0)  # a double-click
+    monkeypatch.setattr(
+        ReviewDialog, "exec", lambda self: self.open_student.emit(student_id) or 0
+    )  # a double-click
     monkeypatch.setattr(StudentDialog, "exec", lambda self: opened.append(self.windowTitle()) or 0)
     window.archive_tab.open_register("review")
     assert len(opened) == 1 and opened[0].startswith("学生信息 — ")

@@ -91,7 +91,9 @@ def test_each_printers_offset_is_loaded_and_saved(qtbot, school, printers):
     overlay_printing.save_printer_offset(school, HP, Offset(1.0, -0.5))
     dialog = _dialog(qtbot, school)
     assert dialog.printer() == CANON and _boxes(dialog) == (0.0, 0.0)
-    assert dialog.dx_box.minimum() == -20 and dialog.dx_box.maximum() == 20 and dialog.dy_box.singleStep() == 0.1
+    assert (
+        dialog.dx_box.minimum() == -20 and dialog.dx_box.maximum() == 20 and dialog.dy_box.singleStep() == 0.1
+    )
     dialog.set_printer(HP)
     assert _boxes(dialog) == (1.0, -0.5) and "已保存" in dialog.offset_state.text()
     dialog.dx_box.setValue(1.2)
@@ -112,7 +114,9 @@ def test_each_printers_offset_is_loaded_and_saved(qtbot, school, printers):
     assert again.printer() == CANON and _boxes(again) == (0.0, 2.5)
 
 
-def test_the_offset_from_the_distances_measured_on_the_calibration_page(qtbot, school, printers, messages, previews):
+def test_the_offset_from_the_distances_measured_on_the_calibration_page(
+    qtbot, school, printers, messages, previews
+):
     dialog = _dialog(qtbot, school)
     dialog.set_offset(Offset(1.0, 0.0))
     dialog.measured_left.setValue(31.5)  # the cross landed 1.5 mm right and 2 mm high
@@ -132,8 +136,9 @@ def test_the_offset_from_the_distances_measured_on_the_calibration_page(qtbot, s
     assert messages == ["偏移量不能超过 20 毫米：请检查校准页的量取结果"] and _boxes(dialog) == (2.5, 3.0)
 
 
-def test_the_calibration_page_goes_to_the_preview_and_prints_on_the_layouts_paper(qtbot, school, printers, previews,
-                                                                                     tmp_path, monkeypatch):  # fmt: skip
+def test_the_calibration_page_goes_to_the_preview_and_prints_on_the_layouts_paper(
+    qtbot, school, printers, previews, tmp_path, monkeypatch
+):
     dialog = _dialog(qtbot, school)
     dialog.set_printer(HP)
     dialog.set_offset(Offset(1.5, -2.0))
@@ -159,8 +164,9 @@ def test_the_calibration_page_goes_to_the_preview_and_prints_on_the_layouts_pape
         assert pdf.page_size_mm(0) == pytest.approx((297, 210), abs=0.5)
 
 
-def test_diplomas_with_the_saved_offset_go_to_the_preview(qtbot, school, printers, previews, messages, tmp_path,
-                                                         monkeypatch):  # fmt: skip
+def test_diplomas_with_the_saved_offset_go_to_the_preview(
+    qtbot, school, printers, previews, messages, tmp_path, monkeypatch
+):
     graduate = _graduate(school, name="林小满")
     overlay_printing.save_printer_offset(school, CANON, Offset(-1.5, 2.0))
     dialog = _dialog(qtbot, school, student_ids=[graduate], issued_on=date(2026, 7, 5))
@@ -176,21 +182,31 @@ def test_diplomas_with_the_saved_offset_go_to_the_preview(qtbot, school, printer
     assert messages == [] and not shown["path"].exists()
 
 
-def test_an_unsaved_offset_is_asked_about_before_the_diplomas(qtbot, school, printers, previews, monkeypatch, tmp_path):
+def test_an_unsaved_offset_is_asked_about_before_the_diplomas(
+    qtbot, school, printers, previews, monkeypatch, tmp_path
+):
     graduate = _graduate(school)
     dialog = _dialog(qtbot, school, student_ids=[graduate])
     dialog.set_offset(Offset(1.0, 1.0))
-    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    answers = [
+        QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes,
+    ]
     asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *rest: asked.append(text) or answers.pop(0))
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda parent, title, text, *rest: asked.append(text) or answers.pop(0)
+    )
     assert dialog.print_diplomas() is False and previews == []  # 取消
     assert "还没有保存" in asked[0]
     assert dialog.print_diplomas() is True  # 否: the saved offset (none), the boxes left as they are
     assert overlay_printing.printer_offset(school, CANON) == Offset()
     assert dialog.print_diplomas() is True  # 是: saved first, then used
     assert overlay_printing.printer_offset(school, CANON) == Offset(1.0, 1.0)
-    (left_no, _, base_no), (left_yes, _, base_yes) = _where(previews[0]["pdf"], "潞城区实验小学"), _where(
-        previews[1]["pdf"], "潞城区实验小学")  # fmt: skip
+    (left_no, _, base_no), (left_yes, _, base_yes) = (
+        _where(previews[0]["pdf"], "潞城区实验小学"),
+        _where(previews[1]["pdf"], "潞城区实验小学"),
+    )
     assert (left_yes - left_no, base_yes - base_no) == pytest.approx((1.0, 1.0), abs=0.05)
     assert len(asked) == 3
 

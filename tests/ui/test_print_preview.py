@@ -55,7 +55,9 @@ def _as_page(image: QImage) -> RenderedPage:
 
 def _block_page(page: RenderedPage) -> int:
     """Which marked page this is: the fifth of the width where its black block is."""
-    fifths = [ink(page, (f / 5 + 0.05, BLOCK_BAND - 0.01, (f + 1) / 5 - 0.05, BLOCK_BAND + 0.01)) for f in range(5)]
+    fifths = [
+        ink(page, (f / 5 + 0.05, BLOCK_BAND - 0.01, (f + 1) / 5 - 0.05, BLOCK_BAND + 0.01)) for f in range(5)
+    ]
     found = [f for f, dark in enumerate(fifths) if dark]
     assert len(found) == 1, fifths
     return found[0]
@@ -105,7 +107,9 @@ def test_the_title_the_page_count_and_the_buttons_at_both_ends(qtbot, pdf):
     dialog.previous_action.trigger()
     assert dialog.current == 3 and dialog.next_action.isEnabled()
     assert [dialog.toolbar.widgetForAction(a).text() for a in (dialog.print_action, dialog.save_action)] == [
-        "打印…", "另存为 PDF…"]  # fmt: skip
+        "打印…",
+        "另存为 PDF…",
+    ]
 
 
 def test_the_page_keys_move_a_page_and_scrolling_follows_the_page_number(qtbot, pdf):
@@ -134,8 +138,12 @@ def test_the_shown_page_is_the_right_page_with_ink_where_its_text_is(qtbot, pdf)
         assert ink(page, (0, 0.5, 1, 1)) == 0
     shown = _as_page(dialog.canvas.grab().toImage())  # what is on the screen: the first page, drawn
     rect = dialog.canvas.rects[0]
-    title = (rect.left() + 60 / PAGE_W * rect.width(), rect.top() + 60 / PAGE_H * rect.height(),
-             rect.left() + 300 / PAGE_W * rect.width(), rect.top() + 130 / PAGE_H * rect.height())  # fmt: skip
+    title = (
+        rect.left() + 60 / PAGE_W * rect.width(),
+        rect.top() + 60 / PAGE_H * rect.height(),
+        rect.left() + 300 / PAGE_W * rect.width(),
+        rect.top() + 130 / PAGE_H * rect.height(),
+    )
     assert ink(shown, tuple(v / n for v, n in zip(title, (shown.width, shown.height) * 2, strict=True))) > 200
 
 
@@ -164,7 +172,9 @@ def test_fit_to_width_by_default_then_zoom(qtbot, pdf):
     while dialog.canvas.rects[0].width() <= viewport:  # one step may stay inside the window's margins
         dialog.zoom_in_action.trigger()
     assert dialog.scroll.horizontalScrollBar().maximum() > 0
-    assert dialog.page_image(0).width() > round(dialog.canvas.rects[0].width() * 0.95)  # drawn at the new size
+    assert dialog.page_image(0).width() > round(
+        dialog.canvas.rects[0].width() * 0.95
+    )  # drawn at the new size
     for _ in range(20):
         dialog.zoom_out_action.trigger()
     assert dialog.canvas.zoom == print_preview.ZOOM_STEPS[0] and not dialog.zoom_out_action.isEnabled()
@@ -190,7 +200,10 @@ def test_print_pdf_prints_every_page_with_ink(qtbot, pdf, tmp_path):
     assert print_pdf(pdf, _pdf_printer(out)) == 5
     assert _printed(out) == [0, 1, 2, 3, 4]
     page = render_page(out, 0, 40)
-    assert ink(page, (60 / PAGE_W, 60 / PAGE_H, 300 / PAGE_W, 130 / PAGE_H)) > 50 and ink(page, (0, 0.5, 1, 1)) == 0
+    assert (
+        ink(page, (60 / PAGE_W, 60 / PAGE_H, 300 / PAGE_W, 130 / PAGE_H)) > 50
+        and ink(page, (0, 0.5, 1, 1)) == 0
+    )
 
 
 def test_a_page_range_prints_only_those_pages(qtbot, pdf, tmp_path):
@@ -242,14 +255,21 @@ def test_a_landscape_page_is_turned_onto_portrait_paper(qtbot, tmp_path):
     page = render_page(out, 0, 30)
     assert page.height > page.width  # portrait paper
     top, bottom = ink(page, (0.1, 0.05, 0.9, 0.45)), ink(page, (0.1, 0.55, 0.9, 0.95))
-    assert (top > 1000 and bottom == 0) or (bottom > 1000 and top == 0), (top, bottom)  # the whole page, turned
+    assert (top > 1000 and bottom == 0) or (bottom > 1000 and top == 0), (
+        top,
+        bottom,
+    )  # the whole page, turned
 
 
-def test_print_from_the_dialog_remembers_the_printer_and_honours_its_choices(qtbot, pdf, tmp_path, monkeypatch):
+def test_print_from_the_dialog_remembers_the_printer_and_honours_its_choices(
+    qtbot, pdf, tmp_path, monkeypatch
+):
     monkeypatch.setattr(print_preview, "_session_printer", None)
     printer = print_preview.session_printer()
     assert print_preview.session_printer() is printer  # the same printer for the next document
-    assert printer.pageLayout().pageSize().id() == print_preview.QPageSize.PageSizeId.A4 and printer.fullPage()
+    assert (
+        printer.pageLayout().pageSize().id() == print_preview.QPageSize.PageSizeId.A4 and printer.fullPage()
+    )
     out = tmp_path / "from-dialog.pdf"
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(out))
@@ -285,7 +305,7 @@ def _dark_box_mm(path: Path, dpi: float = 100) -> tuple[float, float, float, flo
     page = render_page(path, 0, dpi)
     xs, ys = [], []
     for y in range(page.height):
-        row = page.data[y * page.stride: y * page.stride + page.width * 4]
+        row = page.data[y * page.stride : y * page.stride + page.width * 4]
         for x in range(0, len(row), 4):
             if row[x] < 128 and row[x + 1] < 128 and row[x + 2] < 128:
                 xs.append(x // 4)
@@ -326,7 +346,10 @@ def test_a_paper_size_prints_the_page_on_that_paper_at_full_size(qtbot, tmp_path
     left, top, right, bottom = _dark_box_mm(out)
     assert (left, top, right - left, bottom - top) == pytest.approx((30, 30, 5, 5), abs=0.4)
     layout = printer.pageLayout()
-    assert layout.pageSize().id() == QPageSize.PageSizeId.A4 and layout.orientation() == QPageLayout.Orientation.Portrait
+    assert (
+        layout.pageSize().id() == QPageSize.PageSizeId.A4
+        and layout.orientation() == QPageLayout.Orientation.Portrait
+    )
     plain = _dialog(qtbot, blank)  # no paper size: A4 portrait, the page turned
     out.unlink()
     assert plain.print_document() == 1
@@ -377,7 +400,11 @@ def test_save_as_copies_the_file_byte_for_byte(qtbot, pdf, tmp_path, monkeypatch
 
 def test_the_default_name_is_safe_for_windows(qtbot, pdf, monkeypatch):
     proposed = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda parent, caption, directory, f: proposed.append(directory) or ("", ""))
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        lambda parent, caption, directory, f: proposed.append(directory) or ("", ""),
+    )
     dialog = _dialog(qtbot, pdf, title="在读证明 2026/11 李明?", default_name=None)
     dialog.save_as()
     assert Path(proposed[0]).name == "在读证明 2026_11 李明_.pdf"
@@ -386,7 +413,9 @@ def test_the_default_name_is_safe_for_windows(qtbot, pdf, monkeypatch):
     assert Path(proposed[1]).name == "在读证明-李明.pdf"
 
 
-def test_save_as_to_a_place_that_cannot_be_written_is_told_and_loses_nothing(qtbot, pdf, tmp_path, monkeypatch, messages):
+def test_save_as_to_a_place_that_cannot_be_written_is_told_and_loses_nothing(
+    qtbot, pdf, tmp_path, monkeypatch, messages
+):
     blocker = tmp_path / "一个文件"
     blocker.write_text("不是文件夹", encoding="utf-8")
     original = pdf.read_bytes()
@@ -394,7 +423,11 @@ def test_save_as_to_a_place_that_cannot_be_written_is_told_and_loses_nothing(qtb
     dialog = _dialog(qtbot, pdf)
     assert dialog.save_as() is None
     assert len(messages) == 1 and messages[0].startswith("无法保存到") and "预览仍然打开" in messages[0]
-    assert dialog.isVisible() and pdf.read_bytes() == original and blocker.read_text(encoding="utf-8") == "不是文件夹"
+    assert (
+        dialog.isVisible()
+        and pdf.read_bytes() == original
+        and blocker.read_text(encoding="utf-8") == "不是文件夹"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["一个文件", pdf.name])
     readonly = tmp_path / "只读"
     readonly.mkdir()
@@ -405,7 +438,9 @@ def test_save_as_to_a_place_that_cannot_be_written_is_told_and_loses_nothing(qtb
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(existing), ""))
-    monkeypatch.setattr(print_preview.os, "replace", refuse)  # as Windows does when the file is open elsewhere
+    monkeypatch.setattr(
+        print_preview.os, "replace", refuse
+    )  # as Windows does when the file is open elsewhere
     assert dialog.save_as() is None
     assert "没有写入这个文件夹的权限" in messages[1] and existing.read_bytes() == b"keep me"
     assert [p.name for p in readonly.iterdir()] == ["名册.pdf"]
@@ -420,7 +455,11 @@ def test_a_broken_pdf_is_told_in_chinese(qtbot, tmp_path, messages, monkeypatch)
     broken.write_bytes(b"%PDF-1.4\n%%EOF\n")
     dialog = _dialog(qtbot, broken)
     assert dialog.error.startswith("无法打开 PDF 文件：坏的.pdf")
-    assert not dialog.problem.isHidden() and dialog.problem.text().startswith(dialog.error) and dialog.scroll.isHidden()
+    assert (
+        not dialog.problem.isHidden()
+        and dialog.problem.text().startswith(dialog.error)
+        and dialog.scroll.isHidden()
+    )
     assert not dialog.print_action.isEnabled() and not dialog.save_action.isEnabled()
     assert dialog.print_document() == 0 and dialog.save_as() is None
     monkeypatch.setattr(PrintPreviewDialog, "exec", lambda self: pytest.fail("no preview of a broken file"))

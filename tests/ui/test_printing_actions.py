@@ -32,8 +32,11 @@ def tab(qtbot, school):
 def previewed(monkeypatch):
     """The PDFs handed to the preview, with their titles (the preview itself is tested in test_print_preview.py)."""
     shown = []
-    monkeypatch.setattr(printing_actions.print_preview, "show_preview",
-                        lambda parent, path, title, **_: shown.append((path, title)) or True)  # fmt: skip
+    monkeypatch.setattr(
+        printing_actions.print_preview,
+        "show_preview",
+        lambda parent, path, title, **_: shown.append((path, title)) or True,
+    )
     return shown
 
 
@@ -53,14 +56,20 @@ def _pages(path) -> list[str]:
 
 
 def _labels(menu) -> dict[str, bool]:
-    return {action.text(): action.isEnabled() for action in menu.actions() if action.text() and not action.isSeparator()}
+    return {
+        action.text(): action.isEnabled()
+        for action in menu.actions()
+        if action.text() and not action.isSeparator()
+    }
 
 
 def test_the_menu_offers_what_fits_the_selection(tab):
     tab.table.clearSelection()
     labels = _labels(tab.print_menu())
     assert labels["在读证明…"] is False and labels["学生基本信息表"] is False
-    assert labels["在校生名册"] is True and labels["毕业生花名册…"] is True  # 一年级(1)班 is selected in the tree
+    assert (
+        labels["在校生名册"] is True and labels["毕业生花名册…"] is True
+    )  # 一年级(1)班 is selected in the tree
     tab.select_row(0)
     labels = _labels(tab.print_menu())
     assert labels["在读证明…"] is True and labels["毕业证书（套打）…"] is True
@@ -111,13 +120,24 @@ def test_the_graduate_roster_asks_the_year(tab, previewed, errors, monkeypatch, 
     student_id = add_student(school, roster.class_tree(school)[0].classes[0].id, name="毕业生")
     with school.transaction() as session:
         session.get(Student, student_id).status = "毕业"
-        session.add(StatusChange(student_id=student_id, kind="graduation", effective_date=date(2026, 7, 1),
-                                 status_before="在读", status_after="毕业", actor="测试", created_at=datetime.now()))  # fmt: skip
+        session.add(
+            StatusChange(
+                student_id=student_id,
+                kind="graduation",
+                effective_date=date(2026, 7, 1),
+                status_before="在读",
+                status_after="毕业",
+                actor="测试",
+                created_at=datetime.now(),
+            )
+        )
     monkeypatch.setattr(QInputDialog, "getInt", lambda *args, **kwargs: (2026, True))
     path = tab.printing().year_roster("graduate")
     assert previewed[-1][1] == "2026年毕业生花名册" and "毕业生" in _pages(path)[0]
     monkeypatch.setattr(QInputDialog, "getInt", lambda *args, **kwargs: (2019, True))
-    assert tab.printing().year_roster("graduate") is None and "没有可列入2019年毕业生花名册的学生" in errors[-1]
+    assert (
+        tab.printing().year_roster("graduate") is None and "没有可列入2019年毕业生花名册的学生" in errors[-1]
+    )
 
 
 def test_a_second_education_certificate_asks_for_the_approval(tab, previewed, monkeypatch, school):
@@ -139,7 +159,9 @@ def test_a_second_education_certificate_asks_for_the_approval(tab, previewed, mo
 
     monkeypatch.setattr(printing_actions.EducationCertificateDialog, "exec", exec_)
     assert tab.printing().education_certificate(student_id) is not None  # the first: no approval needed
-    assert tab.printing().education_certificate(student_id) is not None  # refused once, then given the approval
+    assert (
+        tab.printing().education_certificate(student_id) is not None
+    )  # refused once, then given the approval
     assert "第三十条" in seen_notes[2]
     with school.read() as session:
         assert len(session.scalars(select(CertificateIssue)).all()) == 2
@@ -154,7 +176,9 @@ def test_an_open_student_prints_from_the_student_dialog(qtbot, school, previewed
     qtbot.addWidget(dialog)
     new = StudentDialog(school)
     qtbot.addWidget(new)
-    assert dialog.print_button is not None and new.print_button is None  # a student not yet saved: nothing to print
+    assert (
+        dialog.print_button is not None and new.print_button is None
+    )  # a student not yet saved: nothing to print
     info = next(a for a in dialog.print_menu().actions() if a.text() == "学生基本信息表")
     info.trigger()
     assert previewed[-1][1] == "学生基本信息表" and "详情生" in _pages(previewed[-1][0])[0]

@@ -83,14 +83,21 @@ def test_a_suspension_through_the_wizard_and_the_tab(qtbot, school, scans, monke
     assert wizard.procedure_id is not None
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
     row = tab.model.row_at(0)
-    assert (row.label, row.student_name, row.state, row.next_state) == ("休学", "李小明", "已申请", "学校已审核")
+    assert (row.label, row.student_name, row.state, row.next_state) == (
+        "休学",
+        "李小明",
+        "已申请",
+        "学校已审核",
+    )
     tab.table.selectRow(0)
     monkeypatch.setattr(status_changes_tab.StepDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     tab.advance_selected()
     tab.table.selectRow(0)
     tab.advance_selected()
     assert _status(school, student) == "休学"
-    assert tab.model.rowCount() == 0 and tab.history_model.rowCount() == 1  # done: out of the open list, in history
+    assert (
+        tab.model.rowCount() == 0 and tab.history_model.rowCount() == 1
+    )  # done: out of the open list, in history
 
 
 def test_the_review_page_shows_a_refusal_with_its_article_and_finish_stays_off(qtbot, school, scans):
@@ -98,7 +105,10 @@ def test_the_review_page_shows_a_refusal_with_its_article_and_finish_stays_off(q
     wizard = _tab(qtbot, school).start(SuspensionForm, student_id=student)
     _to_review(wizard, {0: scans / "申请表.pdf"})  # no hospital record
     review = wizard.review_page
-    assert "依据《细则》第二十二条" in review.findings_label.text() and "县级以上医疗单位病历" in review.findings_label.text()
+    assert (
+        "依据《细则》第二十二条" in review.findings_label.text()
+        and "县级以上医疗单位病历" in review.findings_label.text()
+    )
     assert review.exception_box.isHidden()  # a missing proof is no 「原则上」: no exception possible
     assert not review.isComplete()
 
@@ -112,7 +122,9 @@ def test_an_exception_needs_the_approval_number_and_a_reason(qtbot, tmp_path, sc
         wizard = _tab(qtbot, store, spring).start(SuspensionForm, student_id=student)
         _to_review(wizard, {0: scans / "申请表.pdf", 1: scans / "病历.png"})
         review = wizard.review_page
-        assert "第二十二条" in review.findings_label.text() and "原则上不能办理" in review.findings_label.text()
+        assert (
+            "第二十二条" in review.findings_label.text() and "原则上不能办理" in review.findings_label.text()
+        )
         assert not review.exception_box.isHidden() and not review.isComplete()
         review.approval.setText("潞教学籍〔2027〕5号")
         assert not review.isComplete()
@@ -126,7 +138,9 @@ def test_an_exception_needs_the_approval_number_and_a_reason(qtbot, tmp_path, sc
 
 def test_a_proof_that_is_not_a_scan_is_refused_on_the_page(qtbot, school, scans, monkeypatch):
     shown = []
-    monkeypatch.setattr("xueji_desktop.ui.procedure_wizard.show_error", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(
+        "xueji_desktop.ui.procedure_wizard.show_error", lambda parent, title, text: shown.append(text)
+    )
     student = add_student(school, _class(school, 3))
     wizard = _tab(qtbot, school).start(SuspensionForm, student_id=student)
     wizard.next()
@@ -141,9 +155,13 @@ def test_a_resumption_into_a_lower_grade_is_refused(qtbot, school, scans):
     from xueji_desktop.services.attachments import ProofFile
 
     student = add_student(school, _class(school, 3))
-    proofs = [ProofFile("休学、复学申请表", scans / "申请表.pdf"), ProofFile("县级以上医疗单位病历", scans / "病历.png")]
-    suspended = suspensions.open_suspension(school, student, reason=SuspensionReason.ILLNESS, start=TODAY,
-                                            proofs=proofs, today=TODAY)  # fmt: skip
+    proofs = [
+        ProofFile("休学、复学申请表", scans / "申请表.pdf"),
+        ProofFile("县级以上医疗单位病历", scans / "病历.png"),
+    ]
+    suspended = suspensions.open_suspension(
+        school, student, reason=SuspensionReason.ILLNESS, start=TODAY, proofs=proofs, today=TODAY
+    )
     for state in ("学校已审核", "学籍管理部门已登记"):
         procedures.advance(school, suspended, state, on=TODAY)
     wizard = _tab(qtbot, school).start(ResumptionForm, student_id=student)
@@ -154,7 +172,10 @@ def test_a_resumption_into_a_lower_grade_is_refused(qtbot, school, scans):
     wizard.proofs_page.attach(0, scans / "申请表.pdf")
     wizard.proofs_page.attach(1, scans / "病历.png")
     wizard.next()
-    assert "第二十一条" in wizard.review_page.findings_label.text() and "留级" in wizard.review_page.findings_label.text()
+    assert (
+        "第二十一条" in wizard.review_page.findings_label.text()
+        and "留级" in wizard.review_page.findings_label.text()
+    )
     assert not wizard.review_page.isComplete()
 
 
@@ -182,7 +203,9 @@ def test_a_death_overdue_shows_in_red(qtbot, school, scans):
     tab = _tab(qtbot, school, date(2026, 10, 30))
     row = tab.model.row_at(0)
     assert row.overdue and "已逾期" in tab.model.data(tab.model.index(0, 6))
-    assert tab.model.data(tab.model.index(0, 0), status_changes_tab.Qt.ItemDataRole.ForegroundRole) is not None
+    assert (
+        tab.model.data(tab.model.index(0, 0), status_changes_tab.Qt.ItemDataRole.ForegroundRole) is not None
+    )
 
 
 def test_a_dropout_must_be_reported_to_all_three(qtbot, school, scans):
@@ -196,7 +219,9 @@ def test_a_dropout_must_be_reported_to_all_three(qtbot, school, scans):
     assert "第二十八条" in wizard.review_page.findings_label.text() and not wizard.review_page.isComplete()
 
 
-def test_a_transfer_in_asks_who_the_student_is_and_makes_the_record_when_done(qtbot, school, scans, monkeypatch):
+def test_a_transfer_in_asks_who_the_student_is_and_makes_the_record_when_done(
+    qtbot, school, scans, monkeypatch
+):
     from tests.factories import id_number
     from xueji_desktop.ui.procedure_forms import TransferInForm
 
@@ -210,7 +235,9 @@ def test_a_transfer_in_asks_who_the_student_is_and_makes_the_record_when_done(qt
     form.id_number.setText(id_number(date(2018, 5, 6), "2", seq=77))
     form.from_school.setText("平顺县实验小学")
     form.from_grade.setCurrentIndex(1)  # 二年级
-    form.to_class.setCurrentIndex(next(i for i in range(form.to_class.count()) if form.to_class.itemData(i) == _class(school, 2)))
+    form.to_class.setCurrentIndex(
+        next(i for i in range(form.to_class.count()) if form.to_class.itemData(i) == _class(school, 2))
+    )
     wizard.next()
     kinds = wizard.proofs_page.kinds
     assert kinds[1].currentText() == "户籍证明"  # 户籍证明 or 居住证 (R17.1)
@@ -258,7 +285,9 @@ def test_the_timeline_of_a_student_and_the_term_filter(qtbot, school, scans, mon
     _to_review(wizard, {0: scans / "申请表.pdf", 1: scans / "病历.png"})
     wizard.button(QWizard.WizardButton.FinishButton).click()
     procedures.advance(school, wizard.procedure_id, "学校已审核", on=TODAY)
-    procedures.advance(school, wizard.procedure_id, "学籍管理部门已登记", on=TODAY, approval_number="潞教〔2026〕1号")
+    procedures.advance(
+        school, wizard.procedure_id, "学籍管理部门已登记", on=TODAY, approval_number="潞教〔2026〕1号"
+    )
     name, entries = history.timeline(school, student)
     assert name == "赵小飞"
     assert "休学" in [e.what for e in entries] and any("潞教〔2026〕1号" in e.detail for e in entries)
@@ -294,9 +323,13 @@ def _suspended(store, level: int, scans) -> int:
     from xueji_desktop.services.attachments import ProofFile
 
     student = add_student(store, _class(store, level))
-    proofs = [ProofFile("休学、复学申请表", scans / "申请表.pdf"), ProofFile("县级以上医疗单位病历", scans / "病历.png")]
-    done = suspensions.open_suspension(store, student, reason=SuspensionReason.ILLNESS, start=TODAY, proofs=proofs,
-                                       today=TODAY)  # fmt: skip
+    proofs = [
+        ProofFile("休学、复学申请表", scans / "申请表.pdf"),
+        ProofFile("县级以上医疗单位病历", scans / "病历.png"),
+    ]
+    done = suspensions.open_suspension(
+        store, student, reason=SuspensionReason.ILLNESS, start=TODAY, proofs=proofs, today=TODAY
+    )
     for state in ("学校已审核", "学籍管理部门已登记"):
         procedures.advance(store, done, state, on=TODAY)
     return student
@@ -309,9 +342,14 @@ def _withdrawn_abroad(store, scans, reason: str = "出境定居") -> int:
 
     student = add_student(store, _class(store, 2))
     kinds = ("退学申请表", "本人护照复印件", "户口簿复印件", "县级以上医疗单位病历")
-    left = withdrawals.open_withdrawal(store, student, reason=WithdrawalReason(reason),
-                                       approved_by=ApprovingBody.COUNTY_BUREAU,
-                                       proofs=[ProofFile(k, scans / "申请表.pdf") for k in kinds], today=TODAY)  # fmt: skip
+    left = withdrawals.open_withdrawal(
+        store,
+        student,
+        reason=WithdrawalReason(reason),
+        approved_by=ApprovingBody.COUNTY_BUREAU,
+        proofs=[ProofFile(k, scans / "申请表.pdf") for k in kinds],
+        today=TODAY,
+    )
     for state in ("学校已审核", "已批准", "学籍管理部门已办理"):
         procedures.advance(store, left, state, on=TODAY)
     return student
@@ -338,15 +376,29 @@ def test_every_wizard_has_a_happy_path(qtbot, school, scans):
         wizard.button(QWizard.WizardButton.FinishButton).click()
         outcomes[form.label] = wizard.procedure_id
 
-    run(forms.TransferOutForm, add_student(school, _class(school, 3)), lambda f: f.to_school.setText("长治市实验小学"))
+    run(
+        forms.TransferOutForm,
+        add_student(school, _class(school, 3)),
+        lambda f: f.to_school.setText("长治市实验小学"),
+    )
     run(forms.ExtensionForm, _suspended(school, 3, scans))
     run(forms.ResumptionForm, _suspended(school, 2, scans), lambda f: _pick(f.class_box, _class(school, 3)))
-    run(forms.WithdrawalForm, add_student(school, _class(school, 2)),
-        lambda f: f.reason.setCurrentText("出境定居"))  # fmt: skip
-    run(forms.DropoutForm, add_student(school, _class(school, 3)),
-        lambda f: [box.setChecked(True) for box in f.reported.values()])  # fmt: skip
+    run(
+        forms.WithdrawalForm,
+        add_student(school, _class(school, 2)),
+        lambda f: f.reason.setCurrentText("出境定居"),
+    )
+    run(
+        forms.DropoutForm,
+        add_student(school, _class(school, 3)),
+        lambda f: [box.setChecked(True) for box in f.reported.values()],
+    )
     run(forms.DeathForm, add_student(school, _class(school, 1)))
-    run(forms.RestorationForm, _withdrawn_abroad(school, scans), lambda f: _pick(f.to_class, _class(school, 3)))
+    run(
+        forms.RestorationForm,
+        _withdrawn_abroad(school, scans),
+        lambda f: _pick(f.to_class, _class(school, 3)),
+    )
 
     def rename(f) -> None:
         f.rows[0][0].setCurrentIndex(f.rows[0][0].findText("现住址"))
@@ -371,14 +423,28 @@ def test_every_wizard_has_a_refusal(qtbot, school, scans, tmp_path):
         assert article in text and not wizard.review_page.isComplete(), text
 
     grade_one = add_student(school, _class(school, 1))
-    refused(forms.TransferOutForm, grade_one, lambda f: f.to_school.setText("长治市实验小学"), "第十八条")  # R18.3
-    refused(forms.TransferInForm, None, lambda f: (f.name.setText("李雷"), f.id_number.setText("12345"),
-                                                   f.from_school.setText("平顺县实验小学")), "第十三条")  # fmt: skip
+    refused(
+        forms.TransferOutForm, grade_one, lambda f: f.to_school.setText("长治市实验小学"), "第十八条"
+    )  # R18.3
+    refused(
+        forms.TransferInForm,
+        None,
+        lambda f: (
+            f.name.setText("李雷"),
+            f.id_number.setText("12345"),
+            f.from_school.setText("平顺县实验小学"),
+        ),
+        "第十三条",
+    )
     suspended = _suspended(school, 3, scans)
     refused(forms.ExtensionForm, suspended, lambda f: f.end.setDate(f.end.date().addYears(3)), "第二十二条")
     refused(forms.AutomaticWithdrawalForm, add_student(school, _class(school, 3)), article="第二十六条")
-    refused(forms.DeathForm, add_student(school, _class(school, 1)),
-            lambda f: f.died_on.setDate(f.died_on.date().addDays(5)), "第二十七条")  # fmt: skip
+    refused(
+        forms.DeathForm,
+        add_student(school, _class(school, 1)),
+        lambda f: f.died_on.setDate(f.died_on.date().addDays(5)),
+        "第二十七条",
+    )
     refused(forms.RestorationForm, _withdrawn_abroad(school, scans, "丧失学习能力"), article="第二十五条")
 
 
@@ -387,7 +453,9 @@ def test_r26_1_absence_recorded_then_the_candidate_started_from_the_list(qtbot, 
 
     store = Store.open(tmp_path / "senior")
     try:
-        create_school(store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1}))
+        create_school(
+            store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1})
+        )
         student = add_student(store, _class(store, 11), name="韩梅")
         today = date(2026, 11, 20)
         tab = _tab(qtbot, store, today)
@@ -442,5 +510,12 @@ def test_the_status_change_batch_is_exported_from_the_tab(qtbot, school, scans, 
     result = dialog.export()
     assert result is not None and result.exported == [student]
     sheet = openpyxl.load_workbook(result.files[0]).active
-    assert [c.value for c in sheet[1]][:6] == ["学校标识码", "学籍号", "姓名", "身份证件号", "异动类别", "异动日期"]
+    assert [c.value for c in sheet[1]][:6] == [
+        "学校标识码",
+        "学籍号",
+        "姓名",
+        "身份证件号",
+        "异动类别",
+        "异动日期",
+    ]
     assert sheet.cell(2, 5).value == "休学" and dialog.history_model.rowCount() == 1

@@ -33,8 +33,11 @@ def planted(school):
     add_student(school, _class(school, 3), name="宋青书")
     with school.transaction() as session:
         session.execute(update(Student).where(Student.id == missing).values(ethnicity=""))
-        session.execute(update(Student).where(Student.id == new).values(enrolment_step="已签字回收",
-                                                                         enrolment_date=date(2026, 9, 1)))  # fmt: skip
+        session.execute(
+            update(Student)
+            .where(Student.id == new)
+            .values(enrolment_step="已签字回收", enrolment_date=date(2026, 9, 1))
+        )
     return school, missing, new
 
 

@@ -23,13 +23,22 @@ def test_the_selected_procedures_form_is_previewed(qtbot, school, scan, monkeypa
         class_id = session.scalars(select(SchoolClass.id)).first()
     student = add_student(school, class_id, name="休学生")
     other = add_student(school, class_id, name="去世生")
-    suspensions.open_suspension(school, student, reason=SuspensionReason.ILLNESS, start=OCTOBER,
-                                illness_share_of_term=0.5, today=OCTOBER,
-                                proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)])  # fmt: skip
+    suspensions.open_suspension(
+        school,
+        student,
+        reason=SuspensionReason.ILLNESS,
+        start=OCTOBER,
+        illness_share_of_term=0.5,
+        today=OCTOBER,
+        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
+    )
     withdrawals.open_death(school, other, died_on=OCTOBER, proofs=[scan(proofs.DEATH_PROOF)], today=OCTOBER)
     shown, said = [], []
-    monkeypatch.setattr(printing_actions.print_preview, "show_preview",
-                        lambda parent, path, title, **_: shown.append(path) or True)  # fmt: skip
+    monkeypatch.setattr(
+        printing_actions.print_preview,
+        "show_preview",
+        lambda parent, path, title, **_: shown.append(path) or True,
+    )
     monkeypatch.setattr(status_changes_tab, "show_error", lambda parent, title, message: said.append(message))
     tab = StatusChangesTab(school, today=OCTOBER)
     qtbot.addWidget(tab)

@@ -229,8 +229,13 @@ def test_edit_current_address_is_audited_old_to_new(qtbot, school, no_message_bo
 def test_national_student_id_is_read_only_once_set(qtbot, school):
     """R10.4: 学籍号 is the national system's, set once and never edited."""
     form = blank_form(first_class_id(school))
-    form.values |= {"name": "王五", "gender": "1", "birth_date": date(2019, 3, 12), "id_number": BOY_ID,
-                    "national_student_id": "G" + BOY_ID}  # fmt: skip
+    form.values |= {
+        "name": "王五",
+        "gender": "1",
+        "birth_date": date(2019, 3, 12),
+        "id_number": BOY_ID,
+        "national_student_id": "G" + BOY_ID,
+    }
     form.family = [form.family[0] | {"name": "王大山"}]
     student_id = create_student(school, form)
     opened = StudentDialog(school, student_id)

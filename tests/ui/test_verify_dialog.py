@@ -27,8 +27,9 @@ def issued(school, tmp_path):
     with school.read() as session:
         class_id = session.scalars(select(SchoolClass.id)).first()
     student = add_student(school, class_id, name="赵小芸")
-    proof = certificates.issue_enrolment_proofs(school, [student], tmp_path / "在读证明.pdf", purpose="用于办理医保",
-                                                today=TODAY)  # fmt: skip
+    proof = certificates.issue_enrolment_proofs(
+        school, [student], tmp_path / "在读证明.pdf", purpose="用于办理医保", today=TODAY
+    )
     with school.read() as session:
         number, digest = session.execute(select(CertificateIssue.number, CertificateIssue.digest)).one()
         code = session.scalar(select(School.code))
@@ -128,7 +129,9 @@ def test_a_bad_file_or_a_scan_without_a_code_is_told_in_chinese(qtbot, school, t
     assert "无法识别的图片文件" in dialog.result_labels[0].text()
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4 broken")
-    assert [r.message for r in dialog.verify_file(broken)] == ["无法打开 PDF 文件：broken.pdf（文件可能已损坏）"]
+    assert [r.message for r in dialog.verify_file(broken)] == [
+        "无法打开 PDF 文件：broken.pdf（文件可能已损坏）"
+    ]
     Image.new("L", (200, 200), 255).save(tmp_path / "blank.png")
     [result] = dialog.verify_file(tmp_path / "blank.png")
     assert not result.ok and "没有在这个文件中找到二维码" in dialog.result_texts()[0]

@@ -59,8 +59,13 @@ def draw_shared(canvas: Canvas, batch: ProofBatch) -> None:
     page.top = SEAL_TOP
     pieces.seal_area(page, batch.issuer, batch.issued_on)
     page.top = NOTE_TOP
-    pieces.paragraph(page, "扫描二维码或在学籍桌面“核验证明”中输入编号，可核验本证明是否由本校开具、内容是否被改动。",
-                     size=8, indent=0, leading=5)  # fmt: skip
+    pieces.paragraph(
+        page,
+        "扫描二维码或在学籍桌面“核验证明”中输入编号，可核验本证明是否由本校开具、内容是否被改动。",
+        size=8,
+        indent=0,
+        leading=5,
+    )
 
 
 def draw_own(canvas: Canvas, proof: EnrolmentProof) -> None:

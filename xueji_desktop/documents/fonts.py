@@ -31,7 +31,10 @@ RARER = "HanaMinB"  # Extensions B–F (𠮷 U+20BB7, 𫖯 U+2B5AF of the 通用
 _FILES: tuple[tuple[str, Callable[[], Path | None]], ...] = (
     (MAIN, lambda: resource_path("fonts", "wqy-microhei.ttc")),
     (RARE, lambda: resource_path("fonts", "HanaMinA-rare.ttf")),
-    (RARER, lambda: rare_font.rare_font_path()),  # decompressed from resources/fonts/HanaMinB.ttf.xz on first need
+    (
+        RARER,
+        lambda: rare_font.rare_font_path(),
+    ),  # decompressed from resources/fonts/HanaMinB.ttf.xz on first need
 )
 
 
@@ -39,14 +42,33 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     """reportlab's ToUnicode CMap, with each code point written in UTF-16BE as the PDF reference asks: reportlab
     writes `<%04X>`, which puts 𠮷 (U+20BB7) down as five digits that readers take as U+20BB — the glyph prints, but
     copying, searching and text extraction get the wrong character."""
-    return "\n".join([
-        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
-        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def", f"/CMapName /{fontname} def",
-        "/CMapType 2 def", "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
-        f"{len(subset)} beginbfchar",
-        *(f"<{i:02X}> <{chr(v).encode('utf-16-be', 'surrogatepass').hex().upper()}>" for i, v in enumerate(subset)),
-        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            f"<< /Registry ({fontname})",
+            f"/Ordering ({fontname})",
+            "/Supplement 0",
+            ">> def",
+            f"/CMapName /{fontname} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(subset)} beginbfchar",
+            *(
+                f"<{i:02X}> <{chr(v).encode('utf-16-be', 'surrogatepass').hex().upper()}>"
+                for i, v in enumerate(subset)
+            ),
+            "endbfchar",
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )
 
 
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap
@@ -90,7 +112,9 @@ def runs(text: str) -> tuple[tuple[str, str], ...]:
 def missing(text: str) -> str:
     """The characters of `text` no shipped font can show (spaces and control characters aside)."""
     fonts = registered()
-    return "".join(c for c in text if not c.isspace() and not any(ord(c) in points for points in fonts.values()))
+    return "".join(
+        c for c in text if not c.isspace() and not any(ord(c) in points for points in fonts.values())
+    )
 
 
 def width(text: str, size: float) -> float:
@@ -120,7 +144,9 @@ def draw(canvas: Canvas, x: float, y: float, text: str, size: float, *, align: s
         font = parts[0][0]
         total = pdfmetrics.stringWidth(text, font, size)
         canvas.setFont(font, size)
-        canvas.drawString(x - total / 2 if align == "centre" else x - total if align == "right" else x, y, text)
+        canvas.drawString(
+            x - total / 2 if align == "centre" else x - total if align == "right" else x, y, text
+        )
         return total
     total = width(text, size)
     start = x - total / 2 if align == "centre" else x - total if align == "right" else x

@@ -60,12 +60,17 @@ class Offset:
             raise ValueError(f"偏移量不能超过 {MAX_OFFSET_MM:g} 毫米：请检查校准页的量取结果")
 
     @classmethod
-    def from_calibration(cls, measured_left: float, measured_top: float, current: Offset | None = None) -> Offset:
+    def from_calibration(
+        cls, measured_left: float, measured_top: float, current: Offset | None = None
+    ) -> Offset:
         """The offset after a calibration page printed with `current`: the cross should stand CALIBRATION_MARK_MM from
         the paper's left and top edges; it stood where the clerk measured it."""
         current = current or cls()
         expected_left, expected_top = CALIBRATION_MARK_MM
-        return cls(round(current.dx + expected_left - measured_left, 1), round(current.dy + expected_top - measured_top, 1))
+        return cls(
+            round(current.dx + expected_left - measured_left, 1),
+            round(current.dy + expected_top - measured_top, 1),
+        )
 
 
 @cache
@@ -74,13 +79,26 @@ def layouts() -> dict[str, Layout]:
     found = {}
     for path in sorted(resource_path("templates", "overlays").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        places = tuple(Place(p["key"], float(p["x"]), float(p["y"]), p.get("align", "left"), float(p.get("width", 0)),
-                             float(p.get("size", 0))) for p in data["fields"])  # fmt: skip
-        found[data["key"]] = Layout(data["key"], data["title"], tuple(data["page_mm"]), float(data["font_size"]), places)
+        places = tuple(
+            Place(
+                p["key"],
+                float(p["x"]),
+                float(p["y"]),
+                p.get("align", "left"),
+                float(p.get("width", 0)),
+                float(p.get("size", 0)),
+            )
+            for p in data["fields"]
+        )
+        found[data["key"]] = Layout(
+            data["key"], data["title"], tuple(data["page_mm"]), float(data["font_size"]), places
+        )
     return found
 
 
-def write(out: Path, layout: Layout, sheets: Iterable[Mapping[str, str]], offset: Offset | None = None) -> int:
+def write(
+    out: Path, layout: Layout, sheets: Iterable[Mapping[str, str]], offset: Offset | None = None
+) -> int:
     """One page per sheet, each value at its place shifted by `offset`; returns the number of pages."""
     offset = offset or Offset()
     fonts.registered()
@@ -106,7 +124,9 @@ def write(out: Path, layout: Layout, sheets: Iterable[Mapping[str, str]], offset
     return pages
 
 
-def write_calibration(out: Path, page_mm: tuple[float, float], offset: Offset | None = None, printer: str = "") -> None:
+def write_calibration(
+    out: Path, page_mm: tuple[float, float], offset: Offset | None = None, printer: str = ""
+) -> None:
     """The test page: a millimetre grid (a line every 5 mm, numbered every 10 mm) and a cross CALIBRATION_MARK_MM
     from the top-left corner, all shifted by `offset` as the values would be; the clerk measures where the cross
     landed with a ruler."""

@@ -42,14 +42,14 @@ class TextBatch:
         self._canvas = canvas
         self._text = canvas.beginText()
 
-    def setFont(self, name: str, size: float) -> None:  # noqa: N802 - reportlab's name
+    def setFont(self, name: str, size: float) -> None:
         self._text.setFont(name, size)
 
-    def drawString(self, x: float, y: float, text: str) -> None:  # noqa: N802 - reportlab's name
+    def drawString(self, x: float, y: float, text: str) -> None:
         self._text.setTextOrigin(x, y)
         self._text.textOut(text)
 
-    def __getattr__(self, name: str):  # noqa: ANN204 - whatever the canvas has
+    def __getattr__(self, name: str):
         return getattr(self._canvas, name)
 
     def close(self) -> None:
@@ -83,8 +83,15 @@ def letterhead(page: Page, text: str) -> None:
     page.top = 24
 
 
-def paragraph(page: Page, text: str, *, size: float = 13, indent: int = 2, leading: float = 9.0,
-              max_lines: int | None = None) -> None:  # fmt: skip
+def paragraph(
+    page: Page,
+    text: str,
+    *,
+    size: float = 13,
+    indent: int = 2,
+    leading: float = 9.0,
+    max_lines: int | None = None,
+) -> None:
     """A body paragraph wrapped to the text width; with `max_lines`, the type shrinks (to 9 pt at least) until it fits
     them, for a paragraph that has a fixed space on the page."""
     lines = wrap(text, size, indent=indent)
@@ -97,8 +104,15 @@ def paragraph(page: Page, text: str, *, size: float = 13, indent: int = 2, leadi
         page.top += leading
 
 
-def field_grid(page: Page, fields: Sequence[tuple[str, str]], *, columns: int = 2, size: float = 11,
-               row_height: float = 9.0, show: str = "all") -> None:  # fmt: skip
+def field_grid(
+    page: Page,
+    fields: Sequence[tuple[str, str]],
+    *,
+    columns: int = 2,
+    size: float = 11,
+    row_height: float = 9.0,
+    show: str = "all",
+) -> None:
     """Label: value pairs in ruled cells, `columns` pairs a row. `show` draws only the "frame" (rules and labels, the
     same on every copy: drawn once into a form) or only the "values", or "all"."""
     canvas = page.canvas
@@ -164,8 +178,10 @@ def qr(page: Page, payload: str, *, left_mm: float, top_mm: float, size_mm: floa
     packed = Image.frombytes("L", (modules, modules), matrix).convert("1", dither=Image.Dither.NONE).tobytes()
     side = size_mm * mm
     x0, y0 = left_mm * mm, PAGE_HEIGHT - top_mm * mm - side
-    page.canvas.addLiteral(f"q 0 g {side:.3f} 0 0 {side:.3f} {x0:.3f} {y0:.3f} cm\n"
-                           f"BI /W {modules} /H {modules} /IM true /BPC 1 /F /AHx ID\n{packed.hex()}>\nEI Q")  # fmt: skip
+    page.canvas.addLiteral(
+        f"q 0 g {side:.3f} 0 0 {side:.3f} {x0:.3f} {y0:.3f} cm\n"
+        f"BI /W {modules} /H {modules} /IM true /BPC 1 /F /AHx ID\n{packed.hex()}>\nEI Q"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +191,16 @@ class Column:
     align: str = "left"  # left | centre
 
 
-def table(canvas: Canvas, title_text: str, subtitle: str, columns: Sequence[Column], rows: Sequence[Sequence[str]], *,
-          size: float = 10, row_height: float = 7.5) -> int:  # fmt: skip
+def table(
+    canvas: Canvas,
+    title_text: str,
+    subtitle: str,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    *,
+    size: float = 10,
+    row_height: float = 7.5,
+) -> int:
     """A table over as many A4 pages as it needs: the title on each page, the header row repeated, 「第 n 页 共 m 页」 at
     the foot. Returns the number of pages."""
     header_top = Page(canvas).top + 14 + (8 if subtitle else 0) + 2  # mm: under the title block (see title())
@@ -186,7 +210,9 @@ def table(canvas: Canvas, title_text: str, subtitle: str, columns: Sequence[Colu
     left = (PAGE_WIDTH / mm - sum(c.width_mm for c in columns)) / 2
     for number in range(pages):
         title(Page(canvas), title_text, size=16, subtitle=subtitle)
-        _table_row(canvas, left, header_top, [c.header for c in columns], columns, size, row_height, header=True)
+        _table_row(
+            canvas, left, header_top, [c.header for c in columns], columns, size, row_height, header=True
+        )
         chunk = rows[number * per_page : (number + 1) * per_page]
         for index, row in enumerate(chunk):
             _table_row(canvas, left, rows_top + index * row_height, row, columns, size, row_height)
@@ -196,7 +222,9 @@ def table(canvas: Canvas, title_text: str, subtitle: str, columns: Sequence[Colu
     return pages
 
 
-def _rules(canvas: Canvas, left_mm: float, top_mm: float, columns: Sequence[Column], row_height: float, rows: int) -> None:
+def _rules(
+    canvas: Canvas, left_mm: float, top_mm: float, columns: Sequence[Column], row_height: float, rows: int
+) -> None:
     """The table's rules as whole lines (one a row boundary, one a column boundary), not a box a cell; the header's
     underline heavier."""
     x0, x1 = left_mm * mm, (left_mm + sum(c.width_mm for c in columns)) * mm
@@ -213,8 +241,17 @@ def _rules(canvas: Canvas, left_mm: float, top_mm: float, columns: Sequence[Colu
     canvas.lines([(x0, top, x1, top), (x0, top - row_height * mm, x1, top - row_height * mm)])
 
 
-def _table_row(canvas: Canvas, left_mm: float, top_mm: float, cells: Sequence[str], columns: Sequence[Column],
-               size: float, row_height: float, *, header: bool = False) -> None:  # fmt: skip
+def _table_row(
+    canvas: Canvas,
+    left_mm: float,
+    top_mm: float,
+    cells: Sequence[str],
+    columns: Sequence[Column],
+    size: float,
+    row_height: float,
+    *,
+    header: bool = False,
+) -> None:
     x = left_mm * mm
     bottom = PAGE_HEIGHT - (top_mm + row_height) * mm
     baseline = bottom + (row_height * mm - size * 0.8) / 2
@@ -222,7 +259,9 @@ def _table_row(canvas: Canvas, left_mm: float, top_mm: float, cells: Sequence[st
         width = column.width_mm * mm
         room = width - 2 * mm
         needed = fonts.width(text, size)
-        fitted = size if needed <= room else max(5.0, size * room / needed)  # a long value shrinks, never overflows
+        fitted = (
+            size if needed <= room else max(5.0, size * room / needed)
+        )  # a long value shrinks, never overflows
         if column.align == "centre" or header:
             fonts.draw(canvas, x + width / 2, baseline, text, fitted, align="centre")
         else:
@@ -283,8 +322,17 @@ def _wrap(text: str, width: float, size: float, *, break_words: bool) -> list[st
     return lines
 
 
-def fit_text(canvas: Canvas, text: str, x: float, bottom: float, width: float, height: float, size: float, *,
-             align: str = "left") -> float:  # fmt: skip
+def fit_text(
+    canvas: Canvas,
+    text: str,
+    x: float,
+    bottom: float,
+    width: float,
+    height: float,
+    size: float,
+    *,
+    align: str = "left",
+) -> float:
     """`text` inside the box (x, bottom, width, height, in points), vertically centred: on one line at `size` or a
     little smaller, else wrapped over as many lines as the box holds at the largest size that fits — a long address
     shrinks, it never runs out of its cell. Returns the size used."""
@@ -329,8 +377,17 @@ class Cell:
     span: int = 1
 
 
-def grid(page: Page, cells: Sequence[Cell], *, columns: int = 3, label_mm: float = 22.0, size: float = 9.0,
-         row_height: float = 6.5, left_mm: float | None = None, width_mm: float | None = None) -> None:  # fmt: skip
+def grid(
+    page: Page,
+    cells: Sequence[Cell],
+    *,
+    columns: int = 3,
+    label_mm: float = 22.0,
+    size: float = 9.0,
+    row_height: float = 6.5,
+    left_mm: float | None = None,
+    width_mm: float | None = None,
+) -> None:
     """Label | value cells in ruled rows, `columns` pairs a row (a cell may span several; the last cell of a row that
     is not full widens to its end). Labels are shaded; every text is fitted to its cell."""
     canvas = page.canvas
@@ -375,8 +432,16 @@ def band(page: Page, text: str, *, size: float = 10.0, height: float = 6.5) -> N
     page.top += height
 
 
-def photo_box(page: Page, image: str | None, *, left_mm: float, top_mm: float, width_mm: float = 26.0,
-              height_mm: float = 35.0, label: str = "照片") -> bool:  # fmt: skip
+def photo_box(
+    page: Page,
+    image: str | None,
+    *,
+    left_mm: float,
+    top_mm: float,
+    width_mm: float = 26.0,
+    height_mm: float = 35.0,
+    label: str = "照片",
+) -> bool:
     """A ruled box (a one-inch photo is 25 × 35 mm) with the image in it, its proportions kept; the label instead
     when there is no image or it cannot be read. Does not move the cursor. True when the image was drawn."""
     from reportlab.lib.utils import ImageReader
@@ -389,13 +454,27 @@ def photo_box(page: Page, image: str | None, *, left_mm: float, top_mm: float, w
         try:
             reader = ImageReader(image)
             reader.getSize()  # reads the header: a file that is no image fails here, not half-way through the page
-            canvas.drawImage(reader, x + 0.8 * mm, bottom + 0.8 * mm, (width_mm - 1.6) * mm, (height_mm - 1.6) * mm,
-                             preserveAspectRatio=True, anchor="c", mask="auto")  # fmt: skip
+            canvas.drawImage(
+                reader,
+                x + 0.8 * mm,
+                bottom + 0.8 * mm,
+                (width_mm - 1.6) * mm,
+                (height_mm - 1.6) * mm,
+                preserveAspectRatio=True,
+                anchor="c",
+                mask="auto",
+            )
             return True
-        except (OSError, ValueError, SyntaxError) as error:  # missing, truncated or no image: an empty box instead
+        except (
+            OSError,
+            ValueError,
+            SyntaxError,
+        ) as error:  # missing, truncated or no image: an empty box instead
             logging.getLogger(__name__).warning("照片无法读取，留空照片框：%s（%s）", image, error)
     fonts.draw(canvas, x + width_mm * mm / 2, bottom + height_mm * mm / 2, label, 11, align="centre")
-    fonts.draw(canvas, x + width_mm * mm / 2, bottom + height_mm * mm / 2 - 5 * mm, "（一寸免冠）", 7, align="centre")
+    fonts.draw(
+        canvas, x + width_mm * mm / 2, bottom + height_mm * mm / 2 - 5 * mm, "（一寸免冠）", 7, align="centre"
+    )
     return False
 
 
@@ -416,8 +495,15 @@ def _tick_box(canvas: Canvas, x: float, baseline: float, size: float, ticked: bo
     return side
 
 
-def choices(page: Page, label: str, options: Sequence[str], chosen: Sequence[str] = (), *, size: float = 11.0,
-            line_height: float = 8.0) -> None:  # fmt: skip
+def choices(
+    page: Page,
+    label: str,
+    options: Sequence[str],
+    chosen: Sequence[str] = (),
+    *,
+    size: float = 11.0,
+    line_height: float = 8.0,
+) -> None:
     """「申请类别：☑休学　□延长休学　□复学」: a box before each option, ticked for those chosen; options that do not fit
     on the line go on to the next, under the first."""
     canvas = page.canvas
@@ -435,8 +521,16 @@ def choices(page: Page, label: str, options: Sequence[str], chosen: Sequence[str
     page.top += line_height
 
 
-def boxed_text(page: Page, label: str, text: str, *, height_mm: float = 20.0, label_mm: float = 26.0,
-               size: float = 11.0, ruled: bool = False) -> None:  # fmt: skip
+def boxed_text(
+    page: Page,
+    label: str,
+    text: str,
+    *,
+    height_mm: float = 20.0,
+    label_mm: float = 26.0,
+    size: float = 11.0,
+    ruled: bool = False,
+) -> None:
     """A label cell and a box of text beside it, wrapped from the top; the box grows to hold the text, and with `ruled`
     its empty part gets faint lines to write on by hand."""
     canvas = page.canvas
@@ -500,13 +594,26 @@ def approvals(page: Page, blocks: Sequence[Approval], *, height_mm: float = 42.0
         signed = fonts.draw(canvas, x, bottom + 17 * mm, f"{block.signer}：", size)
         canvas.line(x + signed, bottom + 16.6 * mm, left + each - 2.5 * mm, bottom + 16.6 * mm)
         fonts.draw(canvas, left + each - 2.5 * mm, bottom + 10.5 * mm, "（盖章）", size - 1, align="right")
-        fonts.draw(canvas, left + each - 2.5 * mm, bottom + 4 * mm, f"日期：{block.day or '　　年　　月　　日'}", size,
-                   align="right")  # fmt: skip
+        fonts.draw(
+            canvas,
+            left + each - 2.5 * mm,
+            bottom + 4 * mm,
+            f"日期：{block.day or '　　年　　月　　日'}",
+            size,
+            align="right",
+        )
     page.top += height_mm
 
 
-def ruled_table(page: Page, columns: Sequence[Column], rows: Sequence[Sequence[str]], *, size: float = 9.0,
-                row_height: float = 6.5, min_rows: int = 0) -> None:  # fmt: skip
+def ruled_table(
+    page: Page,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    *,
+    size: float = 9.0,
+    row_height: float = 6.5,
+    min_rows: int = 0,
+) -> None:
     """A table at the cursor, centred on the page: a shaded header row, then the rows (blank ones up to `min_rows`,
     to fill in by hand); every text fitted to its cell."""
     canvas = page.canvas
@@ -522,8 +629,16 @@ def ruled_table(page: Page, columns: Sequence[Column], rows: Sequence[Sequence[s
                 _label_cell(canvas, x, bottom, width, height)
             else:
                 canvas.rect(x, bottom, width, height)
-            fit_text(canvas, text, x, bottom, width, height, size,
-                     align="centre" if index == 0 or column.align == "centre" else "left")  # fmt: skip
+            fit_text(
+                canvas,
+                text,
+                x,
+                bottom,
+                width,
+                height,
+                size,
+                align="centre" if index == 0 or column.align == "centre" else "left",
+            )
             x += width
         page.top += row_height
 

@@ -24,13 +24,19 @@ TRANSFER_TITLE = "转学联系函"
 DROPOUT_TITLE = "辍学书面报告"
 REGULATION = "《长治市潞城区中小学生学籍管理细则》"
 BLANK_DAY = "　　年　　月　　日"
-SUSPENSION_NOTE = ("注：因伤病申请休学的，须附县级以上医疗单位病历；因不可抗拒的原因申请休学的，须附县级以上公安、民政或人社等"
-                   "有关部门的证明。证明材料作为本表附件保存备查（《细则》第二十二条）。休学期限原则上为一年，最多可休学两年。")
-WITHDRAWAL_NOTE = ("注：义务教育阶段除丧失学习能力（附县级以上医疗单位病历）或出境定居（附本人护照复印件、《居民户口簿》复印件）"
-                   "外不允许退学，学校不得以任何理由劝退、开除学生（《细则》第二十三条）；普通高中学生退学依第二十四条。")
-AUTOMATIC_NOTE = ("注：普通高中学生在一学期内连续无故旷课超过8周或累计旷课10周及以上，经学校与父母或其他监护人多次联系帮助教育"
-                  "无效的，或休学期满仍未复学、不按期办理继续休学手续的，经学校报请学籍管理部门批准，按自动退学处理"
-                  "（《细则》第二十六条）。")  # fmt: skip
+SUSPENSION_NOTE = (
+    "注：因伤病申请休学的，须附县级以上医疗单位病历；因不可抗拒的原因申请休学的，须附县级以上公安、民政或人社等"
+    "有关部门的证明。证明材料作为本表附件保存备查（《细则》第二十二条）。休学期限原则上为一年，最多可休学两年。"
+)
+WITHDRAWAL_NOTE = (
+    "注：义务教育阶段除丧失学习能力（附县级以上医疗单位病历）或出境定居（附本人护照复印件、《居民户口簿》复印件）"
+    "外不允许退学，学校不得以任何理由劝退、开除学生（《细则》第二十三条）；普通高中学生退学依第二十四条。"
+)
+AUTOMATIC_NOTE = (
+    "注：普通高中学生在一学期内连续无故旷课超过8周或累计旷课10周及以上，经学校与父母或其他监护人多次联系帮助教育"
+    "无效的，或休学期满仍未复学、不按期办理继续休学手续的，经学校报请学籍管理部门批准，按自动退学处理"
+    "（《细则》第二十六条）。"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +54,17 @@ class Particulars:
     address: str = ""
 
     def cells(self) -> list[Cell]:
-        return [Cell("姓名", self.name), Cell("性别", self.gender), Cell("出生日期", self.birth_date),
-                Cell("身份证件号", self.id_number), Cell("学籍号", self.national_student_id),
-                Cell("年级班级", self.grade_class), Cell("监护人", self.guardian), Cell("联系电话", self.phone, 2),
-                Cell("家庭住址", self.address, 3)]  # fmt: skip
+        return [
+            Cell("姓名", self.name),
+            Cell("性别", self.gender),
+            Cell("出生日期", self.birth_date),
+            Cell("身份证件号", self.id_number),
+            Cell("学籍号", self.national_student_id),
+            Cell("年级班级", self.grade_class),
+            Cell("监护人", self.guardian),
+            Cell("联系电话", self.phone, 2),
+            Cell("家庭住址", self.address, 3),
+        ]
 
     def sentence(self) -> str:
         """「李小明（男，2019年3月14日出生）」 for running text; the numbers are in the grid beside it (a long number
@@ -95,7 +108,9 @@ class TransferLetter:
     number: str
     school_name: str  # this school: the letter's writer, the 回执's addressee
     other_school: str
-    outgoing: bool  # True: our student moves to other_school (转出); False: other_school's student asks to join us
+    outgoing: (
+        bool  # True: our student moves to other_school (转出); False: other_school's student asks to join us
+    )
     student: Particulars
     reason: str
     class_here: str  # the class left (转出) or offered (转入)
@@ -124,7 +139,9 @@ Form = Application | TransferLetter | DropoutReport
 def draw_application(canvas: Canvas, form: Application) -> None:
     page = Page(canvas, 18)
     pieces.title(page, form.title, size=18)
-    pieces.text_line(page, f"学校：{form.school_name}", f"手续编号：{form.number}　　申请日期：{form.applied_on}")
+    pieces.text_line(
+        page, f"学校：{form.school_name}", f"手续编号：{form.number}　　申请日期：{form.applied_on}"
+    )
     pieces.grid(page, form.student.cells(), row_height=9, size=11)
     page.top += 3
     for choice in form.choices:
@@ -164,8 +181,12 @@ def draw_transfer_letter(canvas: Canvas, letter: TransferLetter) -> None:
     receipt, options = _receipt(letter)
     pieces.paragraph(page, receipt, size=11.5, leading=7.5)
     page.top += 1
-    pieces.grid(page, [Cell("姓名", student.name), Cell("性别", student.gender), Cell("身份证件号", student.id_number)],
-                row_height=7.5, size=10)  # fmt: skip
+    pieces.grid(
+        page,
+        [Cell("姓名", student.name), Cell("性别", student.gender), Cell("身份证件号", student.id_number)],
+        row_height=7.5,
+        size=10,
+    )
     page.top += 2
     pieces.choices(page, "我校意见", options, size=11)
     pieces.text_line(page, "不同意的原因：" + "＿" * 32, size=11, height=9)
@@ -180,16 +201,36 @@ def draw_dropout_report(canvas: Canvas, report: DropoutReport) -> None:
     pieces.right_note(page, f"编号：{report.number}", size=9)
     pieces.title(page, DROPOUT_TITLE, size=18, subtitle=f"关于{student.name}同学辍学情况的报告")
     pieces.paragraph(page, f"{'、'.join(report.recipients)}：", size=11.5, indent=0, leading=7.5)
-    pieces.paragraph(page, f"我校{student.grade_class}学生{student.sentence()}，自{report.since}起未到校上课，已辍学。"
-                           f"根据{REGULATION}第二十八条，现将该生辍学情况书面报告如下：", size=11.5, leading=7.5)  # fmt: skip
+    pieces.paragraph(
+        page,
+        f"我校{student.grade_class}学生{student.sentence()}，自{report.since}起未到校上课，已辍学。"
+        f"根据{REGULATION}第二十八条，现将该生辍学情况书面报告如下：",
+        size=11.5,
+        leading=7.5,
+    )
     page.top += 2
-    pieces.grid(page, [*student.cells(), Cell("辍学时间", report.since), Cell("辍学原因", "", 2)], row_height=7.5,
-                size=10)  # fmt: skip
-    pieces.boxed_text(page, "学校劝返\n工作情况", "（家访、联系父母或其他监护人、约谈等工作的时间、经过和结果）",
-                      height_mm=52, size=10, ruled=True)  # fmt: skip
+    pieces.grid(
+        page,
+        [*student.cells(), Cell("辍学时间", report.since), Cell("辍学原因", "", 2)],
+        row_height=7.5,
+        size=10,
+    )
+    pieces.boxed_text(
+        page,
+        "学校劝返\n工作情况",
+        "（家访、联系父母或其他监护人、约谈等工作的时间、经过和结果）",
+        height_mm=52,
+        size=10,
+        ruled=True,
+    )
     page.top += 2
-    pieces.paragraph(page, "该生在义务教育年限内学籍予以保留，学校将继续做好劝返复学工作，并利用电子学籍系统进行管理。"
-                           "恳请协助督促其父母或其他监护人送其返校就读。", size=11.5, leading=7.5)  # fmt: skip
+    pieces.paragraph(
+        page,
+        "该生在义务教育年限内学籍予以保留，学校将继续做好劝返复学工作，并利用电子学籍系统进行管理。"
+        "恳请协助督促其父母或其他监护人送其返校就读。",
+        size=11.5,
+        leading=7.5,
+    )
     pieces.paragraph(page, "特此报告。", size=11.5, leading=7.5)
     if report.recorded:
         pieces.paragraph(page, "办理情况：" + "；".join(report.recorded), size=9, indent=0, leading=5)
@@ -201,21 +242,29 @@ def draw_dropout_report(canvas: Canvas, report: DropoutReport) -> None:
 def _letter_body(letter: TransferLetter) -> str:
     student = letter.student
     if letter.outgoing:
-        return (f"我校{letter.class_here}学生{student.sentence()}，因{letter.reason}，其父母或其他监护人申请转入贵校就读。"
-                "经审核，我校同意该生转出。请贵校审核并通过电子学籍系统办理转入手续，我校将在学籍转接后一个月内"
-                "转出学籍档案。请将下方回执填写后寄回我校。")  # fmt: skip
-    return (f"贵校{student.grade_class}学生{student.sentence()}，因{letter.reason}，其父母或其他监护人向我校申请转学。"
-            f"经审核，我校有空余学位，同意接收该生转入{letter.class_here}就读。请贵校审核同意后通过电子学籍系统办理"
-            "转出手续，并在学籍转接后一个月内将学生学籍档案转寄我校。请将下方回执填写后寄回我校。")  # fmt: skip
+        return (
+            f"我校{letter.class_here}学生{student.sentence()}，因{letter.reason}，其父母或其他监护人申请转入贵校就读。"
+            "经审核，我校同意该生转出。请贵校审核并通过电子学籍系统办理转入手续，我校将在学籍转接后一个月内"
+            "转出学籍档案。请将下方回执填写后寄回我校。"
+        )
+    return (
+        f"贵校{student.grade_class}学生{student.sentence()}，因{letter.reason}，其父母或其他监护人向我校申请转学。"
+        f"经审核，我校有空余学位，同意接收该生转入{letter.class_here}就读。请贵校审核同意后通过电子学籍系统办理"
+        "转出手续，并在学籍转接后一个月内将学生学籍档案转寄我校。请将下方回执填写后寄回我校。"
+    )
 
 
 def _receipt(letter: TransferLetter) -> tuple[str, tuple[str, ...]]:
     name = letter.student.name
     if letter.outgoing:
-        return (f"贵校学生{name}的转学联系函已收到。经审核，我校意见如下（请在所选项的方框内打√）：",
-                ("同意接收，编入＿＿＿＿年级＿＿＿＿班", "不同意接收"))  # fmt: skip
-    return (f"贵校关于学生{name}转学的联系函已收到。经审核，我校意见如下（请在所选项的方框内打√）：",
-            ("同意该生转出，学籍档案将按时转寄贵校", "不同意转出"))  # fmt: skip
+        return (
+            f"贵校学生{name}的转学联系函已收到。经审核，我校意见如下（请在所选项的方框内打√）：",
+            ("同意接收，编入＿＿＿＿年级＿＿＿＿班", "不同意接收"),
+        )
+    return (
+        f"贵校关于学生{name}转学的联系函已收到。经审核，我校意见如下（请在所选项的方框内打√）：",
+        ("同意该生转出，学籍档案将按时转寄贵校", "不同意转出"),
+    )
 
 
 def _foot(page: Page, note: str) -> None:

@@ -46,7 +46,9 @@ def _pdf_pages(path: Path) -> list[Image.Image]:
     except pypdfium2.PdfiumError as error:
         raise ScanError(f"无法打开 PDF 文件：{path.name}（文件可能已损坏）") from error
     try:
-        return [document[index].render(scale=PDF_DPI / 72).to_pil().convert("L")
-                for index in range(min(len(document), MAX_PDF_PAGES))]  # fmt: skip
+        return [
+            document[index].render(scale=PDF_DPI / 72).to_pil().convert("L")
+            for index in range(min(len(document), MAX_PDF_PAGES))
+        ]
     finally:
         document.close()

@@ -53,7 +53,9 @@ class PdfFile:
             except IsADirectoryError:
                 raise ValueError(_cannot_open(self.path, "这是一个文件夹，不是文件")) from None
             except OSError as error:
-                raise ValueError(_cannot_open(self.path, f"文件无法读取（{error.strerror or error}）")) from None
+                raise ValueError(
+                    _cannot_open(self.path, f"文件无法读取（{error.strerror or error}）")
+                ) from None
         self.data = data
         try:
             self._document = pypdfium2.PdfDocument(data)
@@ -65,7 +67,9 @@ class PdfFile:
     def __enter__(self) -> PdfFile:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.close()
 
     def close(self) -> None:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # head_revision() is asked at every open, before SQLAlchemy h
 SCRIPT_LOCATION = Path(__file__).resolve().parent
 
 
-def alembic_config(connection: Connection | None = None):  # noqa: ANN201 - alembic.config.Config, imported lazily
+def alembic_config(connection: Connection | None = None):
     from alembic.config import Config
 
     config = Config()

@@ -13,9 +13,20 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from xueji_desktop.models.base import Base
 
-APPEND_ONLY_TABLES = ("status_change", "audit_event", "attachment", "upload_batch", "procedure", "procedure_event",
-                      "procedure_proof", "absence_record", "certificate_issue", "document_setting",
-                      "record_consultation", "paper_archive_place")  # fmt: skip
+APPEND_ONLY_TABLES = (
+    "status_change",
+    "audit_event",
+    "attachment",
+    "upload_batch",
+    "procedure",
+    "procedure_event",
+    "procedure_proof",
+    "absence_record",
+    "certificate_issue",
+    "document_setting",
+    "record_consultation",
+    "paper_archive_place",
+)
 
 
 class StatusChange(Base):
@@ -194,7 +205,9 @@ class RecordConsultation(Base):
     on: Mapped[date]
     visitor: Mapped[str] = mapped_column(String(50))  # 查阅人姓名
     organisation: Mapped[str | None] = mapped_column(String(100))  # 查阅单位; none for a guardian
-    basis: Mapped[str] = mapped_column(String(30))  # 介绍信 / 监护人户口簿 / 监护人身份证 / 学籍管理部门书面批准
+    basis: Mapped[str] = mapped_column(
+        String(30)
+    )  # 介绍信 / 监护人户口簿 / 监护人身份证 / 学籍管理部门书面批准
     basis_number: Mapped[str | None] = mapped_column(String(60))  # 介绍信编号, or the ID number shown
     student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"), index=True)
     what: Mapped[str] = mapped_column(Text)  # 查阅内容

@@ -171,12 +171,18 @@ def _remove(path: Path) -> None:
 def _cannot_write(folder: Path, error: OSError) -> str:
     consequence = "姓名中扩展 B–F 区的生僻字暂时显示为空框，PDF 中也印不出来"
     if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return (f"磁盘空间不足，无法在 {folder} 准备生僻字字体（花園明朝 B，需要约 30 MB）：{consequence}。"
-                "请清理磁盘后重新打开学籍桌面。")  # fmt: skip
-    return (f"无法在 {folder} 准备生僻字字体（花園明朝 B）：{error.strerror or error}。{consequence}。"
-            "请检查该文件夹的权限后重新打开学籍桌面。")  # fmt: skip
+        return (
+            f"磁盘空间不足，无法在 {folder} 准备生僻字字体（花園明朝 B，需要约 30 MB）：{consequence}。"
+            "请清理磁盘后重新打开学籍桌面。"
+        )
+    return (
+        f"无法在 {folder} 准备生僻字字体（花園明朝 B）：{error.strerror or error}。{consequence}。"
+        "请检查该文件夹的权限后重新打开学籍桌面。"
+    )
 
 
 def _damaged(source: Path, detail: object) -> str:
-    return (f"程序文件中的生僻字字体已损坏或缺失（{source}：{detail}）：姓名中扩展 B–F 区的生僻字将显示为空框。"
-            "请重新安装学籍桌面。")  # fmt: skip
+    return (
+        f"程序文件中的生僻字字体已损坏或缺失（{source}：{detail}）：姓名中扩展 B–F 区的生僻字将显示为空框。"
+        "请重新安装学籍桌面。"
+    )

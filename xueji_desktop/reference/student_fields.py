@@ -117,10 +117,16 @@ def new_student_defaults(today: date | None = None) -> tuple[dict[str, object], 
     (father the guardian, mother) — for the add-student dialog and for the fields an imported file lacks."""
     today = today or date.today()
     values: dict[str, object] = {
-        "nationality": "CHN", "ethnicity": "01", "id_type": "1", "overseas_status": "00", "health": "10",
+        "nationality": "CHN",
+        "ethnicity": "01",
+        "id_type": "1",
+        "overseas_status": "00",
+        "health": "10",
         "entry_month": f"{today.year}-09" if today.month >= 8 else f"{today.year - 1}-09",
-        "attendance_mode": "1", "student_source": "1", "admission_method": "11",
-    }  # fmt: skip
+        "attendance_mode": "1",
+        "student_source": "1",
+        "admission_method": "11",
+    }
     family: list[dict[str, object]] = [
         {"relation": "1", "is_guardian": True, "id_type": "1", "ethnicity": "01"},
         {"relation": "2", "is_guardian": False, "id_type": "1", "ethnicity": "01"},

@@ -25,13 +25,22 @@ def check_consultation(
     approved = bool((approval_number or "").strip())
     findings: list[Finding] = []
     if basis not in BASES:
-        findings.append(block("R35.1", "查阅学生学籍信息，须提供查阅单位介绍信或学生监护人户口本、身份证等证件；"
-                                       "未提供的，不予查阅"))  # fmt: skip
+        findings.append(
+            block(
+                "R35.1",
+                "查阅学生学籍信息，须提供查阅单位介绍信或学生监护人户口本、身份证等证件；未提供的，不予查阅",
+            )
+        )
     if basis == LETTER and not organisation:
         findings.append(block("R35.1", "凭介绍信查阅的，须登记出具介绍信的查阅单位"))
     if copies_out and not approved:
-        findings.append(block("R35.1", "非经学籍管理部门书面批准，学籍信息一律不得向外提供：复制或带出须登记学籍管理部门的"
-                                       "书面批准文号"))  # fmt: skip
+        findings.append(
+            block(
+                "R35.1",
+                "非经学籍管理部门书面批准，学籍信息一律不得向外提供：复制或带出须登记学籍管理部门的"
+                "书面批准文号",
+            )
+        )
     elif basis == AUTHORITY_APPROVAL and not approved:
         findings.append(block("R35.1", "凭学籍管理部门书面批准查阅的，须登记批准文号"))
     return findings

@@ -48,18 +48,45 @@ def find_duplicates(rows: Iterable[Person], existing: Iterable[Person]) -> list[
         name_key = _name_key(row.name)
         if row.id_number and (hit := _lookup("by_id", row.id_number, stored, earlier)):
             label, ref, _ = hit
-            found.append(DuplicateFinding(row.ref, label, ref, Finding(
-                "R13.1", Severity.BLOCK, f"身份证件号 {row.id_number} 与{label}相同，同一人不能重复建立学籍")))  # fmt: skip
+            found.append(
+                DuplicateFinding(
+                    row.ref,
+                    label,
+                    ref,
+                    Finding(
+                        "R13.1",
+                        Severity.BLOCK,
+                        f"身份证件号 {row.id_number} 与{label}相同，同一人不能重复建立学籍",
+                    ),
+                )
+            )
         elif hit := _lookup("by_person", (name_key, row.birth_date, row.gender), stored, earlier):
             label, ref, _ = hit
-            found.append(DuplicateFinding(row.ref, label, ref, Finding(
-                "R13.1", Severity.WARN, f"与{label}同名、同出生日期、同性别，可能是重复学籍，请核实")))  # fmt: skip
+            found.append(
+                DuplicateFinding(
+                    row.ref,
+                    label,
+                    ref,
+                    Finding(
+                        "R13.1", Severity.WARN, f"与{label}同名、同出生日期、同性别，可能是重复学籍，请核实"
+                    ),
+                )
+            )
         elif row.pinyin and (hit := _lookup("by_sound", (row.pinyin, row.birth_date), stored, earlier)):
             label, ref, other = hit
             if (name := _name_key(other.name)) != name_key:
-                found.append(DuplicateFinding(row.ref, label, ref, Finding(
-                    "R13.1", Severity.WARN,
-                    f"与{label}姓名读音相同（{row.name} / {name}）、出生日期相同，可能是同一人的不同写法，请核实")))  # fmt: skip
+                found.append(
+                    DuplicateFinding(
+                        row.ref,
+                        label,
+                        ref,
+                        Finding(
+                            "R13.1",
+                            Severity.WARN,
+                            f"与{label}姓名读音相同（{row.name} / {name}）、出生日期相同，可能是同一人的不同写法，请核实",
+                        ),
+                    )
+                )
         earlier.add(row, name_key)
     return found
 

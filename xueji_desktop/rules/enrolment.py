@@ -155,22 +155,45 @@ LATE_APPLICATION_DAYS = 7  # R11.1: 开学前一周内申请延期
 LATE_EXTENSION_DAYS = 14  # R11.1: 延期期限不超过两周
 
 
-def check_late_registration(term_start: date, applied_on: date, until: date, *, has_proof: bool) -> list[Finding]:
+def check_late_registration(
+    term_start: date, applied_on: date, until: date, *, has_proof: bool
+) -> list[Finding]:
     """R11.1: a new student who cannot come on time applies with proof within the week before the term starts, for
     at most two weeks; past that, the suspension procedure of chapter 5 applies."""
     found = []
     if not has_proof:
         found.append(Finding("R11.1", Severity.BLOCK, "申请延期办理入学手续须持有关证明"))
     if not term_start - timedelta(days=LATE_APPLICATION_DAYS) <= applied_on <= term_start:
-        found.append(Finding("R11.1", Severity.BLOCK, f"延期办理入学手续须在开学前一周内（{term_start - timedelta(days=LATE_APPLICATION_DAYS):%Y-%m-%d}"
-                             f"至{term_start:%Y-%m-%d}）申请"))  # fmt: skip
+        found.append(
+            Finding(
+                "R11.1",
+                Severity.BLOCK,
+                f"延期办理入学手续须在开学前一周内（{term_start - timedelta(days=LATE_APPLICATION_DAYS):%Y-%m-%d}"
+                f"至{term_start:%Y-%m-%d}）申请",
+            )
+        )
     if until > term_start + timedelta(days=LATE_EXTENSION_DAYS):
-        found.append(Finding("R11.1", Severity.BLOCK, "延期期限不超过两周；超过延期期限仍不能正常入学的，请办理休学手续"))
+        found.append(
+            Finding(
+                "R11.1", Severity.BLOCK, "延期期限不超过两周；超过延期期限仍不能正常入学的，请办理休学手续"
+            )
+        )
     return found
 
 
-ARCHIVE_CONTENTS = ("学生基本信息", "学籍变动信息", "户籍证明", "转学申请", "休学申请", "综合素质评价报告", "体质健康测试",
-                    "健康体检", "预防接种", "奖励情况", "资助信息")  # fmt: skip  R10.2: 学生学籍档案的内容
+ARCHIVE_CONTENTS = (
+    "学生基本信息",
+    "学籍变动信息",
+    "户籍证明",
+    "转学申请",
+    "休学申请",
+    "综合素质评价报告",
+    "体质健康测试",
+    "健康体检",
+    "预防接种",
+    "奖励情况",
+    "资助信息",
+)  # R10.2: 学生学籍档案的内容
 
 
 def missing_archive_contents(present: set[str]) -> list[Finding]:

@@ -19,7 +19,12 @@ def check_diploma(physical_health_passed: bool, pe_exempt: bool) -> list[Finding
 def check_lost_diploma(asked: str, certificates_issued_before: int) -> list[Finding]:
     """R30.1: a lost diploma is never reissued; the school issues a 学历证明书 instead, in principle only once."""
     if asked == "补发毕业证书":
-        return [block("R30.1", "毕业证书遗失的，一律不补发；可由毕业学校发给学历证明书，经主管教育行政部门验印后生效")]
+        return [
+            block(
+                "R30.1",
+                "毕业证书遗失的，一律不补发；可由毕业学校发给学历证明书，经主管教育行政部门验印后生效",
+            )
+        ]
     if certificates_issued_before >= 1:
         return [block("R30.1", "学历证明书原则上只能办理一次，该学生已办理过", overridable=True)]
     return []

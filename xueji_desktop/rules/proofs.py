@@ -26,17 +26,33 @@ DEATH_PROOF = "死亡证明"
 ZHONGKAO_SCORE = "中考成绩证明"
 DROPOUT_REPORT = "辍学书面报告"
 
-KINDS = (HUKOU_PROOF, RESIDENCE_PERMIT, TRANSFER_APPLICATION, SUSPENSION_FORM, HOSPITAL_RECORD,
-         GRADE_A_HOSPITAL_RECORD, AUTHORITY_CERTIFICATE, WITHDRAWAL_FORM, PASSPORT_COPY, HOUSEHOLD_REGISTER_COPY,
-         HOUSEHOLD_REGISTER, DEATH_PROOF, ZHONGKAO_SCORE, DROPOUT_REPORT)  # fmt: skip
+KINDS = (
+    HUKOU_PROOF,
+    RESIDENCE_PERMIT,
+    TRANSFER_APPLICATION,
+    SUSPENSION_FORM,
+    HOSPITAL_RECORD,
+    GRADE_A_HOSPITAL_RECORD,
+    AUTHORITY_CERTIFICATE,
+    WITHDRAWAL_FORM,
+    PASSPORT_COPY,
+    HOUSEHOLD_REGISTER_COPY,
+    HOUSEHOLD_REGISTER,
+    DEATH_PROOF,
+    ZHONGKAO_SCORE,
+    DROPOUT_REPORT,
+)
 
 Requirement = tuple[str, ...]  # any one of these kinds
 
 
 def check_proofs(rule_id: str, required: Sequence[Requirement], attached: Collection[str]) -> list[Finding]:
     """One BLOCK naming every requirement no attached proof meets (an empty list when all are met)."""
-    missing = ["或".join(f"《{kind}》" if kind.endswith("表") else kind for kind in alternatives)
-               for alternatives in required if not any(kind in attached for kind in alternatives)]  # fmt: skip
+    missing = [
+        "或".join(f"《{kind}》" if kind.endswith("表") else kind for kind in alternatives)
+        for alternatives in required
+        if not any(kind in attached for kind in alternatives)
+    ]
     if not missing:
         return []
     return [block(rule_id, f"须附证明材料：{'、'.join(missing)}（扫描件或照片）")]

@@ -64,10 +64,16 @@ class Check(StrEnum):
 
 
 RULE_OF_CHECK = {
-    Check.RECORD: REVIEW, Check.ENROLMENT: BLAME, Check.OVERDUE: REVIEW, Check.STALLED: REVIEW,
-    Check.UNREPORTED: BLAME, Check.SUSPENSION_ENDED: REVIEW, Check.DROPOUT: BLAME, Check.ARCHIVE: BLAME,
+    Check.RECORD: REVIEW,
+    Check.ENROLMENT: BLAME,
+    Check.OVERDUE: REVIEW,
+    Check.STALLED: REVIEW,
+    Check.UNREPORTED: BLAME,
+    Check.SUSPENSION_ENDED: REVIEW,
+    Check.DROPOUT: BLAME,
+    Check.ARCHIVE: BLAME,
     Check.TRANSFER_IN: BLAME,
-}  # fmt: skip
+}
 
 NOT_CHECKED = (
     "泄露或非法使用学生学籍信息（第三十七条第七项）：无法由学籍记录判断；请对照「查阅登记」簿（第三十五条）复核每次查阅和提供是否经过批准",
@@ -105,8 +111,9 @@ def finding(
     check: Check, student: StudentRef, problem: str, advice: str, *, item: str = "", also: str = ""
 ) -> ReviewFinding:
     message = f"{student.name}：{problem}。{advice}"
-    return ReviewFinding(RULE_OF_CHECK[check], Severity.WARN, message, False, check, student, problem, advice, item,
-                         also)  # fmt: skip
+    return ReviewFinding(
+        RULE_OF_CHECK[check], Severity.WARN, message, False, check, student, problem, advice, item, also
+    )
 
 
 # --- 基本信息 (第三十四条; 第三十七条第二项) ---------------------------------------------------------------------
@@ -126,8 +133,15 @@ def record_findings(
     if not problems:
         return []
     listed = "；".join(p.message for p in problems)
-    return [finding(Check.RECORD, student, f"学籍信息未通过检查（{len(problems)}处）：{listed}",
-                    "请核对原始证件后在学生信息中改正（已上报的信息须办理信息变更）", also="第三十七条第二项")]  # fmt: skip
+    return [
+        finding(
+            Check.RECORD,
+            student,
+            f"学籍信息未通过检查（{len(problems)}处）：{listed}",
+            "请核对原始证件后在学生信息中改正（已上报的信息须办理信息变更）",
+            also="第三十七条第二项",
+        )
+    ]
 
 
 # --- 建立学籍 (第十条; 第三十七条第一项) -------------------------------------------------------------------------
@@ -152,8 +166,16 @@ def enrolment_findings(
         if today <= deadline:
             return []
         when = f"，期限{deadline:%Y-%m-%d}已过{(today - deadline).days}天"
-    return [finding(Check.ENROLMENT, student, f"建立学籍尚未完成，当前步骤为“{step}”{when}",
-                    "请按信息表下发、签字回收、录入系统、审核通过的顺序办结", item="第一项", also=article)]  # fmt: skip
+    return [
+        finding(
+            Check.ENROLMENT,
+            student,
+            f"建立学籍尚未完成，当前步骤为“{step}”{when}",
+            "请按信息表下发、签字回收、录入系统、审核通过的顺序办结",
+            item="第一项",
+            also=article,
+        )
+    ]
 
 
 # --- 异动手续 (第三十四条 手续完备; 第二十条、第二十七条的期限) -------------------------------------------------
@@ -181,12 +203,25 @@ def procedure_findings(procedure: ProcedureFacts, today: date) -> list[ReviewFin
     where = f"{p.label}手续（{p.opened_on:%Y-%m-%d}办理，当前“{p.state}”）"
     if p.due is not None and today > p.due:
         note = f"（{p.due_note}）" if p.due_note else ""
-        return [finding(Check.OVERDUE, p.student, f"{where}应于{p.due:%Y-%m-%d}前办结{note}，已逾期{(today - p.due).days}天",
-                        f"请尽快办理“{p.next_state}”，并说明逾期原因", also=p.due_rule)]  # fmt: skip
+        return [
+            finding(
+                Check.OVERDUE,
+                p.student,
+                f"{where}应于{p.due:%Y-%m-%d}前办结{note}，已逾期{(today - p.due).days}天",
+                f"请尽快办理“{p.next_state}”，并说明逾期原因",
+                also=p.due_rule,
+            )
+        ]
     idle = (today - p.last_step_on).days
     if idle > STALLED_DAYS:
-        return [finding(Check.STALLED, p.student, f"{where}已有{idle}天没有新的进展",
-                        f"请办理下一步“{p.next_state}”；不再办理的，请写明原因后撤销")]  # fmt: skip
+        return [
+            finding(
+                Check.STALLED,
+                p.student,
+                f"{where}已有{idle}天没有新的进展",
+                f"请办理下一步“{p.next_state}”；不再办理的，请写明原因后撤销",
+            )
+        ]
     return []
 
 
@@ -196,12 +231,29 @@ def archive_findings(
     """R37.1 (六) with R20.1: after the record moved out, the sending school sends the archive within one month."""
     due = archive_due(moved_on)
     if sent_on is None and today > due:
-        return [finding(Check.ARCHIVE, student, f"学籍已于{moved_on:%Y-%m-%d}转出，学籍档案应于{due:%Y-%m-%d}前转出，"
-                        f"至今未登记寄出，已逾期{(today - due).days}天",
-                        "请尽快将学籍档案转交转入学校，并在转出手续中登记“档案已寄出”", item="第六项", also="第二十条")]  # fmt: skip
+        return [
+            finding(
+                Check.ARCHIVE,
+                student,
+                f"学籍已于{moved_on:%Y-%m-%d}转出，学籍档案应于{due:%Y-%m-%d}前转出，"
+                f"至今未登记寄出，已逾期{(today - due).days}天",
+                "请尽快将学籍档案转交转入学校，并在转出手续中登记“档案已寄出”",
+                item="第六项",
+                also="第二十条",
+            )
+        ]
     if sent_on is not None and sent_on > due:
-        return [finding(Check.ARCHIVE, student, f"学籍已于{moved_on:%Y-%m-%d}转出，学籍档案{sent_on:%Y-%m-%d}才寄出，"
-                        f"超过一个月的期限（{due:%Y-%m-%d}）", "请在复核报告中说明延误原因", item="第六项", also="第二十条")]  # fmt: skip
+        return [
+            finding(
+                Check.ARCHIVE,
+                student,
+                f"学籍已于{moved_on:%Y-%m-%d}转出，学籍档案{sent_on:%Y-%m-%d}才寄出，"
+                f"超过一个月的期限（{due:%Y-%m-%d}）",
+                "请在复核报告中说明延误原因",
+                item="第六项",
+                also="第二十条",
+            )
+        ]
     return []
 
 
@@ -212,8 +264,16 @@ def transfer_in_findings(student: StudentRef, steps_done: Collection[str]) -> li
     refused = check_admission_needs_transfer("转出方已审核" in steps_done, special_education=False)
     if not refused:
         return []
-    return [finding(Check.TRANSFER_IN, student, "已转入本校，但没有转出学校及其学籍管理部门审核同意的记录",
-                    "请向转出学校补办转学手续，并补录审核结果", item="第五项", also="第十三条")]  # fmt: skip
+    return [
+        finding(
+            Check.TRANSFER_IN,
+            student,
+            "已转入本校，但没有转出学校及其学籍管理部门审核同意的记录",
+            "请向转出学校补办转学手续，并补录审核结果",
+            item="第五项",
+            also="第十三条",
+        )
+    ]
 
 
 # --- 上报 (第三十七条第三项) -------------------------------------------------------------------------------------
@@ -261,16 +321,35 @@ def absence_findings(
         return []
     if grade.senior:
         grounds = automatic_withdrawal_grounds(grade, status, attendance, None, today)
-        return [finding(Check.DROPOUT, student, ground.message, "尚未办理自动退学手续，请报学籍管理部门批准后办理",
-                        item="第四项", also="第二十六条") for ground in grounds]  # fmt: skip
+        return [
+            finding(
+                Check.DROPOUT,
+                student,
+                ground.message,
+                "尚未办理自动退学手续，请报学籍管理部门批准后办理",
+                item="第四项",
+                also="第二十六条",
+            )
+            for ground in grounds
+        ]
     continuous = attendance.longest_continuous_weeks > CONTINUOUS_ABSENCE_WEEKS
     if not continuous and attendance.total_weeks < TOTAL_ABSENCE_WEEKS:
         return []
-    weeks = (f"连续无故旷课{attendance.longest_continuous_weeks:g}周" if continuous
-             else f"累计旷课{attendance.total_weeks:g}周")  # fmt: skip
-    return [finding(Check.DROPOUT, student, f"本学期{weeks}，可能已辍学，尚未书面报告",
-                    "义务教育阶段学生辍学须及时书面报告乡镇人民政府、县级教育行政部门和学籍管理部门，请办理辍学报告",
-                    item="第四项", also="第二十八条")]  # fmt: skip
+    weeks = (
+        f"连续无故旷课{attendance.longest_continuous_weeks:g}周"
+        if continuous
+        else f"累计旷课{attendance.total_weeks:g}周"
+    )
+    return [
+        finding(
+            Check.DROPOUT,
+            student,
+            f"本学期{weeks}，可能已辍学，尚未书面报告",
+            "义务教育阶段学生辍学须及时书面报告乡镇人民政府、县级教育行政部门和学籍管理部门，请办理辍学报告",
+            item="第四项",
+            also="第二十八条",
+        )
+    ]
 
 
 def suspension_findings(
@@ -284,5 +363,12 @@ def suspension_findings(
     advice = "请联系监护人办理复学；仍不能复学的，凭新的证明申请延长休学（最多两年）"
     if senior:
         advice += "；联系后仍不办理的，可报学籍管理部门批准后按自动退学处理"
-    return [finding(Check.SUSPENSION_ENDED, student, f"休学已于{end:%Y-%m-%d}期满（{(today - end).days}天前），"
-                    "没有复学或延长休学的手续", advice, also="第二十二条" + ("、第二十六条" if senior else ""))]  # fmt: skip
+    return [
+        finding(
+            Check.SUSPENSION_ENDED,
+            student,
+            f"休学已于{end:%Y-%m-%d}期满（{(today - end).days}天前），没有复学或延长休学的手续",
+            advice,
+            also="第二十二条" + ("、第二十六条" if senior else ""),
+        )
+    ]

@@ -13,7 +13,9 @@ PROBATION_MAX_MONTHS = 12
 AWARD_LEVELS = ("班级", "校级", "县级", "市级", "省级", "国家级")
 
 
-def check_sanction(grade: GradeFacts, kind: str, *, probation_months: int = 0, city_approved: bool = False) -> list[Finding]:
+def check_sanction(
+    grade: GradeFacts, kind: str, *, probation_months: int = 0, city_approved: bool = False
+) -> list[Finding]:
     """R32.1: compulsory stage — 警告, 严重警告, 记过 only (never expelled); senior — also 留校察看 (at most a year) and
     开除学籍 (approved by the city education bureau)."""
     allowed = COMPULSORY_SANCTIONS if grade.compulsory else SENIOR_SANCTIONS

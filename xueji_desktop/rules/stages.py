@@ -18,8 +18,20 @@ _GRADUATING = {  # the last grade of each kind of school: its students leave the
     "twelve_year": frozenset({9, 12}),  # 初三 sits 中考 to enter senior school, even in the same school
     "special": frozenset({9}),
 }
-GRADE_NAMES = {1: "一年级", 2: "二年级", 3: "三年级", 4: "四年级", 5: "五年级", 6: "六年级",
-               7: "初一", 8: "初二", 9: "初三", 10: "高一", 11: "高二", 12: "高三"}  # fmt: skip
+GRADE_NAMES = {
+    1: "一年级",
+    2: "二年级",
+    3: "三年级",
+    4: "四年级",
+    5: "五年级",
+    6: "六年级",
+    7: "初一",
+    8: "初二",
+    9: "初三",
+    10: "高一",
+    11: "高二",
+    12: "高三",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,10 +66,13 @@ def _check_resident_id(values: Mapping[str, Any]) -> list[FieldProblem]:
         return [FieldProblem("id_number", "身份证件号", str(error))]
     born = values.get("birth_date") if isinstance(values.get("birth_date"), date) else None
     return [
-        FieldProblem("birth_date" if text.startswith("出生日期") else "gender",
-                     "出生日期" if text.startswith("出生日期") else "性别", text)
+        FieldProblem(
+            "birth_date" if text.startswith("出生日期") else "gender",
+            "出生日期" if text.startswith("出生日期") else "性别",
+            text,
+        )
         for text in mismatches(facts, born, values.get("gender"))
-    ]  # fmt: skip
+    ]
 
 
 def _check_fields(

@@ -62,8 +62,13 @@ def check_reason(reason: SuspensionReason | None, illness_share: float | None = 
     """R21.1: only illness needing leave above one third of a term's hours, or other force majeure; never to repeat
     a year (留级)."""
     if reason is None:
-        return [block("R21.1", "休学只限两种情形：因病需停课治疗休养占一学期总学时三分之一以上，或本人其他不可抗拒原因；"
-                      "不允许以留级为目的休学")]  # fmt: skip
+        return [
+            block(
+                "R21.1",
+                "休学只限两种情形：因病需停课治疗休养占一学期总学时三分之一以上，或本人其他不可抗拒原因；"
+                "不允许以留级为目的休学",
+            )
+        ]
     if reason is SuspensionReason.ILLNESS and illness_share is not None and illness_share <= 1 / 3:
         return [block("R21.1", "因病休学须停课治疗休养占一学期总学时三分之一以上")]
     return []
@@ -75,7 +80,13 @@ def check_not_forbidden_term(grade: GradeFacts, term_number: int) -> list[Findin
     if grade.graduating and grade.senior:
         return [block("R22.4", "普通高中毕业年级原则上不允许休学", overridable=True)]
     if grade.graduating and grade.compulsory and term_number == 2:
-        return [block("R22.4", f"义务教育阶段毕业年级（{grade.name}）{TERM_NAMES[2]}原则上不允许休学", overridable=True)]
+        return [
+            block(
+                "R22.4",
+                f"义务教育阶段毕业年级（{grade.name}）{TERM_NAMES[2]}原则上不允许休学",
+                overridable=True,
+            )
+        ]
     return []
 
 

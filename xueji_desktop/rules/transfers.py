@@ -83,8 +83,14 @@ def check_reason(case: TransferCase) -> list[Finding]:
         return []  # 第十九条: a move between special and regular schooling is not a 转学 of 第十六条
     if case.grade.compulsory:
         if case.reason is TransferReason.OTHER or not case.crosses_county:
-            return [block("R16.1", "义务教育阶段学生原则上不得随意转学：须因家庭居住地跨省、市、县（市、区）迁移且户籍"
-                          "已迁入居住地，或外来务工人员务工地跨省、市、县（市、区）发生变化", overridable=True)]  # fmt: skip
+            return [
+                block(
+                    "R16.1",
+                    "义务教育阶段学生原则上不得随意转学：须因家庭居住地跨省、市、县（市、区）迁移且户籍"
+                    "已迁入居住地，或外来务工人员务工地跨省、市、县（市、区）发生变化",
+                    overridable=True,
+                )
+            ]
         if case.reason is TransferReason.FAMILY_MOVED and not case.hukou_moved:
             return [block("R16.1", "因家庭居住地迁移转学的，户籍须已迁入居住地", overridable=True)]
         return []
@@ -94,16 +100,27 @@ def check_reason(case: TransferCase) -> list[Finding]:
         or not case.hukou_moved
         or case.within_city_area
     ):
-        return [block("R16.2", "普通高中学生原则上不予转学：仅家庭居住地跨省、市、县迁移（不含同城区内迁移）且户籍已迁入"
-                      "居住地、无法在原学校学习的，可以申请转学", overridable=True)]  # fmt: skip
+        return [
+            block(
+                "R16.2",
+                "普通高中学生原则上不予转学：仅家庭居住地跨省、市、县迁移（不含同城区内迁移）且户籍已迁入"
+                "居住地、无法在原学校学习的，可以申请转学",
+                overridable=True,
+            )
+        ]
     return []
 
 
 def check_same_grade(from_level: int, to_level: int) -> list[Finding]:
     """R18.2: 同级互转, the grade never changes."""
     if from_level != to_level:
-        return [block("R18.2", f"转学执行同级互转的原则，不得变更就读年级（原为{GradeFacts(from_level, '').name}，"
-                      f"申请转入{GradeFacts(to_level, '').name}）")]  # fmt: skip
+        return [
+            block(
+                "R18.2",
+                f"转学执行同级互转的原则，不得变更就读年级（原为{GradeFacts(from_level, '').name}，"
+                f"申请转入{GradeFacts(to_level, '').name}）",
+            )
+        ]
     return []
 
 
@@ -118,7 +135,9 @@ def check_timing(case: TransferCase) -> list[Finding]:
         found.append(block("R18.3", f"毕业年级（{grade.name}）{term}原则上不能转学", overridable=True))
     if grade.graduating and case.exam_registration_closed:
         exam = "高考" if grade.senior else "中考"
-        found.append(block("R18.3", f"{exam}报名结束后，原则上不再办理毕业年级学生转学手续", overridable=True))
+        found.append(
+            block("R18.3", f"{exam}报名结束后，原则上不再办理毕业年级学生转学手续", overridable=True)
+        )
     days = (case.on - case.term_start).days + 1
     if days > EARLY_TERM_DAYS:
         found.append(warn("R17.1", f"转学一般应在学期初{EARLY_TERM_DAYS}天之内办理，今天是本学期第{days}天"))
@@ -147,10 +166,16 @@ def check_senior_school(case: TransferCase) -> list[Finding]:
         found.append(block("R18.5", "同一城市区域普通高中之间不能转学"))
     if case.from_vocational:
         if case.zhongkao_score is None or case.receiving_line is None:
-            found.append(block("R18.5", "中等职业学校学生转入普通高中，须提供中考成绩和转入学校当年录取分数线"))
+            found.append(
+                block("R18.5", "中等职业学校学生转入普通高中，须提供中考成绩和转入学校当年录取分数线")
+            )
         elif case.zhongkao_score < case.receiving_line:
-            found.append(block("R18.5", f"中考成绩{case.zhongkao_score:g}分未达到转入学校当年录取分数线"
-                               f"{case.receiving_line:g}分"))  # fmt: skip
+            found.append(
+                block(
+                    "R18.5",
+                    f"中考成绩{case.zhongkao_score:g}分未达到转入学校当年录取分数线{case.receiving_line:g}分",
+                )
+            )
         if not case.makeup_courses_arranged:
             found.append(block("R18.5", "中等职业学校学生转入普通高中，应安排补学相应的缺修课程"))
     return found
@@ -160,8 +185,13 @@ def check_free_place(class_label: str, grade_level: int, size_after: int) -> lis
     """R18.1: a transfer in only where the class has a free place within the caps of 第十二条 (R12.1 warns above the
     standard size)."""
     if size_after > limits_for_grade(grade_level).maximum:
-        return [block("R18.1", f"{class_label}已无空余学位（转入后{size_after}人，超过班额上限"
-                      f"{limits_for_grade(grade_level).maximum}人），不得接收转入")]  # fmt: skip
+        return [
+            block(
+                "R18.1",
+                f"{class_label}已无空余学位（转入后{size_after}人，超过班额上限"
+                f"{limits_for_grade(grade_level).maximum}人），不得接收转入",
+            )
+        ]
     return check_class_size(class_label, grade_level, size_after)
 
 
@@ -176,7 +206,10 @@ def check_admission_needs_transfer(sending_side_approved: bool, special_educatio
 def required_proofs(case: TransferCase) -> list[proofs.Requirement]:
     """R16.1 / R17.1: the guardian's request, and the 户籍证明 or 居住证 the receiving school uploads; R18.5: the 中考
     score for 中职 → 普高."""
-    needed: list[proofs.Requirement] = [(proofs.TRANSFER_APPLICATION,), (proofs.HUKOU_PROOF, proofs.RESIDENCE_PERMIT)]
+    needed: list[proofs.Requirement] = [
+        (proofs.TRANSFER_APPLICATION,),
+        (proofs.HUKOU_PROOF, proofs.RESIDENCE_PERMIT),
+    ]
     if case.grade.senior and case.from_vocational:
         needed.append((proofs.ZHONGKAO_SCORE,))
     return needed
@@ -184,8 +217,11 @@ def required_proofs(case: TransferCase) -> list[proofs.Requirement]:
 
 def check_state_change(current: TransferState | None, new: TransferState) -> list[Finding]:
     """R17.1: requested → receiving side approved → sending side approved → completed, one step at a time."""
-    expected = STATE_ORDER[0] if current is None else (
-        STATE_ORDER[STATE_ORDER.index(current) + 1] if current is not TransferState.COMPLETED else None)  # fmt: skip
+    expected = (
+        STATE_ORDER[0]
+        if current is None
+        else (STATE_ORDER[STATE_ORDER.index(current) + 1] if current is not TransferState.COMPLETED else None)
+    )
     if new is expected:
         return []
     shown = "（尚未申请）" if current is None else f"“{current}”"
@@ -195,7 +231,11 @@ def check_state_change(current: TransferState | None, new: TransferState) -> lis
 def archive_due(completed_on: date) -> date:
     """R20.1: the sending school sends the student archive within one month of the transfer (the same day of the
     next month, or that month's last day)."""
-    year, month = (completed_on.year + 1, 1) if completed_on.month == 12 else (completed_on.year, completed_on.month + 1)
+    year, month = (
+        (completed_on.year + 1, 1)
+        if completed_on.month == 12
+        else (completed_on.year, completed_on.month + 1)
+    )
     for day in range(completed_on.day, 27, -1):
         try:
             return date(year, month, day)

@@ -37,8 +37,12 @@ class ApprovingBody(StrEnum):
 
 
 COMPULSORY_REASONS = (WithdrawalReason.LOST_ABILITY, WithdrawalReason.SETTLING_ABROAD)
-SENIOR_REASONS = (WithdrawalReason.INCURABLE_ILLNESS, WithdrawalReason.ACCIDENT_DISABILITY,
-                  WithdrawalReason.SETTLING_ABROAD, WithdrawalReason.OTHER)  # fmt: skip
+SENIOR_REASONS = (
+    WithdrawalReason.INCURABLE_ILLNESS,
+    WithdrawalReason.ACCIDENT_DISABILITY,
+    WithdrawalReason.SETTLING_ABROAD,
+    WithdrawalReason.OTHER,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +60,21 @@ def check_withdrawal(case: WithdrawalCase) -> list[Finding]:
         found.append(block("R25.1", f"该学生当前状态为“{case.student_status}”，不能办理退学"))
     if case.grade.compulsory:
         if case.reason not in COMPULSORY_REASONS:
-            found.append(block("R23.1", "义务教育阶段除丧失学习能力或出境定居外，不允许学生退学；学校不得以任何理由劝退、"
-                               "开除学生"))  # fmt: skip
+            found.append(
+                block(
+                    "R23.1",
+                    "义务教育阶段除丧失学习能力或出境定居外，不允许学生退学；学校不得以任何理由劝退、"
+                    "开除学生",
+                )
+            )
         if case.approved_by not in (ApprovingBody.TOWNSHIP, ApprovingBody.COUNTY_BUREAU):
-            found.append(block("R23.1", "义务教育阶段学生退学须报所在乡镇人民政府或县级教育行政部门批准，退学手续由县级"
-                               "教育行政部门办理"))  # fmt: skip
+            found.append(
+                block(
+                    "R23.1",
+                    "义务教育阶段学生退学须报所在乡镇人民政府或县级教育行政部门批准，退学手续由县级"
+                    "教育行政部门办理",
+                )
+            )
         return found
     if case.reason not in SENIOR_REASONS:
         found.append(block("R24.1", f"普通高中学生不能以“{case.reason}”为由退学"))
@@ -105,13 +119,25 @@ def automatic_withdrawal_grounds(
         continuous = attendance.longest_continuous_weeks > CONTINUOUS_ABSENCE_WEEKS
         total = attendance.total_weeks >= TOTAL_ABSENCE_WEEKS
         if continuous or total:
-            weeks = (f"连续无故旷课{attendance.longest_continuous_weeks:g}周" if continuous
-                     else f"累计旷课{attendance.total_weeks:g}周")  # fmt: skip
-            contact = "，经多次联系帮助教育无效" if attendance.contacted_family else "；须先与监护人多次联系、帮助教育"
+            weeks = (
+                f"连续无故旷课{attendance.longest_continuous_weeks:g}周"
+                if continuous
+                else f"累计旷课{attendance.total_weeks:g}周"
+            )
+            contact = (
+                "，经多次联系帮助教育无效"
+                if attendance.contacted_family
+                else "；须先与监护人多次联系、帮助教育"
+            )
             found.append(warn("R26.1", f"本学期{weeks}{contact}，可报学籍管理部门批准后按自动退学处理"))
     if status == "休学" and suspension_end is not None and today > suspension_end:
-        found.append(warn("R26.1", f"休学已于{suspension_end:%Y-%m-%d}期满，仍未复学或办理延长休学，可报学籍管理部门批准后"
-                          "按自动退学处理"))  # fmt: skip
+        found.append(
+            warn(
+                "R26.1",
+                f"休学已于{suspension_end:%Y-%m-%d}期满，仍未复学或办理延长休学，可报学籍管理部门批准后"
+                "按自动退学处理",
+            )
+        )
     return found
 
 
@@ -141,5 +167,9 @@ def check_restoration(status: str, last_withdrawal_reason: str | None) -> list[F
     """R25.2: a student back from abroad gets the old record restored (a record withdrawn for 出境定居); anyone else
     with a record here is not restored this way."""
     if status != "退学" or last_withdrawal_reason != WithdrawalReason.SETTLING_ABROAD:
-        return [block("R25.2", "只有因出境定居退学、又回到境内就读的学生可以恢复原学籍；其他情形请按第三章新建学籍")]
+        return [
+            block(
+                "R25.2", "只有因出境定居退学、又回到境内就读的学生可以恢复原学籍；其他情形请按第三章新建学籍"
+            )
+        ]
     return []

@@ -28,12 +28,34 @@ from xueji_desktop.store import Store
 SCHOOL_ARCHIVE = "学校学籍档案"
 STUDENT_ARCHIVE = "学生学籍档案"
 # what the paper archives hold (第六条 for the school's, 第十条 for a student's): offered, the clerk may type others
-SCHOOL_ITEMS = ("在校生分班名册", "学生转学申请及相关证明材料", "学生休学、复学、退学材料", "毕业生花名册",
-                "初一、高一新生录取花名册", "学生奖励处分材料")  # fmt: skip
-STUDENT_ITEMS = (STUDENT_ARCHIVE, "学生基本信息表（签字）", "户籍证明", "综合素质评价报告", "体质健康测试及健康检查材料",
-                 "奖励、处分材料")  # fmt: skip
-EXPORT_HEADERS = ("日期", "查阅人", "单位", "依据", "依据编号", "学生", "查阅内容", "是否复制带出", "批准文号",
-                  "经办人")  # fmt: skip
+SCHOOL_ITEMS = (
+    "在校生分班名册",
+    "学生转学申请及相关证明材料",
+    "学生休学、复学、退学材料",
+    "毕业生花名册",
+    "初一、高一新生录取花名册",
+    "学生奖励处分材料",
+)
+STUDENT_ITEMS = (
+    STUDENT_ARCHIVE,
+    "学生基本信息表（签字）",
+    "户籍证明",
+    "综合素质评价报告",
+    "体质健康测试及健康检查材料",
+    "奖励、处分材料",
+)
+EXPORT_HEADERS = (
+    "日期",
+    "查阅人",
+    "单位",
+    "依据",
+    "依据编号",
+    "学生",
+    "查阅内容",
+    "是否复制带出",
+    "批准文号",
+    "经办人",
+)
 EXPORT_WIDTHS = (12, 10, 22, 18, 22, 10, 30, 12, 22, 10)
 NO_STUDENT = "（不限于某一学生）"
 _ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
@@ -162,18 +184,32 @@ def register_consultation(
     with store.transaction() as session:
         student_name = _student_name(session, student_id)
         row = RecordConsultation(
-            on=on, visitor=visitor, organisation=_clean(organisation) or None, basis=basis.strip(),
-            basis_number=(basis_number or "").strip() or None, student_id=student_id, what=what,
-            copies_out=bool(copies_out), approval_number=_clean(approval_number) or None,
-            actor=_actor(session), created_at=datetime.now(),
-        )  # fmt: skip
+            on=on,
+            visitor=visitor,
+            organisation=_clean(organisation) or None,
+            basis=basis.strip(),
+            basis_number=(basis_number or "").strip() or None,
+            student_id=student_id,
+            what=what,
+            copies_out=bool(copies_out),
+            approval_number=_clean(approval_number) or None,
+            actor=_actor(session),
+            created_at=datetime.now(),
+        )
         session.add(row)
         session.flush()
-        changes = {"查阅登记": [None, f"#{row.id}"], "日期": [None, on.isoformat()], "查阅人": [None, visitor],
-                   "单位": [None, row.organisation], "依据": [None, row.basis],
-                   "依据编号": [None, masked_basis_number(row.basis, row.basis_number)],
-                   "学生": [None, student_name or NO_STUDENT], "查阅内容": [None, what],
-                   "复制或带出": [None, "是" if copies_out else "否"], "批准文号": [None, row.approval_number]}  # fmt: skip
+        changes = {
+            "查阅登记": [None, f"#{row.id}"],
+            "日期": [None, on.isoformat()],
+            "查阅人": [None, visitor],
+            "单位": [None, row.organisation],
+            "依据": [None, row.basis],
+            "依据编号": [None, masked_basis_number(row.basis, row.basis_number)],
+            "学生": [None, student_name or NO_STUDENT],
+            "查阅内容": [None, what],
+            "复制或带出": [None, "是" if copies_out else "否"],
+            "批准文号": [None, row.approval_number],
+        }
         if student_id is None:
             audit.record(session, "consultation.register", "school", None, changes)
         else:
@@ -198,11 +234,23 @@ def _consultations(session: Session, student_id: int | None, *, newest_first: bo
     else:
         query = query.order_by(RecordConsultation.on, RecordConsultation.id)
     return [
-        Consultation(row.id, row.on, row.visitor, row.organisation or "", row.basis, row.basis_number or "",
-                     row.student_id, name or "", row.what, row.copies_out, row.approval_number or "", row.actor,
-                     row.created_at)
+        Consultation(
+            row.id,
+            row.on,
+            row.visitor,
+            row.organisation or "",
+            row.basis,
+            row.basis_number or "",
+            row.student_id,
+            name or "",
+            row.what,
+            row.copies_out,
+            row.approval_number or "",
+            row.actor,
+            row.created_at,
+        )
         for row, name in session.execute(query)
-    ]  # fmt: skip
+    ]
 
 
 def set_paper_place(store: Store, *, student_id: int | None, item: str, place: str) -> int:
@@ -223,17 +271,23 @@ def set_paper_place(store: Store, *, student_id: int | None, item: str, place: s
         )
         if before == place:
             raise ArchiveRegisterError(f"“{item}”已登记存放在 {place}，位置没有变化")
-        row = PaperArchivePlace(student_id=student_id, item=item, place=place, actor=_actor(session),
-                                created_at=datetime.now())  # fmt: skip
+        row = PaperArchivePlace(
+            student_id=student_id, item=item, place=place, actor=_actor(session), created_at=datetime.now()
+        )
         session.add(row)
         session.flush()
         label = f"{student_name}·{item}" if student_name else f"{SCHOOL_ARCHIVE}·{item}"
-        audit.record(session, "archive.place", "student" if student_id is not None else "school", student_id,
-                     {f"纸质档案存放位置（{label}）": [before, place]})  # fmt: skip
+        audit.record(
+            session,
+            "archive.place",
+            "student" if student_id is not None else "school",
+            student_id,
+            {f"纸质档案存放位置（{label}）": [before, place]},
+        )
         return row.id
 
 
-def _same_student(student_id: int | None):  # noqa: ANN202 - a SQL condition
+def _same_student(student_id: int | None):
     if student_id is None:
         return PaperArchivePlace.student_id.is_(None)
     return PaperArchivePlace.student_id == student_id
@@ -285,9 +339,18 @@ def export_consultations(store: Store, out: Path) -> Path:
         cell.border = border
         sheet.column_dimensions[cell.column_letter].width = width
     for number, entry in enumerate(rows, start=3):
-        values = (entry.on.isoformat(), entry.visitor, entry.organisation, entry.basis, entry.basis_number_shown,
-                  entry.student_name or NO_STUDENT, entry.what, "是" if entry.copies_out else "否",
-                  entry.approval_number, entry.actor)  # fmt: skip
+        values = (
+            entry.on.isoformat(),
+            entry.visitor,
+            entry.organisation,
+            entry.basis,
+            entry.basis_number_shown,
+            entry.student_name or NO_STUDENT,
+            entry.what,
+            "是" if entry.copies_out else "否",
+            entry.approval_number,
+            entry.actor,
+        )
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=number, column=column)
             cell.value = _UNWRITABLE.sub("", value)

@@ -48,9 +48,9 @@ class ProofFile:
 
 
 def file_type(path: Path) -> str:
-    """"pdf", "jpg" … from the file's first bytes; ProofFileError for anything else."""
+    """ "pdf", "jpg" … from the file's first bytes; ProofFileError for anything else."""
     try:
-        with open(path, "rb") as handle:  # noqa: PTH123
+        with open(path, "rb") as handle:
             head = handle.read(16)
     except FileNotFoundError:
         raise ProofFileError(f"找不到文件“{path.name}”，可能已被移动或删除，请重新选择") from None
@@ -64,7 +64,9 @@ def file_type(path: Path) -> str:
     raise ProofFileError(f"“{path.name}”不是图片或 PDF 文件；证明材料请用扫描件（PDF）或照片（JPG、PNG）")
 
 
-def keep_proof(session: Session, folder: DataFolder, proof: ProofFile, *, student_id: int | None) -> Attachment:
+def keep_proof(
+    session: Session, folder: DataFolder, proof: ProofFile, *, student_id: int | None
+) -> Attachment:
     """Copy the scan into the data folder (once per content) and record it; the row is added to the caller's
     transaction, so a procedure that fails leaves at most an unreferenced file behind, never a half record."""
     if proof.kind not in proofs.KINDS:
@@ -73,7 +75,9 @@ def keep_proof(session: Session, folder: DataFolder, proof: ProofFile, *, studen
     extension = file_type(path)
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise ProofFileError(f"“{path.name}”有 {size / 1048576:.0f} MB，超过 {MAX_BYTES // 1048576} MB；请降低扫描分辨率后重试")
+        raise ProofFileError(
+            f"“{path.name}”有 {size / 1048576:.0f} MB，超过 {MAX_BYTES // 1048576} MB；请降低扫描分辨率后重试"
+        )
     if size == 0:
         raise ProofFileError(f"“{path.name}”是空文件")
     digest = _sha256(path)
@@ -81,8 +85,15 @@ def keep_proof(session: Session, folder: DataFolder, proof: ProofFile, *, studen
     target = folder.attachments / stored
     if not target.exists():
         _copy_atomically(path, target)
-    attachment = Attachment(student_id=student_id, kind=proof.kind, original_name=path.name[:260], stored_name=stored,
-                            sha256=digest, actor=session.info.get("actor", "学籍管理员"), created_at=datetime.now())  # fmt: skip
+    attachment = Attachment(
+        student_id=student_id,
+        kind=proof.kind,
+        original_name=path.name[:260],
+        stored_name=stored,
+        sha256=digest,
+        actor=session.info.get("actor", "学籍管理员"),
+        created_at=datetime.now(),
+    )
     session.add(attachment)
     session.flush()
     return attachment
@@ -94,7 +105,7 @@ def stored_path(folder: DataFolder, attachment: Attachment) -> Path:
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:  # noqa: PTH123
+    with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -104,7 +115,7 @@ def _copy_atomically(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".xueji-", dir=target.parent)
     try:
-        with os.fdopen(handle, "wb") as out, open(source, "rb") as inp:  # noqa: PTH123
+        with os.fdopen(handle, "wb") as out, open(source, "rb") as inp:
             shutil.copyfileobj(inp, out, 1 << 20)
             out.flush()
             os.fsync(out.fileno())

@@ -50,13 +50,25 @@ def record_absence(
         if student.status not in ("在读", "休学"):
             raise RuleViolation([block("R26.1", f"该学生当前状态为“{student.status}”，不需要记录旷课")])
         _, term_start = term_of(session, today)
-        record = AbsenceRecord(student_id=student.id, term_start=term_start, longest_continuous_weeks=longest_continuous_weeks,
-                               total_weeks=total_weeks, contacted_family=contacted_family, note=(note or "").strip() or None,
-                               actor=session.info.get("actor", "学籍管理员"), created_at=datetime.now())  # fmt: skip
+        record = AbsenceRecord(
+            student_id=student.id,
+            term_start=term_start,
+            longest_continuous_weeks=longest_continuous_weeks,
+            total_weeks=total_weeks,
+            contacted_family=contacted_family,
+            note=(note or "").strip() or None,
+            actor=session.info.get("actor", "学籍管理员"),
+            created_at=datetime.now(),
+        )
         session.add(record)
         session.flush()
-        audit.record(session, "student.absence", "student", student.id,
-                     {"连续旷课周数": [None, longest_continuous_weeks], "累计旷课周数": [None, total_weeks]})  # fmt: skip
+        audit.record(
+            session,
+            "student.absence",
+            "student",
+            student.id,
+            {"连续旷课周数": [None, longest_continuous_weeks], "累计旷课周数": [None, total_weeks]},
+        )
         return record.id
 
 
@@ -76,26 +88,39 @@ def needing_attention(store: Store, *, today: date | None = None, within_days: i
         procedure = "resumption"
         if reminder.expired and "第二十六条" in reminder.text:
             procedure = "automatic_withdrawal"
-        found.append(Attention(reminder.student_id, reminder.student_name, reminder.text, procedure, reminder.expired))
+        found.append(
+            Attention(reminder.student_id, reminder.student_name, reminder.text, procedure, reminder.expired)
+        )
         listed.add(reminder.student_id)
     with store.read() as session:
         _, term_start = term_of(session, today)
-        recorded = session.scalars(select(AbsenceRecord.student_id).where(AbsenceRecord.term_start == term_start)).all()
+        recorded = session.scalars(
+            select(AbsenceRecord.student_id).where(AbsenceRecord.term_start == term_start)
+        ).all()
         for student_id in sorted(set(recorded) - listed):
             student = session.get(Student, student_id)
             if student is None or student.status != "在读" or student.school_class_id is None:
                 continue
-            grounds = automatic_withdrawal_grounds(grade_of(session, student), student.status,
-                                                   _facts(session, student_id, term_start), None, today)  # fmt: skip
-            found.extend(Attention(student.id, student.name, g.text, "automatic_withdrawal", True) for g in grounds)
+            grounds = automatic_withdrawal_grounds(
+                grade_of(session, student),
+                student.status,
+                _facts(session, student_id, term_start),
+                None,
+                today,
+            )
+            found.extend(
+                Attention(student.id, student.name, g.text, "automatic_withdrawal", True) for g in grounds
+            )
     return sorted(found, key=lambda a: not a.urgent)
 
 
-def _facts(session, student_id: int, term_start: date) -> AttendanceFacts:  # noqa: ANN001
+def _facts(session, student_id: int, term_start: date) -> AttendanceFacts:
     record = session.scalar(
-        select(AbsenceRecord).where(AbsenceRecord.student_id == student_id, AbsenceRecord.term_start == term_start)
-        .order_by(AbsenceRecord.id.desc()).limit(1)
-    )  # fmt: skip
+        select(AbsenceRecord)
+        .where(AbsenceRecord.student_id == student_id, AbsenceRecord.term_start == term_start)
+        .order_by(AbsenceRecord.id.desc())
+        .limit(1)
+    )
     if record is None:
         return AttendanceFacts()
     return AttendanceFacts(record.longest_continuous_weeks, record.total_weeks, record.contacted_family)

@@ -64,10 +64,21 @@ def record_many(session: Session, entries: list[tuple[str, str, int | None, dict
     actor = session.info.get("actor", "学籍管理员")
     now = datetime.now()
     rows = []
-    for action, entity, entity_id, changes in entries:  # plain rows: a mapped AuditEvent each would cost more than the HMAC
-        row = {"at": now, "actor": actor, "action": action, "entity": entity, "entity_id": entity_id,
-               "changes": json.dumps(changes or {}, ensure_ascii=False, default=str, sort_keys=True),
-               "prev_hash": previous}  # fmt: skip
+    for (
+        action,
+        entity,
+        entity_id,
+        changes,
+    ) in entries:  # plain rows: a mapped AuditEvent each would cost more than the HMAC
+        row = {
+            "at": now,
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "changes": json.dumps(changes or {}, ensure_ascii=False, default=str, sort_keys=True),
+            "prev_hash": previous,
+        }
         row["hash"] = previous = _digest(session.info["audit_key"], SimpleNamespace(**row))
         rows.append(row)
     if rows:

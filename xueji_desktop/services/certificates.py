@@ -34,8 +34,16 @@ DIGEST_LENGTH = 16
 IN_SCHOOL = ("在读",)
 
 
-_CERTIFIED = (Student.id, Student.name, Student.gender, Student.id_number, Student.birth_date, Student.entry_month,
-              Student.status, Student.school_class_id)  # what a certificate states: read as rows, not whole records
+_CERTIFIED = (
+    Student.id,
+    Student.name,
+    Student.gender,
+    Student.id_number,
+    Student.birth_date,
+    Student.entry_month,
+    Student.status,
+    Student.school_class_id,
+)  # what a certificate states: read as rows, not whole records
 
 
 class CertificateRefused(ValueError):
@@ -64,7 +72,10 @@ def issue_enrolment_proofs(
     if not student_ids:
         raise ValueError("没有选择学生")
     purpose = purpose.strip()
-    with store.transaction() as session, placed(out) as temporary:  # the paper in place before the log commits
+    with (
+        store.transaction() as session,
+        placed(out) as temporary,
+    ):  # the paper in place before the log commits
         school = _school(session)
         words = document_settings.wording(session)
         proofs, numbers = [], []
@@ -76,21 +87,36 @@ def issue_enrolment_proofs(
             if student is None:
                 raise LookupError(f"没有编号为 {student_id} 的学生")
             if student.status not in IN_SCHOOL:
-                raise CertificateRefused(f"{student.name}当前状态为“{student.status}”，不是在读学生，不能开具在读证明")
+                raise CertificateRefused(
+                    f"{student.name}当前状态为“{student.status}”，不是在读学生，不能开具在读证明"
+                )
             number = log.next_number()
-            content = _content(school, student, classes.get(student.school_class_id, ""), number, purpose, today)
+            content = _content(
+                school, student, classes.get(student.school_class_id, ""), number, purpose, today
+            )
             digest = log.add(student, number, content, purpose)
-            proofs.append(enrolment_proof.EnrolmentProof(
-                number=number, body=words.fill("enrolment_proof.body", content | {"学校名称": school.name}),
-                particulars=[content[label] for label in enrolment_proof.GRID_LABELS],
-                qr_payload=qr_payload(school.code, number, digest),
-            ))  # fmt: skip
+            proofs.append(
+                enrolment_proof.EnrolmentProof(
+                    number=number,
+                    body=words.fill("enrolment_proof.body", content | {"学校名称": school.name}),
+                    particulars=[content[label] for label in enrolment_proof.GRID_LABELS],
+                    qr_payload=qr_payload(school.code, number, digest),
+                )
+            )
             numbers.append(number)
         log.audit()
-        closing = words.fill("enrolment_proof.closing", {"用途": purpose}) if purpose else words["enrolment_proof.closing_plain"]
-        batch = enrolment_proof.ProofBatch(letterhead=words["letterhead"], title=words["enrolment_proof.title"],
-                                           closing=closing, issuer=words["issuer"],
-                                           issued_on=f"{today.year}年{today.month}月{today.day}日")  # fmt: skip
+        closing = (
+            words.fill("enrolment_proof.closing", {"用途": purpose})
+            if purpose
+            else words["enrolment_proof.closing_plain"]
+        )
+        batch = enrolment_proof.ProofBatch(
+            letterhead=words["letterhead"],
+            title=words["enrolment_proof.title"],
+            closing=closing,
+            issuer=words["issuer"],
+            issued_on=f"{today.year}年{today.month}月{today.day}日",
+        )
         enrolment_proof.write(temporary, batch, proofs)
     return Issued(Path(out), numbers)
 
@@ -112,15 +138,21 @@ def issue_education_certificate(
     from xueji_desktop.rules.graduation import check_lost_diploma
 
     today = today or date.today()
-    with store.transaction() as session, placed(out) as temporary:  # the paper in place before the log commits
+    with (
+        store.transaction() as session,
+        placed(out) as temporary,
+    ):  # the paper in place before the log commits
         school = _school(session)
         student = session.get(Student, student_id)
         if student is None:
             raise LookupError(f"没有编号为 {student_id} 的学生")
         if student.status != "毕业":
             raise CertificateRefused(f"{student.name}当前状态为“{student.status}”，学历证明书只为毕业生开具")
-        before = session.scalar(select(func.count(CertificateIssue.id)).where(
-            CertificateIssue.kind == EDUCATION_CERTIFICATE, CertificateIssue.student_id == student.id))  # fmt: skip
+        before = session.scalar(
+            select(func.count(CertificateIssue.id)).where(
+                CertificateIssue.kind == EDUCATION_CERTIFICATE, CertificateIssue.student_id == student.id
+            )
+        )
         findings = check_lost_diploma("学历证明书", before or 0)
         if findings and not (approval_number.strip() and reason.strip()):
             raise RuleViolation(findings)
@@ -133,12 +165,20 @@ def issue_education_certificate(
         digest = log.add(student, number, content, None)
         log.audit()
         words = document_settings.wording(session)
-        education_certificate.write(temporary, education_certificate.EducationCertificate(
-            number=number, letterhead=words["letterhead"], title=words["education_certificate.title"],
-            body=words.fill("education_certificate.body", content | {"学校名称": school.name}), note=words["education_certificate.note"],
-            issuer=words["issuer"], issued_on=content["开具日期"], authority=words["authority"],
-            qr_payload=qr_payload(school.code, number, digest),
-        ))  # fmt: skip
+        education_certificate.write(
+            temporary,
+            education_certificate.EducationCertificate(
+                number=number,
+                letterhead=words["letterhead"],
+                title=words["education_certificate.title"],
+                body=words.fill("education_certificate.body", content | {"学校名称": school.name}),
+                note=words["education_certificate.note"],
+                issuer=words["issuer"],
+                issued_on=content["开具日期"],
+                authority=words["authority"],
+                qr_payload=qr_payload(school.code, number, digest),
+            ),
+        )
     return Issued(Path(out), [number])
 
 
@@ -159,11 +199,22 @@ class _Log:
 
     def add(self, student: Student, number: str, content: dict[str, str], purpose: str | None) -> str:
         digest = content_digest(content)
-        self.rows.append({"kind": self.kind, "number": number, "student_id": student.id, "purpose": purpose or None,
-                          "content": json.dumps(content, ensure_ascii=False), "digest": digest,
-                          "issued_on": self.today, "actor": self.session.info.get("actor", "学籍管理员"),
-                          "created_at": datetime.now()})  # fmt: skip
-        self.entries.append(("certificate.issue", "student", student.id, {KIND_NAMES[self.kind]: [None, number]}))
+        self.rows.append(
+            {
+                "kind": self.kind,
+                "number": number,
+                "student_id": student.id,
+                "purpose": purpose or None,
+                "content": json.dumps(content, ensure_ascii=False),
+                "digest": digest,
+                "issued_on": self.today,
+                "actor": self.session.info.get("actor", "学籍管理员"),
+                "created_at": datetime.now(),
+            }
+        )
+        self.entries.append(
+            ("certificate.issue", "student", student.id, {KIND_NAMES[self.kind]: [None, number]})
+        )
         return digest
 
     def audit(self) -> None:
@@ -182,7 +233,9 @@ def qr_payload(school_code: str, number: str, digest: str) -> str:
     """XJ1:学校标识码:编号:摘要 — only characters of the QR alphanumeric mode (digits, capitals, - and :), the digest's
     64 bits in base32 (13 characters, not 16 in hex): 38 characters fit a version-2 code (25 × 25 modules), smaller,
     faster to make and easier to scan than the same text in byte mode."""
-    return f"{QR_PREFIX}:{school_code}:{number}:{base64.b32encode(bytes.fromhex(digest)).decode().rstrip('=')}"
+    return (
+        f"{QR_PREFIX}:{school_code}:{number}:{base64.b32encode(bytes.fromhex(digest)).decode().rstrip('=')}"
+    )
 
 
 def _digest_of(text: str) -> str | None:
@@ -211,18 +264,25 @@ def verify(store: Store, code: str) -> Verification:
             _, their_school, number, coded = parts
             digest = _digest_of(coded) or "?"
             if their_school != school_code:
-                return Verification(False, f"这张证明不是本校开具的（学校标识码 {their_school}，本校为 {school_code}）")
+                return Verification(
+                    False, f"这张证明不是本校开具的（学校标识码 {their_school}，本校为 {school_code}）"
+                )
         elif len(parts) == 1 and text:
             number, digest = text, None
         else:
-            return Verification(False, "无法识别的核验码：请扫描证明上的二维码，或输入证明编号（如 2026-0001）")
+            return Verification(
+                False, "无法识别的核验码：请扫描证明上的二维码，或输入证明编号（如 2026-0001）"
+            )
         issue = session.scalar(select(CertificateIssue).where(CertificateIssue.number == number))
         if issue is None:
             return Verification(False, f"本校没有开具过编号为 {number} 的证明")
         content = json.loads(issue.content)
         said = f"{KIND_NAMES.get(issue.kind, issue.kind)} {number}：{content.get('姓名')}，{content.get('年级班级')}，{issue.issued_on:%Y-%m-%d}开具"
         if digest is not None and digest != issue.digest:
-            return Verification(False, f"编号 {number} 确为本校开具，但二维码中的摘要与开具记录不符，证明内容可能被改动（开具记录：{said}）")
+            return Verification(
+                False,
+                f"编号 {number} 确为本校开具，但二维码中的摘要与开具记录不符，证明内容可能被改动（开具记录：{said}）",
+            )
         if digest is None:
             return Verification(True, f"本校开具过此编号的证明，请与纸面核对：{said}")
         return Verification(True, f"核验通过：{said}，内容未被改动")
@@ -234,19 +294,26 @@ def verify_scan(store: Store, path: Path) -> list[Verification]:
 
     codes = read_codes(path)
     if not codes:
-        return [Verification(False, "没有在这个文件中找到二维码：请扫描清晰一些（二维码完整、不反光），或直接输入证明编号")]
+        return [
+            Verification(
+                False, "没有在这个文件中找到二维码：请扫描清晰一些（二维码完整、不反光），或直接输入证明编号"
+            )
+        ]
     return [verify(store, code) for code in codes]
 
 
 def _last_sequence(session: Session, kind: str, stem: str) -> int:
     last = session.scalar(
-        select(func.max(CertificateIssue.number)).where(CertificateIssue.kind == kind,
-                                                        CertificateIssue.number.like(f"{stem}-%"))
-    )  # fmt: skip
+        select(func.max(CertificateIssue.number)).where(
+            CertificateIssue.kind == kind, CertificateIssue.number.like(f"{stem}-%")
+        )
+    )
     return int(last.split("-")[1]) if last else 0
 
 
-def _content(school: School, student: Student, class_name: str, number: str, purpose: str, today: date) -> dict[str, str]:
+def _content(
+    school: School, student: Student, class_name: str, number: str, purpose: str, today: date
+) -> dict[str, str]:
     entry_year, _, entry_month = (student.entry_month or "").partition("-")
     return {
         "编号": number,
@@ -256,7 +323,9 @@ def _content(school: School, student: Student, class_name: str, number: str, pur
         "身份证件号": student.id_number or "",
         "出生日期": f"{student.birth_date.year}年{student.birth_date.month}月{student.birth_date.day}日",
         "年级班级": class_name,
-        "入学年月": f"{entry_year}年{int(entry_month)}月" if entry_month.isdigit() else (student.entry_month or ""),
+        "入学年月": f"{entry_year}年{int(entry_month)}月"
+        if entry_month.isdigit()
+        else (student.entry_month or ""),
         "用途": purpose,
         "开具日期": f"{today.year}年{today.month}月{today.day}日",
     }

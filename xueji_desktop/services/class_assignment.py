@@ -165,8 +165,11 @@ def _water_fill(sizes: list[int], count: int) -> list[int]:
 
 
 def _balanced_size_findings(classes: Sequence[ClassSlot], quotas: list[int], count: int) -> list[Finding]:
-    over = [(c, c.current_size + q) for c, q in zip(classes, quotas, strict=True)
-            if q and c.current_size + q > limits_for_grade(c.grade_level).maximum]  # fmt: skip
+    over = [
+        (c, c.current_size + q)
+        for c, q in zip(classes, quotas, strict=True)
+        if q and c.current_size + q > limits_for_grade(c.grade_level).maximum
+    ]
     if over:
         maximum = min(limits_for_grade(c.grade_level).maximum for c, _ in over)
         total = sum(c.current_size for c in classes) + count
@@ -343,12 +346,16 @@ def _preview(classes: Sequence[ClassSlot], people: list[Newcomer], placed: list[
         births = [p.birth_date.toordinal() for p in group]
         preview.append(
             ClassPreview(
-                slot.id, slot.name, slot.current_size, slot.current_size + len(group),
-                sum(1 for p in group if _gender(p.gender) == BOY), sum(1 for p in group if _gender(p.gender) == GIRL),
+                slot.id,
+                slot.name,
+                slot.current_size,
+                slot.current_size + len(group),
+                sum(1 for p in group if _gender(p.gender) == BOY),
+                sum(1 for p in group if _gender(p.gender) == GIRL),
                 date.fromordinal(round(sum(births) / len(births))) if births else None,
                 sum(scores) / len(scores) if scores else None,
             )
-        )  # fmt: skip
+        )
     return preview
 
 

@@ -54,13 +54,62 @@ BATCH = 5000  # students inserted per statement batch: bounds memory for 50,000
 # 姓: the common surnames of 长治, weighted (per mille, roughly); polyphonic ones (单, 曾, 解 …) left out so that
 # the stored 拼音 is right.
 _SURNAMES = (
-    ("王", 80), ("李", 75), ("张", 65), ("刘", 50), ("赵", 40), ("郭", 35), ("杨", 30), ("申", 25), ("牛", 20),
-    ("陈", 20), ("武", 20), ("韩", 18), ("高", 15), ("宋", 15), ("秦", 15), ("冯", 15), ("贾", 15), ("崔", 13),
-    ("常", 13), ("程", 12), ("史", 12), ("田", 12), ("魏", 11), ("侯", 10), ("郝", 10), ("段", 10), ("马", 10),
-    ("周", 10), ("吴", 10), ("孙", 10), ("黄", 8), ("胡", 8), ("徐", 8), ("朱", 8), ("靳", 8), ("董", 8),
-    ("梁", 8), ("任", 8), ("栗", 6), ("路", 6), ("乔", 6), ("范", 6), ("石", 6), ("连", 5), ("苗", 5), ("许", 5),
-    ("岳", 5), ("桑", 4), ("暴", 4), ("原", 4), ("霍", 4), ("闫", 6), ("薛", 5), ("白", 5), ("樊", 4),
-)  # fmt: skip
+    ("王", 80),
+    ("李", 75),
+    ("张", 65),
+    ("刘", 50),
+    ("赵", 40),
+    ("郭", 35),
+    ("杨", 30),
+    ("申", 25),
+    ("牛", 20),
+    ("陈", 20),
+    ("武", 20),
+    ("韩", 18),
+    ("高", 15),
+    ("宋", 15),
+    ("秦", 15),
+    ("冯", 15),
+    ("贾", 15),
+    ("崔", 13),
+    ("常", 13),
+    ("程", 12),
+    ("史", 12),
+    ("田", 12),
+    ("魏", 11),
+    ("侯", 10),
+    ("郝", 10),
+    ("段", 10),
+    ("马", 10),
+    ("周", 10),
+    ("吴", 10),
+    ("孙", 10),
+    ("黄", 8),
+    ("胡", 8),
+    ("徐", 8),
+    ("朱", 8),
+    ("靳", 8),
+    ("董", 8),
+    ("梁", 8),
+    ("任", 8),
+    ("栗", 6),
+    ("路", 6),
+    ("乔", 6),
+    ("范", 6),
+    ("石", 6),
+    ("连", 5),
+    ("苗", 5),
+    ("许", 5),
+    ("岳", 5),
+    ("桑", 4),
+    ("暴", 4),
+    ("原", 4),
+    ("霍", 4),
+    ("闫", 6),
+    ("薛", 5),
+    ("白", 5),
+    ("樊", 4),
+)
 
 # 名 of children born 2010-2020: whole given names as parents chose them, and characters to combine for variety.
 _BOY_NAMES = (
@@ -90,9 +139,15 @@ _OLD_WOMEN_NAMES = "秀英 桂兰 玉兰 凤英 桂英 翠兰 秀兰 玉梅 金�
 # Where families are from (current county codes): mostly 潞城区, some from the neighbouring counties, a few from
 # 河南林州 across the mountains. A child whose 户口 is outside 潞城区 is a 随迁子女.
 _ORIGINS = (
-    (REGION, 880), ("140426", 30), ("140425", 20), ("140427", 20), ("140403", 20), ("140423", 10),
-    ("140404", 10), ("410581", 10),
-)  # fmt: skip
+    (REGION, 880),
+    ("140426", 30),
+    ("140425", 20),
+    ("140427", 20),
+    ("140403", 20),
+    ("140423", 10),
+    ("140404", 10),
+    ("410581", 10),
+)
 _MOTHER_ORIGINS = ((REGION, 70), ("140426", 8), ("140425", 5), ("140427", 5), ("140403", 7), ("140404", 5))
 # The codes a county had before (GB/T 2260): an ID number carries a code that was valid in its holder's birth year
 # (python-stdnum checks this), e.g. 潞城县 142522 → 140422 (1983) → 潞城市 140481 (1994) → 潞城区 140406 (2018).
@@ -119,11 +174,20 @@ _VILLAGES = "东庄 西庄 南村 北村 前街 后街 河东 河西 新庄 上�
 _COMPOUNDS = "锦绣家园 阳光小区 华府小区 潞宝花园 府前苑 康馨园 御景湾 金色家园".split()
 
 _JOBS = (
-    ("务农", "农民", 18), ("个体经营", "个体户", 15), ("自由职业", "无", 8), ("山西潞宝集团", "职工", 10),
-    ("潞安化工集团", "职工", 10), ("长治市潞城区人民医院", "医护人员", 4), ("潞城区教育系统", "教师", 5),
-    ("建筑公司", "工人", 8), ("物流公司", "司机", 6), ("超市", "销售", 6), ("乡镇人民政府", "公务员", 3),
-    ("电力公司", "技术员", 4), ("外出务工（太原）", "工人", 3),
-)  # fmt: skip
+    ("务农", "农民", 18),
+    ("个体经营", "个体户", 15),
+    ("自由职业", "无", 8),
+    ("山西潞宝集团", "职工", 10),
+    ("潞安化工集团", "职工", 10),
+    ("长治市潞城区人民医院", "医护人员", 4),
+    ("潞城区教育系统", "教师", 5),
+    ("建筑公司", "工人", 8),
+    ("物流公司", "司机", 6),
+    ("超市", "销售", 6),
+    ("乡镇人民政府", "公务员", 3),
+    ("电力公司", "技术员", 4),
+    ("外出务工（太原）", "工人", 3),
+)
 _AWAY_JOBS = ("外出务工（太原）", "外出务工（北京）", "外出务工（郑州）", "外出务工（天津）")
 _MOBILE_PREFIXES = (
     "130 131 132 133 135 136 137 138 139 150 151 152 153 155 156 157 158 159 166 173 175 176 177 178 180 181 182 "
@@ -174,12 +238,21 @@ def create_demo_school(
     levels = list(STAGES[STAGE][1])
     sizes = plan_class_sizes(students, levels, rng)
     setup = SchoolSetup(
-        name="潞城区演示九年一贯制学校", code="2140406999", stage=STAGE, region_code=REGION,
-        authority="长治市潞城区教育局", principal="王建华", registrar="李晓燕", start_year=start_year,
-        term1_start=date(start_year, 9, 1), term1_end=date(start_year + 1, 1, 20),
-        term2_start=date(start_year + 1, 2, 20), term2_end=date(start_year + 1, 7, 10),
-        classes_per_grade={level: len(sizes[level]) for level in levels}, is_demo=True,
-    )  # fmt: skip
+        name="潞城区演示九年一贯制学校",
+        code="2140406999",
+        stage=STAGE,
+        region_code=REGION,
+        authority="长治市潞城区教育局",
+        principal="王建华",
+        registrar="李晓燕",
+        start_year=start_year,
+        term1_start=date(start_year, 9, 1),
+        term1_end=date(start_year + 1, 1, 20),
+        term2_start=date(start_year + 1, 2, 20),
+        term2_end=date(start_year + 1, 7, 10),
+        classes_per_grade={level: len(sizes[level]) for level in levels},
+        is_demo=True,
+    )
     create_school(store, setup)
     generator = _Generator(rng, start_year, today, setup)
     with store.transaction() as session:
@@ -198,9 +271,12 @@ def create_demo_school(
         )
         _write_students(session, generator, sizes, class_ids)
         audit.record(
-            session, "demo.create", "school", school.id,
+            session,
+            "demo.create",
+            "school",
+            school.id,
             {"演示学校": [None, school.name], "学生人数": [None, students], "随机种子": [None, seed]},
-        )  # fmt: skip
+        )
 
 
 def _write_students(
@@ -387,8 +463,10 @@ class _Generator:
         place = _PLACE.pick(rng)
         if place in _STREET_NAMES:
             if rng.random() < 0.5:
-                return (f"{DISTRICT}{place}{rng.choice(_COMPOUNDS)}{rng.randint(1, 24)}号楼"
-                        f"{rng.randint(1, 4)}单元{rng.randint(1, 18)}{rng.randint(1, 4):02d}室"), True  # fmt: skip
+                return (
+                    f"{DISTRICT}{place}{rng.choice(_COMPOUNDS)}{rng.randint(1, 24)}号楼"
+                    f"{rng.randint(1, 4)}单元{rng.randint(1, 18)}{rng.randint(1, 4):02d}室"
+                ), True
             return f"{DISTRICT}{place}{rng.choice(_COMMUNITIES)}社区{rng.randint(1, 120)}号", True
         return f"{DISTRICT}{place}{rng.choice(_VILLAGES)}村{rng.randint(1, 260)}号", False
 
@@ -500,8 +578,15 @@ class _Generator:
         father = self.adult(born, "1", surname, origin, address, age=(24, 38))
         if left_behind == "2":  # both parents work away: a grandparent looks after the child
             grandfather = rng.random() < 0.5
-            second = self.adult(born, "3", surname if grandfather else self.other_surname(surname), origin, address,
-                                age=(48, 62), male=grandfather)  # fmt: skip
+            second = self.adult(
+                born,
+                "3",
+                surname if grandfather else self.other_surname(surname),
+                origin,
+                address,
+                age=(48, 62),
+                male=grandfather,
+            )
             second["relation_note"] = "祖父" if grandfather else "祖母"
             second["is_guardian"] = True
             father["employer"], father["position"], father["address"] = rng.choice(_AWAY_JOBS), "工人", None
@@ -517,9 +602,16 @@ class _Generator:
         return [father, mother]
 
     def adult(
-        self, child_born: date, relation: str, surname: str, origin: str, address: str, *, age: tuple[int, int],
+        self,
+        child_born: date,
+        relation: str,
+        surname: str,
+        origin: str,
+        address: str,
+        *,
+        age: tuple[int, int],
         male: bool | None = None,
-    ) -> dict[str, Any]:  # fmt: skip
+    ) -> dict[str, Any]:
         rng = self.rng
         male = relation == "1" if male is None else male
         year = child_born.year - rng.randint(*age)
@@ -575,9 +667,14 @@ class _Generator:
             "status_after": StudentStatus.SUSPENDED.value,
             "reason": reason,
             "details": json.dumps(
-                {"申请表": "山西省中小学生休学、复学申请表", "休学期限": "一年", "start": effective.isoformat(),
-                 "end": default_end(effective).isoformat()}, ensure_ascii=False,
-            ),  # fmt: skip
+                {
+                    "申请表": "山西省中小学生休学、复学申请表",
+                    "休学期限": "一年",
+                    "start": effective.isoformat(),
+                    "end": default_end(effective).isoformat(),
+                },
+                ensure_ascii=False,
+            ),
             "authority_state": "已审核",
             "reverses_id": None,
             "actor": actor or "学籍管理员",

@@ -40,17 +40,37 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("issuer", "通用", "落款单位", "{学校名称}", ("学校名称",)),
     Setting("authority", "通用", "主管教育行政部门", "{主管部门}", ("主管部门",)),
     Setting("enrolment_proof.title", "在读证明", "标题", "在 读 证 明"),
-    Setting("enrolment_proof.body", "在读证明", "正文",
-            "兹证明{姓名}，{性别}，{出生日期}出生，身份证件号{身份证件号}，于{入学年月}入学，现为我校{年级班级}在读学生。",
-            STUDENT_FIELDS, ("姓名",), multiline=True),  # fmt: skip
-    Setting("enrolment_proof.closing", "在读证明", "结尾（填写了用途时）", "此证明{用途}。", ("用途",), ("用途",)),
+    Setting(
+        "enrolment_proof.body",
+        "在读证明",
+        "正文",
+        "兹证明{姓名}，{性别}，{出生日期}出生，身份证件号{身份证件号}，于{入学年月}入学，现为我校{年级班级}在读学生。",
+        STUDENT_FIELDS,
+        ("姓名",),
+        multiline=True,
+    ),
+    Setting(
+        "enrolment_proof.closing", "在读证明", "结尾（填写了用途时）", "此证明{用途}。", ("用途",), ("用途",)
+    ),
     Setting("enrolment_proof.closing_plain", "在读证明", "结尾（没有填写用途时）", "特此证明。"),
     Setting("education_certificate.title", "学历证明书", "标题", "学 历 证 明 书"),
-    Setting("education_certificate.body", "学历证明书", "正文",
-            "{姓名}，{性别}，{出生日期}出生，身份证件号{身份证件号}，于{入学年月}至{学习截至}在我校学习，学习期满，"
-            "准予毕业。其毕业证书遗失，特发此证明。", STUDENT_FIELDS + ("学习截至",), ("姓名",), multiline=True),  # fmt: skip
-    Setting("education_certificate.note", "学历证明书", "生效说明", "本证明书经主管教育行政部门验印后生效。",
-            multiline=True),  # fmt: skip
+    Setting(
+        "education_certificate.body",
+        "学历证明书",
+        "正文",
+        "{姓名}，{性别}，{出生日期}出生，身份证件号{身份证件号}，于{入学年月}至{学习截至}在我校学习，学习期满，"
+        "准予毕业。其毕业证书遗失，特发此证明。",
+        STUDENT_FIELDS + ("学习截至",),
+        ("姓名",),
+        multiline=True,
+    ),
+    Setting(
+        "education_certificate.note",
+        "学历证明书",
+        "生效说明",
+        "本证明书经主管教育行政部门验印后生效。",
+        multiline=True,
+    ),
 )
 BY_KEY = {setting.key: setting for setting in SETTINGS}
 
@@ -75,10 +95,15 @@ class Wording:
 def wording(session: Session) -> Wording:
     """The wording in force: the newest setting of each key, else its default."""
     chosen: dict[str, str | None] = {}
-    for key, value in session.execute(select(DocumentSetting.key, DocumentSetting.value).order_by(DocumentSetting.id)):
+    for key, value in session.execute(
+        select(DocumentSetting.key, DocumentSetting.value).order_by(DocumentSetting.id)
+    ):
         chosen[key] = value
     school = session.scalar(select(School).limit(1))
-    school_values = {"学校名称": school.name if school else "", "主管部门": school.authority if school else ""}
+    school_values = {
+        "学校名称": school.name if school else "",
+        "主管部门": school.authority if school else "",
+    }
     texts = {}
     for setting in SETTINGS:
         text = chosen.get(setting.key) or setting.default
@@ -90,7 +115,9 @@ def current(store: Store) -> dict[str, str]:
     """Each key's text as the clerk sees it in the settings dialog (braces not filled in)."""
     with store.read() as session:
         chosen: dict[str, str | None] = {}
-        for key, value in session.execute(select(DocumentSetting.key, DocumentSetting.value).order_by(DocumentSetting.id)):
+        for key, value in session.execute(
+            select(DocumentSetting.key, DocumentSetting.value).order_by(DocumentSetting.id)
+        ):
             chosen[key] = value
     return {setting.key: chosen.get(setting.key) or setting.default for setting in SETTINGS}
 
@@ -106,14 +133,19 @@ def check(key: str, text: str) -> None:
     if "\n" in text or "\r" in text:
         raise WordingError(f"{where}不能换行：证明上的一段文字会自动排成多行")
     try:
-        parsed = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
-                  if name is not None]  # fmt: skip
+        parsed = [
+            (name, spec, conversion)
+            for _, name, spec, conversion in string.Formatter().parse(text)
+            if name is not None
+        ]
     except ValueError:
         raise WordingError(f"{where}中的花括号不成对：填写项要写成 {{姓名}} 这样，左右括号各一个") from None
     for name, spec, conversion in parsed:
         if spec or conversion:
-            raise WordingError(f"{where}中的“{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}”"
-                               f"写法不对：填写项只写名称，如 {{{name}}}")  # fmt: skip
+            raise WordingError(
+                f"{where}中的“{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}”"
+                f"写法不对：填写项只写名称，如 {{{name}}}"
+            )
     names = [name for name, _, _ in parsed]
     allowed = "、".join(f"{{{name}}}" for name in setting.fields) or "（无）"
     for name in names:
@@ -138,9 +170,22 @@ def save(store: Store, changes: Mapping[str, str | None]) -> int:
             value = None if text is None or text == BY_KEY[key].default else text
             if (value or BY_KEY[key].default) == before[key]:
                 continue
-            session.add(DocumentSetting(key=key, value=value, actor=session.info.get("actor", "学籍管理员"),
-                                        created_at=datetime.now()))  # fmt: skip
-            entries.append(("setting.change", "document_setting", None, {BY_KEY[key].label: [before[key], value or BY_KEY[key].default]}))
+            session.add(
+                DocumentSetting(
+                    key=key,
+                    value=value,
+                    actor=session.info.get("actor", "学籍管理员"),
+                    created_at=datetime.now(),
+                )
+            )
+            entries.append(
+                (
+                    "setting.change",
+                    "document_setting",
+                    None,
+                    {BY_KEY[key].label: [before[key], value or BY_KEY[key].default]},
+                )
+            )
             saved += 1
         audit.record_many(session, entries)
     return saved

@@ -50,13 +50,19 @@ def new_students(
     """Students in school who have an R10.3 step (审核通过 ones included unless a step is chosen), most urgent first."""
     today = today or date.today()
     statement = (
-        select(Student.id, Student.name, SchoolClass.name, Grade.level, Student.enrolment_step,
-               Student.enrolment_date)
+        select(
+            Student.id,
+            Student.name,
+            SchoolClass.name,
+            Grade.level,
+            Student.enrolment_step,
+            Student.enrolment_date,
+        )
         .outerjoin(SchoolClass, Student.school_class_id == SchoolClass.id)
         .outerjoin(Grade, SchoolClass.grade_id == Grade.id)
         .where(Student.enrolment_step.is_not(None), Student.status.in_(IN_SCHOOL_STATUSES))
         .order_by(Student.enrolment_date, Grade.level, SchoolClass.number, Student.school_number, Student.id)
-    )  # fmt: skip
+    )
     if step:
         statement = statement.where(Student.enrolment_step == step)
     if overdue_only:
@@ -71,10 +77,17 @@ def new_students(
         deadline = enrolment_deadline(started) if started else None
         result.append(
             EnrolmentRow(
-                sid, name, class_name or "", current, started, deadline,
-                (deadline - today).days if deadline else None, is_overdue(current, started, today), level,
+                sid,
+                name,
+                class_name or "",
+                current,
+                started,
+                deadline,
+                (deadline - today).days if deadline else None,
+                is_overdue(current, started, today),
+                level,
             )
-        )  # fmt: skip
+        )
     return result
 
 
@@ -127,7 +140,7 @@ def mark_step(
         return len(events)
 
 
-def _students_by_id(session, ids: list[int]) -> dict[int, Student]:  # noqa: ANN001 - Session
+def _students_by_id(session, ids: list[int]) -> dict[int, Student]:
     found: dict[int, Student] = {}
     for start in range(0, len(ids), _CHUNK):
         for student in session.scalars(select(Student).where(Student.id.in_(ids[start : start + _CHUNK]))):
@@ -213,8 +226,13 @@ def import_national_ids(store: Store, pairs: list[tuple[str, str]]) -> NationalI
                 result.already_same.append(line)
                 continue
             if student.national_student_id:
-                result.conflicts.append(_with(line, f"该学生已有学籍号 {student.national_student_id}，学籍号终身不变，"
-                                                    f"不会改为 {nsid}；如确有错误，请向学籍管理部门核实"))  # fmt: skip
+                result.conflicts.append(
+                    _with(
+                        line,
+                        f"该学生已有学籍号 {student.national_student_id}，学籍号终身不变，"
+                        f"不会改为 {nsid}；如确有错误，请向学籍管理部门核实",
+                    )
+                )
                 continue
             holder = holders.get(nsid)
             if holder is not None and holder.id != student.id:
@@ -235,11 +253,12 @@ def import_national_ids(store: Store, pairs: list[tuple[str, str]]) -> NationalI
 
 
 def _with(line: NationalIdLine, message: str) -> NationalIdLine:
-    return NationalIdLine(line.index, line.id_number, line.national_student_id, line.student_id,
-                          line.student_name, message)  # fmt: skip
+    return NationalIdLine(
+        line.index, line.id_number, line.national_student_id, line.student_id, line.student_name, message
+    )
 
 
-def _students_by_id_number(session, numbers: list[str]) -> dict[str, list[Student]]:  # noqa: ANN001 - Session
+def _students_by_id_number(session, numbers: list[str]) -> dict[str, list[Student]]:
     found: dict[str, list[Student]] = defaultdict(list)
     for start in range(0, len(numbers), _CHUNK):
         chunk = numbers[start : start + _CHUNK]
@@ -250,7 +269,7 @@ def _students_by_id_number(session, numbers: list[str]) -> dict[str, list[Studen
     return found
 
 
-def _holders_of(session, nsids: list[str]) -> dict[str, Student]:  # noqa: ANN001 - Session
+def _holders_of(session, nsids: list[str]) -> dict[str, Student]:
     found: dict[str, Student] = {}
     for start in range(0, len(nsids), _CHUNK):
         chunk = nsids[start : start + _CHUNK]

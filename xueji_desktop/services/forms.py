@@ -98,10 +98,13 @@ def class_info_forms(store: Store, class_id: int, out: Path, *, today: date | No
     with store.read() as session:
         if session.get(SchoolClass, class_id) is None:
             raise LookupError(f"没有编号为 {class_id} 的班级")
-        ids = list(session.scalars(
-            select(Student.id).where(Student.school_class_id == class_id, Student.status.in_(IN_SCHOOL_STATUSES))
-            .order_by(Student.school_number, Student.pinyin_key)
-        ))  # fmt: skip
+        ids = list(
+            session.scalars(
+                select(Student.id)
+                .where(Student.school_class_id == class_id, Student.status.in_(IN_SCHOOL_STATUSES))
+                .order_by(Student.school_number, Student.pinyin_key)
+            )
+        )
     if not ids:
         raise ValueError("该班级没有在校学生")
     return info_forms(store, ids, out, today=today)
@@ -117,8 +120,10 @@ def procedure_form(store: Store, procedure_id: int, out: Path) -> Path:
         if procedure is None:
             raise LookupError(f"没有编号为 {procedure_id} 的异动手续")
         if procedure.kind not in FORMS_FOR_KIND:
-            raise ValueError(f"“{_kind_label(procedure.kind)}”手续没有需要打印的表格；可打印的有："
-                             f"{'、'.join(dict.fromkeys(FORMS_FOR_KIND.values()))}")  # fmt: skip
+            raise ValueError(
+                f"“{_kind_label(procedure.kind)}”手续没有需要打印的表格；可打印的有："
+                f"{'、'.join(dict.fromkeys(FORMS_FOR_KIND.values()))}"
+            )
         form = _ProcedureFacts(session, procedure, procedure_forms).form()
     with placed(out) as temporary:
         procedure_forms.write(temporary, form)
@@ -128,7 +133,9 @@ def procedure_form(store: Store, procedure_id: int, out: Path) -> Path:
 # --- 学生基本信息表 ---------------------------------------------------------------------------------------------------
 
 
-def _info_form(session: Session, folder: DataFolder, school: School, student: Student, today: date) -> InfoForm:
+def _info_form(
+    session: Session, folder: DataFolder, school: School, student: Student, today: date
+) -> InfoForm:
     from xueji_desktop.documents.info_form import InfoForm, Member
 
     values = {spec.key: shown(spec, getattr(student, spec.key)) for spec in STUDENT_FIELDS}
@@ -136,9 +143,18 @@ def _info_form(session: Session, folder: DataFolder, school: School, student: St
     values["grade"] = school_class.grade.name if school_class else ""
     values["school_class"] = school_class.name if school_class else ""
     family = FAMILY_FIELDS_BY_KEY
-    members = [Member(m.name, _relation(m.relation, m.relation_note), shown(family["is_guardian"], m.is_guardian),
-                      m.id_number or "", m.phone or "", m.employer or "", m.address or "")
-               for m in student.family_members]  # fmt: skip
+    members = [
+        Member(
+            m.name,
+            _relation(m.relation, m.relation_note),
+            shown(family["is_guardian"], m.is_guardian),
+            m.id_number or "",
+            m.phone or "",
+            m.employer or "",
+            m.address or "",
+        )
+        for m in student.family_members
+    ]
     return InfoForm(school.name, values, members, photo_file(folder, student.photo_path), day_text(today))
 
 
@@ -211,17 +227,21 @@ class _ProcedureFacts:
         self.student = session.get(Student, procedure.student_id) if procedure.student_id else None
         self.steps: dict[str, ProcedureEvent] = {}
         self.cancelled: ProcedureEvent | None = None
-        for event in session.scalars(select(ProcedureEvent).where(ProcedureEvent.procedure_id == procedure.id,
-                                                                  ProcedureEvent.track == "steps")
-                                     .order_by(ProcedureEvent.id)):  # fmt: skip
+        for event in session.scalars(
+            select(ProcedureEvent)
+            .where(ProcedureEvent.procedure_id == procedure.id, ProcedureEvent.track == "steps")
+            .order_by(ProcedureEvent.id)
+        ):
             if event.state == "已撤销":
                 self.cancelled = event
             else:
                 self.steps[event.state] = event
         self.proofs = session.execute(
-            select(Attachment.kind, Attachment.original_name).join(ProcedureProof, ProcedureProof.attachment_id == Attachment.id)
-            .where(ProcedureProof.procedure_id == procedure.id).order_by(ProcedureProof.id)
-        ).all()  # fmt: skip
+            select(Attachment.kind, Attachment.original_name)
+            .join(ProcedureProof, ProcedureProof.attachment_id == Attachment.id)
+            .where(ProcedureProof.procedure_id == procedure.id)
+            .order_by(ProcedureProof.id)
+        ).all()
         self.number = f"{procedure.opened_on.year}-{procedure.id:04d}"
 
     def form(self) -> Form:
@@ -243,20 +263,29 @@ class _ProcedureFacts:
             facts = self.facts
             grade = GRADE_NAMES.get(int(facts.get("grade") or 0), "")
             return self.paper.Particulars(
-                facts.get("name") or self.procedure.student_name, genders.name_of(facts.get("gender")),
-                day_text(facts.get("birth_date")), facts.get("id_number") or "", facts.get("national_student_id") or "",
+                facts.get("name") or self.procedure.student_name,
+                genders.name_of(facts.get("gender")),
+                day_text(facts.get("birth_date")),
+                facts.get("id_number") or "",
+                facts.get("national_student_id") or "",
                 grade,
-            )  # fmt: skip
-        school_class = self.session.get(SchoolClass, student.school_class_id) if student.school_class_id else None
+            )
+        school_class = (
+            self.session.get(SchoolClass, student.school_class_id) if student.school_class_id else None
+        )
         members = student.family_members
         guardian = next((m for m in members if m.is_guardian), members[0] if members else None)
         return self.paper.Particulars(
-            student.name, genders.name_of(student.gender), day_text(student.birth_date), student.id_number or "",
-            student.national_student_id or "", school_class.name if school_class else "",
+            student.name,
+            genders.name_of(student.gender),
+            day_text(student.birth_date),
+            student.id_number or "",
+            student.national_student_id or "",
+            school_class.name if school_class else "",
             f"{guardian.name}（{_relation(guardian.relation, guardian.relation_note)}）" if guardian else "",
             (guardian.phone if guardian and guardian.phone else student.phone) or "",
             student.current_address or student.home_address or (guardian.address if guardian else "") or "",
-        )  # fmt: skip
+        )
 
     def proof_lines(self, *skip: str) -> tuple[str, ...]:
         """The proofs attached, the form's own signed copy left out (it is the paper being printed)."""
@@ -293,28 +322,50 @@ class _ProcedureFacts:
         choices = [paper.Choice("申请类别", tuple(SUSPENSION_KINDS.values()), (label,))]
         if kind == "suspension":
             share = facts.get("illness_share_of_term")
-            reason = (facts.get("reason") or "") + (f"。经诊断，需停课治疗休养约占本学期总学时的{share:.0%}。" if share else "")
+            reason = (facts.get("reason") or "") + (
+                f"。经诊断，需停课治疗休养约占本学期总学时的{share:.0%}。" if share else ""
+            )
             details = [paper.Cell("休学期限", f"{day_text(facts['start'])}至{day_text(facts['end'])}", 2)]
         elif kind == "suspension_extension":
             reason = f"休学期满仍不能复学，申请延长休学期至{day_text(facts['end'])}。"
-            details = [paper.Cell("原休学期限", f"{day_text(facts['start'])}至{day_text(facts['old_end'])}"),
-                       paper.Cell("延长至", day_text(facts["end"]))]  # fmt: skip
+            details = [
+                paper.Cell("原休学期限", f"{day_text(facts['start'])}至{day_text(facts['old_end'])}"),
+                paper.Cell("延长至", day_text(facts["end"])),
+            ]
         else:
             reason = f"申请复学，到{facts['to_class']}就读。"
-            details = [paper.Cell("休学期限", self._suspended_period()), paper.Cell("复学日期", day_text(facts["on"])),
-                       paper.Cell("复学班级", facts["to_class"])]  # fmt: skip
+            details = [
+                paper.Cell("休学期限", self._suspended_period()),
+                paper.Cell("复学日期", day_text(facts["on"])),
+                paper.Cell("复学班级", facts["to_class"]),
+            ]
             target = self.session.get(SchoolClass, facts["to_class_id"])
             same = target is None or target.grade.level == facts.get("from_grade")
-            choices.append(paper.Choice("复学去向", ("回原年级就读", "到下一年级就读"),
-                                        ("回原年级就读" if same else "到下一年级就读",)))  # fmt: skip
+            choices.append(
+                paper.Choice(
+                    "复学去向",
+                    ("回原年级就读", "到下一年级就读"),
+                    ("回原年级就读" if same else "到下一年级就读",),
+                )
+            )
         return paper.Application(
-            paper.SUSPENSION_TITLE, self.school.name, self.number, day_text(self.procedure.opened_on),
-            self.particulars(), tuple(choices), reason, tuple(details), self.proof_lines(proofs.SUSPENSION_FORM),
+            paper.SUSPENSION_TITLE,
+            self.school.name,
+            self.number,
+            day_text(self.procedure.opened_on),
+            self.particulars(),
+            tuple(choices),
+            reason,
+            tuple(details),
+            self.proof_lines(proofs.SUSPENSION_FORM),
             ("学生签字", "监护人签字"),
-            (self.approval("学校意见", "学校已审核", f"同意{label}。"),
-             self.approval("学籍管理部门意见", "学籍管理部门已登记", f"已登记，准予{label}。")),
-            paper.SUSPENSION_NOTE, self.note(),
-        )  # fmt: skip
+            (
+                self.approval("学校意见", "学校已审核", f"同意{label}。"),
+                self.approval("学籍管理部门意见", "学籍管理部门已登记", f"已登记，准予{label}。"),
+            ),
+            paper.SUSPENSION_NOTE,
+            self.note(),
+        )
 
     def _suspended_period(self) -> str:
         period = current_period(self.session, self.student.id) if self.student else None
@@ -340,14 +391,26 @@ class _ProcedureFacts:
             applicants, footnote = ("学生签字", "监护人签字"), paper.WITHDRAWAL_NOTE
         else:
             reason = "；".join(facts.get("grounds") or [])
-            blocks = [self.approval("学校意见", "已申请", "该生符合自动退学条件，报请学籍管理部门批准。"),
-                      self.approval("学籍管理部门意见", "学籍管理部门已批准", "同意按自动退学处理。")]  # fmt: skip
+            blocks = [
+                self.approval("学校意见", "已申请", "该生符合自动退学条件，报请学籍管理部门批准。"),
+                self.approval("学籍管理部门意见", "学籍管理部门已批准", "同意按自动退学处理。"),
+            ]
             applicants, footnote = ("经办人签字", "学校负责人签字"), paper.AUTOMATIC_NOTE
         return paper.Application(
-            paper.WITHDRAWAL_TITLE, self.school.name, self.number, day_text(self.procedure.opened_on),
-            self.particulars(), tuple(choices), reason, tuple(details), self.proof_lines(proofs.WITHDRAWAL_FORM),
-            applicants, tuple(blocks), footnote, self.note(),
-        )  # fmt: skip
+            paper.WITHDRAWAL_TITLE,
+            self.school.name,
+            self.number,
+            day_text(self.procedure.opened_on),
+            self.particulars(),
+            tuple(choices),
+            reason,
+            tuple(details),
+            self.proof_lines(proofs.WITHDRAWAL_FORM),
+            applicants,
+            tuple(blocks),
+            footnote,
+            self.note(),
+        )
 
     def _transfer_letter(self) -> TransferLetter:
         """转学联系函 (R17.1) to the other school: to_school for a transfer out, from_school for a transfer in."""
@@ -360,17 +423,34 @@ class _ProcedureFacts:
             other, class_here, ours = facts["from_school"], facts["to_class"], "转入方已审核"
         agreed = self.steps.get(ours)
         return self.paper.TransferLetter(
-            self.number, self.school.name, other, outgoing, particulars, facts.get("reason") or "", class_here,
-            day_text(agreed.on) if agreed else "", self.recorded(("转入方已审核", "转出方已审核", "学籍已转出", "学籍已转接")),
+            self.number,
+            self.school.name,
+            other,
+            outgoing,
+            particulars,
+            facts.get("reason") or "",
+            class_here,
+            day_text(agreed.on) if agreed else "",
+            self.recorded(("转入方已审核", "转出方已审核", "学籍已转出", "学籍已转接")),
             self.note(),
-        )  # fmt: skip
+        )
 
     def _dropout_report(self) -> DropoutReport:
         """辍学书面报告 (R28.1) to every body the procedure says it went to, the authority by its name."""
-        authority = document_settings.wording(self.session)["authority"]  # as the clerk names it (证明文字设置)
-        recipients = tuple(f"{body}（{authority}）" if body == ApprovingBody.AUTHORITY.value and authority else body
-                           for body in self.facts.get("reported_to") or [])  # fmt: skip
+        authority = document_settings.wording(self.session)[
+            "authority"
+        ]  # as the clerk names it (证明文字设置)
+        recipients = tuple(
+            f"{body}（{authority}）" if body == ApprovingBody.AUTHORITY.value and authority else body
+            for body in self.facts.get("reported_to") or []
+        )
         return self.paper.DropoutReport(
-            self.number, self.school.name, recipients, self.particulars(), day_text(self.facts.get("since")),
-            day_text(self.procedure.opened_on), self.recorded(("学籍管理部门已登记",)), self.note(),
-        )  # fmt: skip
+            self.number,
+            self.school.name,
+            recipients,
+            self.particulars(),
+            day_text(self.facts.get("since")),
+            day_text(self.procedure.opened_on),
+            self.recorded(("学籍管理部门已登记",)),
+            self.note(),
+        )

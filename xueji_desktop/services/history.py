@@ -42,25 +42,57 @@ class BackupRow:
 
 
 ACTION_NAMES = {
-    "school.create": "设置学校", "class.create": "新建班级", "class.rename": "重命名班级",
-    "student.create": "新增学生", "student.update": "修改学生信息", "student.move": "调班", "demo.create": "生成演示学校",
-    "enrolment.step": "建籍步骤", "enrolment.national_id": "导入学籍号", "student.import": "导入新生",
-    "batch.export": "导出上报批次", "procedure.open": "办理异动手续", "procedure.step": "异动手续下一步",
-    "procedure.cancel": "撤销异动手续", "procedure.province": "省级系统状态", "status_change.reverse": "冲正异动",
-    "certificate.issue": "开具证明", "setting.change": "修改证明文字或套打设置", "diploma.print": "套打毕业证书",
-    "consultation.register": "查阅登记", "archive.place": "纸质档案存放位置",
-}  # fmt: skip
+    "school.create": "设置学校",
+    "class.create": "新建班级",
+    "class.rename": "重命名班级",
+    "student.create": "新增学生",
+    "student.update": "修改学生信息",
+    "student.move": "调班",
+    "demo.create": "生成演示学校",
+    "enrolment.step": "建籍步骤",
+    "enrolment.national_id": "导入学籍号",
+    "student.import": "导入新生",
+    "batch.export": "导出上报批次",
+    "procedure.open": "办理异动手续",
+    "procedure.step": "异动手续下一步",
+    "procedure.cancel": "撤销异动手续",
+    "procedure.province": "省级系统状态",
+    "status_change.reverse": "冲正异动",
+    "certificate.issue": "开具证明",
+    "setting.change": "修改证明文字或套打设置",
+    "diploma.print": "套打毕业证书",
+    "consultation.register": "查阅登记",
+    "archive.place": "纸质档案存放位置",
+}
 
 
-ENTITY_NAMES = {"school": "学校", "school_class": "班级", "student": "学生", "procedure": "异动手续",
-                "document_setting": "证明设置"}  # fmt: skip
+ENTITY_NAMES = {
+    "school": "学校",
+    "school_class": "班级",
+    "student": "学生",
+    "procedure": "异动手续",
+    "document_setting": "证明设置",
+}
 KIND_NAMES = {
-    "admission": "入学", "registration": "注册", "transfer_in": "转入", "transfer_out": "转出", "suspension": "休学",
-    "resumption": "复学", "withdrawal": "退学", "dropout": "辍学", "death": "死亡", "promotion": "升级",
-    "graduation": "毕业", "completion": "结业", "non_completion": "肄业", "info_change": "信息变更",
-    "information_change": "信息变更", "suspension_extension": "延长休学", "automatic_withdrawal": "自动退学",
+    "admission": "入学",
+    "registration": "注册",
+    "transfer_in": "转入",
+    "transfer_out": "转出",
+    "suspension": "休学",
+    "resumption": "复学",
+    "withdrawal": "退学",
+    "dropout": "辍学",
+    "death": "死亡",
+    "promotion": "升级",
+    "graduation": "毕业",
+    "completion": "结业",
+    "non_completion": "肄业",
+    "info_change": "信息变更",
+    "information_change": "信息变更",
+    "suspension_extension": "延长休学",
+    "automatic_withdrawal": "自动退学",
     "restoration": "恢复学籍",
-}  # fmt: skip
+}
 
 
 def action_name(action: str) -> str:
@@ -87,18 +119,24 @@ def status_changes(store: Store, limit: int = 500) -> list[StatusChangeRow]:
             .limit(limit)
         )
         return [
-            StatusChangeRow(c.id, c.effective_date, name, kind_name(c.kind), c.status_before or "", c.status_after,
-                            c.authority_state, c.actor)
+            StatusChangeRow(
+                c.id,
+                c.effective_date,
+                name,
+                kind_name(c.kind),
+                c.status_before or "",
+                c.status_after,
+                c.authority_state,
+                c.actor,
+            )
             for c, name in rows
-        ]  # fmt: skip
+        ]
 
 
 def audit_events(store: Store, limit: int = 500) -> list[AuditRow]:
     with store.read() as session:
         events = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))
-        return [
-            AuditRow(e.id, e.at, e.actor, action_name(e.action), _summary(e)) for e in events
-        ]
+        return [AuditRow(e.id, e.at, e.actor, action_name(e.action), _summary(e)) for e in events]
 
 
 def _summary(event: AuditEvent) -> str:
@@ -116,8 +154,14 @@ def backups(store: Store) -> list[BackupRow]:
     for path in list_backups(store.folder):
         manifest_path = path.with_suffix(".json")
         manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-        rows.append(BackupRow(path.name, manifest.get("created_at", ""), manifest.get("counts", {}).get("student", 0),
-                              path.stat().st_size))  # fmt: skip
+        rows.append(
+            BackupRow(
+                path.name,
+                manifest.get("created_at", ""),
+                manifest.get("counts", {}).get("student", 0),
+                path.stat().st_size,
+            )
+        )
     return rows
 
 
@@ -143,17 +187,29 @@ def timeline(store: Store, student_id: int) -> tuple[str, list[TimelineEntry]]:
         entries = []
         for change in session.scalars(select(StatusChange).where(StatusChange.student_id == student_id)):
             shown = f"{change.status_before or '（新建学籍）'} → {change.status_after}"
-            entries.append((change.effective_date, change.created_at, TimelineEntry(
-                change.effective_date, kind_name(change.kind), shown + (f"；{change.reason}" if change.reason else ""))))  # fmt: skip
+            entries.append(
+                (
+                    change.effective_date,
+                    change.created_at,
+                    TimelineEntry(
+                        change.effective_date,
+                        kind_name(change.kind),
+                        shown + (f"；{change.reason}" if change.reason else ""),
+                    ),
+                )
+            )
         events = session.execute(
-            select(ProcedureEvent, Procedure.kind).join(Procedure, ProcedureEvent.procedure_id == Procedure.id)
+            select(ProcedureEvent, Procedure.kind)
+            .join(Procedure, ProcedureEvent.procedure_id == Procedure.id)
             .where(Procedure.student_id == student_id)
-        )  # fmt: skip
+        )
         for event, kind in events:
             label = kinds[kind].label if kind in kinds else kind
             track = "省级系统" if event.track == "province" else "手续"
             extra = "".join(f"；{part}" for part in (event.approval_number, event.note) if part)
-            entries.append((event.on, event.created_at, TimelineEntry(event.on, f"{label}{track}", event.state + extra)))
+            entries.append(
+                (event.on, event.created_at, TimelineEntry(event.on, f"{label}{track}", event.state + extra))
+            )
         entries.sort(key=lambda entry: (entry[0], entry[1]))
         return student.name, [entry for _, _, entry in entries]
 

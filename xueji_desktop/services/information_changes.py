@@ -44,7 +44,11 @@ def open_information_change(
 
     today = today or date.today()
     form = load_form(store, student_id)  # before the transaction: the store has one connection
-    changes = {key: [form.values.get(key), value] for key, value in new_values.items() if form.values.get(key) != value}
+    changes = {
+        key: [form.values.get(key), value]
+        for key, value in new_values.items()
+        if form.values.get(key) != value
+    }
     form.values.update({key: new for key, (_, new) in changes.items()})
     problems = [p for p in check_form(form) if p.field in changes]
     with store.transaction() as session:
@@ -55,9 +59,20 @@ def open_information_change(
         if unknown:
             raise ValueError(f"未知的字段：{'、'.join(unknown)}")
         facts = {"fields": changes, "labels": {key: FIELDS_BY_KEY[key].label for key in changes}}
-        procedure = open_procedure(session, store, INFORMATION_CHANGE, student_id=student.id, student_name=student.name,
-                                   facts=facts, findings=findings, decision=decision, proofs=proofs,
-                                   required=rules.required_proofs(), proof_rule="R14.1", on=today)  # fmt: skip
+        procedure = open_procedure(
+            session,
+            store,
+            INFORMATION_CHANGE,
+            student_id=student.id,
+            student_name=student.name,
+            facts=facts,
+            findings=findings,
+            decision=decision,
+            proofs=proofs,
+            required=rules.required_proofs(),
+            proof_rule="R14.1",
+            on=today,
+        )
         return procedure.id
 
 

@@ -28,8 +28,12 @@ def _key(printer: str) -> str:
 def printer_offset(store: Store, printer: str) -> Offset:
     """The offset last saved for `printer`; none yet is (0, 0)."""
     with store.read() as session:
-        value = session.scalar(select(DocumentSetting.value).where(DocumentSetting.key == _key(printer))
-                               .order_by(DocumentSetting.id.desc()).limit(1))  # fmt: skip
+        value = session.scalar(
+            select(DocumentSetting.value)
+            .where(DocumentSetting.key == _key(printer))
+            .order_by(DocumentSetting.id.desc())
+            .limit(1)
+        )
     if not value:
         return Offset()
     saved = json.loads(value)
@@ -39,10 +43,26 @@ def printer_offset(store: Store, printer: str) -> Offset:
 def save_printer_offset(store: Store, printer: str, offset: Offset) -> None:
     before = printer_offset(store, printer)
     with store.transaction() as session:
-        session.add(DocumentSetting(key=_key(printer), value=json.dumps({"dx": offset.dx, "dy": offset.dy}),
-                                    actor=session.info.get("actor", "学籍管理员"), created_at=datetime.now()))  # fmt: skip
-        audit.record(session, "setting.change", "document_setting", None,
-                     {f"套打偏移（{printer or '默认打印机'}）": [f"{before.dx:g},{before.dy:g}", f"{offset.dx:g},{offset.dy:g}"]})
+        session.add(
+            DocumentSetting(
+                key=_key(printer),
+                value=json.dumps({"dx": offset.dx, "dy": offset.dy}),
+                actor=session.info.get("actor", "学籍管理员"),
+                created_at=datetime.now(),
+            )
+        )
+        audit.record(
+            session,
+            "setting.change",
+            "document_setting",
+            None,
+            {
+                f"套打偏移（{printer or '默认打印机'}）": [
+                    f"{before.dx:g},{before.dy:g}",
+                    f"{offset.dx:g},{offset.dy:g}",
+                ]
+            },
+        )
 
 
 def calibration_page(out: Path, layout_key: str, offset: Offset, printer: str = "") -> Path:
@@ -52,8 +72,15 @@ def calibration_page(out: Path, layout_key: str, offset: Offset, printer: str = 
     return Path(out)
 
 
-def diplomas(store: Store, student_ids: Sequence[int], out: Path, *, layout_key: str, offset: Offset | None = None,
-             issued_on: date | None = None) -> int:  # fmt: skip
+def diplomas(
+    store: Store,
+    student_ids: Sequence[int],
+    out: Path,
+    *,
+    layout_key: str,
+    offset: Offset | None = None,
+    issued_on: date | None = None,
+) -> int:
     """The values of each graduate's 毕业证书 at the layout's places, one sheet each; a student who has not graduated
     is refused (nothing is written). Returns the number of sheets."""
     layout = overlay.layouts().get(layout_key)
@@ -64,10 +91,13 @@ def diplomas(store: Store, student_ids: Sequence[int], out: Path, *, layout_key:
         school = session.scalar(select(School).limit(1))
         assert school is not None
         students = {s.id: s for s in session.scalars(select(Student).where(Student.id.in_(student_ids)))}
-        graduated_on = dict(session.execute(
-            select(StatusChange.student_id, StatusChange.effective_date)
-            .where(StatusChange.kind == "graduation", StatusChange.student_id.in_(student_ids))
-            .order_by(StatusChange.id)).all())  # fmt: skip
+        graduated_on = dict(
+            session.execute(
+                select(StatusChange.student_id, StatusChange.effective_date)
+                .where(StatusChange.kind == "graduation", StatusChange.student_id.in_(student_ids))
+                .order_by(StatusChange.id)
+            ).all()
+        )
         sheets = []
         for student_id in student_ids:
             student = students.get(student_id)
@@ -77,18 +107,31 @@ def diplomas(store: Store, student_ids: Sequence[int], out: Path, *, layout_key:
                 raise ValueError(f"{student.name}当前状态为“{student.status}”，不能打印毕业证书")
             finished = graduated_on.get(student.id, issued_on)
             entry_year, _, entry_month = student.entry_month.partition("-")
-            sheets.append({
-                "姓名": student.name, "性别": "男" if student.gender == "1" else "女",
-                "出生年": str(student.birth_date.year), "出生月": str(student.birth_date.month),
-                "出生日": str(student.birth_date.day), "入学年": entry_year, "入学月": str(int(entry_month or 0) or ""),
-                "毕业年": str(finished.year), "毕业月": str(finished.month),
-                "学制": YEARS_OF_STUDY.get(school.stage, ""), "学籍号": student.national_student_id or "",
-                "校长": school.principal, "学校名称": school.name, "发证年": str(issued_on.year),
-                "发证月": str(issued_on.month), "发证日": str(issued_on.day),
-            })  # fmt: skip
+            sheets.append(
+                {
+                    "姓名": student.name,
+                    "性别": "男" if student.gender == "1" else "女",
+                    "出生年": str(student.birth_date.year),
+                    "出生月": str(student.birth_date.month),
+                    "出生日": str(student.birth_date.day),
+                    "入学年": entry_year,
+                    "入学月": str(int(entry_month or 0) or ""),
+                    "毕业年": str(finished.year),
+                    "毕业月": str(finished.month),
+                    "学制": YEARS_OF_STUDY.get(school.stage, ""),
+                    "学籍号": student.national_student_id or "",
+                    "校长": school.principal,
+                    "学校名称": school.name,
+                    "发证年": str(issued_on.year),
+                    "发证月": str(issued_on.month),
+                    "发证日": str(issued_on.day),
+                }
+            )
     with placed(out) as temporary:
         pages = overlay.write(temporary, layout, sheets, offset or Offset())
     with store.transaction() as session:
-        audit.record_many(session, [("diploma.print", "student", s, {layout.title: [None, str(issued_on)]})
-                                    for s in student_ids])  # fmt: skip
+        audit.record_many(
+            session,
+            [("diploma.print", "student", s, {layout.title: [None, str(issued_on)]}) for s in student_ids],
+        )
     return pages

@@ -32,7 +32,9 @@ def school_rosters(store: Store, out: Path, *, full_id_numbers: bool = True) -> 
     from xueji_desktop.models import Grade
 
     with store.read() as session:
-        class_ids = list(session.scalars(select(SchoolClass.id).join(Grade).order_by(Grade.level, SchoolClass.number)))
+        class_ids = list(
+            session.scalars(select(SchoolClass.id).join(Grade).order_by(Grade.level, SchoolClass.number))
+        )
     sections = [section for section in _class_sections(store, class_ids, full_id_numbers) if section[2]]
     if not sections:
         raise LookupError("全校没有在校学生，无需打印名册")
@@ -53,12 +55,24 @@ def _class_sections(store: Store, class_ids: list[int], full_id_numbers: bool) -
             if school_class is None:
                 raise LookupError(f"没有编号为 {class_id} 的班级")
             students = session.scalars(
-                select(Student).where(Student.school_class_id == class_id, Student.status.in_(IN_SCHOOL_STATUSES))
+                select(Student)
+                .where(Student.school_class_id == class_id, Student.status.in_(IN_SCHOOL_STATUSES))
                 .order_by(Student.school_number, Student.pinyin_key)
-            ).all()  # fmt: skip
-            lines = [rosters.RosterLine(s.school_number or "", s.name, _gender(s), f"{s.birth_date:%Y-%m-%d}",
-                                        _id(s, full_id_numbers), s.national_student_id or "") for s in students]  # fmt: skip
-            subtitle = f"{school}　{term}　共{len(lines)}人" + ("　（存档用，含完整身份证件号）" if full_id_numbers else "")
+            ).all()
+            lines = [
+                rosters.RosterLine(
+                    s.school_number or "",
+                    s.name,
+                    _gender(s),
+                    f"{s.birth_date:%Y-%m-%d}",
+                    _id(s, full_id_numbers),
+                    s.national_student_id or "",
+                )
+                for s in students
+            ]
+            subtitle = f"{school}　{term}　共{len(lines)}人" + (
+                "　（存档用，含完整身份证件号）" if full_id_numbers else ""
+            )
             sections.append((f"{school_class.name}在校生名册", subtitle, lines))
     return sections
 
@@ -70,16 +84,38 @@ def graduate_roster(store: Store, year: int, out: Path, *, full_id_numbers: bool
     from xueji_desktop.models import StatusChange
 
     with store.read() as session:
-        reversed_ids = set(session.scalars(select(StatusChange.reverses_id).where(StatusChange.reverses_id.is_not(None))))
-        graduated = {change.student_id: change for change in session.scalars(
-            select(StatusChange).where(StatusChange.kind == "graduation", StatusChange.status_after == "毕业")
-            .order_by(StatusChange.id)) if change.id not in reversed_ids}  # fmt: skip
+        reversed_ids = set(
+            session.scalars(select(StatusChange.reverses_id).where(StatusChange.reverses_id.is_not(None)))
+        )
+        graduated = {
+            change.student_id: change
+            for change in session.scalars(
+                select(StatusChange)
+                .where(StatusChange.kind == "graduation", StatusChange.status_after == "毕业")
+                .order_by(StatusChange.id)
+            )
+            if change.id not in reversed_ids
+        }
         classes = {c.id: c.name for c in session.scalars(select(SchoolClass))}
-        students = session.scalars(select(Student).where(Student.status == "毕业", Student.id.in_(list(graduated)))).all()
-        chosen = sorted((s for s in students if graduated[s.id].effective_date.year == year),
-                        key=lambda s: (classes.get(s.school_class_id, ""), s.pinyin_key))  # fmt: skip
-        rows = [[s.name, _gender(s), f"{s.birth_date:%Y-%m-%d}", _id(s, full_id_numbers), s.national_student_id or "",
-                 classes.get(s.school_class_id, ""), s.entry_month] for s in chosen]  # fmt: skip
+        students = session.scalars(
+            select(Student).where(Student.status == "毕业", Student.id.in_(list(graduated)))
+        ).all()
+        chosen = sorted(
+            (s for s in students if graduated[s.id].effective_date.year == year),
+            key=lambda s: (classes.get(s.school_class_id, ""), s.pinyin_key),
+        )
+        rows = [
+            [
+                s.name,
+                _gender(s),
+                f"{s.birth_date:%Y-%m-%d}",
+                _id(s, full_id_numbers),
+                s.national_student_id or "",
+                classes.get(s.school_class_id, ""),
+                s.entry_month,
+            ]
+            for s in chosen
+        ]
     return _roster(store, out, f"{year}年毕业生花名册", rosters.GRADUATE_COLUMNS, rows, full_id_numbers)
 
 
@@ -92,20 +128,41 @@ def admission_roster(store: Store, year: int, out: Path, *, full_id_numbers: boo
     from xueji_desktop.reference.codes import code_table
 
     with store.read() as session:
-        transferred = set(session.scalars(select(StatusChange.student_id).where(StatusChange.kind == "transfer_in")))
-        admitted = set(session.scalars(select(Student.id).where(Student.entry_month >= f"{year}-08",
-                                                                 Student.entry_month < f"{year + 1}-08"))) - transferred  # fmt: skip
+        transferred = set(
+            session.scalars(select(StatusChange.student_id).where(StatusChange.kind == "transfer_in"))
+        )
+        admitted = (
+            set(
+                session.scalars(
+                    select(Student.id).where(
+                        Student.entry_month >= f"{year}-08", Student.entry_month < f"{year + 1}-08"
+                    )
+                )
+            )
+            - transferred
+        )
         classes = {c.id: c.name for c in session.scalars(select(SchoolClass))}
         students = session.scalars(select(Student).where(Student.id.in_(list(admitted)))).all()
         methods = code_table("admission_method")
         chosen = sorted(students, key=lambda s: (classes.get(s.school_class_id, ""), s.pinyin_key))
-        rows = [[s.name, _gender(s), f"{s.birth_date:%Y-%m-%d}", _id(s, full_id_numbers),
-                 classes.get(s.school_class_id, ""), methods.name_of(s.admission_method), s.entry_month]
-                for s in chosen]  # fmt: skip
+        rows = [
+            [
+                s.name,
+                _gender(s),
+                f"{s.birth_date:%Y-%m-%d}",
+                _id(s, full_id_numbers),
+                classes.get(s.school_class_id, ""),
+                methods.name_of(s.admission_method),
+                s.entry_month,
+            ]
+            for s in chosen
+        ]
     return _roster(store, out, f"{year}年录取花名册", rosters.ADMISSION_COLUMNS, rows, full_id_numbers)
 
 
-def _roster(store: Store, out: Path, title: str, columns, rows: list[list[str]], full_id_numbers: bool) -> int:  # noqa: ANN001
+def _roster(
+    store: Store, out: Path, title: str, columns, rows: list[list[str]], full_id_numbers: bool
+) -> int:
     from xueji_desktop.documents import rosters
 
     if not rows:

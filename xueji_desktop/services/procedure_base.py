@@ -27,6 +27,8 @@ from xueji_desktop.store import Store
 STEPS, PROVINCE = "steps", "province"
 CANCELLED = "已撤销"
 PROVINCE_STATES = ("待上报", "已上报", "已通过", "已退回")
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """What the clerk decided about the findings shown: the warnings read and confirmed; for a block the regulation
@@ -38,7 +40,7 @@ class Decision:
     preview: bool = False  # only check: raise FindingsPreview with every finding, write nothing
 
 
-class FindingsPreview(Exception):  # noqa: N818 - not an error: the answer to a preview
+class FindingsPreview(Exception):
     """What the rules say about a procedure not yet opened (Decision(preview=True)): the wizard shows these."""
 
     def __init__(self, findings: list[Finding]):
@@ -67,7 +69,9 @@ class ProcedureKind:
     label: str  # 转入, 休学 …
     steps: tuple[str, ...]  # its states in order; the last ends it
     complete: Callable[[Session, Procedure, dict[str, Any], date], Completion]
-    effective_step: str | None = None  # the step that writes the status change (None: the last); later steps follow up
+    effective_step: str | None = (
+        None  # the step that writes the status change (None: the last); later steps follow up
+    )
 
     @property
     def effective(self) -> str:
@@ -79,8 +83,11 @@ def decide(findings: Sequence[Finding], decision: Decision) -> list[dict[str, An
 
     A block stops the procedure unless it is overridable and the decision carries the approval number and a reason;
     warnings need the clerk's confirmation."""
-    stopping = [f for f in findings if f.blocks and not (f.overridable and decision.approval_number.strip()
-                                                          and decision.reason.strip())]  # fmt: skip
+    stopping = [
+        f
+        for f in findings
+        if f.blocks and not (f.overridable and decision.approval_number.strip() and decision.reason.strip())
+    ]
     if stopping:
         raise RuleViolation(stopping)
     if any(f.severity is Severity.WARN for f in findings) and not decision.confirmed:
@@ -89,7 +96,10 @@ def decide(findings: Sequence[Finding], decision: Decision) -> list[dict[str, An
     for finding in findings:
         entry = {"rule_id": finding.rule_id, "severity": finding.severity.value, "text": finding.text}
         if finding.blocks:
-            entry["exception"] = {"approval_number": decision.approval_number.strip(), "reason": decision.reason.strip()}
+            entry["exception"] = {
+                "approval_number": decision.approval_number.strip(),
+                "reason": decision.reason.strip(),
+            }
         kept.append(entry)
     return kept
 
@@ -119,20 +129,48 @@ def open_procedure(
     kept_findings = decide([*findings, *missing], decision)
     now = datetime.now()
     actor = session.info.get("actor", "学籍管理员")
-    procedure = Procedure(student_id=student_id, student_name=student_name, kind=kind.key, opened_on=on,
-                          facts=as_json(facts), findings=as_json(kept_findings), actor=actor, created_at=now)  # fmt: skip
+    procedure = Procedure(
+        student_id=student_id,
+        student_name=student_name,
+        kind=kind.key,
+        opened_on=on,
+        facts=as_json(facts),
+        findings=as_json(kept_findings),
+        actor=actor,
+        created_at=now,
+    )
     session.add(procedure)
     session.flush()
     for proof in proofs:
         attachment = keep_proof(session, store.folder, proof, student_id=student_id)
         session.add(ProcedureProof(procedure_id=procedure.id, attachment_id=attachment.id))
-    session.add_all([
-        ProcedureEvent(procedure_id=procedure.id, track=STEPS, state=kind.steps[0], on=on, actor=actor, created_at=now),
-        ProcedureEvent(procedure_id=procedure.id, track=PROVINCE, state=PROVINCE_STATES[0], on=on, actor=actor,
-                       created_at=now),
-    ])  # fmt: skip
-    audit.record(session, "procedure.open", "procedure", procedure.id,
-                 {"手续": [None, kind.label], "学生": [None, student_name]})  # fmt: skip
+    session.add_all(
+        [
+            ProcedureEvent(
+                procedure_id=procedure.id,
+                track=STEPS,
+                state=kind.steps[0],
+                on=on,
+                actor=actor,
+                created_at=now,
+            ),
+            ProcedureEvent(
+                procedure_id=procedure.id,
+                track=PROVINCE,
+                state=PROVINCE_STATES[0],
+                on=on,
+                actor=actor,
+                created_at=now,
+            ),
+        ]
+    )
+    audit.record(
+        session,
+        "procedure.open",
+        "procedure",
+        procedure.id,
+        {"手续": [None, kind.label], "学生": [None, student_name]},
+    )
     session.flush()
     if kind.effective == kind.steps[0]:
         complete_procedure(session, kind, procedure, on, None, None, kind.steps[0])
@@ -141,40 +179,76 @@ def open_procedure(
 
 def current_state(session: Session, procedure_id: int, track: str) -> str:
     return session.scalar(
-        select(ProcedureEvent.state).where(ProcedureEvent.procedure_id == procedure_id, ProcedureEvent.track == track)
-        .order_by(ProcedureEvent.id.desc()).limit(1)
-    )  # fmt: skip
+        select(ProcedureEvent.state)
+        .where(ProcedureEvent.procedure_id == procedure_id, ProcedureEvent.track == track)
+        .order_by(ProcedureEvent.id.desc())
+        .limit(1)
+    )
 
 
 def facts_of(procedure: Procedure) -> dict[str, Any]:
     return json.loads(procedure.facts or "{}")
 
 
-def complete_procedure(session: Session, kind: ProcedureKind, procedure: Procedure, on: date, approval_number: str | None,
-              note: str | None, state: str) -> ProcedureEvent:  # fmt: skip
+def complete_procedure(
+    session: Session,
+    kind: ProcedureKind,
+    procedure: Procedure,
+    on: date,
+    approval_number: str | None,
+    note: str | None,
+    state: str,
+) -> ProcedureEvent:
     completion = kind.complete(session, procedure, facts_of(procedure), on)
     student = completion.student
     before = None if completion.new_record else student.status
-    change = StatusChange(student_id=student.id, kind=kind.key, effective_date=completion.effective_date,
-                          status_before=before, status_after=completion.status_after, reason=completion.reason,
-                          details=as_json({"procedure_id": procedure.id, **completion.details}),
-                          actor=session.info.get("actor", "学籍管理员"), created_at=datetime.now())  # fmt: skip
+    change = StatusChange(
+        student_id=student.id,
+        kind=kind.key,
+        effective_date=completion.effective_date,
+        status_before=before,
+        status_after=completion.status_after,
+        reason=completion.reason,
+        details=as_json({"procedure_id": procedure.id, **completion.details}),
+        actor=session.info.get("actor", "学籍管理员"),
+        created_at=datetime.now(),
+    )
     session.add(change)
     student.status = completion.status_after
     student.updated_at = datetime.now()
     session.flush()
     event = add_event(session, procedure, STEPS, state, on, approval_number, note, change.id)
-    audit.record(session, f"status_change.{kind.key}", "student", student.id,
-                 {"状态": [before, completion.status_after], "手续": [None, procedure.id]})  # fmt: skip
+    audit.record(
+        session,
+        f"status_change.{kind.key}",
+        "student",
+        student.id,
+        {"状态": [before, completion.status_after], "手续": [None, procedure.id]},
+    )
     return event
 
 
-def add_event(session: Session, procedure: Procedure, track: str, state: str, on: date, approval_number: str | None,
-           note: str | None, status_change_id: int | None = None) -> ProcedureEvent:  # fmt: skip
-    event = ProcedureEvent(procedure_id=procedure.id, track=track, state=state, on=on,
-                           approval_number=(approval_number or "").strip() or None, note=(note or "").strip() or None,
-                           status_change_id=status_change_id, actor=session.info.get("actor", "学籍管理员"),
-                           created_at=datetime.now())  # fmt: skip
+def add_event(
+    session: Session,
+    procedure: Procedure,
+    track: str,
+    state: str,
+    on: date,
+    approval_number: str | None,
+    note: str | None,
+    status_change_id: int | None = None,
+) -> ProcedureEvent:
+    event = ProcedureEvent(
+        procedure_id=procedure.id,
+        track=track,
+        state=state,
+        on=on,
+        approval_number=(approval_number or "").strip() or None,
+        note=(note or "").strip() or None,
+        status_change_id=status_change_id,
+        actor=session.info.get("actor", "学籍管理员"),
+        created_at=datetime.now(),
+    )
     session.add(event)
     session.flush()
     return event
@@ -209,8 +283,13 @@ def term_of(session: Session, day: date) -> tuple[int, date]:
     from xueji_desktop.models import SchoolYear
     from xueji_desktop.models.terms import term_on
 
-    year = session.scalar(select(SchoolYear).where(SchoolYear.start_year <= day.year).order_by(SchoolYear.start_year.desc())
-                          .where(SchoolYear.term1_start <= day).limit(1))  # fmt: skip
+    year = session.scalar(
+        select(SchoolYear)
+        .where(SchoolYear.start_year <= day.year)
+        .order_by(SchoolYear.start_year.desc())
+        .where(SchoolYear.term1_start <= day)
+        .limit(1)
+    )
     if year is None:
         year = session.scalar(select(SchoolYear).where(SchoolYear.is_current))
     if year is None:
@@ -224,5 +303,3 @@ def student_of(session: Session, student_id: int) -> Student:
     if student is None:
         raise LookupError(f"没有编号为 {student_id} 的学生")
     return student
-
-

@@ -41,8 +41,17 @@ from xueji_desktop.services.procedure_base import (
 )
 from xueji_desktop.store import Store
 
-__all__ = ["CANCELLED", "NO_DECISION", "PROVINCE_STATES", "Completion", "Decision", "FindingsPreview", "ProcedureKind",
-           "current_state", "facts_of"]  # fmt: skip
+__all__ = [
+    "CANCELLED",
+    "NO_DECISION",
+    "PROVINCE_STATES",
+    "Completion",
+    "Decision",
+    "FindingsPreview",
+    "ProcedureKind",
+    "current_state",
+    "facts_of",
+]
 
 
 _PROVINCE_NEXT = {"待上报": ("已上报",), "已上报": ("已通过", "已退回"), "已退回": ("已上报",), "已通过": ()}
@@ -64,11 +73,25 @@ def advance(
         kind = kind_of(procedure.kind)
         current = current_state(session, procedure.id, STEPS)
         if current in (CANCELLED, kind.steps[-1]):
-            raise RuleViolation([block("R7.1", f"该{kind.label}手续已{'撤销' if current == CANCELLED else '完成'}，不能再办理")])
+            raise RuleViolation(
+                [
+                    block(
+                        "R7.1",
+                        f"该{kind.label}手续已{'撤销' if current == CANCELLED else '完成'}，不能再办理",
+                    )
+                ]
+            )
         expected = kind.steps[kind.steps.index(current) + 1]
         if state != expected:
-            raise RuleViolation([block("R7.1", f"{kind.label}手续须依次经过：{' → '.join(kind.steps)}；当前为“{current}”，"
-                                       f"下一步应为“{expected}”")])  # fmt: skip
+            raise RuleViolation(
+                [
+                    block(
+                        "R7.1",
+                        f"{kind.label}手续须依次经过：{' → '.join(kind.steps)}；当前为“{current}”，"
+                        f"下一步应为“{expected}”",
+                    )
+                ]
+            )
         if state == kind.effective:
             return complete_procedure(session, kind, procedure, on, approval_number, note, state)
         event = add_event(session, procedure, STEPS, state, on, approval_number, note)
@@ -86,13 +109,28 @@ def cancel(store: Store, procedure_id: int, *, reason: str, on: date) -> Procedu
         kind = kind_of(procedure.kind)
         current = current_state(session, procedure.id, STEPS)
         if current == CANCELLED or kind.steps.index(current) >= kind.steps.index(kind.effective):
-            raise RuleViolation([block("R7.1", f"该{kind.label}手续已{'撤销' if current == CANCELLED else '完成'}"
-                                       "；已完成的异动须用冲正的方式更正")])  # fmt: skip
-        audit.record(session, "procedure.cancel", "procedure", procedure.id, {"步骤": [current, CANCELLED], "原因": [None, reason]})
+            raise RuleViolation(
+                [
+                    block(
+                        "R7.1",
+                        f"该{kind.label}手续已{'撤销' if current == CANCELLED else '完成'}"
+                        "；已完成的异动须用冲正的方式更正",
+                    )
+                ]
+            )
+        audit.record(
+            session,
+            "procedure.cancel",
+            "procedure",
+            procedure.id,
+            {"步骤": [current, CANCELLED], "原因": [None, reason]},
+        )
         return add_event(session, procedure, STEPS, CANCELLED, on, None, reason.strip())
 
 
-def set_province_state(store: Store, procedure_id: int, state: str, *, on: date, note: str | None = None) -> None:
+def set_province_state(
+    store: Store, procedure_id: int, state: str, *, on: date, note: str | None = None
+) -> None:
     """Where the procedure stands in the provincial system: 待上报 → 已上报 → 已通过 / 已退回 (with the reason given),
     and 已退回 → 已上报 again once fixed."""
     with store.transaction() as session:
@@ -120,9 +158,13 @@ def reverse(store: Store, status_change_id: int, *, reason: str, on: date) -> in
         student = session.get(Student, change.student_id)
         assert student is not None
         if student.status != change.status_after:
-            raise RuleViolation([block("R7.1", f"该学生此后又有异动（当前状态“{student.status}”），请先冲正较晚的异动")])
+            raise RuleViolation(
+                [block("R7.1", f"该学生此后又有异动（当前状态“{student.status}”），请先冲正较晚的异动")]
+            )
         if change.status_before is None:
-            raise RuleViolation([block("R7.1", "这条异动建立了该学生的学籍，不能冲正；信息有误请办理信息变更")])
+            raise RuleViolation(
+                [block("R7.1", "这条异动建立了该学生的学籍，不能冲正；信息有误请办理信息变更")]
+            )
         details = json.loads(change.details or "{}")
         back: dict[str, Any] = {}
         if "class_before" in details:
@@ -135,16 +177,29 @@ def reverse(store: Store, status_change_id: int, *, reason: str, on: date) -> in
             apply_values(student, {key: field_value(key, old) for key, (old, _new) in fields.items()})
             back["fields"] = {key: [new, old] for key, (old, new) in fields.items()}
         status_before = change.status_before
-        reversal = StatusChange(student_id=student.id, kind=f"reversal:{change.kind}", effective_date=on,
-                                status_before=student.status, status_after=status_before, reason=reason.strip(),
-                                details=as_json(back), reverses_id=change.id, actor=session.info.get("actor", "学籍管理员"),
-                                created_at=datetime.now())  # fmt: skip
+        reversal = StatusChange(
+            student_id=student.id,
+            kind=f"reversal:{change.kind}",
+            effective_date=on,
+            status_before=student.status,
+            status_after=status_before,
+            reason=reason.strip(),
+            details=as_json(back),
+            reverses_id=change.id,
+            actor=session.info.get("actor", "学籍管理员"),
+            created_at=datetime.now(),
+        )
         student.status = status_before
         student.updated_at = datetime.now()
         session.add(reversal)
         session.flush()
-        audit.record(session, "status_change.reverse", "student", student.id,
-                     {"状态": [change.status_after, status_before], "冲正": [None, change.id], "原因": [None, reason]})  # fmt: skip
+        audit.record(
+            session,
+            "status_change.reverse",
+            "student",
+            student.id,
+            {"状态": [change.status_after, status_before], "冲正": [None, change.id], "原因": [None, reason]},
+        )
         return reversal.id
 
 
@@ -191,7 +246,9 @@ class ProcedureRow:
         return self.next_state is not None
 
 
-def procedure_rows(store: Store, *, today: date, calendar: WorkingCalendar | None = None) -> list[ProcedureRow]:
+def procedure_rows(
+    store: Store, *, today: date, calendar: WorkingCalendar | None = None
+) -> list[ProcedureRow]:
     """Every procedure, newest first, with where it stands and its due date (R27.1's 10 working days …)."""
     from xueji_desktop.reference.working_days import working_calendar
 
@@ -217,15 +274,29 @@ def procedure_rows(store: Store, *, today: date, calendar: WorkingCalendar | Non
             next_state = None if done else kind.steps[kind.steps.index(state) + 1]
             days = {state: day for (pid, state), day in step_days.items() if pid == procedure.id}
             due = None if done or kind is None else kind_due(kind.key, facts_of(procedure), days, calendar)
-            rows.append(ProcedureRow(
-                procedure.id, procedure.kind, kind.label if kind else procedure.kind, procedure.student_id,
-                procedure.student_name, procedure.opened_on, state, next_state, province.state if province else "",
-                province.note if province else None, due, bool(due and today > due.day), changes.get(procedure.id),
-            ))  # fmt: skip
+            rows.append(
+                ProcedureRow(
+                    procedure.id,
+                    procedure.kind,
+                    kind.label if kind else procedure.kind,
+                    procedure.student_id,
+                    procedure.student_name,
+                    procedure.opened_on,
+                    state,
+                    next_state,
+                    province.state if province else "",
+                    province.note if province else None,
+                    due,
+                    bool(due and today > due.day),
+                    changes.get(procedure.id),
+                )
+            )
         return rows
 
 
-def kind_due(kind: str, facts: dict[str, Any], days: dict[str, date], calendar: WorkingCalendar) -> DueDate | None:
+def kind_due(
+    kind: str, facts: dict[str, Any], days: dict[str, date], calendar: WorkingCalendar
+) -> DueDate | None:
     """The regulation's deadline for an open procedure of this kind, where it sets one (`days`: each step's date)."""
     if kind == "death":
         return withdrawals.death_due(date.fromisoformat(facts["died_on"]), calendar)

@@ -68,8 +68,16 @@ class RosterRow:
     class_name: str
 
 
-SortKey = Literal["school_number", "name", "gender", "birth_date", "id_number", "national_student_id", "status",
-                  "class_name"]  # fmt: skip
+SortKey = Literal[
+    "school_number",
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "national_student_id",
+    "status",
+    "class_name",
+]
 _SORT_COLUMNS = {
     "school_number": "s.school_number",
     "name": "s.pinyin_key",
@@ -111,12 +119,16 @@ def class_tree(store: Store) -> list[GradeNode]:
         classes.setdefault(grade_id, []).append((class_id, name, number))
     return [
         GradeNode(
-            grade_id, level, name,
-            tuple(ClassNode(class_id, class_name, number, sizes.get(class_id, 0), limits_for_grade(level))
-                  for class_id, class_name, number in classes.get(grade_id, [])),
+            grade_id,
+            level,
+            name,
+            tuple(
+                ClassNode(class_id, class_name, number, sizes.get(class_id, 0), limits_for_grade(level))
+                for class_id, class_name, number in classes.get(grade_id, [])
+            ),
         )
         for grade_id, level, name in store.query("SELECT id, level, name FROM grade ORDER BY level")
-    ]  # fmt: skip
+    ]
 
 
 def list_students(
@@ -157,10 +169,19 @@ def list_students(
         params["limit"] = limit
     genders = code_table("gender")
     return [
-        RosterRow(sid, number or "", name, genders.name_of(gender), date.fromisoformat(born), mask_id_number(idn),
-                  nsid or "", state, class_name or "")
+        RosterRow(
+            sid,
+            number or "",
+            name,
+            genders.name_of(gender),
+            date.fromisoformat(born),
+            mask_id_number(idn),
+            nsid or "",
+            state,
+            class_name or "",
+        )
         for sid, number, name, gender, born, idn, nsid, state, class_name in store.query(sql, params)
-    ]  # fmt: skip
+    ]
 
 
 def _matching(query: str, params: dict[str, Any]) -> str:
@@ -202,8 +223,13 @@ def move_student(store: Store, student_id: int, class_id: int, *, confirmed: boo
         if any(f.blocks for f in findings) or (findings and not confirmed):
             raise RuleViolation(findings)
         source = session.get(SchoolClass, student.school_class_id) if student.school_class_id else None
-        audit.record(session, "student.move", "student", student_id,
-                     {"班级": [source.name if source else None, target.name]})  # fmt: skip
+        audit.record(
+            session,
+            "student.move",
+            "student",
+            student_id,
+            {"班级": [source.name if source else None, target.name]},
+        )
         student.school_class_id = class_id
 
 
@@ -229,10 +255,16 @@ def student_listing(store: Store, *, class_name: str | None = None, status: str 
     with store.read() as session:
         return [
             {
-                "id": student.id, "name": student.name, "gender": genders.name_of(student.gender),
-                "birth_date": student.birth_date.isoformat(), "id_number": student.id_number or "",
-                "national_student_id": student.national_student_id or "", "school_number": student.school_number or "",
-                "grade": grade_name or "", "class_name": class_label or "", "status": student.status,
+                "id": student.id,
+                "name": student.name,
+                "gender": genders.name_of(student.gender),
+                "birth_date": student.birth_date.isoformat(),
+                "id_number": student.id_number or "",
+                "national_student_id": student.national_student_id or "",
+                "school_number": student.school_number or "",
+                "grade": grade_name or "",
+                "class_name": class_label or "",
+                "status": student.status,
             }
             for student, grade_name, class_label in session.execute(statement)
-        ]  # fmt: skip
+        ]

@@ -23,9 +23,19 @@ STAGES: dict[str, tuple[str, range]] = {
 }
 
 GRADE_NAMES = {
-    1: "一年级", 2: "二年级", 3: "三年级", 4: "四年级", 5: "五年级", 6: "六年级",
-    7: "七年级", 8: "八年级", 9: "九年级", 10: "高一", 11: "高二", 12: "高三",
-}  # fmt: skip
+    1: "一年级",
+    2: "二年级",
+    3: "三年级",
+    4: "四年级",
+    5: "五年级",
+    6: "六年级",
+    7: "七年级",
+    8: "八年级",
+    9: "九年级",
+    10: "高一",
+    11: "高二",
+    12: "高三",
+}
 
 
 class SetupError(ValueError):
@@ -110,17 +120,27 @@ def create_school(store: Store, setup: SchoolSetup) -> None:
             raise SetupError("这个数据文件夹已经设置过学校")
         session.add(
             School(
-                name=setup.name.strip(), code=setup.code, stage=setup.stage, region_code=setup.region_code,
-                authority=setup.authority.strip(), principal=setup.principal.strip(),
-                registrar=setup.registrar.strip(), is_demo=setup.is_demo, created_at=datetime.now(),
+                name=setup.name.strip(),
+                code=setup.code,
+                stage=setup.stage,
+                region_code=setup.region_code,
+                authority=setup.authority.strip(),
+                principal=setup.principal.strip(),
+                registrar=setup.registrar.strip(),
+                is_demo=setup.is_demo,
+                created_at=datetime.now(),
             )
-        )  # fmt: skip
+        )
         session.add(
             SchoolYear(
-                start_year=setup.start_year, term1_start=setup.term1_start, term1_end=setup.term1_end,
-                term2_start=setup.term2_start, term2_end=setup.term2_end, is_current=True,
+                start_year=setup.start_year,
+                term1_start=setup.term1_start,
+                term1_end=setup.term1_end,
+                term2_start=setup.term2_start,
+                term2_end=setup.term2_end,
+                is_current=True,
             )
-        )  # fmt: skip
+        )
         for level in STAGES[setup.stage][1]:
             grade = Grade(level=level, name=GRADE_NAMES[level])
             session.add(grade)
@@ -158,9 +178,13 @@ def school_context(store: Store, today: date | None = None) -> SchoolContext | N
     assert years
     start_year, term1_end = years[0]
     return SchoolContext(
-        name, stage, terms.school_year_name(start_year), terms.term_on(date.fromisoformat(term1_end), today),
-        bool(is_demo), registrar,
-    )  # fmt: skip
+        name,
+        stage,
+        terms.school_year_name(start_year),
+        terms.term_on(date.fromisoformat(term1_end), today),
+        bool(is_demo),
+        registrar,
+    )
 
 
 def create_class(
@@ -208,7 +232,7 @@ def rename_class(store: Store, class_id: int, name: str) -> None:
         school_class.name = label
 
 
-def _check_name_free(session, grade_id: int, label: str, own_id: int | None) -> None:  # noqa: ANN001
+def _check_name_free(session, grade_id: int, label: str, own_id: int | None) -> None:
     from sqlalchemy import select
 
     from xueji_desktop.models import SchoolClass

@@ -144,9 +144,17 @@ def _plan_against_database(store: Store, plan: ImportPlan) -> None:
     refusals for students whose record is formal (R14.1: change only through the information-change procedure)."""
     with store.read() as session:
         stored = session.execute(
-            select(Student.id, Student.name, Student.birth_date, Student.gender, Student.id_number,
-                   Student.pinyin_key, Student.status, Student.enrolment_step)
-        ).all()  # fmt: skip
+            select(
+                Student.id,
+                Student.name,
+                Student.birth_date,
+                Student.gender,
+                Student.id_number,
+                Student.pinyin_key,
+                Student.status,
+                Student.enrolment_step,
+            )
+        ).all()
         updatable = {
             s.id_number: s for s in stored if s.id_number and s.enrolment_step not in (None, APPROVED)
         }
@@ -165,22 +173,38 @@ def _plan_against_database(store: Store, plan: ImportPlan) -> None:
                     plan.unchanged_rows.add(record.row_number)
                 continue
             name = str(record.values.get("name") or "")
-            rows.append(Person(record.row_number, name, record.values.get("birth_date"),
-                               record.values.get("gender"), number, pinyin_keys(name)[0] if name else ""))  # fmt: skip
+            rows.append(
+                Person(
+                    record.row_number,
+                    name,
+                    record.values.get("birth_date"),
+                    record.values.get("gender"),
+                    number,
+                    pinyin_keys(name)[0] if name else "",
+                )
+            )
         # students being corrected stay in: another row with their ID, or their name and birthday, is still a twin
-        existing = [Person(s.id, s.name, s.birth_date, s.gender, s.id_number, s.pinyin_key, s.status)
-                    for s in stored]  # fmt: skip
+        existing = [
+            Person(s.id, s.name, s.birth_date, s.gender, s.id_number, s.pinyin_key, s.status) for s in stored
+        ]
     for duplicate in find_duplicates(rows, existing):
         if _approved_match(
             duplicate, stored
         ):  # the same ID as a formal record: R14.1's procedure, not an import
-            duplicate = DuplicateFinding(duplicate.row_number, duplicate.other, duplicate.other_student_id, Finding(
-                "R14.1", duplicate.finding.severity,
-                f"{duplicate.other}的学籍已审核通过，信息变更须由监护人申请并经学籍管理部门审批，不能通过导入修改"))  # fmt: skip
+            duplicate = DuplicateFinding(
+                duplicate.row_number,
+                duplicate.other,
+                duplicate.other_student_id,
+                Finding(
+                    "R14.1",
+                    duplicate.finding.severity,
+                    f"{duplicate.other}的学籍已审核通过，信息变更须由监护人申请并经学籍管理部门审批，不能通过导入修改",
+                ),
+            )
         plan.duplicates.append(duplicate)
 
 
-def _approved_match(duplicate: DuplicateFinding, stored: list) -> bool:  # noqa: ANN001
+def _approved_match(duplicate: DuplicateFinding, stored: list) -> bool:
     if duplicate.other_student_id is None or not duplicate.finding.blocks:
         return False
     return any(s.id == duplicate.other_student_id and s.enrolment_step in (None, APPROVED) for s in stored)
@@ -227,8 +251,13 @@ def commit_import(
         mapped = {column.field for column in plan.mapping.columns if column is not None}
         defaults = {k: v for k, v in _defaults().items() if k not in mapped}
         base = {key: None for key in FIELDS_BY_KEY} | defaults
-        fixed = {"status": "在读", "enrolment_step": EnrolmentStep.FORM_HANDED_OUT.value, "enrolment_date": start,
-                 "created_at": now, "updated_at": now}  # fmt: skip
+        fixed = {
+            "status": "在读",
+            "enrolment_step": EnrolmentStep.FORM_HANDED_OUT.value,
+            "enrolment_date": start,
+            "created_at": now,
+            "updated_at": now,
+        }
         # in chunks, so that a 100,000-row file never holds all its insert parameters at once
         for chunk_start in range(0, len(new_records), COMMIT_CHUNK):
             chunk = new_records[chunk_start : chunk_start + COMMIT_CHUNK]
@@ -240,24 +269,47 @@ def commit_import(
                     spelled[name] = (*pinyin_keys(name), pinyin_spelling(name))
                 full, initials, spelling = spelled[name]
                 values.setdefault("name_pinyin", spelling)
-                student_rows.append({**base, **values, **fixed, "pinyin_key": full, "initials_key": initials,
-                                     "school_class_id": class_of_row.get(record.row_number)})  # fmt: skip
-            ids = [row[0] for row in session.execute(
-                insert(Student.__table__).returning(Student.__table__.c.id, sort_by_parameter_order=True),
-                student_rows,
-            )]  # fmt: skip
+                student_rows.append(
+                    {
+                        **base,
+                        **values,
+                        **fixed,
+                        "pinyin_key": full,
+                        "initials_key": initials,
+                        "school_class_id": class_of_row.get(record.row_number),
+                    }
+                )
+            ids = [
+                row[0]
+                for row in session.execute(
+                    insert(Student.__table__).returning(Student.__table__.c.id, sort_by_parameter_order=True),
+                    student_rows,
+                )
+            ]
             family_rows = [
-                {**{s.key: member.get(s.key) for s in FAMILY_FIELDS}, "student_id": student_id,
-                 "position_in_list": position, "is_guardian": bool(member.get("is_guardian"))}
+                {
+                    **{s.key: member.get(s.key) for s in FAMILY_FIELDS},
+                    "student_id": student_id,
+                    "position_in_list": position,
+                    "is_guardian": bool(member.get("is_guardian")),
+                }
                 for student_id, record in zip(ids, chunk, strict=True)
                 for position, member in enumerate(record.family, start=1)
-            ]  # fmt: skip
+            ]
             if family_rows:
                 session.execute(insert(FamilyMember.__table__), family_rows)
-            audit.record_many(session, [
-                ("student.import", "student", student_id, {"来源": [None, f"{plan.path.name} 第{r.row_number}行"]})
-                for student_id, r in zip(ids, chunk, strict=True)
-            ])  # fmt: skip
+            audit.record_many(
+                session,
+                [
+                    (
+                        "student.import",
+                        "student",
+                        student_id,
+                        {"来源": [None, f"{plan.path.name} 第{r.row_number}行"]},
+                    )
+                    for student_id, r in zip(ids, chunk, strict=True)
+                ],
+            )
             created += len(ids)
             if progress:
                 progress(created, len(new_records))
@@ -280,7 +332,7 @@ class ImportRefused(ValueError):
         super().__init__(f"文件中有 {len(problems)} 处错误，没有导入任何学生。")
 
 
-def _apply_update(session, update: PlannedUpdate, record: RowRecord) -> None:  # noqa: ANN001
+def _apply_update(session, update: PlannedUpdate, record: RowRecord) -> None:
     student = session.get(Student, update.student_id)
     for key, value in record.values.items():
         if key in FIELDS_BY_KEY and value is not None:
@@ -302,7 +354,7 @@ def _defaults() -> dict[str, Any]:
     return {k: v for k, v in blank_form().values.items() if k in FIELDS_BY_KEY}
 
 
-def _enrolment_date(session, today: date) -> date:  # noqa: ANN001
+def _enrolment_date(session, today: date) -> date:
     """R10.1's 30 days count from the term's start when the list comes in at the start of a school year."""
     year = session.scalar(select(SchoolYear).where(SchoolYear.is_current))
     if year is not None and year.term1_start <= today <= year.term1_end:
@@ -329,7 +381,7 @@ def _remembered_columns(
     return [by_field.get(f) if f else None for f in json.loads(saved)]
 
 
-def _remember_mapping(session, plan: ImportPlan) -> None:  # noqa: ANN001
+def _remember_mapping(session, plan: ImportPlan) -> None:
     signature = _signature(plan.table.headers)
     fields = json.dumps([c.field if c else None for c in plan.mapping.columns], ensure_ascii=False)
     mapping = session.scalar(
@@ -338,8 +390,11 @@ def _remember_mapping(session, plan: ImportPlan) -> None:  # noqa: ANN001
         )
     )
     if mapping is None:
-        session.add(ImportMapping(template=plan.spec.key, signature=signature, mapping=fields,
-                                  confirmed_at=datetime.now()))  # fmt: skip
+        session.add(
+            ImportMapping(
+                template=plan.spec.key, signature=signature, mapping=fields, confirmed_at=datetime.now()
+            )
+        )
     else:
         mapping.mapping, mapping.confirmed_at = fields, datetime.now()
 
@@ -396,10 +451,14 @@ def plan_classes(
     slots = [ClassSlot(c.id, c.name, c.size, level, c.number) for c in grade.classes]
     scores = _scores(plan)
     newcomers = [
-        Newcomer(r.row_number, str(r.values.get("gender") or "1"), r.values.get("birth_date") or date(2000, 1, 1),
-                 scores.get(r.row_number))
+        Newcomer(
+            r.row_number,
+            str(r.values.get("gender") or "1"),
+            r.values.get("birth_date") or date(2000, 1, 1),
+            scores.get(r.row_number),
+        )
         for r in records
-    ]  # fmt: skip
+    ]
     chosen = mode or ("file" if any(r.class_label for r in records) else "balanced")
     if chosen == "file":
         assignment = keep_file_classes(newcomers, {r.row_number: r.class_label or "" for r in records}, slots)

@@ -80,8 +80,13 @@ def create_student(store: Store, form: StudentForm, *, confirmed: bool = False) 
         _apply_family(session, student, [_cleaned(m) for m in form.family])
         session.add(student)
         session.flush()
-        audit.record(session, "student.create", "student", student.id,
-                     {FIELDS_BY_KEY[k].label: [None, v] for k, v in values.items() if v not in (None, "")})  # fmt: skip
+        audit.record(
+            session,
+            "student.create",
+            "student",
+            student.id,
+            {FIELDS_BY_KEY[k].label: [None, v] for k, v in values.items() if v not in (None, "")},
+        )
         return student.id
 
 
@@ -173,8 +178,13 @@ def _duplicate_findings(session: Session, values: dict[str, Any], own_id: int | 
             select(Student).where(Student.id_number == number, Student.id != (own_id or -1))
         )
         if other is not None:
-            findings.append(Finding("R13.1", Severity.BLOCK,
-                                    f"身份证件号 {number} 已属于学生“{other.name}”（{other.status}），不能重复建立学籍"))  # fmt: skip
+            findings.append(
+                Finding(
+                    "R13.1",
+                    Severity.BLOCK,
+                    f"身份证件号 {number} 已属于学生“{other.name}”（{other.status}），不能重复建立学籍",
+                )
+            )
     twin = session.scalar(
         select(Student).where(
             Student.name == values.get("name"),
@@ -184,8 +194,13 @@ def _duplicate_findings(session: Session, values: dict[str, Any], own_id: int | 
         )
     )
     if twin is not None and twin.id_number != number:
-        findings.append(Finding("R13.1", Severity.WARN,
-                                f"已有同名、同出生日期、同性别的学生“{twin.name}”（{twin.status}），可能是重复学籍，请核实"))  # fmt: skip
+        findings.append(
+            Finding(
+                "R13.1",
+                Severity.WARN,
+                f"已有同名、同出生日期、同性别的学生“{twin.name}”（{twin.status}），可能是重复学籍，请核实",
+            )
+        )
     return findings
 
 

@@ -37,7 +37,11 @@ from xueji_desktop.store import Store
 STEPS = ("已申请", "学校已审核", "学籍管理部门已登记")  # R22.1: 学校审核同意后报学籍管理部门登记
 # what the wizard asks as the clerk fills it in
 default_end, add_years = rules.default_end, rules.add_years
-required_proofs, extension_proofs, resumption_proofs = rules.required_proofs, rules.extension_proofs, rules.resumption_proofs
+required_proofs, extension_proofs, resumption_proofs = (
+    rules.required_proofs,
+    rules.extension_proofs,
+    rules.resumption_proofs,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,16 +76,40 @@ def open_suspension(
     with store.transaction() as session:
         student = student_of(session, student_id)
         term_number, _ = term_of(session, start)
-        case = SuspensionCase(grade_of(session, student), term_number, reason, start, end, student.status,
-                              days_suspended(session, student.id), illness_share_of_term)  # fmt: skip
+        case = SuspensionCase(
+            grade_of(session, student),
+            term_number,
+            reason,
+            start,
+            end,
+            student.status,
+            days_suspended(session, student.id),
+            illness_share_of_term,
+        )
         findings = rules.check_suspension(case)
         if student.status == "休学":
             findings.append(block("R22.3", "该学生正在休学；期满仍不能复学的，请办理延长休学"))
-        facts = {"reason": reason.value if reason else None, "start": start, "end": end,
-                 "illness_share_of_term": illness_share_of_term, "grade": case.grade.level}  # fmt: skip
-        procedure = open_procedure(session, store, SUSPENSION, student_id=student.id, student_name=student.name,
-                                   facts=facts, findings=findings, decision=decision, proofs=proofs,
-                                   required=rules.required_proofs(reason), proof_rule="R22.1", on=today)  # fmt: skip
+        facts = {
+            "reason": reason.value if reason else None,
+            "start": start,
+            "end": end,
+            "illness_share_of_term": illness_share_of_term,
+            "grade": case.grade.level,
+        }
+        procedure = open_procedure(
+            session,
+            store,
+            SUSPENSION,
+            student_id=student.id,
+            student_name=student.name,
+            facts=facts,
+            findings=findings,
+            decision=decision,
+            proofs=proofs,
+            required=rules.required_proofs(reason),
+            proof_rule="R22.1",
+            on=today,
+        )
         return procedure.id
 
 
@@ -100,12 +128,27 @@ def open_extension(
         student = student_of(session, student_id)
         current = current_period(session, student.id)
         if student.status != "休学" or current is None:
-            raise RuleViolation([block("R22.3", f"该学生当前状态为“{student.status}”，不在休学中，不能延长休学")])
-        findings = rules.check_duration(current.end + timedelta(days=1), new_end, days_suspended(session, student.id))
+            raise RuleViolation(
+                [block("R22.3", f"该学生当前状态为“{student.status}”，不在休学中，不能延长休学")]
+            )
+        findings = rules.check_duration(
+            current.end + timedelta(days=1), new_end, days_suspended(session, student.id)
+        )
         facts = {"start": current.origin, "old_end": current.end, "end": new_end}
-        procedure = open_procedure(session, store, EXTENSION, student_id=student.id, student_name=student.name,
-                                   facts=facts, findings=findings, decision=decision, proofs=proofs,
-                                   required=rules.extension_proofs(), proof_rule="R22.3", on=today)  # fmt: skip
+        procedure = open_procedure(
+            session,
+            store,
+            EXTENSION,
+            student_id=student.id,
+            student_name=student.name,
+            facts=facts,
+            findings=findings,
+            decision=decision,
+            proofs=proofs,
+            required=rules.extension_proofs(),
+            proof_rule="R22.3",
+            on=today,
+        )
         return procedure.id
 
 
@@ -131,11 +174,24 @@ def open_resumption(
         grade = grade_of(session, student)
         findings = rules.check_resumption(student.status, grade.level, target.grade.level)
         joining = 0 if target.id == student.school_class_id else 1
-        findings += check_class_size(target.name, target.grade.level, class_size_now(session, target.id) + joining)
+        findings += check_class_size(
+            target.name, target.grade.level, class_size_now(session, target.id) + joining
+        )
         facts = {"on": on, "from_grade": grade.level, "to_class_id": target.id, "to_class": target.name}
-        procedure = open_procedure(session, store, RESUMPTION, student_id=student.id, student_name=student.name,
-                                   facts=facts, findings=findings, decision=decision, proofs=proofs,
-                                   required=rules.resumption_proofs(), proof_rule="R22.2", on=today)  # fmt: skip
+        procedure = open_procedure(
+            session,
+            store,
+            RESUMPTION,
+            student_id=student.id,
+            student_name=student.name,
+            facts=facts,
+            findings=findings,
+            decision=decision,
+            proofs=proofs,
+            required=rules.resumption_proofs(),
+            proof_rule="R22.2",
+            on=today,
+        )
         return procedure.id
 
 
@@ -155,11 +211,16 @@ def current_period(session: Session, student_id: int) -> SuspensionPeriod | None
 
 def periods(session: Session, student_id: int) -> list[SuspensionPeriod]:
     changes = session.scalars(
-        select(StatusChange).where(StatusChange.student_id == student_id,
-                                   StatusChange.kind.in_(("suspension", "suspension_extension")))
+        select(StatusChange)
+        .where(
+            StatusChange.student_id == student_id,
+            StatusChange.kind.in_(("suspension", "suspension_extension")),
+        )
         .order_by(StatusChange.id)
-    ).all()  # fmt: skip
-    reversed_ids = set(session.scalars(select(StatusChange.reverses_id).where(StatusChange.reverses_id.is_not(None))))
+    ).all()
+    reversed_ids = set(
+        session.scalars(select(StatusChange.reverses_id).where(StatusChange.reverses_id.is_not(None)))
+    )
     result = []
     for change in changes:
         details = json.loads(change.details or "{}")
@@ -171,15 +232,24 @@ def periods(session: Session, student_id: int) -> list[SuspensionPeriod]:
     return result
 
 
-def _complete_suspension(session: Session, procedure: Procedure, facts: dict[str, Any], on: date) -> Completion:
+def _complete_suspension(
+    session: Session, procedure: Procedure, facts: dict[str, Any], on: date
+) -> Completion:
     student = _student(session, procedure)
     if student.status != "在读":
         raise RuleViolation([block("R22.1", f"该学生当前状态为“{student.status}”，不能完成休学")])
-    return Completion(student, "休学", date.fromisoformat(facts["start"]),
-                      {"start": facts["start"], "end": facts["end"]}, facts.get("reason"))  # fmt: skip
+    return Completion(
+        student,
+        "休学",
+        date.fromisoformat(facts["start"]),
+        {"start": facts["start"], "end": facts["end"]},
+        facts.get("reason"),
+    )
 
 
-def _complete_extension(session: Session, procedure: Procedure, facts: dict[str, Any], on: date) -> Completion:
+def _complete_extension(
+    session: Session, procedure: Procedure, facts: dict[str, Any], on: date
+) -> Completion:
     student = _student(session, procedure)
     if student.status != "休学":
         raise RuleViolation([block("R22.3", f"该学生当前状态为“{student.status}”，不能延长休学")])
@@ -187,7 +257,9 @@ def _complete_extension(session: Session, procedure: Procedure, facts: dict[str,
     return Completion(student, "休学", date.fromisoformat(facts["old_end"]), details, "延长休学")
 
 
-def _complete_resumption(session: Session, procedure: Procedure, facts: dict[str, Any], on: date) -> Completion:
+def _complete_resumption(
+    session: Session, procedure: Procedure, facts: dict[str, Any], on: date
+) -> Completion:
     student = _student(session, procedure)
     if student.status != "休学":
         raise RuleViolation([block("R22.2", f"该学生当前状态为“{student.status}”，不能复学")])
@@ -230,10 +302,16 @@ def reminders(store: Store, *, today: date, within_days: int = 30) -> list[Remin
                 continue
             expired = rules.expired(period.end, today)
             if expired:
-                grounds = automatic_withdrawal_grounds(grade_of(session, student), student.status, AttendanceFacts(),
-                                                       period.end, today)  # fmt: skip
-                text = grounds[0].text if grounds else (
-                    f"休学已于{period.end:%Y-%m-%d}期满，请办理复学；仍不能复学的，凭证明申请延长休学（最多两年）")  # fmt: skip
+                grounds = automatic_withdrawal_grounds(
+                    grade_of(session, student), student.status, AttendanceFacts(), period.end, today
+                )
+                text = (
+                    grounds[0].text
+                    if grounds
+                    else (
+                        f"休学已于{period.end:%Y-%m-%d}期满，请办理复学；仍不能复学的，凭证明申请延长休学（最多两年）"
+                    )
+                )
             else:
                 text = f"休学将于{period.end:%Y-%m-%d}期满（还有{(period.end - today).days}天），请提醒监护人办理复学或延长休学"
             found.append(Reminder(student.id, student.name, period.end, expired, text))

@@ -117,8 +117,9 @@ def review(store: Store, *, today: date | None = None, calendar: WorkingCalendar
         for row, values, family in in_school:
             ref = people[row["id"]]
             found += rules.record_findings(ref, values, family, region_exists=regions.exists, today=today)
-            found += rules.enrolment_findings(ref, row["enrolment_step"], row["enrolment_date"], today,
-                                              row["_grade"])  # fmt: skip
+            found += rules.enrolment_findings(
+                ref, row["enrolment_step"], row["enrolment_date"], today, row["_grade"]
+            )
         procedures, handling, notes = _procedure_findings(session, people, today, term_start, calendar)
         found += procedures.findings
         levels = {row["id"]: row["_grade"] for row, _, _ in in_school}
@@ -128,21 +129,35 @@ def review(store: Store, *, today: date | None = None, calendar: WorkingCalendar
                 if student_id not in levels or levels[student_id] is None:
                     continue
                 found += rules.absence_findings(
-                    people[student_id], GradeFacts(levels[student_id], stage), status[student_id], attendance,
-                    handled=bool(handling[student_id] & _ANSWERS_ABSENCE), today=today,
-                )  # fmt: skip
+                    people[student_id],
+                    GradeFacts(levels[student_id], stage),
+                    status[student_id],
+                    attendance,
+                    handled=bool(handling[student_id] & _ANSWERS_ABSENCE),
+                    today=today,
+                )
         found += _suspension_findings(session, people, levels, status, stage, handling, today)
     grouped: dict[Check, list[ReviewFinding]] = defaultdict(list)
     for item in found:
         grouped[item.check].append(item)
 
     def order(item: ReviewFinding) -> tuple:  # as the roster lists students: grade, class, 拼音
-        return (rank.get(item.student.id, len(rank)) if item.student.id is not None else len(rank), item.student.name,
-                item.problem)  # fmt: skip
+        return (
+            rank.get(item.student.id, len(rank)) if item.student.id is not None else len(rank),
+            item.student.name,
+            item.problem,
+        )
 
     groups = tuple(ReviewGroup(check, tuple(sorted(grouped[check], key=order))) for check in Check)
-    return Review(datetime.now().replace(microsecond=0), today, term_label, len(in_school), procedures.count, groups,
-                  notes=tuple(notes))  # fmt: skip
+    return Review(
+        datetime.now().replace(microsecond=0),
+        today,
+        term_label,
+        len(in_school),
+        procedures.count,
+        groups,
+        notes=tuple(notes),
+    )
 
 
 def export_review(
@@ -172,8 +187,17 @@ def export_review(
     number = 0
     for item in result.findings:
         number += 1
-        sheet.append([number, item.check.value, item.student.name, item.student.class_name, item.problem,
-                      f"{item.basis}（{item.rule_id}）", item.advice])  # fmt: skip
+        sheet.append(
+            [
+                number,
+                item.check.value,
+                item.student.name,
+                item.student.class_name,
+                item.problem,
+                f"{item.basis}（{item.rule_id}）",
+                item.advice,
+            ]
+        )
     if not number:
         clean = f"{result.term_label}复核（{result.reviewed_at:%Y-%m-%d %H:%M}）没有发现问题"
         sheet.append(["", "", "", "", clean, "", ""])
@@ -207,8 +231,12 @@ def default_file_name(result: Review) -> str:
 
 def _term(session: Session, today: date) -> tuple[str, date | None]:
     """The term `today` falls in ("2026-2027学年第一学期", its first day); the newest year set if today is before all."""
-    year = session.scalar(select(SchoolYear).where(SchoolYear.term1_start <= today)
-                          .order_by(SchoolYear.start_year.desc()).limit(1))  # fmt: skip
+    year = session.scalar(
+        select(SchoolYear)
+        .where(SchoolYear.term1_start <= today)
+        .order_by(SchoolYear.start_year.desc())
+        .limit(1)
+    )
     if year is None:
         year = session.scalar(select(SchoolYear).where(SchoolYear.is_current).limit(1))
     if year is None:
@@ -230,8 +258,16 @@ def _people(session: Session) -> dict[int, StudentRef]:
 
 def _students_in_school(session: Session) -> list[tuple[Any, dict[str, Any], list[dict[str, Any]]]]:
     """(row, field values, family members) for every student 在读 or 休学, in two queries."""
-    columns = [Student.__table__.c[key] for key in ("id", "status", "enrolment_step", "enrolment_date",
-                                                    *(spec.key for spec in STUDENT_FIELDS))]  # fmt: skip
+    columns = [
+        Student.__table__.c[key]
+        for key in (
+            "id",
+            "status",
+            "enrolment_step",
+            "enrolment_date",
+            *(spec.key for spec in STUDENT_FIELDS),
+        )
+    ]
     query = (
         select(*columns, Grade.level.label("_grade"))
         .outerjoin(SchoolClass, SchoolClass.id == Student.school_class_id)
@@ -317,9 +353,18 @@ def _procedure_findings(
             due = kind_due(procedure.kind, json.loads(procedure.facts or "{}"), days, calendar)
             if due is not None and due.estimated:
                 estimated.update(due.years_estimated)
-            facts = ProcedureFacts(procedure.id, kind.label, student, procedure.opened_on, state,
-                                   kind.steps[kind.steps.index(state) + 1], latest.on, due.day if due else None,
-                                   _DUE_RULES.get(procedure.kind, ""), due.note if due else "")  # fmt: skip
+            facts = ProcedureFacts(
+                procedure.id,
+                kind.label,
+                student,
+                procedure.opened_on,
+                state,
+                kind.steps[kind.steps.index(state) + 1],
+                latest.on,
+                due.day if due else None,
+                _DUE_RULES.get(procedure.kind, ""),
+                due.note if due else "",
+            )
             found += rules.procedure_findings(facts, today)
         if procedure.kind == "transfer_in":
             found += rules.transfer_in_findings(student, days)
@@ -328,8 +373,14 @@ def _procedure_findings(
         if change is not None and change not in reversed_ids and reported is not None:
             effective_step = kind.effective
             since = max(days.get(effective_step, latest.on), reported.on)
-            found += rules.unreported_findings(student, kind.label, effective_dates.get(change, since), reported.state,
-                                               calendar.working_days_between(since, today), reported.note)  # fmt: skip
+            found += rules.unreported_findings(
+                student,
+                kind.label,
+                effective_dates.get(change, since),
+                reported.state,
+                calendar.working_days_between(since, today),
+                reported.note,
+            )
             if reported.state in rules.UNREPORTED_STATES:
                 estimated.update(calendar.years_estimated(since, today))
     notes = []
@@ -351,17 +402,24 @@ def _ref(procedure: Procedure, people: dict[int, StudentRef]) -> StudentRef:
 def _absence(session: Session, term_start: date) -> dict[int, AttendanceFacts]:
     """The newest absence record of each student this term."""
     newest: dict[int, AttendanceFacts] = {}
-    for record in session.scalars(select(AbsenceRecord).where(AbsenceRecord.term_start == term_start)
-                                  .order_by(AbsenceRecord.id)):  # fmt: skip
-        newest[record.student_id] = AttendanceFacts(record.longest_continuous_weeks, record.total_weeks,
-                                                    record.contacted_family)  # fmt: skip
+    for record in session.scalars(
+        select(AbsenceRecord).where(AbsenceRecord.term_start == term_start).order_by(AbsenceRecord.id)
+    ):
+        newest[record.student_id] = AttendanceFacts(
+            record.longest_continuous_weeks, record.total_weeks, record.contacted_family
+        )
     return newest
 
 
 def _suspension_findings(
-    session: Session, people: dict[int, StudentRef], levels: dict[int, int | None], status: dict[int, str],
-    stage: str, handling: dict[int, set[str]], today: date,
-) -> list[ReviewFinding]:  # fmt: skip
+    session: Session,
+    people: dict[int, StudentRef],
+    levels: dict[int, int | None],
+    status: dict[int, str],
+    stage: str,
+    handling: dict[int, set[str]],
+    today: date,
+) -> list[ReviewFinding]:
     from xueji_desktop.services.suspensions import current_period
 
     found = []
@@ -371,8 +429,13 @@ def _suspension_findings(
         period = current_period(session, student_id)
         if period is None:
             continue
-        found += rules.suspension_findings(people[student_id], GradeFacts(levels[student_id] or 0, stage), period.end,
-                                           today, handled=bool(handling[student_id] & _ANSWERS_SUSPENSION))  # fmt: skip
+        found += rules.suspension_findings(
+            people[student_id],
+            GradeFacts(levels[student_id] or 0, stage),
+            period.end,
+            today,
+            handled=bool(handling[student_id] & _ANSWERS_SUSPENSION),
+        )
     return found
 
 
@@ -388,8 +451,10 @@ def _message(error: OSError, target: Path) -> str:
     if error.errno == errno.ENOSPC:
         return f"磁盘空间已满，复核报告“{target.name}”没有写成（已删除不完整的文件）。请清理磁盘空间后重试。"
     if isinstance(error, PermissionError):
-        return (f"无法写入“{target}”：文件可能正在 Excel 等程序中打开，或没有写入这个文件夹的权限。"
-                "请关闭该文件或换一个文件夹后重试。")  # fmt: skip
+        return (
+            f"无法写入“{target}”：文件可能正在 Excel 等程序中打开，或没有写入这个文件夹的权限。"
+            "请关闭该文件或换一个文件夹后重试。"
+        )
     if isinstance(error, FileNotFoundError):
         return f"无法写入“{target}”：文件夹不存在。"
     return f"无法写入“{target}”：{error.strerror or error}"

@@ -45,10 +45,22 @@ OUT_STEPS = ("已申请", "转入方已审核", "转出方已审核", "学籍已
 GRADE_NAMES = _GRADE_NAMES  # the wizard's 年级 names
 
 
-def proofs_for(grade_level: int, reason: TransferReason, *, from_vocational: bool = False) -> list[tuple[str, ...]]:
+def proofs_for(
+    grade_level: int, reason: TransferReason, *, from_vocational: bool = False
+) -> list[tuple[str, ...]]:
     """The proofs a transfer of this grade asks for (R17.1; R18.5's 中考成绩 for 中职 → 普高), for the wizard."""
-    case = TransferCase(GradeFacts(grade_level, ""), grade_level, reason, True, True, False, 1, date.today(),
-                        date.today(), from_vocational=from_vocational)  # fmt: skip
+    case = TransferCase(
+        GradeFacts(grade_level, ""),
+        grade_level,
+        reason,
+        True,
+        True,
+        False,
+        1,
+        date.today(),
+        date.today(),
+        from_vocational=from_vocational,
+    )
     return rules.required_proofs(case)
 
 
@@ -64,8 +76,18 @@ def transfer_case(
     to_grade_level: int | None = None,
     **more: Any,
 ) -> TransferCase:
-    return TransferCase(grade, to_grade_level or grade.level, reason, crosses_county, hukou_moved, within_city_area,
-                        term[0], term[1], on, **more)  # fmt: skip
+    return TransferCase(
+        grade,
+        to_grade_level or grade.level,
+        reason,
+        crosses_county,
+        hukou_moved,
+        within_city_area,
+        term[0],
+        term[1],
+        on,
+        **more,
+    )
 
 
 def open_transfer_out(
@@ -90,18 +112,44 @@ def open_transfer_out(
     with store.transaction() as session:
         student = student_of(session, student_id)
         grade = grade_of(session, student)
-        case = transfer_case(grade, reason=reason, crosses_county=crosses_county, hukou_moved=hukou_moved,
-                             within_city_area=within_city_area, term=term_of(session, today), on=today,
-                             exam_registration_closed=exam_registration_closed, student_status=student.status,
-                             under_sanction=under_sanction, special_education=special_education)  # fmt: skip
+        case = transfer_case(
+            grade,
+            reason=reason,
+            crosses_county=crosses_county,
+            hukou_moved=hukou_moved,
+            within_city_area=within_city_area,
+            term=term_of(session, today),
+            on=today,
+            exam_registration_closed=exam_registration_closed,
+            student_status=student.status,
+            under_sanction=under_sanction,
+            special_education=special_education,
+        )
         if not to_school.strip():
             raise RuleViolation([block("R17.1", "请填写转入学校的名称")])
-        facts = {"to_school": to_school.strip(), "reason": reason.value, "crosses_county": crosses_county,
-                 "hukou_moved": hukou_moved, "within_city_area": within_city_area, "grade": grade.level,
-                 "special_education": special_education}  # fmt: skip
-        procedure = open_procedure(session, store, TRANSFER_OUT, student_id=student.id, student_name=student.name,
-                                   facts=facts, findings=rules.check_transfer(case), decision=decision, proofs=proofs,
-                                   required=rules.required_proofs(case), proof_rule="R17.1", on=today)  # fmt: skip
+        facts = {
+            "to_school": to_school.strip(),
+            "reason": reason.value,
+            "crosses_county": crosses_county,
+            "hukou_moved": hukou_moved,
+            "within_city_area": within_city_area,
+            "grade": grade.level,
+            "special_education": special_education,
+        }
+        procedure = open_procedure(
+            session,
+            store,
+            TRANSFER_OUT,
+            student_id=student.id,
+            student_name=student.name,
+            facts=facts,
+            findings=rules.check_transfer(case),
+            decision=decision,
+            proofs=proofs,
+            required=rules.required_proofs(case),
+            proof_rule="R17.1",
+            on=today,
+        )
         return procedure.id
 
 
@@ -134,23 +182,58 @@ def open_transfer_in(
         if target is None:
             raise LookupError(f"没有编号为 {to_class_id} 的班级")
         school_stage = _stage(session)
-        case = transfer_case(GradeFacts(grade_level, school_stage), reason=reason, crosses_county=crosses_county,
-                             hukou_moved=hukou_moved, within_city_area=within_city_area, term=term_of(session, today),
-                             on=today, to_grade_level=target.grade.level, **senior)  # fmt: skip
+        case = transfer_case(
+            GradeFacts(grade_level, school_stage),
+            reason=reason,
+            crosses_county=crosses_county,
+            hukou_moved=hukou_moved,
+            within_city_area=within_city_area,
+            term=term_of(session, today),
+            on=today,
+            to_grade_level=target.grade.level,
+            **senior,
+        )
         findings = rules.check_transfer(case)
         findings += _identity_findings(name, gender, birth_date, id_number)
         returning = _known(session, id_number)
         if returning is not None and returning.status != "转出":
-            findings.append(block("R13.1", f"身份证件号与本校学生“{returning.name}”（{returning.status}）相同，不得重复建立学籍"))
+            findings.append(
+                block(
+                    "R13.1",
+                    f"身份证件号与本校学生“{returning.name}”（{returning.status}）相同，不得重复建立学籍",
+                )
+            )
         joining = 0 if returning is not None and returning.school_class_id == target.id else 1
-        findings += rules.check_free_place(target.name, target.grade.level, class_size_now(session, target.id) + joining)
-        facts = {"name": name.strip(), "gender": gender, "birth_date": birth_date, "id_number": id_number.strip().upper(),
-                 "national_student_id": (national_student_id or "").strip() or None, "from_school": from_school.strip(),
-                 "grade": grade_level, "to_class_id": target.id, "to_class": target.name, "reason": reason.value,
-                 "returning_student_id": returning.id if returning is not None else None}  # fmt: skip
-        procedure = open_procedure(session, store, TRANSFER_IN, student_id=returning.id if returning else None,
-                                   student_name=name.strip(), facts=facts, findings=findings, decision=decision,
-                                   proofs=proofs, required=rules.required_proofs(case), proof_rule="R17.1", on=today)  # fmt: skip
+        findings += rules.check_free_place(
+            target.name, target.grade.level, class_size_now(session, target.id) + joining
+        )
+        facts = {
+            "name": name.strip(),
+            "gender": gender,
+            "birth_date": birth_date,
+            "id_number": id_number.strip().upper(),
+            "national_student_id": (national_student_id or "").strip() or None,
+            "from_school": from_school.strip(),
+            "grade": grade_level,
+            "to_class_id": target.id,
+            "to_class": target.name,
+            "reason": reason.value,
+            "returning_student_id": returning.id if returning is not None else None,
+        }
+        procedure = open_procedure(
+            session,
+            store,
+            TRANSFER_IN,
+            student_id=returning.id if returning else None,
+            student_name=name.strip(),
+            facts=facts,
+            findings=findings,
+            decision=decision,
+            proofs=proofs,
+            required=rules.required_proofs(case),
+            proof_rule="R17.1",
+            on=today,
+        )
         return procedure.id
 
 
@@ -181,7 +264,9 @@ def _complete_in(session: Session, procedure: Procedure, facts: dict[str, Any], 
     found = rules.check_free_place(target.name, target.grade.level, class_size_now(session, target.id) + 1)
     if any(f.blocks for f in found):
         raise RuleViolation([f for f in found if f.blocks])
-    student = session.get(Student, facts["returning_student_id"]) if facts.get("returning_student_id") else None
+    student = (
+        session.get(Student, facts["returning_student_id"]) if facts.get("returning_student_id") else None
+    )
     details: dict[str, Any] = {"from_school": facts["from_school"], "class_after": target.id}
     new_record = student is None
     if student is None:
@@ -197,16 +282,27 @@ def _new_student(session: Session, facts: dict[str, Any], on: date) -> Student:
     from xueji_desktop.services.students import apply_values
 
     values, _ = new_student_defaults(on)
-    values.update(name=facts["name"], gender=facts["gender"], birth_date=date.fromisoformat(facts["birth_date"]),
-                  id_number=facts["id_number"], national_student_id=facts.get("national_student_id"),
-                  student_source="2", admission_method=None)  # fmt: skip
+    values.update(
+        name=facts["name"],
+        gender=facts["gender"],
+        birth_date=date.fromisoformat(facts["birth_date"]),
+        id_number=facts["id_number"],
+        national_student_id=facts.get("national_student_id"),
+        student_source="2",
+        admission_method=None,
+    )
     now = datetime.now()
     student = Student(created_at=now, updated_at=now, status="在读")
     apply_values(student, values)
     session.add(student)
     session.flush()
-    audit.record(session, "student.create", "student", student.id,
-                 {"姓名": [None, student.name], "来源": [None, f"由{facts['from_school']}转入"]})  # fmt: skip
+    audit.record(
+        session,
+        "student.create",
+        "student",
+        student.id,
+        {"姓名": [None, student.name], "来源": [None, f"由{facts['from_school']}转入"]},
+    )
     return student
 
 

@@ -160,8 +160,11 @@ def export_status_changes(
             raise BatchError(f"上报模板没有“{change.label}”的异动类别，请在 status_changes.json 中补上")
         values = change.values | {"change_kind": categories[change.values["change_kind"]]}
         row = [_change_cell(column, values.get(column.field)) for column in spec.columns]
-        problems = [f"{c.header}：上报模板要求填写，现在是空的" for c, v in zip(spec.columns, row, strict=True)
-                    if c.required and not v]  # fmt: skip
+        problems = [
+            f"{c.header}：上报模板要求填写，现在是空的"
+            for c, v in zip(spec.columns, row, strict=True)
+            if c.required and not v
+        ]
         if problems:
             blocked.append(
                 BlockedStudent(change.student_id, f"{change.values['name']}（{change.label}）", problems)
@@ -307,8 +310,11 @@ def _load_changes(store: Store, procedure_ids: list[int] | None) -> list[_Change
             session.scalars(select(StatusChange.reverses_id).where(StatusChange.reverses_id.is_not(None)))
         )
         if procedure_ids is None:
-            wanted = [pid for pid, change in change_of.items() if change not in reversed_ids
-                      and pid in province and province[pid].state in UNREPORTED]  # fmt: skip
+            wanted = [
+                pid
+                for pid, change in change_of.items()
+                if change not in reversed_ids and pid in province and province[pid].state in UNREPORTED
+            ]
         else:
             wanted = list(dict.fromkeys(procedure_ids))
             known = set()
@@ -332,8 +338,18 @@ def _load_changes(store: Store, procedure_ids: list[int] | None) -> list[_Change
             for row in session.execute(query.where(Procedure.id.in_(ids))).tuples()
         ]
         found.sort(key=lambda row: (row[1].effective_date, row[0].id))
-        return [_change(procedure, change, student, school_code, kinds, approval.get(procedure.id), province[procedure.id])
-                for procedure, change, student in found]  # fmt: skip
+        return [
+            _change(
+                procedure,
+                change,
+                student,
+                school_code,
+                kinds,
+                approval.get(procedure.id),
+                province[procedure.id],
+            )
+            for procedure, change, student in found
+        ]
 
 
 def _refuse(message: str, ids: list[int]) -> None:
@@ -341,8 +357,15 @@ def _refuse(message: str, ids: list[int]) -> None:
         raise BatchError(f"{message}：编号 {'、'.join(map(str, ids))}")
 
 
-def _change(procedure: Procedure, change: StatusChange, student: Student, school_code: str,
-            kinds: dict[str, Any], approval_number: str | None, province: ProcedureEvent) -> _Change:  # fmt: skip
+def _change(
+    procedure: Procedure,
+    change: StatusChange,
+    student: Student,
+    school_code: str,
+    kinds: dict[str, Any],
+    approval_number: str | None,
+    province: ProcedureEvent,
+) -> _Change:
     """One row's values: what the clerk types into the 学籍异动申请 form (SPEC.md §7)."""
     kind = kinds.get(procedure.kind)
     label = kind.label if kind else procedure.kind
@@ -355,12 +378,17 @@ def _change(procedure: Procedure, change: StatusChange, student: Student, school
     if state == "已退回" and province.note:
         state = f"{state}：{province.note}"
     values = {
-        "school_code": school_code, "national_student_id": student.national_student_id, "name": student.name,
-        "id_number": student.id_number, "change_kind": procedure.kind, "effective_date": change.effective_date,
+        "school_code": school_code,
+        "national_student_id": student.national_student_id,
+        "name": student.name,
+        "id_number": student.id_number,
+        "change_kind": procedure.kind,
+        "effective_date": change.effective_date,
         "reason": "；".join(dict.fromkeys(text for text in said if text)),
-        "other_school": details.get("to_school") or details.get("from_school"), "approval_number": approval_number,
+        "other_school": details.get("to_school") or details.get("from_school"),
+        "approval_number": approval_number,
         "province_state": state,
-    }  # fmt: skip
+    }
     return _Change(procedure.id, student.id, label, values)
 
 
@@ -474,9 +502,17 @@ def _problems(spec: TemplateSpec, candidate: _Candidate, row: list[str]) -> list
 # --- recording ------------------------------------------------------------------------------------------------------
 
 
-def _write_and_record(store: Store, kind: str, spec: TemplateSpec, out: Path, rows: list[list[str]],
-                      exported: list[int], blocked: list[BlockedStudent], valid_only: bool,
-                      procedures: list[int] | None = None) -> BatchResult:  # fmt: skip
+def _write_and_record(
+    store: Store,
+    kind: str,
+    spec: TemplateSpec,
+    out: Path,
+    rows: list[list[str]],
+    exported: list[int],
+    blocked: list[BlockedStudent],
+    valid_only: bool,
+    procedures: list[int] | None = None,
+) -> BatchResult:
     """Refuse a batch with blocked rows (unless valid_only leaves some), write it, record it."""
     if blocked and (not valid_only or not exported):
         raise BatchBlocked(blocked)
@@ -491,8 +527,14 @@ def _write_and_record(store: Store, kind: str, spec: TemplateSpec, out: Path, ro
     return BatchResult(files, exported, blocked, procedures or [])
 
 
-def _record(store: Store, kind: str, spec: TemplateSpec, files: list[Path], student_ids: list[int],
-            procedures: list[int] | None = None) -> None:  # fmt: skip
+def _record(
+    store: Store,
+    kind: str,
+    spec: TemplateSpec,
+    files: list[Path],
+    student_ids: list[int],
+    procedures: list[int] | None = None,
+) -> None:
     """One UploadBatch per file (which students went in which file) and one audit event, in one transaction."""
     per_file = spec.max_rows_per_sheet * spec.max_sheets_per_file
     with store.transaction() as session:
@@ -502,14 +544,22 @@ def _record(store: Store, kind: str, spec: TemplateSpec, files: list[Path], stud
         for index, file in enumerate(files):
             ids = student_ids[index * per_file : (index + 1) * per_file]
             record = UploadBatch(
-                kind=kind, file_name=str(file.resolve()), student_ids=json.dumps(ids), student_count=len(ids),
-                actor=actor, created_at=now,
-            )  # fmt: skip
+                kind=kind,
+                file_name=str(file.resolve()),
+                student_ids=json.dumps(ids),
+                student_count=len(ids),
+                actor=actor,
+                created_at=now,
+            )
             session.add(record)
             records.append(record)
         session.flush()
-        changes = {"上报批次": [None, KIND_TITLES[kind]], "文件": [None, [str(f.resolve()) for f in files]],
-                   "学生人数": [None, len(student_ids)], "学生": [None, student_ids]}  # fmt: skip
+        changes = {
+            "上报批次": [None, KIND_TITLES[kind]],
+            "文件": [None, [str(f.resolve()) for f in files]],
+            "学生人数": [None, len(student_ids)],
+            "学生": [None, student_ids],
+        }
         if procedures:
             changes["异动手续"] = [None, procedures]
         audit.record(session, "batch.export", "upload_batch", records[0].id, changes)

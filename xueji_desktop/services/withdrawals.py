@@ -58,11 +58,26 @@ def open_withdrawal(
         from xueji_desktop.services.suspensions import days_suspended
 
         case = WithdrawalCase(grade, reason, approved_by, student.status, days_suspended(session, student.id))
-        facts = {"reason": reason.value, "approved_by": approved_by.value if approved_by else None, "grade": grade.level}
+        facts = {
+            "reason": reason.value,
+            "approved_by": approved_by.value if approved_by else None,
+            "grade": grade.level,
+        }
         rule = "R23.1" if grade.compulsory else "R24.1"
-        procedure = open_procedure(session, store, WITHDRAWAL, student_id=student.id, student_name=student.name,
-                                   facts=facts, findings=rules.check_withdrawal(case), decision=decision, proofs=proofs,
-                                   required=rules.required_proofs(reason), proof_rule=rule, on=today)  # fmt: skip
+        procedure = open_procedure(
+            session,
+            store,
+            WITHDRAWAL,
+            student_id=student.id,
+            student_name=student.name,
+            facts=facts,
+            findings=rules.check_withdrawal(case),
+            decision=decision,
+            proofs=proofs,
+            required=rules.required_proofs(reason),
+            proof_rule=rule,
+            on=today,
+        )
         return procedure.id
 
 
@@ -82,15 +97,39 @@ def open_automatic_withdrawal(
         student = student_of(session, student_id)
         grade = grade_of(session, student)
         period = current_period(session, student.id) if student.status == "休学" else None
-        grounds = rules.automatic_withdrawal_grounds(grade, student.status, attendance, period and period.end, today)
+        grounds = rules.automatic_withdrawal_grounds(
+            grade, student.status, attendance, period and period.end, today
+        )
         if not grounds:
-            raise RuleViolation([block("R26.1", "该学生不符合自动退学的条件（普通高中学生连续无故旷课超过8周或累计10周及以上，"
-                                       "或休学期满未复学、未办理延长休学）")])  # fmt: skip
-        facts = {"grounds": [g.message for g in grounds], "longest_weeks": attendance.longest_continuous_weeks,
-                 "total_weeks": attendance.total_weeks, "contacted_family": attendance.contacted_family}  # fmt: skip
-        procedure = open_procedure(session, store, AUTOMATIC, student_id=student.id, student_name=student.name,
-                                   facts=facts, findings=grounds, decision=decision, proofs=(), required=(),
-                                   proof_rule="R26.1", on=today)  # fmt: skip
+            raise RuleViolation(
+                [
+                    block(
+                        "R26.1",
+                        "该学生不符合自动退学的条件（普通高中学生连续无故旷课超过8周或累计10周及以上，"
+                        "或休学期满未复学、未办理延长休学）",
+                    )
+                ]
+            )
+        facts = {
+            "grounds": [g.message for g in grounds],
+            "longest_weeks": attendance.longest_continuous_weeks,
+            "total_weeks": attendance.total_weeks,
+            "contacted_family": attendance.contacted_family,
+        }
+        procedure = open_procedure(
+            session,
+            store,
+            AUTOMATIC,
+            student_id=student.id,
+            student_name=student.name,
+            facts=facts,
+            findings=grounds,
+            decision=decision,
+            proofs=(),
+            required=(),
+            proof_rule="R26.1",
+            on=today,
+        )
         return procedure.id
 
 
@@ -107,10 +146,20 @@ def open_death(
     today = today or date.today()
     with store.transaction() as session:
         student = student_of(session, student_id)
-        procedure = open_procedure(session, store, DEATH, student_id=student.id, student_name=student.name,
-                                   facts={"died_on": died_on}, findings=rules.check_death(student.status, died_on, today),
-                                   decision=decision, proofs=proofs, required=DEATH_PROOFS,
-                                   proof_rule="R27.1", on=today)  # fmt: skip
+        procedure = open_procedure(
+            session,
+            store,
+            DEATH,
+            student_id=student.id,
+            student_name=student.name,
+            facts={"died_on": died_on},
+            findings=rules.check_death(student.status, died_on, today),
+            decision=decision,
+            proofs=proofs,
+            required=DEATH_PROOFS,
+            proof_rule="R27.1",
+            on=today,
+        )
         return procedure.id
 
 
@@ -131,12 +180,28 @@ def open_dropout(
         findings = rules.check_dropout(grade_of(session, student), student.status)
         missing = [body.value for body in DROPOUT_RECIPIENTS if body not in reported_to]
         if missing:
-            findings.append(block("R28.1", f"辍学情况须书面上报{'、'.join(b.value for b in DROPOUT_RECIPIENTS)}；"
-                                  f"尚未上报：{'、'.join(missing)}"))  # fmt: skip
+            findings.append(
+                block(
+                    "R28.1",
+                    f"辍学情况须书面上报{'、'.join(b.value for b in DROPOUT_RECIPIENTS)}；"
+                    f"尚未上报：{'、'.join(missing)}",
+                )
+            )
         facts = {"since": since, "reported_to": [body.value for body in reported_to]}
-        procedure = open_procedure(session, store, DROPOUT, student_id=student.id, student_name=student.name,
-                                   facts=facts, findings=findings, decision=decision, proofs=proofs,
-                                   required=DROPOUT_PROOFS, proof_rule="R28.1", on=today)  # fmt: skip
+        procedure = open_procedure(
+            session,
+            store,
+            DROPOUT,
+            student_id=student.id,
+            student_name=student.name,
+            facts=facts,
+            findings=findings,
+            decision=decision,
+            proofs=proofs,
+            required=DROPOUT_PROOFS,
+            proof_rule="R28.1",
+            on=today,
+        )
         return procedure.id
 
 
@@ -160,22 +225,38 @@ def open_restoration(
     today = today or date.today()
     with store.transaction() as session:
         student = student_of(session, student_id)
-        last = session.scalar(select(StatusChange).where(StatusChange.student_id == student.id,
-                                                         StatusChange.kind == "withdrawal")
-                              .order_by(StatusChange.id.desc()).limit(1))  # fmt: skip
+        last = session.scalar(
+            select(StatusChange)
+            .where(StatusChange.student_id == student.id, StatusChange.kind == "withdrawal")
+            .order_by(StatusChange.id.desc())
+            .limit(1)
+        )
         findings = rules.check_restoration(student.status, last.reason if last else None)
         target = session.get(SchoolClass, to_class_id)
         if target is None:
             raise LookupError(f"没有编号为 {to_class_id} 的班级")
         findings += check_class_size(target.name, target.grade.level, class_size_now(session, target.id) + 1)
         facts = {"to_class_id": target.id, "to_class": target.name}
-        procedure = open_procedure(session, store, RESTORATION, student_id=student.id, student_name=student.name,
-                                   facts=facts, findings=findings, decision=decision, proofs=proofs,
-                                   required=RESTORATION_PROOFS, proof_rule="R25.2", on=today)  # fmt: skip
+        procedure = open_procedure(
+            session,
+            store,
+            RESTORATION,
+            student_id=student.id,
+            student_name=student.name,
+            facts=facts,
+            findings=findings,
+            decision=decision,
+            proofs=proofs,
+            required=RESTORATION_PROOFS,
+            proof_rule="R25.2",
+            on=today,
+        )
         return procedure.id
 
 
-def _complete_restoration(session: Session, procedure: Procedure, facts: dict[str, Any], on: date) -> Completion:
+def _complete_restoration(
+    session: Session, procedure: Procedure, facts: dict[str, Any], on: date
+) -> Completion:
     assert procedure.student_id is not None
     student = student_of(session, procedure.student_id)
     if student.status != "退学":
@@ -190,7 +271,7 @@ def death_due(died_on: date, calendar: WorkingCalendar) -> DueDate:
     return calendar.add_working_days(died_on, rules.DEATH_WORKING_DAYS)
 
 
-def _complete(status: str, when: str | None = None, why: str | None = None):  # noqa: ANN202 - a ProcedureKind.complete
+def _complete(status: str, when: str | None = None, why: str | None = None):
     def complete(session: Session, procedure: Procedure, facts: dict[str, Any], on: date) -> Completion:
         assert procedure.student_id is not None
         student = student_of(session, procedure.student_id)
@@ -198,8 +279,13 @@ def _complete(status: str, when: str | None = None, why: str | None = None):  # 
         if student.status not in allowed:
             raise RuleViolation([block("R7.1", f"该学生当前状态为“{student.status}”，不能办理为“{status}”")])
         effective = date.fromisoformat(facts[when]) if when else on
-        return Completion(student, status, effective, {k: v for k, v in facts.items() if k != "grounds"},
-                          facts.get(why) if why else None)  # fmt: skip
+        return Completion(
+            student,
+            status,
+            effective,
+            {k: v for k, v in facts.items() if k != "grounds"},
+            facts.get(why) if why else None,
+        )
 
     return complete
 
@@ -208,5 +294,7 @@ WITHDRAWAL = ProcedureKind("withdrawal", "退学", WITHDRAWAL_STEPS, _complete("
 AUTOMATIC = ProcedureKind("automatic_withdrawal", "自动退学", AUTOMATIC_STEPS, _complete("退学"))
 DEATH = ProcedureKind("death", "死亡", DEATH_STEPS, _complete("死亡", when="died_on"))
 DROPOUT = ProcedureKind("dropout", "辍学", DROPOUT_STEPS, _complete("辍学", when="since"))
-RESTORATION = ProcedureKind("restoration", "恢复学籍", ("已申请", "学籍管理部门已批准", "已恢复"), _complete_restoration)
+RESTORATION = ProcedureKind(
+    "restoration", "恢复学籍", ("已申请", "学籍管理部门已批准", "已恢复"), _complete_restoration
+)
 KINDS = (WITHDRAWAL, AUTOMATIC, DEATH, DROPOUT, RESTORATION)

@@ -35,9 +35,19 @@ TEMP_SUFFIX = ".part"
 
 # Columns wider than their header: what the values usually need, in character widths (a Chinese character is 2).
 _VALUE_WIDTHS = {
-    "school_code": 12, "id_number": 20, "phone": 13, "postcode": 8, "current_address": 40, "mailing_address": 40,
-    "home_address": 40, "address": 40, "employer": 26, "email": 22, "homepage": 26, "specialty": 16,
-}  # fmt: skip
+    "school_code": 12,
+    "id_number": 20,
+    "phone": 13,
+    "postcode": 8,
+    "current_address": 40,
+    "mailing_address": 40,
+    "home_address": 40,
+    "address": 40,
+    "employer": 26,
+    "email": 22,
+    "homepage": 26,
+    "specialty": 16,
+}
 _FORM_WIDTHS = {"yyyymmdd": 10, "yyyymm": 8, "region12": 14, "region_name": 22}
 
 
@@ -63,7 +73,7 @@ def write_batch(path: Path, spec: TemplateSpec, rows: Iterable[list[str]]) -> li
             _write_file(temporary, spec, source)
             if not source.more:
                 break
-        for temporary, target in written:  # noqa: B007 - target names the file in an error message
+        for temporary, target in written:
             os.replace(temporary, target)
     except BaseException as error:
         for temporary, _final in written:
@@ -138,9 +148,9 @@ def _prepare_sheet(sheet: WriteOnlyWorksheet, columns: tuple[ColumnSpec, ...], s
         sheet.column_dimensions[get_column_letter(number)].width = _column_width(column)
     sheet.freeze_panes = "A2"
     ALL_TEMP_FILES.append(str(stream))  # openpyxl removes it once zipped (and at exit), as it does its own
-    sheet._writer = WorksheetWriter(sheet, out=str(stream))  # noqa: SLF001 - what _get_writer would make, elsewhere
-    sheet._writer.write_top()  # noqa: SLF001
-    sheet._values_to_row = _TextRows(sheet).cells  # noqa: SLF001 - see _TextRows
+    sheet._writer = WorksheetWriter(sheet, out=str(stream))
+    sheet._writer.write_top()
+    sheet._values_to_row = _TextRows(sheet).cells
     bold, centred = Font(bold=True), Alignment(horizontal="center", vertical="center")
     header = []
     for column in columns:
@@ -171,7 +181,7 @@ class _TextRows:
     def __init__(self, sheet: WriteOnlyWorksheet):
         model = WriteOnlyCell(sheet)
         model.number_format = TEXT_FORMAT
-        self._cell = _TextCell(sheet, style_array=model._style)  # noqa: SLF001
+        self._cell = _TextCell(sheet, style_array=model._style)
         self._cell.style_id, self._cell.has_style = model.style_id, True
         self._cell.data_type = "s"
         self._letters = [""]  # column letters by number, grown as wide as the rows are
@@ -195,7 +205,7 @@ class _TextRows:
                 text = ILLEGAL_CHARACTERS_RE.sub("", text)
             if "\r" in text:  # XML readers turn a bare CR into LF anyway: write what will be read
                 text = text.replace("\r\n", "\n").replace("\r", "\n")
-            cell._value = text[:MAX_CELL_LENGTH]  # noqa: SLF001 - a checked string, bound without type inference
+            cell._value = text[:MAX_CELL_LENGTH]
             cell.column = column
             cell.coordinate = letters[column] + suffix
             yield cell

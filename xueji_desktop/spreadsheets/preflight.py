@@ -80,7 +80,7 @@ def check_file(path: Path) -> None:
             code="too_big",
         )
     try:
-        with open(path, "rb") as fh:  # noqa: PTH123 - builtins.open, so a Windows lock surfaces here
+        with open(path, "rb") as fh:
             _check_open_file(fh, stat.st_size, path)
     except PermissionError:
         raise ImportFileError(LOCKED, code="locked") from None
@@ -95,7 +95,7 @@ def check_file(path: Path) -> None:
 
 def file_kind(path: Path) -> str:
     """ "xlsx" or "xls" by the first bytes (call after check_file)."""
-    with open(path, "rb") as fh:  # noqa: PTH123
+    with open(path, "rb") as fh:
         return "xls" if fh.read(8) == _OLE_MAGIC else "xlsx"
 
 

@@ -111,7 +111,7 @@ class _CalamineBook:
 
     def __enter__(self) -> _CalamineBook:
         try:
-            with open(self.path, "rb") as handle:  # noqa: PTH123 - builtins.open: a Windows lock surfaces here
+            with open(self.path, "rb") as handle:
                 self.workbook = _guarded(lambda: CalamineWorkbook.from_filelike(handle))
         except OSError as exc:
             raise _os_error(self.path, exc) from None
@@ -121,7 +121,7 @@ class _CalamineBook:
         if self.workbook is not None:
             try:
                 self.workbook.close()
-            except BaseException:  # noqa: BLE001, S110 - closing twice or after a panic: nothing left to free
+            except BaseException:
                 pass
 
     def sheet_names(self) -> list[str]:
@@ -178,7 +178,7 @@ def _guarded(call: Callable):
         raise ImportFileError("文件内容太多，超出本机可用的内存；请分成几个文件导入", code="memory") from None
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
-    except BaseException as exc:  # noqa: BLE001 - calamine's errors, and pyo3's PanicException
+    except BaseException as exc:
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise ImportFileError(ENCRYPTED, code="encrypted", detail=str(exc)) from None
         raise ImportFileError(CORRUPT, code="corrupt", detail=f"{type(exc).__name__}: {exc}") from None
@@ -265,11 +265,11 @@ class PackedRows(Sequence[RawRow]):
     def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        return RawRow(self._numbers[index], pickle.loads(zlib.decompress(self._packed[index])))  # noqa: S301 - ours
+        return RawRow(self._numbers[index], pickle.loads(zlib.decompress(self._packed[index])))
 
     def __iter__(self) -> Iterator[RawRow]:
         for number, packed in zip(self._numbers, self._packed, strict=True):
-            yield RawRow(number, pickle.loads(zlib.decompress(packed)))  # noqa: S301 - packed by append above
+            yield RawRow(number, pickle.loads(zlib.decompress(packed)))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence):
@@ -304,7 +304,7 @@ def _numbered_rows(sheet, start: tuple[int, int]) -> Iterator[tuple[int, list[ob
 def _recognised(is_header: Callable[[str], bool], text: str) -> bool:
     try:
         return bool(is_header(text))
-    except Exception:  # noqa: BLE001 - a caller's matcher that chokes on odd text does not recognise it
+    except Exception:
         return False
 
 

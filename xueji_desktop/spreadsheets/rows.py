@@ -56,7 +56,7 @@ class FieldValues(Mapping[str, object]):
     def __len__(self) -> int:
         return len(self._values)
 
-    def items(self):  # noqa: ANN201 - the same view a dict gives, built quickly
+    def items(self):
         return dict(zip(self._index, self._values, strict=True)).items()
 
     def __repr__(self) -> str:
@@ -190,20 +190,27 @@ def _plan_for(columns: Sequence[ColumnSpec | None]) -> _Plan:
 def _make_plan(columns: tuple[ColumnSpec | None, ...]) -> _Plan:
     mapped = [(i, c) for i, c in enumerate(columns) if c is not None]
     cells = [
-        (i, c.field, c.field_key if c.family_index else c.field,
-         c.family_index or (-1 if c.field in _OWN_COLUMNS else 0),
-         c.required and c.field not in _NOT_REQUIRED_ON_IMPORT, c.header, normaliser_for(c))
+        (
+            i,
+            c.field,
+            c.field_key if c.family_index else c.field,
+            c.family_index or (-1 if c.field in _OWN_COLUMNS else 0),
+            c.required and c.field not in _NOT_REQUIRED_ON_IMPORT,
+            c.header,
+            normaliser_for(c),
+        )
         for i, c in mapped
-    ]  # fmt: skip
+    ]
     index_of = {c.field: i for i, c in mapped}
     members = sorted({c.family_index for _, c in mapped if c.family_index is not None})
     default_values, default_family = new_student_defaults()
     student_defaults = {k: v for k, v in default_values.items() if k not in index_of}
     member_defaults = {
         n: {k: v for k, v in default_family[n - 1].items() if f"family.{n}.{k}" not in index_of}
-        if n <= len(default_family) else {}
+        if n <= len(default_family)
+        else {}
         for n in members
-    }  # fmt: skip
+    }
     return _Plan(columns, cells, index_of, members, student_defaults, member_defaults)
 
 
@@ -263,8 +270,14 @@ def _read(plan: _Plan, row_number: int, cells: Sequence[object]) -> RowRecord:
             index, header, shown_value, message, hint = placed
             problems.append(CellProblem(row_number, header, shown_value, message, hint, index))
     layouts = plan.layouts
-    return RowRecord(row_number, layouts.values(values), tuple(layouts.values(member) for member in family),
-                     own.get("school_code"), own.get("class_number"), problems or _NO_PROBLEMS)  # fmt: skip
+    return RowRecord(
+        row_number,
+        layouts.values(values),
+        tuple(layouts.values(member) for member in family),
+        own.get("school_code"),
+        own.get("class_number"),
+        problems or _NO_PROBLEMS,
+    )
 
 
 def _place(

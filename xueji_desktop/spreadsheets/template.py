@@ -76,6 +76,11 @@ def load_template(key: str) -> TemplateSpec:
         for c in data["columns"]
     )
     return TemplateSpec(
-        data["key"], data["title"], data["sheet_name"], int(data.get("header_rows", 1)),
-        int(data["max_rows_per_sheet"]), int(data["max_sheets_per_file"]), columns,
-    )  # fmt: skip
+        data["key"],
+        data["title"],
+        data["sheet_name"],
+        int(data.get("header_rows", 1)),
+        int(data["max_rows_per_sheet"]),
+        int(data["max_sheets_per_file"]),
+        columns,
+    )

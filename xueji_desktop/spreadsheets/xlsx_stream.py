@@ -65,7 +65,7 @@ class XlsxStream:
         except ImportFileError:
             self.zip.close()
             raise
-        except Exception as exc:  # noqa: BLE001 - any fault of a damaged package is one message
+        except Exception as exc:
             self.zip.close()
             raise ImportFileError(CORRUPT, code="corrupt", detail=f"{type(exc).__name__}: {exc}") from None
 
@@ -92,7 +92,7 @@ class XlsxStream:
             yield from self._rows(self.sheets[name])
         except ImportFileError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a damaged sheet is one message, never a traceback
+        except Exception as exc:
             raise ImportFileError(CORRUPT, code="corrupt", detail=f"{type(exc).__name__}: {exc}") from None
 
     # --- the package -------------------------------------------------------------------------------------------
@@ -231,9 +231,10 @@ class _Guarded:
         if self.tail is None:
             declared = self._ENCODING.match(data[:200])
             if (
-                data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:200]
+                data.startswith((b"\xff\xfe", b"\xfe\xff"))
+                or b"\x00" in data[:200]
                 or (declared and declared.group(1).lower() not in (b"utf-8", b"utf8"))
-            ):  # fmt: skip
+            ):
                 raise ImportFileError(
                     "文件内部的 XML 不是 UTF-8 编码，正常的 Excel 文件不会这样，已拒绝读取；请用 Excel 另存一份再导入",
                     code="xml_encoding",
@@ -280,7 +281,10 @@ def _cell_value(cell, kind, shared, styles, epoch, value_tags, inline_tags) -> o
             return _serial_value(number, epoch)
         if date_kind == _DURATION:
             return timedelta(milliseconds=round(number * 86_400_000))
-    except (OverflowError, ValueError):  # past year 9999, or not a number at all (NaN, infinity): the number itself
+    except (
+        OverflowError,
+        ValueError,
+    ):  # past year 9999, or not a number at all (NaN, infinity): the number itself
         return number
     return number
 

@@ -51,12 +51,20 @@ class Library:
 
 
 FONTS = (
-    Font("文泉驿微米黑 WenQuanYi Micro Hei", "wqy-microhei.ttc", "Apache-2.0 或 GPL-3.0+（附字体例外）",
-         "LICENSE-wqy-microhei.txt"),
-    Font("花園明朝 A HanaMinA（扩展 A 子集）", "HanaMinA-rare.ttf", "SIL OFL 1.1 或 花园字体许可证",
-         "LICENSE-hanazono.txt"),
+    Font(
+        "文泉驿微米黑 WenQuanYi Micro Hei",
+        "wqy-microhei.ttc",
+        "Apache-2.0 或 GPL-3.0+（附字体例外）",
+        "LICENSE-wqy-microhei.txt",
+    ),
+    Font(
+        "花園明朝 A HanaMinA（扩展 A 子集）",
+        "HanaMinA-rare.ttf",
+        "SIL OFL 1.1 或 花园字体许可证",
+        "LICENSE-hanazono.txt",
+    ),
     Font("花園明朝 B HanaMinB", "HanaMinB.ttf.xz", "SIL OFL 1.1 或 花园字体许可证", "LICENSE-hanazono.txt"),
-)  # fmt: skip
+)
 
 LIBRARIES = (
     Library("Qt", None, "LGPL-3.0", "界面（动态链接，可替换）"),
@@ -83,7 +91,7 @@ LIBRARIES = (
     Library("platformdirs", "platformdirs", "MIT", "数据文件夹位置"),
     Library("defusedxml", "defusedxml", "PSF-2.0", "安全读取 XML"),
     Library("typing_extensions", "typing_extensions", "PSF-2.0", "SQLAlchemy 的依赖"),
-)  # fmt: skip
+)
 
 
 def library_version(library: Library) -> str:
@@ -106,7 +114,7 @@ def _pdfium_version() -> str:
         from pypdfium2 import PDFIUM_INFO
 
         return str(PDFIUM_INFO.build)
-    except Exception:  # noqa: BLE001 - only a label in the dialog
+    except Exception:
         return "—"
 
 

@@ -46,14 +46,18 @@ class AbsenceDialog(QDialog):
         form.addRow("本学期累计无故旷课", self.total)
         form.addRow("", self.contacted)
         form.addRow("说明", self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        rule = QLabel("依据《细则》第二十六条：普通高中学生一学期内连续无故旷课超过8周或累计旷课10周及以上，经多次联系帮助教育无效的，"
-                      "可报学籍管理部门批准后按自动退学处理。这里记录的是截至今天的本学期周数，每次记录都保留。")  # fmt: skip
+        rule = QLabel(
+            "依据《细则》第二十六条：普通高中学生一学期内连续无故旷课超过8周或累计旷课10周及以上，经多次联系帮助教育无效的，"
+            "可报学籍管理部门批准后按自动退学处理。这里记录的是截至今天的本学期周数，每次记录都保留。"
+        )
         rule.setWordWrap(True)
         layout.addWidget(rule)
         layout.addWidget(self.search)
@@ -83,7 +87,9 @@ class AbsenceDialog(QDialog):
         item = self.results.currentItem()
         if item is None:
             return
-        facts = attendance.absence_this_term(self.store, item.data(Qt.ItemDataRole.UserRole), today=self.today)
+        facts = attendance.absence_this_term(
+            self.store, item.data(Qt.ItemDataRole.UserRole), today=self.today
+        )
         self.longest.setValue(facts.longest_continuous_weeks)
         self.total.setValue(facts.total_weeks)
         self.contacted.setChecked(facts.contacted_family)
@@ -94,10 +100,15 @@ class AbsenceDialog(QDialog):
             show_error(self, "记录旷课", "请先选择学生")
             return
         try:
-            attendance.record_absence(self.store, item.data(Qt.ItemDataRole.UserRole),
-                                      longest_continuous_weeks=self.longest.value(), total_weeks=self.total.value(),
-                                      contacted_family=self.contacted.isChecked(), note=self.note.text(),
-                                      today=self.today)  # fmt: skip
+            attendance.record_absence(
+                self.store,
+                item.data(Qt.ItemDataRole.UserRole),
+                longest_continuous_weeks=self.longest.value(),
+                total_weeks=self.total.value(),
+                contacted_family=self.contacted.isChecked(),
+                note=self.note.text(),
+                today=self.today,
+            )
         except RuleViolation as violation:
             show_error(self, "记录旷课", "\n\n".join(f.text for f in violation.findings))
             return

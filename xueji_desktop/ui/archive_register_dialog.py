@@ -174,13 +174,20 @@ class ConsultationDialog(QDialog):
             "书面批准文号。登记后不能修改或删除。"
         )
         intro.setWordWrap(True)
-        self.model = TipsModel([
-            ("日期", lambda c: c.on.isoformat()), ("查阅人", lambda c: c.visitor), ("单位", lambda c: c.organisation),
-            ("依据", lambda c: c.basis), ("依据编号", lambda c: c.basis_number_shown),
-            ("学生", lambda c: c.student_name or "—"), ("查阅内容", lambda c: c.what),
-            ("复制带出", lambda c: "是" if c.copies_out else "否"), ("批准文号", lambda c: c.approval_number),
-            ("经办人", lambda c: c.actor),
-        ])  # fmt: skip
+        self.model = TipsModel(
+            [
+                ("日期", lambda c: c.on.isoformat()),
+                ("查阅人", lambda c: c.visitor),
+                ("单位", lambda c: c.organisation),
+                ("依据", lambda c: c.basis),
+                ("依据编号", lambda c: c.basis_number_shown),
+                ("学生", lambda c: c.student_name or "—"),
+                ("查阅内容", lambda c: c.what),
+                ("复制带出", lambda c: "是" if c.copies_out else "否"),
+                ("批准文号", lambda c: c.approval_number),
+                ("经办人", lambda c: c.actor),
+            ]
+        )
         self.table = _table(self.model, (92, 70, 140, 110, 150, 70, 180, 68, 150))
         scope = "该学生的查阅记录" if student_id is not None else "全部查阅记录"
         self.table_title = QLabel(f"查阅登记簿（{scope}，最新在上）")
@@ -275,11 +282,17 @@ class ConsultationDialog(QDialog):
         on = self.on.date().toPython()
         try:
             entry_id = archive_register.register_consultation(
-                self.store, on=on, visitor=self.visitor.text(), organisation=self.organisation.text(),
-                basis=self.basis.currentText(), basis_number=self.basis_number.text(),
-                student_id=self.picker.student_id(), what=self.what.text(), copies_out=self.copies_out.isChecked(),
+                self.store,
+                on=on,
+                visitor=self.visitor.text(),
+                organisation=self.organisation.text(),
+                basis=self.basis.currentText(),
+                basis_number=self.basis_number.text(),
+                student_id=self.picker.student_id(),
+                what=self.what.text(),
+                copies_out=self.copies_out.isChecked(),
                 approval_number=self.approval_number.text() if self.copies_out.isChecked() else "",
-            )  # fmt: skip
+            )
         except RuleViolation as violation:
             show_error(
                 self, CONSULTATION_TITLE, "没有登记：\n\n" + "\n\n".join(f.text for f in violation.findings)
@@ -335,17 +348,26 @@ class PaperPlaceDialog(QDialog):
             "这里登记每份纸质档案放在哪里；档案移动后登记新的位置，原来的位置保留在存放记录中。"
         )
         intro.setWordWrap(True)
-        self.model = TipsModel([
-            ("档案", lambda p: p.archive), ("学生", lambda p: p.student_name or "—"), ("材料", lambda p: p.item),
-            ("现存放位置", lambda p: p.place), ("登记时间", lambda p: f"{p.current.created_at:%Y-%m-%d %H:%M}"),
-            ("经办人", lambda p: p.current.actor),
-        ])  # fmt: skip
+        self.model = TipsModel(
+            [
+                ("档案", lambda p: p.archive),
+                ("学生", lambda p: p.student_name or "—"),
+                ("材料", lambda p: p.item),
+                ("现存放位置", lambda p: p.place),
+                ("登记时间", lambda p: f"{p.current.created_at:%Y-%m-%d %H:%M}"),
+                ("经办人", lambda p: p.current.actor),
+            ]
+        )
         self.table = _table(self.model, (110, 80, 260, 250, 140))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
-        self.history_model = RowsModel([
-            ("存放位置", lambda e: e.place), ("登记时间", lambda e: f"{e.created_at:%Y-%m-%d %H:%M}"),
-            ("经办人", lambda e: e.actor), ("状态", lambda e: "现存放于此" if e is self._current_entry() else "已移出"),
-        ])  # fmt: skip
+        self.history_model = RowsModel(
+            [
+                ("存放位置", lambda e: e.place),
+                ("登记时间", lambda e: f"{e.created_at:%Y-%m-%d %H:%M}"),
+                ("经办人", lambda e: e.actor),
+                ("状态", lambda e: "现存放于此" if e is self._current_entry() else "已移出"),
+            ]
+        )
         self.history_table = _table(self.history_model, (300, 140, 100))
         self.history_title = QLabel("所选档案的存放记录（最新在上）")
 

@@ -74,7 +74,9 @@ def _table(model: RowsModel, widths: tuple[int, ...]) -> QTableView:
 
 
 class BatchDialog(QDialog):
-    def __init__(self, store: Store, parent: QWidget | None = None, *, kind: str = upload_batches.KIND_NEW_STUDENTS):
+    def __init__(
+        self, store: Store, parent: QWidget | None = None, *, kind: str = upload_batches.KIND_NEW_STUDENTS
+    ):
         super().__init__(parent)
         self.store = store
         self.kind = kind
@@ -88,8 +90,9 @@ class BatchDialog(QDialog):
             intro = (
                 f"待上报的学籍异动：<b>{self.eligible}</b> 项（已生效，在省级学籍系统中为“待上报”或“已退回”）。"
                 "导出的文件按异动上报的各列整理，便于在省级学籍系统中逐项录入或导入。"
-                if self.eligible else "没有待上报的学籍异动：已生效的异动都已上报。"
-            )  # fmt: skip
+                if self.eligible
+                else "没有待上报的学籍异动：已生效的异动都已上报。"
+            )
         else:
             pending = [row for row in enrolment.new_students(store) if row.step != STEPS[-1]]
             self.eligible = len(pending)
@@ -124,10 +127,14 @@ class BatchDialog(QDialog):
         self.blocked_table = _table(self.blocked_model, (100, 170))
         self.blocked_table.setVisible(False)
 
-        self.history_model = RowsModel([
-            ("时间", lambda r: f"{r.created_at:%Y-%m-%d %H:%M}"), ("经办人", lambda r: r.actor),
-            ("人数", lambda r: len(r.student_ids)), ("文件", lambda r: r.file_name),
-        ])  # fmt: skip
+        self.history_model = RowsModel(
+            [
+                ("时间", lambda r: f"{r.created_at:%Y-%m-%d %H:%M}"),
+                ("经办人", lambda r: r.actor),
+                ("人数", lambda r: len(r.student_ids)),
+                ("文件", lambda r: r.file_name),
+            ]
+        )
         self.history_table = _table(self.history_model, (140, 80, 50))
         self.history_empty = QLabel("还没有导出过上报批次。")
 
@@ -188,9 +195,10 @@ class BatchDialog(QDialog):
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             result = run_with_progress(
-                self, "正在导出上报批次……",
+                self,
+                "正在导出上报批次……",
                 lambda progress: self._export(out, valid_only),
-            )  # fmt: skip
+            )
         except Cancelled:
             return None
         except BatchBlocked as blocked:
@@ -244,7 +252,10 @@ class BatchDialog(QDialog):
 
     def _may_replace(self, out: Path) -> bool:
         answer = QMessageBox.question(
-            self, "导出新生上报批次", f"“{out.name}”已经存在。要用这次导出的内容替换它吗？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-        )  # fmt: skip
+            self,
+            "导出新生上报批次",
+            f"“{out.name}”已经存在。要用这次导出的内容替换它吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes

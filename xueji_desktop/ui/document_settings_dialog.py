@@ -34,15 +34,28 @@ from xueji_desktop.ui.messages import show_error
 
 TITLE = "证明文字设置"
 SAMPLE_STUDENT = {
-    "姓名": "张小明", "性别": "男", "出生日期": "2019年3月14日", "身份证件号": "140406201903140012",
-    "年级班级": "三年级(1)班", "入学年月": "2025年9月", "用途": "用于办理医保", "学习截至": "2031年7月",
-}  # fmt: skip
+    "姓名": "张小明",
+    "性别": "男",
+    "出生日期": "2019年3月14日",
+    "身份证件号": "140406201903140012",
+    "年级班级": "三年级(1)班",
+    "入学年月": "2025年9月",
+    "用途": "用于办理医保",
+    "学习截至": "2031年7月",
+}
 SAMPLE_AUTHORITY = "××区教育局"
 FIELD_HINTS = {
-    "姓名": "学生的姓名", "性别": "男或女", "出生日期": "如 2019年3月14日", "身份证件号": "学生的身份证件号",
-    "年级班级": "如 三年级(1)班", "入学年月": "如 2025年9月", "学校名称": "本校名称", "主管部门": "主管教育行政部门",
-    "用途": "开具时填写的用途", "学习截至": "学习截止的年月",
-}  # fmt: skip
+    "姓名": "学生的姓名",
+    "性别": "男或女",
+    "出生日期": "如 2019年3月14日",
+    "身份证件号": "学生的身份证件号",
+    "年级班级": "如 三年级(1)班",
+    "入学年月": "如 2025年9月",
+    "学校名称": "本校名称",
+    "主管部门": "主管教育行政部门",
+    "用途": "开具时填写的用途",
+    "学习截至": "学习截止的年月",
+}
 BUTTONS_PER_ROW = 5
 EXAMPLE_STYLE = "QLabel { color: #555555; }"
 ERROR_STYLE = f"QLabel {{ color: {ERROR_COLOUR}; }}"
@@ -241,7 +254,9 @@ class DocumentSettingsDialog(QDialog):
             label.setBuddy(editor.editor)
             groups[setting.group].addRow(label, editor)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("保存")
         self.save_button.setAutoDefault(False)

@@ -248,10 +248,11 @@ class EnrolmentTab(QWidget):
         current = {row.step for row in rows}
         if len(current) > 1:
             show_error(
-                self, "标记为下一步",
+                self,
+                "标记为下一步",
                 f"选中的学生处在不同的建籍步骤（{'、'.join(s for s in STEPS if s in current)}），"
                 "「标记为下一步」只能用于同一步骤的学生。\n\n请先按步骤筛选后再选，或用「标记为…」选定要标记的步骤。",
-            )  # fmt: skip
+            )
             return 0
         target = next_step(current.pop())
         if target is None:
@@ -269,9 +270,10 @@ class EnrolmentTab(QWidget):
         # a reason is asked only when it is all that is missing: a refused skip is shown as is, without asking
         if going_back and not any(check_step_change(row.step, new_step, "有原因") for row in rows):
             reason, ok = QInputDialog.getText(
-                self, "退回建籍步骤",
+                self,
+                "退回建籍步骤",
                 f"把 {len(going_back)} 名学生退回“{new_step}”，请写明原因（将记入操作日志）：",
-            )  # fmt: skip
+            )
             if not ok or not reason.strip():
                 if ok:
                     show_error(self, "退回建籍步骤", "没有写原因，步骤没有改动。退回上一步须写明原因。")
@@ -369,11 +371,16 @@ class NationalIdResultDialog(QDialog):
             for attribute, label, problem in _OUTCOMES
             for line in sorted(getattr(result, attribute), key=lambda line: line.index)
         ]
-        self.model = _OutcomeModel([
-            ("结果", lambda r: r[0]), ("序号", lambda r: r[2].index + 1), ("姓名", lambda r: r[2].student_name or ""),
-            ("身份证件号", lambda r: mask_id_number(r[2].id_number)), ("学籍号", lambda r: r[2].national_student_id),
-            ("说明", lambda r: r[2].message),
-        ])  # fmt: skip
+        self.model = _OutcomeModel(
+            [
+                ("结果", lambda r: r[0]),
+                ("序号", lambda r: r[2].index + 1),
+                ("姓名", lambda r: r[2].student_name or ""),
+                ("身份证件号", lambda r: mask_id_number(r[2].id_number)),
+                ("学籍号", lambda r: r[2].national_student_id),
+                ("说明", lambda r: r[2].message),
+            ]
+        )
         self.model.set_rows(self.lines)
         table = QTableView()
         table.setModel(self.model)

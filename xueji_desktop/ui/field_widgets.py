@@ -137,11 +137,11 @@ class DateField(QDateEdit):
         self.setSpecialValueText(EMPTY_TEXT)
         self.setDate(EMPTY_DATE)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override: the arrow opens the calendar)
+    def mousePressEvent(self, event) -> None:
         super().mousePressEvent(event)
         self._calendar_near_today()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override: F4 / Alt+↓ open the calendar)
+    def keyPressEvent(self, event) -> None:
         super().keyPressEvent(event)
         self._calendar_near_today()
 

@@ -80,7 +80,7 @@ class RareFontLoader(QObject):
     def _work(self) -> None:
         try:
             path = rare_font.rare_font_path()
-        except Exception:  # noqa: BLE001 - the app goes on without the rare font
+        except Exception:
             log.exception("生僻字字体")
             path = None
         with contextlib.suppress(RuntimeError):  # the application is gone already
@@ -90,8 +90,13 @@ class RareFontLoader(QObject):
         global _loader
         _loader = None
         if path is None:
-            message = rare_font.problem() or "无法准备生僻字字体（花園明朝 B）：姓名中扩展 B–F 区的生僻字将显示为空框。"
-            self.box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, parent=self._app.activeWindow())
+            message = (
+                rare_font.problem()
+                or "无法准备生僻字字体（花園明朝 B）：姓名中扩展 B–F 区的生僻字将显示为空框。"
+            )
+            self.box = QMessageBox(
+                QMessageBox.Icon.Warning, APP_NAME, message, parent=self._app.activeWindow()
+            )
             self.box.open()  # window-modal at most, and it does not wait: the clerk works on
             self.finished.emit(None)
             return

@@ -24,19 +24,30 @@ class ArchiveTab(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
-        self.audit_model = RowsModel([
-            ("时间", lambda r: f"{r.at:%Y-%m-%d %H:%M:%S}"), ("操作人", lambda r: r.actor),
-            ("操作", lambda r: r.action), ("内容", lambda r: r.summary),
-        ])  # fmt: skip
-        self.backup_model = RowsModel([
-            ("备份文件", lambda r: r.file_name), ("备份时间", lambda r: r.created_at.replace("T", " ")),
-            ("学生数", lambda r: r.students), ("大小", lambda r: f"{r.size_bytes / 1_048_576:.1f} MB"),
-        ])  # fmt: skip
+        self.audit_model = RowsModel(
+            [
+                ("时间", lambda r: f"{r.at:%Y-%m-%d %H:%M:%S}"),
+                ("操作人", lambda r: r.actor),
+                ("操作", lambda r: r.action),
+                ("内容", lambda r: r.summary),
+            ]
+        )
+        self.backup_model = RowsModel(
+            [
+                ("备份文件", lambda r: r.file_name),
+                ("备份时间", lambda r: r.created_at.replace("T", " ")),
+                ("学生数", lambda r: r.students),
+                ("大小", lambda r: f"{r.size_bytes / 1_048_576:.1f} MB"),
+            ]
+        )
         archive_prints = QHBoxLayout()  # R6.1: what the school archive keeps on paper
         archive_prints.addWidget(QLabel("打印存档材料（《细则》第六条）："))
         self.print_buttons = {}
-        for key, text in (("school_rosters", "本学期全校分班名册…"), ("graduate", "毕业生花名册…"),
-                          ("admission", "录取花名册…")):  # fmt: skip
+        for key, text in (
+            ("school_rosters", "本学期全校分班名册…"),
+            ("graduate", "毕业生花名册…"),
+            ("admission", "录取花名册…"),
+        ):
             button = QPushButton(text)
             button.clicked.connect(lambda _=False, k=key: self.print_archive(k))
             archive_prints.addWidget(button)
@@ -45,9 +56,11 @@ class ArchiveTab(QWidget):
         registers = QHBoxLayout()
         registers.addWidget(QLabel("档案管理："))
         self.register_buttons = {}
-        for key, text, tip in (("review", "本学期复核…", "《细则》第三十四条：每学期复核学籍信息，列出缺漏、错误和逾期"),
-                               ("consultations", "查阅登记…", "《细则》第三十五条：查阅学籍信息须登记"),
-                               ("paper_places", "纸质档案存放位置…", "《细则》第五条：纸质档案放在哪里")):  # fmt: skip
+        for key, text, tip in (
+            ("review", "本学期复核…", "《细则》第三十四条：每学期复核学籍信息，列出缺漏、错误和逾期"),
+            ("consultations", "查阅登记…", "《细则》第三十五条：查阅学籍信息须登记"),
+            ("paper_places", "纸质档案存放位置…", "《细则》第五条：纸质档案放在哪里"),
+        ):
             button = QPushButton(text)
             button.setToolTip(tip)
             button.clicked.connect(lambda _=False, k=key: self.open_register(k))

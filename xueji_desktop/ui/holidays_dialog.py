@@ -141,10 +141,14 @@ class YearsModel(RowsModel):
 
 
 def entries_model() -> RowsModel:
-    return RowsModel([
-        ("日期", lambda e: e.day.isoformat()), ("星期", lambda e: weekday_of(e.day)),
-        ("类型", lambda e: KIND_LABELS.get(e.kind, e.kind)), ("名称", lambda e: e.name),
-    ])  # fmt: skip
+    return RowsModel(
+        [
+            ("日期", lambda e: e.day.isoformat()),
+            ("星期", lambda e: weekday_of(e.day)),
+            ("类型", lambda e: KIND_LABELS.get(e.kind, e.kind)),
+            ("名称", lambda e: e.name),
+        ]
+    )
 
 
 def _table(model: QAbstractTableModel, widths: Sequence[int]) -> QTableView:
@@ -444,10 +448,10 @@ class EditableEntriesModel(QAbstractTableModel):
             number for number, row in enumerate(self._rows) if not row[0].strip() and not row[2].strip()
         )
 
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -481,7 +485,7 @@ class EditableEntriesModel(QAbstractTableModel):
             return f"{day.isoformat()} 是{weekday_of(day)}，「班」只用于周六或周日的调休上班日"
         return None
 
-    def setData(self, index: _INDEX, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: _INDEX, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == self.WEEKDAY:
             return False
         cell = {self.DATE: 0, self.KIND: 1, self.NAME: 2}[index.column()]
@@ -498,7 +502,7 @@ class EditableEntriesModel(QAbstractTableModel):
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:  # noqa: N802
+    ) -> object:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -509,17 +513,17 @@ class EditableEntriesModel(QAbstractTableModel):
 class KindDelegate(QStyledItemDelegate):
     """类型 picked from 休（放假） / 班（调休上班）, never typed."""
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _INDEX) -> QWidget:  # noqa: N802
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _INDEX) -> QWidget:
         combo = QComboBox(parent)
         for kind, label in KIND_LABELS.items():
             combo.addItem(label, kind)
         return combo
 
-    def setEditorData(self, editor: QWidget, index: _INDEX) -> None:  # noqa: N802
+    def setEditorData(self, editor: QWidget, index: _INDEX) -> None:
         assert isinstance(editor, QComboBox)
         editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
 
-    def setModelData(self, editor: QWidget, model: QAbstractTableModel, index: _INDEX) -> None:  # noqa: N802
+    def setModelData(self, editor: QWidget, model: QAbstractTableModel, index: _INDEX) -> None:
         assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
@@ -665,7 +669,10 @@ class HolidayEditorDialog(QDialog):
 
     def _may_replace(self, year: int) -> bool:
         answer = QMessageBox.question(
-            self, EDIT_TITLE, f"本机已录入{year}年的节假日安排。要用这里的内容替换它吗？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-        )  # fmt: skip
+            self,
+            EDIT_TITLE,
+            f"本机已录入{year}年的节假日安排。要用这里的内容替换它吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes

@@ -67,6 +67,7 @@ class ImportSteps(Protocol):
     def describe(self) -> str: ...
     def result_text(self, result: ImportResult) -> str: ...
 
+
 NOT_IMPORTED = "（不导入）"
 REMEMBERED_NOTE = "已按上次确认的对应关系匹配"
 ERROR, HINT = "错误", "提示"
@@ -101,7 +102,7 @@ def _note(text: str = "", colour: str = "#555") -> QLabel:
     return label
 
 
-def _view(model, widths: tuple[int, ...], *, lines: int = 1) -> QTableView:  # noqa: ANN001 - a model or proxy
+def _view(model, widths: tuple[int, ...], *, lines: int = 1) -> QTableView:
     """A read-only table; `lines` > 1 wraps long messages over that many lines (a fixed height keeps a list of
     thousands of problems fast; the tooltip has the whole text)."""
     view = QTableView()
@@ -115,7 +116,7 @@ def _view(model, widths: tuple[int, ...], *, lines: int = 1) -> QTableView:  # n
 class SortedRows(RowsModel):
     """RowsModel with a sort key per column (row numbers sort as numbers) and an optional colour per row."""
 
-    def __init__(self, columns, colour=None):  # noqa: ANN001
+    def __init__(self, columns, colour=None):
         super().__init__([(header, shown) for header, shown, _key in columns])
         self._keys = [key for _header, _shown, key in columns]
         self._colour = colour
@@ -162,7 +163,7 @@ class ProblemFilter(QSortFilterProxyModel):
         self.kind = kind
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _INDEX) -> bool:  # noqa: N802 - Qt override
+    def filterAcceptsRow(self, source_row: int, source_parent: _INDEX) -> bool:
         model = self.sourceModel()
         row = model.rows()[source_row]
         if self.kind == ONLY_ERRORS and row.kind != ERROR or self.kind == ONLY_HINTS and row.kind != HINT:
@@ -253,7 +254,7 @@ class FilePage(QWizardPage):
         self.error.setVisible(bool(message))
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:
         return self.owner.plan is not None
 
 
@@ -293,7 +294,7 @@ class MappingPage(QWizardPage):
         layout.addWidget(self.missing)
         layout.addWidget(self.optional)
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         self.show_plan()
 
     def combo(self, row: int) -> QComboBox:
@@ -307,7 +308,7 @@ class MappingPage(QWizardPage):
         combo = self.combo(self.row_of(header))
         combo.setCurrentIndex(combo.findText(target or NOT_IMPORTED))
 
-    def _build_rows(self, plan) -> None:  # noqa: ANN001 - ImportPlan
+    def _build_rows(self, plan) -> None:
         first = plan.table.rows[0].cells if plan.table.rows else []
         self.table.setRowCount(len(plan.table.headers))
         for row, header in enumerate(plan.table.headers):
@@ -345,8 +346,9 @@ class MappingPage(QWizardPage):
         missing = plan.mapping.missing_required
         self.missing.setText(
             f"缺少必需的列：{'、'.join(missing)}。请在“导入为”中为文件里对应的列选择这些项目，否则无法导入。"
-            if missing else ""
-        )  # fmt: skip
+            if missing
+            else ""
+        )
         self.missing.setVisible(bool(missing))
         optional = plan.mapping.missing_optional
         self.optional.setText(
@@ -375,7 +377,7 @@ class MappingPage(QWizardPage):
                     self.combo(other).blockSignals(False)
         self.owner.choose_columns(self.chosen_columns())
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:
         plan = self.owner.plan
         return plan is not None and plan.mapping.usable
 
@@ -497,7 +499,7 @@ class CheckPage(QWizardPage):
         layout.addWidget(self.skipped)
         layout.addWidget(self.blocked)
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         self.show_plan()
 
     def show_plan(self) -> None:
@@ -510,13 +512,21 @@ class CheckPage(QWizardPage):
         name_header = next((c.header for c in plan.mapping.columns if c and c.field == "name"), "姓名")
         rows = [ProblemRow(ERROR, p.row_number, p.header, p.value, p.message, p.hint) for p in errors]
         rows += [
-            ProblemRow(HINT, d.row_number, name_header, names.get(d.row_number, ""), d.finding.text,
-                       "请核对是否为同一人：是同一人请从文件中删去此行；不是则可照常导入")
+            ProblemRow(
+                HINT,
+                d.row_number,
+                name_header,
+                names.get(d.row_number, ""),
+                d.finding.text,
+                "请核对是否为同一人：是同一人请从文件中删去此行；不是则可照常导入",
+            )
             for d in warnings
-        ]  # fmt: skip
+        ]
         self.model.set_rows(rows)
-        self.proxy.sort(self.problem_view.horizontalHeader().sortIndicatorSection(),
-                        self.problem_view.horizontalHeader().sortIndicatorOrder())  # fmt: skip
+        self.proxy.sort(
+            self.problem_view.horizontalHeader().sortIndicatorSection(),
+            self.problem_view.horizontalHeader().sortIndicatorOrder(),
+        )
         self.duplicate_model.set_rows([(d, names.get(d.row_number, "")) for d in warnings])
         self.updates.clear()
         for update in plan.updates:
@@ -565,7 +575,7 @@ class CheckPage(QWizardPage):
             return "没有可以导入的行。"
         return ""
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:
         return not self.why_incomplete()
 
     def export_errors(self, path: Path | None = None) -> Path | None:
@@ -627,12 +637,18 @@ class ClassPage(QWizardPage):
                 ("编入后", lambda p: p.size_after, lambda p: p.size_after),
                 ("男", lambda p: p.boys, lambda p: p.boys),
                 ("女", lambda p: p.girls, lambda p: p.girls),
-                ("平均出生日期", lambda p: f"{p.mean_birth_date:%Y-%m-%d}" if p.mean_birth_date else "—",
-                 lambda p: p.mean_birth_date.toordinal() if p.mean_birth_date else 0),
-                ("平均成绩", lambda p: f"{p.mean_score:.1f}" if p.mean_score is not None else "—",
-                 lambda p: p.mean_score or 0.0),
+                (
+                    "平均出生日期",
+                    lambda p: f"{p.mean_birth_date:%Y-%m-%d}" if p.mean_birth_date else "—",
+                    lambda p: p.mean_birth_date.toordinal() if p.mean_birth_date else 0,
+                ),
+                (
+                    "平均成绩",
+                    lambda p: f"{p.mean_score:.1f}" if p.mean_score is not None else "—",
+                    lambda p: p.mean_score or 0.0,
+                ),
             ]
-        )  # fmt: skip
+        )
         self.preview_view = _view(self.preview, (150, 80, 80, 60, 60, 130, 100))
         self.preview_view.horizontalHeader().setStretchLastSection(False)
         self.preview_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -656,7 +672,7 @@ class ClassPage(QWizardPage):
         layout.addWidget(self.findings)
         layout.addWidget(self.notes)
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         plan = self.owner.plan
         has_class_column = plan is not None and any(
             c and c.field == "class_number" for c in plan.mapping.columns
@@ -707,7 +723,7 @@ class ClassPage(QWizardPage):
         self.notes.setVisible(bool(notes))
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:
         chosen = self.owner.class_plan
         return chosen is not None and not chosen.blocking
 
@@ -733,11 +749,11 @@ class ConfirmPage(QWizardPage):
         layout.addWidget(self.result)
         layout.addStretch(1)
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         self.error.hide()
         self.what.setText(self.owner.describe())
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+    def validatePage(self) -> bool:
         try:
             result = self.owner.commit()
         except Cancelled:

@@ -163,8 +163,11 @@ class ImportWizard(QWizard):
         created = len(plan.new_records)
         placed = ""
         if self.class_plan is not None and self.class_plan.preview:
-            counts = [f"{p.name} {p.size_after - p.size_before}名" for p in self.class_plan.preview
-                      if p.size_after > p.size_before]  # fmt: skip
+            counts = [
+                f"{p.name} {p.size_after - p.size_before}名"
+                for p in self.class_plan.preview
+                if p.size_after > p.size_before
+            ]
             unplaced = created - sum(p.size_after - p.size_before for p in self.class_plan.preview)
             placed = "，编入" + "、".join(counts) if counts else ""
             if unplaced > 0:

@@ -136,10 +136,16 @@ class MainWindow(QMainWindow):
         """证明: checking a certificate, its wording, 套打 — the dialogs are imported when first opened."""
         self.menuBar().clear()
         certificates = self.menuBar().addMenu("证明与打印")
-        certificates.addAction("核验证明…", lambda: self._open_dialog("xueji_desktop.ui.verify_dialog", "VerifyDialog"))
-        certificates.addAction("证明文字设置…", lambda: self._open_dialog("xueji_desktop.ui.document_settings_dialog",
-                                                                      "DocumentSettingsDialog"))  # fmt: skip
-        certificates.addAction("套打设置与校准…", lambda: self._open_dialog("xueji_desktop.ui.overlay_dialog", "OverlayDialog"))
+        certificates.addAction(
+            "核验证明…", lambda: self._open_dialog("xueji_desktop.ui.verify_dialog", "VerifyDialog")
+        )
+        certificates.addAction(
+            "证明文字设置…",
+            lambda: self._open_dialog("xueji_desktop.ui.document_settings_dialog", "DocumentSettingsDialog"),
+        )
+        certificates.addAction(
+            "套打设置与校准…", lambda: self._open_dialog("xueji_desktop.ui.overlay_dialog", "OverlayDialog")
+        )
         archive = self.menuBar().addMenu("存档")
         archive.addAction("本学期复核…", lambda: self.archive_tab.open_register("review"))
         archive.addAction("查阅登记…", lambda: self.archive_tab.open_register("consultations"))
@@ -188,15 +194,15 @@ class MainWindow(QMainWindow):
         return self._other_tabs
 
     @property
-    def enrolment_tab(self):  # noqa: ANN201 - EnrolmentTab, imported lazily
+    def enrolment_tab(self):
         return self._build_other_tabs()[0]
 
     @property
-    def status_tab(self):  # noqa: ANN201 - StatusChangesTab, imported lazily
+    def status_tab(self):
         return self._build_other_tabs()[1]
 
     @property
-    def archive_tab(self):  # noqa: ANN201 - ArchiveTab, imported lazily
+    def archive_tab(self):
         return self._build_other_tabs()[2]
 
     def show_tab(self, name: str) -> None:
@@ -242,7 +248,7 @@ class MainWindow(QMainWindow):
         if self.demo:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         self._release()
         super().closeEvent(event)
 
@@ -250,12 +256,12 @@ class MainWindow(QMainWindow):
 class _AfterPaint(QObject):
     """Calls `then` (once, from the event loop) after `widget` has first painted."""
 
-    def __init__(self, widget: QWidget, then) -> None:  # noqa: ANN001 - a callable
+    def __init__(self, widget: QWidget, then) -> None:
         super().__init__(widget)
         self._then = then
         widget.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
             QTimer.singleShot(0, self._then)

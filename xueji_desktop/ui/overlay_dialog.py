@@ -40,8 +40,10 @@ from xueji_desktop.ui.print_preview import PrintPreviewDialog
 TITLE = "套打设置与打印"
 NO_PRINTER_ENTRY = "（未找到打印机）"
 UNCONFIRMED = "版式位置为示例（UNCONFIRMED），请按教育局下发的空白证书核对"
-NO_PRINTER_NOTE = ("没有找到打印机：可以先生成并预览、另存为 PDF；请在 Windows 的「设置 → 打印机和扫描仪」中添加打印机后"
-                   "再打印校准页和套打，偏移按打印机分别保存。")  # fmt: skip
+NO_PRINTER_NOTE = (
+    "没有找到打印机：可以先生成并预览、另存为 PDF；请在 Windows 的「设置 → 打印机和扫描仪」中添加打印机后"
+    "再打印校准页和套打，偏移按打印机分别保存。"
+)
 NOTE_STYLE = "QLabel { color: #666666; }"
 WARNING_STYLE = "QLabel { color: #b3261e; }"
 DONE_STYLE = "QLabel { color: #1b5e20; }"
@@ -68,14 +70,22 @@ def paper_text(layout: Layout) -> str:
 class OverlayDialog(QDialog):
     """Layout, printer and that printer's offset; the calibration page; the diplomas of `student_ids` (graduates)."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None, *, student_ids: Sequence[int] = (),
-                 issued_on: date | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        student_ids: Sequence[int] = (),
+        issued_on: date | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.student_ids = list(student_ids)
         self.issued_on = issued_on
         self.saved_offset = Offset()
-        self.calibrated_with: tuple[str, Offset] | None = None  # (printer, offset) of the last calibration page
+        self.calibrated_with: tuple[str, Offset] | None = (
+            None  # (printer, offset) of the last calibration page
+        )
         self._folder: Path | None = None
         self.setWindowTitle(TITLE)
 
@@ -152,8 +162,10 @@ class OverlayDialog(QDialog):
         offset_grid.addWidget(self.dy_box, 0, 3)
         offset_grid.addWidget(self.save_offset_button, 0, 4)
         offset_grid.setColumnStretch(5, 1)
-        explain = QLabel("打印机进纸常有一两毫米的偏差。偏移把所有文字整体移动：正数向右、向下，负数向左、向上。"
-                         "每台打印机量一次，保存后套打时自动使用。")  # fmt: skip
+        explain = QLabel(
+            "打印机进纸常有一两毫米的偏差。偏移把所有文字整体移动：正数向右、向下，负数向左、向上。"
+            "每台打印机量一次，保存后套打时自动使用。"
+        )
         explain.setWordWrap(True)
         explain.setStyleSheet(NOTE_STYLE)
         offset_grid.addWidget(explain, 1, 0, 1, 6)
@@ -161,9 +173,11 @@ class OverlayDialog(QDialog):
 
         calibration_group = QGroupBox("按校准页量得的距离计算")
         calibration_grid = QGridLayout(calibration_group)
-        steps = QLabel(f"① 点「打印校准页」，用要套打的那台打印机、同样的纸张打印。\n"
-                       f"② 用直尺量出十字中心到纸张左边缘、上边缘的距离（打印准确时都是 {mark_left:g} 毫米）。\n"
-                       f"③ 把量得的两个数填在下面，点「计算偏移」，再点「保存偏移」。")  # fmt: skip
+        steps = QLabel(
+            f"① 点「打印校准页」，用要套打的那台打印机、同样的纸张打印。\n"
+            f"② 用直尺量出十字中心到纸张左边缘、上边缘的距离（打印准确时都是 {mark_left:g} 毫米）。\n"
+            f"③ 把量得的两个数填在下面，点「计算偏移」，再点「保存偏移」。"
+        )
         steps.setWordWrap(True)
         calibration_grid.addWidget(steps, 0, 0, 1, 7)
         calibration_grid.addWidget(self.calibration_button, 1, 0)
@@ -283,8 +297,10 @@ class OverlayDialog(QDialog):
             self.offset_state.setText(f"已保存：{printer} 向右 {offset.dx:g} 毫米，向下 {offset.dy:g} 毫米。")
         else:
             self.offset_state.setStyleSheet(WARNING_STYLE)
-            self.offset_state.setText(f"尚未保存（已保存的是向右 {self.saved_offset.dx:g} 毫米，向下 {self.saved_offset.dy:g} 毫米）。"
-                                      "请点「保存偏移」。")  # fmt: skip
+            self.offset_state.setText(
+                f"尚未保存（已保存的是向右 {self.saved_offset.dx:g} 毫米，向下 {self.saved_offset.dy:g} 毫米）。"
+                "请点「保存偏移」。"
+            )
 
     def _tell(self, text: str) -> None:
         """The line under the calibration group (hidden when there is nothing to say)."""
@@ -319,7 +335,9 @@ class OverlayDialog(QDialog):
         else:
             printed_with = self.offset()
         try:
-            offset = Offset.from_calibration(self.measured_left.value(), self.measured_top.value(), printed_with)
+            offset = Offset.from_calibration(
+                self.measured_left.value(), self.measured_top.value(), printed_with
+            )
         except ValueError as error:
             show_error(self, TITLE, str(error))
             return None
@@ -342,7 +360,9 @@ class OverlayDialog(QDialog):
             show_error(self, TITLE, f"无法生成校准页：{error.strerror or error}")
             return False
         self.calibrated_with = (printer, offset)
-        self._tell(f"校准页按偏移向右 {offset.dx:g}、向下 {offset.dy:g} 毫米生成。打印后量出十字的位置，填入上面。")
+        self._tell(
+            f"校准页按偏移向右 {offset.dx:g}、向下 {offset.dy:g} 毫米生成。打印后量出十字的位置，填入上面。"
+        )
         return self._preview(out, f"套打校准页（{printer or '未选打印机'}）", "套打校准页")
 
     def print_diplomas(self, student_ids: Sequence[int] | None = None) -> bool:
@@ -358,8 +378,9 @@ class OverlayDialog(QDialog):
         offset = overlay_printing.printer_offset(self.store, self.printer()) if self.printer() else Offset()
         out = self._temporary("毕业证书套打.pdf")
         try:
-            overlay_printing.diplomas(self.store, ids, out, layout_key=layout.key, offset=offset,
-                                      issued_on=self.issued_on)  # fmt: skip
+            overlay_printing.diplomas(
+                self.store, ids, out, layout_key=layout.key, offset=offset, issued_on=self.issued_on
+            )
         except (ValueError, LookupError) as error:
             show_error(self, TITLE, f"没有生成毕业证书：{error}")
             return False
@@ -372,26 +393,32 @@ class OverlayDialog(QDialog):
         """The boxes differ from the saved offset: save it first (Yes), print with the saved one (No), or stop."""
         offset = self.offset()
         answer = QMessageBox.question(
-            self, TITLE,
+            self,
+            TITLE,
             f"偏移已改为向右 {offset.dx:g}、向下 {offset.dy:g} 毫米，但还没有保存。\n\n"
             f"是：先保存这个偏移再套打；否：按已保存的偏移（向右 {self.saved_offset.dx:g}、向下 {self.saved_offset.dy:g} 毫米）套打。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes
+            | QMessageBox.StandardButton.No
+            | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Yes,
-        )  # fmt: skip
+        )
         if answer == QMessageBox.StandardButton.Yes:
             return self.save_offset()
         return answer == QMessageBox.StandardButton.No
 
     def _preview(self, path: Path, title: str, default_name: str) -> bool:
         """The PDF in the print preview, printing on the chosen printer on paper of the layout's size at 100 %."""
-        preview = PrintPreviewDialog(path, title, self, default_name=default_name,
-                                     paper_mm=self.current_layout().page_mm)  # fmt: skip
+        preview = PrintPreviewDialog(
+            path, title, self, default_name=default_name, paper_mm=self.current_layout().page_mm
+        )
         try:
             if preview.error:
                 show_error(self, "打印预览", preview.error)
                 return False
             if self.printer():
-                print_preview.session_printer().setPrinterName(self.printer())  # offered first in the print dialog
+                print_preview.session_printer().setPrinterName(
+                    self.printer()
+                )  # offered first in the print dialog
             preview.exec()
             return True
         finally:

@@ -54,9 +54,13 @@ CACHED_PAGES = 6
 MARGIN, GAP = 24, 16  # around the pages and between them, in pixels
 BACKGROUND = QColor("#dfe1e5")
 PAGE_BORDER = QColor("#b9bdc4")
-NO_PRINTER = ("没有找到打印机。请先在 Windows 的「设置 → 打印机和扫描仪」中添加打印机，"
-              "或用「另存为 PDF…」保存后到有打印机的电脑上打印。")  # fmt: skip
-CANNOT_START = "无法开始打印：没有找到打印机，或打印机不可用。请检查打印机是否已连接并开机，或先「另存为 PDF…」保存。"
+NO_PRINTER = (
+    "没有找到打印机。请先在 Windows 的「设置 → 打印机和扫描仪」中添加打印机，"
+    "或用「另存为 PDF…」保存后到有打印机的电脑上打印。"
+)
+CANNOT_START = (
+    "无法开始打印：没有找到打印机，或打印机不可用。请检查打印机是否已连接并开机，或先「另存为 PDF…」保存。"
+)
 
 _session_printer: QPrinter | None = None
 _last_save_folder: Path | None = None
@@ -80,8 +84,12 @@ def paper_layout(paper_mm: tuple[float, float]) -> QPageLayout:
     """Paper of exactly `paper_mm` (width, height in millimetres), landscape when wider than tall, with no margins: a
     PDF page of that size prints on it at 100 %, corner on corner."""
     width, height = paper_mm
-    size = QPageSize(QSizeF(min(width, height), max(width, height)), QPageSize.Unit.Millimeter, "",
-                     QPageSize.SizeMatchPolicy.ExactMatch)  # fmt: skip
+    size = QPageSize(
+        QSizeF(min(width, height), max(width, height)),
+        QPageSize.Unit.Millimeter,
+        "",
+        QPageSize.SizeMatchPolicy.ExactMatch,
+    )
     orientation = QPageLayout.Orientation.Landscape if width > height else QPageLayout.Orientation.Portrait
     return QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
 
@@ -113,12 +121,22 @@ def printer_pages(printer: QPrinter, count: int) -> list[int]:
         if not ranges.isEmpty():
             return [n - 1 for r in ranges.toRangeList() for n in range(r.from_, r.to + 1) if 1 <= n <= count]
         if printer.fromPage() > 0:
-            return [n - 1 for n in range(printer.fromPage(), max(printer.toPage(), printer.fromPage()) + 1) if n <= count]
+            return [
+                n - 1
+                for n in range(printer.fromPage(), max(printer.toPage(), printer.fromPage()) + 1)
+                if n <= count
+            ]
     return list(range(count))
 
 
-def print_pdf(path: Path, printer: QPrinter, pages: Iterable[int] | None = None, *,
-              progress: Callable[[int, int], bool] | None = None, pdf: PdfFile | None = None) -> int:  # fmt: skip
+def print_pdf(
+    path: Path,
+    printer: QPrinter,
+    pages: Iterable[int] | None = None,
+    *,
+    progress: Callable[[int, int], bool] | None = None,
+    pdf: PdfFile | None = None,
+) -> int:
     """Print the PDF at `path` on `printer`: each page rendered at the printer's resolution (at most 600 dpi) and drawn
     onto the paper, shrunk to fit if larger, centred, turned when its orientation differs from the paper's.
 
@@ -134,7 +152,9 @@ def print_pdf(path: Path, printer: QPrinter, pages: Iterable[int] | None = None,
         chosen = printer_pages(printer, count) if pages is None else [int(p) for p in pages]
         outside = [p + 1 for p in chosen if not 0 <= p < count]
         if outside or not chosen:
-            raise PrintFailed(f"要打印的页码不在文件中（本文件共 {count} 页）：{', '.join(map(str, outside)) or '没有选择页'}")
+            raise PrintFailed(
+                f"要打印的页码不在文件中（本文件共 {count} 页）：{', '.join(map(str, outside)) or '没有选择页'}"
+            )
         copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
         if printer.pageOrder() == QPrinter.PageOrder.LastPageFirst:
             chosen.reverse()
@@ -252,7 +272,7 @@ class PageCanvas(QWidget):
             self._cache.popitem(last=False)
         return image
 
-    def wheelEvent(self, event) -> None:  # noqa: N802
+    def wheelEvent(self, event) -> None:
         """Ctrl + wheel zooms; the wheel alone scrolls (the scroll area's)."""
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier and event.angleDelta().y():
             (self.preview.zoom_in if event.angleDelta().y() > 0 else self.preview.zoom_out)()
@@ -260,7 +280,7 @@ class PageCanvas(QWidget):
         else:
             event.ignore()
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.fillRect(event.rect(), BACKGROUND)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
@@ -268,21 +288,34 @@ class PageCanvas(QWidget):
             if not rect.adjusted(-4, -4, 6, 6).intersects(event.rect()):
                 continue
             for spread, alpha in ((4, 10), (3, 16), (2, 24), (1, 36)):  # a soft shadow, a little below
-                painter.fillRect(rect.adjusted(-spread + 1, -spread + 2, spread + 1, spread + 2), QColor(0, 0, 0, alpha))
+                painter.fillRect(
+                    rect.adjusted(-spread + 1, -spread + 2, spread + 1, spread + 2), QColor(0, 0, 0, alpha)
+                )
             painter.fillRect(rect, QColor("white"))
             try:
                 painter.drawImage(QRectF(rect), self.image(index))
             except (ValueError, IndexError) as error:
                 painter.setPen(QColor("#b3261e"))
-                painter.drawText(rect.adjusted(24, 24, -24, -24), Qt.TextFlag.TextWordWrap, f"第 {index + 1} 页无法显示：{error}")
+                painter.drawText(
+                    rect.adjusted(24, 24, -24, -24),
+                    Qt.TextFlag.TextWordWrap,
+                    f"第 {index + 1} 页无法显示：{error}",
+                )
             painter.setPen(QPen(PAGE_BORDER, 1))
             painter.drawRect(rect.adjusted(0, 0, -1, -1))
         painter.end()
 
 
 class PrintPreviewDialog(QDialog):
-    def __init__(self, pdf_path: Path, title: str, parent: QWidget | None = None, *,
-                 default_name: str | None = None, paper_mm: tuple[float, float] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        pdf_path: Path,
+        title: str,
+        parent: QWidget | None = None,
+        *,
+        default_name: str | None = None,
+        paper_mm: tuple[float, float] | None = None,
+    ) -> None:
         """`paper_mm`: print on paper of exactly this size (width, height in mm; 套打 onto a blank), whatever paper
         the printer had; the printer's paper is put back afterwards."""
         super().__init__(parent)
@@ -318,8 +351,12 @@ class PrintPreviewDialog(QDialog):
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toolbar.setMovable(False)
-        self.previous_action = self._action("上一页", self.previous_page, QKeySequence(Qt.Key.Key_PageUp), "上一页（PageUp）")
-        self.next_action = self._action("下一页", self.next_page, QKeySequence(Qt.Key.Key_PageDown), "下一页（PageDown）")
+        self.previous_action = self._action(
+            "上一页", self.previous_page, QKeySequence(Qt.Key.Key_PageUp), "上一页（PageUp）"
+        )
+        self.next_action = self._action(
+            "下一页", self.next_page, QKeySequence(Qt.Key.Key_PageDown), "下一页（PageDown）"
+        )
         self.page_box = QSpinBox()
         self.page_box.setPrefix("第 ")
         self.page_box.setSuffix(" 页")
@@ -332,20 +369,31 @@ class PrintPreviewDialog(QDialog):
         self.count_label.setObjectName("count")
         self.toolbar.addWidget(self.count_label)
         self.toolbar.addSeparator()
-        self.zoom_out_action = self._action("缩小", self.zoom_out, QKeySequence(QKeySequence.StandardKey.ZoomOut), "缩小（Ctrl+-）")
+        self.zoom_out_action = self._action(
+            "缩小", self.zoom_out, QKeySequence(QKeySequence.StandardKey.ZoomOut), "缩小（Ctrl+-）"
+        )
         self.zoom_label = QLabel()
         self.zoom_label.setObjectName("zoom")
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.zoom_label.setMinimumWidth(48)
         self.toolbar.addWidget(self.zoom_label)
-        self.zoom_in_action = self._action("放大", self.zoom_in, QKeySequence(QKeySequence.StandardKey.ZoomIn), "放大（Ctrl++）")
+        self.zoom_in_action = self._action(
+            "放大", self.zoom_in, QKeySequence(QKeySequence.StandardKey.ZoomIn), "放大（Ctrl++）"
+        )
         self.fit_action = self._action("适合宽度", self.fit_to_width, None, "页面宽度适合窗口")
         self.fit_action.setCheckable(True)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
-        self.save_action = self._action("另存为 PDF…", self.save_as, QKeySequence(QKeySequence.StandardKey.Save), "另存为 PDF 文件（Ctrl+S）")
-        self.print_action = self._action("打印…", self.print_document, QKeySequence(QKeySequence.StandardKey.Print), "打印（Ctrl+P）")
+        self.save_action = self._action(
+            "另存为 PDF…",
+            self.save_as,
+            QKeySequence(QKeySequence.StandardKey.Save),
+            "另存为 PDF 文件（Ctrl+S）",
+        )
+        self.print_action = self._action(
+            "打印…", self.print_document, QKeySequence(QKeySequence.StandardKey.Print), "打印（Ctrl+P）"
+        )
         self.toolbar.widgetForAction(self.print_action).setObjectName("printButton")
         self.close_action = self._action("关闭", self.reject, None, "关闭预览（Esc）")
         self.status = QStatusBar()
@@ -388,7 +436,9 @@ class PrintPreviewDialog(QDialog):
         self.page_box.setRange(1, self.page_count)
         self.count_label.setText(f" / 共 {self.page_count} 页 ")
         width, height = self._pdf.page_size_mm(0)
-        paper = "A4 纸" if abs(width - 210) < 2 and abs(height - 297) < 2 else f"{width:.0f} × {height:.0f} 毫米"
+        paper = (
+            "A4 纸" if abs(width - 210) < 2 and abs(height - 297) < 2 else f"{width:.0f} × {height:.0f} 毫米"
+        )
         self.status.showMessage(f"{self.pdf_path.name}　共 {self.page_count} 页　{paper}")
         self._apply_fit()
         self._update_controls()
@@ -401,8 +451,15 @@ class PrintPreviewDialog(QDialog):
         self.problem.show()
         self.status.showMessage(str(self.pdf_path))
         self.scroll.hide()
-        for action in (self.previous_action, self.next_action, self.zoom_in_action, self.zoom_out_action,
-                       self.fit_action, self.save_action, self.print_action):  # fmt: skip
+        for action in (
+            self.previous_action,
+            self.next_action,
+            self.zoom_in_action,
+            self.zoom_out_action,
+            self.fit_action,
+            self.save_action,
+            self.print_action,
+        ):
             action.setEnabled(False)
         self.page_box.setRange(0, 0)
         self.page_box.setSpecialValueText("—")
@@ -507,7 +564,7 @@ class PrintPreviewDialog(QDialog):
         self.zoom_out_action.setEnabled(self.canvas.zoom > ZOOM_STEPS[0] * 1.01)
         self.fit_action.setChecked(self.fit_width)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize and self.fit_width:
             self._apply_fit()
         return super().eventFilter(watched, event)
@@ -519,7 +576,9 @@ class PrintPreviewDialog(QDialog):
         if not self.page_count:
             return 0
         printer = session_printer()
-        if not printer.outputFileName() and not QPrinterInfo.availablePrinters():  # (Qt prints to a PDF file then)
+        if (
+            not printer.outputFileName() and not QPrinterInfo.availablePrinters()
+        ):  # (Qt prints to a PDF file then)
             show_error(self, "打印", NO_PRINTER)
             return 0
         before = printer.pageLayout()
@@ -539,8 +598,13 @@ class PrintPreviewDialog(QDialog):
         dialog.setWindowTitle(f"打印 — {self.title}")
         dialog.setMinMax(1, self.page_count)
         option = QAbstractPrintDialog.PrintDialogOption
-        dialog.setOptions(option.PrintPageRange | option.PrintCurrentPage | option.PrintCollateCopies
-                          | option.PrintShowPageSize | option.PrintToFile)  # fmt: skip
+        dialog.setOptions(
+            option.PrintPageRange
+            | option.PrintCurrentPage
+            | option.PrintCollateCopies
+            | option.PrintShowPageSize
+            | option.PrintToFile
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return 0
         self._fit_paper(printer)  # again: the paper may have been changed in the dialog
@@ -589,7 +653,9 @@ class PrintPreviewDialog(QDialog):
             return None
         global _last_save_folder
         folder = _last_save_folder or _documents_folder()
-        chosen, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", str(folder / self.default_name), "PDF 文件 (*.pdf)")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "另存为 PDF", str(folder / self.default_name), "PDF 文件 (*.pdf)"
+        )
         if not chosen:
             return None
         target = Path(chosen)
@@ -602,7 +668,11 @@ class PrintPreviewDialog(QDialog):
                     handle.flush()
                     os.fsync(handle.fileno())
         except OSError as error:
-            show_error(self, "另存为 PDF", f"无法保存到「{target}」：{_why(error)}。\n预览仍然打开，可以换一个文件夹再保存。")
+            show_error(
+                self,
+                "另存为 PDF",
+                f"无法保存到「{target}」：{_why(error)}。\n预览仍然打开，可以换一个文件夹再保存。",
+            )
             return None
         _last_save_folder = target.parent
         self.status.showMessage(f"已保存到 {target}", 10_000)
@@ -623,7 +693,9 @@ class PrintPreviewDialog(QDialog):
 
     def _resize_to_screen(self) -> None:
         size = QSize(900, 1000)
-        screen = (self.parentWidget().screen() if self.parentWidget() else None) or QGuiApplication.primaryScreen()
+        screen = (
+            self.parentWidget().screen() if self.parentWidget() else None
+        ) or QGuiApplication.primaryScreen()
         needed = self.toolbar.sizeHint().width()  # every button visible, none behind 「»」
         if screen is not None:
             available = screen.availableGeometry()
@@ -633,7 +705,9 @@ class PrintPreviewDialog(QDialog):
         self.resize(size.expandedTo(QSize(needed, 0)))
 
 
-def show_preview(parent: QWidget | None, pdf_path: Path, title: str, *, default_name: str | None = None) -> bool:
+def show_preview(
+    parent: QWidget | None, pdf_path: Path, title: str, *, default_name: str | None = None
+) -> bool:
     """Open the preview of `pdf_path` and wait until it is closed; a PDF that cannot be opened is told in Chinese
     instead (False)."""
     dialog = PrintPreviewDialog(Path(pdf_path), title, parent, default_name=default_name)

@@ -34,8 +34,14 @@ from xueji_desktop.store import Store
 from xueji_desktop.ui import print_preview
 from xueji_desktop.ui.messages import show_error
 
-PURPOSES = ("用于办理医疗保险", "用于办理户籍迁移", "用于申请资助", "用于办理居住证", "用于家长单位报销",
-            "用于办理出入境手续")  # fmt: skip
+PURPOSES = (
+    "用于办理医疗保险",
+    "用于办理户籍迁移",
+    "用于申请资助",
+    "用于办理居住证",
+    "用于家长单位报销",
+    "用于办理出入境手续",
+)
 _folder: Path | None = None
 _numbers = itertools.count(1)
 
@@ -66,8 +72,10 @@ class Printing:
         purpose = ask_purpose(self.parent)
         if purpose is None:
             return None
-        return self._make("在读证明", lambda out: certificates.issue_enrolment_proofs(self.store, student_ids, out,
-                                                                                   purpose=purpose))  # fmt: skip
+        return self._make(
+            "在读证明",
+            lambda out: certificates.issue_enrolment_proofs(self.store, student_ids, out, purpose=purpose),
+        )
 
     def info_forms(self, student_ids: Sequence[int]) -> Path | None:
         from xueji_desktop.services import forms
@@ -82,9 +90,18 @@ class Printing:
         dialog = EducationCertificateDialog(self.parent)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
-                return self._make("学历证明书", lambda out: certificates.issue_education_certificate(
-                    self.store, student_id, out, studied_until=dialog.studied_until(),
-                    approval_number=dialog.approval.text(), reason=dialog.reason.text()), refuse=False)  # fmt: skip
+                return self._make(
+                    "学历证明书",
+                    lambda out: certificates.issue_education_certificate(
+                        self.store,
+                        student_id,
+                        out,
+                        studied_until=dialog.studied_until(),
+                        approval_number=dialog.approval.text(),
+                        reason=dialog.reason.text(),
+                    ),
+                    refuse=False,
+                )
             except RuleViolation as refusal:
                 dialog.ask_for_approval("\n".join(f.text for f in refusal.findings))
         return None
@@ -105,8 +122,10 @@ class Printing:
         from xueji_desktop.services import printing
 
         title = "在校生名册（存档）" if full_id_numbers else "在校生名册"
-        return self._make(title, lambda out: printing.class_roster(self.store, class_id, out,
-                                                                   full_id_numbers=full_id_numbers))  # fmt: skip
+        return self._make(
+            title,
+            lambda out: printing.class_roster(self.store, class_id, out, full_id_numbers=full_id_numbers),
+        )
 
     def class_info_forms(self, class_id: int) -> Path | None:
         from sqlalchemy import select
@@ -115,9 +134,13 @@ class Printing:
         from xueji_desktop.services.roster import IN_SCHOOL_STATUSES
 
         with self.store.read() as session:
-            ids = list(session.scalars(select(Student.id).where(Student.school_class_id == class_id,
-                                                                Student.status.in_(IN_SCHOOL_STATUSES))
-                                       .order_by(Student.school_number, Student.pinyin_key)))  # fmt: skip
+            ids = list(
+                session.scalars(
+                    select(Student.id)
+                    .where(Student.school_class_id == class_id, Student.status.in_(IN_SCHOOL_STATUSES))
+                    .order_by(Student.school_number, Student.pinyin_key)
+                )
+            )
         return self.info_forms(ids)
 
     def school_rosters(self) -> Path | None:
@@ -133,9 +156,17 @@ class Printing:
         label = "毕业生花名册" if which == "graduate" else "录取花名册"
         if year is None:
             today = date.today()
-            default = today.year if which == "graduate" else (today.year if today.month >= 8 else today.year - 1)
-            year, ok = QInputDialog.getInt(self.parent, label, "毕业年份：" if which == "graduate" else "入学学年（起始年份）：",
-                                           default, 1990, today.year + 1)  # fmt: skip
+            default = (
+                today.year if which == "graduate" else (today.year if today.month >= 8 else today.year - 1)
+            )
+            year, ok = QInputDialog.getInt(
+                self.parent,
+                label,
+                "毕业年份：" if which == "graduate" else "入学学年（起始年份）：",
+                default,
+                1990,
+                today.year + 1,
+            )
             if not ok:
                 return None
         make = printing.graduate_roster if which == "graduate" else printing.admission_roster
@@ -156,7 +187,9 @@ class Printing:
         menu.addAction("在读证明…", lambda: self.enrolment_proofs(students()))
         menu.addAction("学生基本信息表", lambda: self.info_forms(students()))
         menu.addSeparator()
-        menu.addAction("学历证明书（毕业证书遗失）…", lambda: self._one(students(), self.education_certificate))
+        menu.addAction(
+            "学历证明书（毕业证书遗失）…", lambda: self._one(students(), self.education_certificate)
+        )
         menu.addAction("毕业证书（套打）…", lambda: self.diplomas(students()))
         return menu
 
@@ -165,7 +198,9 @@ class Printing:
     def _make(self, title: str, make: Callable[[Path], object], *, refuse: bool = True) -> Path | None:
         """Run `make(out)` with a wait cursor, then preview `out`; a refusal is shown (or raised for the caller when
         `refuse` is False and it is a RuleViolation the caller answers)."""
-        out = print_folder() / f"{next(_numbers):03d}-{title}.pdf"  # never over a PDF the session printed before
+        out = (
+            print_folder() / f"{next(_numbers):03d}-{title}.pdf"
+        )  # never over a PDF the session printed before
         try:
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
@@ -239,9 +274,13 @@ class EducationCertificateDialog(QDialog):
         self.approval.setPlaceholderText("如：潞教〔2026〕9号")
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("再次开具的原因")
-        self.note = QLabel("学历证明书原则上只开具一次；再次开具须经主管教育行政部门批准，填写批准文号和原因。")
+        self.note = QLabel(
+            "学历证明书原则上只开具一次；再次开具须经主管教育行政部门批准，填写批准文号和原因。"
+        )
         self.note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("开具")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)

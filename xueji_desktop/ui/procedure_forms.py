@@ -78,8 +78,12 @@ class SuspensionForm(ProcedureForm):
         self.share.setSuffix(" %")
         self.start = date_edit(self.today)
         self.end = date_edit(suspensions.default_end(self.today))
-        self.start.dateChanged.connect(lambda _: self.end.setDate(_qdate(suspensions.default_end(value_of(self.start)))))
-        self.reason.currentIndexChanged.connect(lambda _: self.share.setEnabled(self._reason() is suspensions.SuspensionReason.ILLNESS))
+        self.start.dateChanged.connect(
+            lambda _: self.end.setDate(_qdate(suspensions.default_end(value_of(self.start))))
+        )
+        self.reason.currentIndexChanged.connect(
+            lambda _: self.share.setEnabled(self._reason() is suspensions.SuspensionReason.ILLNESS)
+        )
         form.addRow("休学原因", self.reason)
         form.addRow("停课治疗占本学期总学时", self.share)
         form.addRow("休学开始日期", self.start)
@@ -94,10 +98,16 @@ class SuspensionForm(ProcedureForm):
     def submit(self, student_id: int, proofs: Sequence[ProofFile], decision: Decision) -> int:
         illness = self._reason() is suspensions.SuspensionReason.ILLNESS
         return suspensions.open_suspension(
-            self.store, student_id, reason=self._reason(), start=value_of(self.start), end=value_of(self.end),
-            illness_share_of_term=self.share.value() / 100 if illness else None, proofs=proofs, decision=decision,
+            self.store,
+            student_id,
+            reason=self._reason(),
+            start=value_of(self.start),
+            end=value_of(self.end),
+            illness_share_of_term=self.share.value() / 100 if illness else None,
+            proofs=proofs,
+            decision=decision,
             today=self.today,
-        )  # fmt: skip
+        )
 
 
 class ExtensionForm(ProcedureForm):
@@ -117,8 +127,14 @@ class ExtensionForm(ProcedureForm):
         return suspensions.extension_proofs()
 
     def submit(self, student_id: int, proofs: Sequence[ProofFile], decision: Decision) -> int:
-        return suspensions.open_extension(self.store, student_id, new_end=value_of(self.end), proofs=proofs,
-                                          decision=decision, today=self.today)  # fmt: skip
+        return suspensions.open_extension(
+            self.store,
+            student_id,
+            new_end=value_of(self.end),
+            proofs=proofs,
+            decision=decision,
+            today=self.today,
+        )
 
 
 class ResumptionForm(ProcedureForm):
@@ -136,15 +152,24 @@ class ResumptionForm(ProcedureForm):
         return suspensions.resumption_proofs()
 
     def submit(self, student_id: int, proofs: Sequence[ProofFile], decision: Decision) -> int:
-        return suspensions.open_resumption(self.store, student_id, to_class_id=self.class_box.currentData(),
-                                           on=value_of(self.on), proofs=proofs, decision=decision, today=self.today)  # fmt: skip
+        return suspensions.open_resumption(
+            self.store,
+            student_id,
+            to_class_id=self.class_box.currentData(),
+            on=value_of(self.on),
+            proofs=proofs,
+            decision=decision,
+            today=self.today,
+        )
 
 
 class WithdrawalForm(ProcedureForm):
     key, label = "withdrawal", "退学"
     statuses = ("在读", "休学")
-    intro = ("依据《细则》第二十三条：义务教育阶段除丧失学习能力或出境定居外，不允许学生退学，学校不得劝退、开除学生；"
-             "第二十四条：普通高中学生可因所列四种情形申请退学。")  # fmt: skip
+    intro = (
+        "依据《细则》第二十三条：义务教育阶段除丧失学习能力或出境定居外，不允许学生退学，学校不得劝退、开除学生；"
+        "第二十四条：普通高中学生可因所列四种情形申请退学。"
+    )
 
     def build(self, form: QFormLayout, student_id: int) -> None:
         self.reason = QComboBox()
@@ -159,16 +184,22 @@ class WithdrawalForm(ProcedureForm):
 
     def submit(self, student_id: int, proofs: Sequence[ProofFile], decision: Decision) -> int:
         return withdrawals.open_withdrawal(
-            self.store, student_id, reason=withdrawals.WithdrawalReason(self.reason.currentText()),
-            approved_by=withdrawals.ApprovingBody(self.approved_by.currentText()), proofs=proofs, decision=decision,
+            self.store,
+            student_id,
+            reason=withdrawals.WithdrawalReason(self.reason.currentText()),
+            approved_by=withdrawals.ApprovingBody(self.approved_by.currentText()),
+            proofs=proofs,
+            decision=decision,
             today=self.today,
-        )  # fmt: skip
+        )
 
 
 class DeathForm(ProcedureForm):
     key, label = "death", "死亡"
     statuses = ("在读", "休学")
-    intro = "依据《细则》第二十七条：学生死亡的，学校应当凭相关证明在10个工作日内报学籍管理部门做死亡异动处理。"
+    intro = (
+        "依据《细则》第二十七条：学生死亡的，学校应当凭相关证明在10个工作日内报学籍管理部门做死亡异动处理。"
+    )
 
     def build(self, form: QFormLayout, student_id: int) -> None:
         self.died_on = date_edit(self.today)
@@ -178,14 +209,22 @@ class DeathForm(ProcedureForm):
         return withdrawals.DEATH_PROOFS
 
     def submit(self, student_id: int, proofs: Sequence[ProofFile], decision: Decision) -> int:
-        return withdrawals.open_death(self.store, student_id, died_on=value_of(self.died_on), proofs=proofs,
-                                      decision=decision, today=self.today)  # fmt: skip
+        return withdrawals.open_death(
+            self.store,
+            student_id,
+            died_on=value_of(self.died_on),
+            proofs=proofs,
+            decision=decision,
+            today=self.today,
+        )
 
 
 class DropoutForm(ProcedureForm):
     key, label = "dropout", "辍学"
-    intro = ("依据《细则》第二十八条：义务教育阶段学生辍学，须书面上报当地乡镇人民政府、县级教育行政部门和学籍管理部门，"
-             "在义务教育年限内为其保留学籍。")  # fmt: skip
+    intro = (
+        "依据《细则》第二十八条：义务教育阶段学生辍学，须书面上报当地乡镇人民政府、县级教育行政部门和学籍管理部门，"
+        "在义务教育年限内为其保留学籍。"
+    )
 
     def build(self, form: QFormLayout, student_id: int) -> None:
         self.since = date_edit(self.today)
@@ -200,15 +239,24 @@ class DropoutForm(ProcedureForm):
 
     def submit(self, student_id: int, proofs: Sequence[ProofFile], decision: Decision) -> int:
         reported = [body for body, box in self.reported.items() if box.isChecked()]
-        return withdrawals.open_dropout(self.store, student_id, since=value_of(self.since), reported_to=reported,
-                                        proofs=proofs, decision=decision, today=self.today)  # fmt: skip
+        return withdrawals.open_dropout(
+            self.store,
+            student_id,
+            since=value_of(self.since),
+            reported_to=reported,
+            proofs=proofs,
+            decision=decision,
+            today=self.today,
+        )
 
 
 class AutomaticWithdrawalForm(ProcedureForm):
     key, label = "automatic_withdrawal", "自动退学"
     statuses = ("在读", "休学")
-    intro = ("依据《细则》第二十六条：普通高中学生一学期内连续无故旷课超过8周或累计旷课10周及以上，经多次联系帮助教育无效，"
-             "或休学期满未复学、未办理延长休学的，经学校报请学籍管理部门批准，按自动退学处理。")  # fmt: skip
+    intro = (
+        "依据《细则》第二十六条：普通高中学生一学期内连续无故旷课超过8周或累计旷课10周及以上，经多次联系帮助教育无效，"
+        "或休学期满未复学、未办理延长休学的，经学校报请学籍管理部门批准，按自动退学处理。"
+    )
 
     def build(self, form: QFormLayout, student_id: int) -> None:
         self.longest = QDoubleSpinBox()
@@ -217,7 +265,9 @@ class AutomaticWithdrawalForm(ProcedureForm):
             box.setRange(0, 30)
             box.setSuffix(" 周")
         self.contacted = QCheckBox("已与监护人多次联系、帮助教育无效")
-        recorded = attendance.absence_this_term(self.store, student_id, today=self.today)  # 记录旷课 filled these in
+        recorded = attendance.absence_this_term(
+            self.store, student_id, today=self.today
+        )  # 记录旷课 filled these in
         self.longest.setValue(recorded.longest_continuous_weeks)
         self.total.setValue(recorded.total_weeks)
         self.contacted.setChecked(recorded.contacted_family)
@@ -229,9 +279,12 @@ class AutomaticWithdrawalForm(ProcedureForm):
         return []
 
     def submit(self, student_id: int, proofs: Sequence[ProofFile], decision: Decision) -> int:
-        attendance = withdrawals.AttendanceFacts(self.longest.value(), self.total.value(), self.contacted.isChecked())
-        return withdrawals.open_automatic_withdrawal(self.store, student_id, attendance=attendance, decision=decision,
-                                                     today=self.today)  # fmt: skip
+        attendance = withdrawals.AttendanceFacts(
+            self.longest.value(), self.total.value(), self.contacted.isChecked()
+        )
+        return withdrawals.open_automatic_withdrawal(
+            self.store, student_id, attendance=attendance, decision=decision, today=self.today
+        )
 
 
 def class_choice(store: Store, student_id: int | None = None) -> QComboBox:
@@ -263,15 +316,19 @@ def reason_fields(form: QFormLayout, owner: ProcedureForm) -> None:
         form.addRow("", box)
 
 
-def transfer_proofs(owner: ProcedureForm, grade_level: int, from_vocational: bool = False) -> list[tuple[str, ...]]:
+def transfer_proofs(
+    owner: ProcedureForm, grade_level: int, from_vocational: bool = False
+) -> list[tuple[str, ...]]:
     reason = transfers.TransferReason(owner.reason.currentText())
     return transfers.proofs_for(grade_level, reason, from_vocational=from_vocational)
 
 
 class TransferOutForm(ProcedureForm):
     key, label = "transfer_out", "转出"
-    intro = ("依据《细则》第十六条至第十八条：义务教育阶段因家庭居住地跨省、市、县迁移且户籍已迁入，或外来务工人员务工地"
-             "变化确需转学的，由监护人向转入学校申请，经双方学校和学籍管理部门审核；休学和受处分期间不予转学。")  # fmt: skip
+    intro = (
+        "依据《细则》第十六条至第十八条：义务教育阶段因家庭居住地跨省、市、县迁移且户籍已迁入，或外来务工人员务工地"
+        "变化确需转学的，由监护人向转入学校申请，经双方学校和学籍管理部门审核；休学和受处分期间不予转学。"
+    )
 
     def build(self, form: QFormLayout, student_id: int) -> None:
         self.to_school = QLineEdit()
@@ -288,19 +345,29 @@ class TransferOutForm(ProcedureForm):
 
     def submit(self, student_id: int, proofs: Sequence[ProofFile], decision: Decision) -> int:
         return transfers.open_transfer_out(
-            self.store, student_id, to_school=self.to_school.text(), reason=transfers.TransferReason(self.reason.currentText()),
-            crosses_county=self.crosses.isChecked(), hukou_moved=self.hukou.isChecked(),
-            within_city_area=self.same_area.isChecked(), exam_registration_closed=self.exam_closed.isChecked(),
-            under_sanction=self.sanction.isChecked(), special_education=self.special.isChecked(), proofs=proofs,
-            decision=decision, today=self.today,
-        )  # fmt: skip
+            self.store,
+            student_id,
+            to_school=self.to_school.text(),
+            reason=transfers.TransferReason(self.reason.currentText()),
+            crosses_county=self.crosses.isChecked(),
+            hukou_moved=self.hukou.isChecked(),
+            within_city_area=self.same_area.isChecked(),
+            exam_registration_closed=self.exam_closed.isChecked(),
+            under_sanction=self.sanction.isChecked(),
+            special_education=self.special.isChecked(),
+            proofs=proofs,
+            decision=decision,
+            today=self.today,
+        )
 
 
 class TransferInForm(ProcedureForm):
     key, label = "transfer_in", "转入"
     picks_student = False
-    intro = ("依据《细则》第十三条、第十七条、第十八条：“籍随人走”，须在转出学校及其学籍管理部门审核同意后才能接收入学；"
-             "同级互转，不得变更就读年级；班级须有空余学位。")  # fmt: skip
+    intro = (
+        "依据《细则》第十三条、第十七条、第十八条：“籍随人走”，须在转出学校及其学籍管理部门审核同意后才能接收入学；"
+        "同级互转，不得变更就读年级；班级须有空余学位。"
+    )
 
     def build(self, form: QFormLayout, student_id: int | None) -> None:
         self.name = QLineEdit()
@@ -317,9 +384,16 @@ class TransferInForm(ProcedureForm):
         for level, name in transfers.GRADE_NAMES.items():
             self.from_grade.addItem(name, level)
         self.to_class = class_choice(self.store)
-        for row in (("姓名", self.name), ("性别", self.gender), ("出生日期", self.birth), ("身份证件号", self.id_number),
-                    ("学籍号", self.national_id), ("原就读学校", self.from_school), ("原就读年级", self.from_grade),
-                    ("转入班级", self.to_class)):  # fmt: skip
+        for row in (
+            ("姓名", self.name),
+            ("性别", self.gender),
+            ("出生日期", self.birth),
+            ("身份证件号", self.id_number),
+            ("学籍号", self.national_id),
+            ("原就读学校", self.from_school),
+            ("原就读年级", self.from_grade),
+            ("转入班级", self.to_class),
+        ):
             form.addRow(*row)
         reason_fields(form, self)
         # 第十八条's senior cases: asked of every transfer in, they matter only for 高中 grades
@@ -351,23 +425,38 @@ class TransferInForm(ProcedureForm):
 
     def submit(self, student_id: int | None, proofs: Sequence[ProofFile], decision: Decision) -> int:
         return transfers.open_transfer_in(
-            self.store, name=self.name.text(), gender=self.gender.currentData(), birth_date=value_of(self.birth),
-            id_number=self.id_number.text(), national_student_id=self.national_id.text(),
-            from_school=self.from_school.text(), grade_level=self.from_grade.currentData(),
-            to_class_id=self.to_class.currentData(), reason=transfers.TransferReason(self.reason.currentText()),
-            crosses_county=self.crosses.isChecked(), hukou_moved=self.hukou.isChecked(),
-            within_city_area=self.same_area.isChecked(), proofs=proofs, decision=decision, today=self.today,
-            special_education=self.special.isChecked(), into_provincial_model_school=self.model_school.isChecked(),
-            from_vocational=self.vocational.isChecked(), zhongkao_score=self.score.value() or None,
-            receiving_line=self.line.value() or None, makeup_courses_arranged=self.makeup.isChecked(),
-        )  # fmt: skip
+            self.store,
+            name=self.name.text(),
+            gender=self.gender.currentData(),
+            birth_date=value_of(self.birth),
+            id_number=self.id_number.text(),
+            national_student_id=self.national_id.text(),
+            from_school=self.from_school.text(),
+            grade_level=self.from_grade.currentData(),
+            to_class_id=self.to_class.currentData(),
+            reason=transfers.TransferReason(self.reason.currentText()),
+            crosses_county=self.crosses.isChecked(),
+            hukou_moved=self.hukou.isChecked(),
+            within_city_area=self.same_area.isChecked(),
+            proofs=proofs,
+            decision=decision,
+            today=self.today,
+            special_education=self.special.isChecked(),
+            into_provincial_model_school=self.model_school.isChecked(),
+            from_vocational=self.vocational.isChecked(),
+            zhongkao_score=self.score.value() or None,
+            receiving_line=self.line.value() or None,
+            makeup_courses_arranged=self.makeup.isChecked(),
+        )
 
 
 class InformationChangeForm(ProcedureForm):
     key, label = "information_change", "信息变更"
     statuses = ("在读", "休学")
-    intro = ("依据《细则》第十四条：监护人凭《居民户口簿》或其他证明文件申请修改学生基础信息，报学籍管理部门审批，核准后维护；"
-             "学生毕业后原学籍信息不得修改；学籍号终身不变。")  # fmt: skip
+    intro = (
+        "依据《细则》第十四条：监护人凭《居民户口簿》或其他证明文件申请修改学生基础信息，报学籍管理部门审批，核准后维护；"
+        "学生毕业后原学籍信息不得修改；学籍号终身不变。"
+    )
     ROWS = 3
 
     def build(self, form: QFormLayout, student_id: int) -> None:
@@ -411,8 +500,9 @@ class InformationChangeForm(ProcedureForm):
                 values[key] = date.fromisoformat(text) if kind == "date" and text else text
             except ValueError:
                 values[key] = text
-        return information_changes.open_information_change(self.store, student_id, values, proofs=proofs,
-                                                           decision=decision, today=self.today)  # fmt: skip
+        return information_changes.open_information_change(
+            self.store, student_id, values, proofs=proofs, decision=decision, today=self.today
+        )
 
 
 class RestorationForm(ProcedureForm):
@@ -428,15 +518,30 @@ class RestorationForm(ProcedureForm):
         return withdrawals.RESTORATION_PROOFS
 
     def submit(self, student_id: int, proofs: Sequence[ProofFile], decision: Decision) -> int:
-        return withdrawals.open_restoration(self.store, student_id, to_class_id=self.to_class.currentData(), proofs=proofs,
-                                            decision=decision, today=self.today)  # fmt: skip
+        return withdrawals.open_restoration(
+            self.store,
+            student_id,
+            to_class_id=self.to_class.currentData(),
+            proofs=proofs,
+            decision=decision,
+            today=self.today,
+        )
 
 
-FORMS: tuple[type[ProcedureForm], ...] = (TransferInForm, TransferOutForm, SuspensionForm, ExtensionForm, ResumptionForm,
-                                          WithdrawalForm, AutomaticWithdrawalForm, DeathForm, DropoutForm,
-                                          InformationChangeForm, RestorationForm)  # fmt: skip
+FORMS: tuple[type[ProcedureForm], ...] = (
+    TransferInForm,
+    TransferOutForm,
+    SuspensionForm,
+    ExtensionForm,
+    ResumptionForm,
+    WithdrawalForm,
+    AutomaticWithdrawalForm,
+    DeathForm,
+    DropoutForm,
+    InformationChangeForm,
+    RestorationForm,
+)
 
 
 def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
-

@@ -43,8 +43,15 @@ BLOCK_COLOUR, WARN_COLOUR = "#b3261e", "#9a6700"
 
 
 class ProcedureWizard(QWizard):
-    def __init__(self, store: Store, form_type: type[ProcedureForm], *, today: date | None = None,
-                 student_id: int | None = None, parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        store: Store,
+        form_type: type[ProcedureForm],
+        *,
+        today: date | None = None,
+        student_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.form = form_type(store, today or date.today())
@@ -95,10 +102,10 @@ class StudentPage(QWizardPage):
                 if row.id == self.owner.student_id:
                     self.results.setCurrentItem(item)
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return self.results.currentItem() is not None
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         item = self.results.currentItem()
         if item is None:
             return False
@@ -122,8 +129,10 @@ class DetailsPage(QWizardPage):
         layout.addLayout(self.fields)
         layout.addStretch(1)
 
-    def initializePage(self) -> None:  # noqa: N802
-        self.setSubTitle(f"学生：{self.owner.student_name}" if self.owner.form.picks_student else "转入学生的信息")
+    def initializePage(self) -> None:
+        self.setSubTitle(
+            f"学生：{self.owner.student_name}" if self.owner.form.picks_student else "转入学生的信息"
+        )
         if self.built_for != self.owner.student_id or self.fields.rowCount() == 0:
             while self.fields.rowCount():
                 self.fields.removeRow(0)
@@ -138,7 +147,9 @@ class ProofsPage(QWizardPage):
         super().__init__()
         self.owner = wizard
         self.setTitle("证明材料")
-        self.setSubTitle("请选择扫描件（PDF）或照片（JPG、PNG）；文件会复制保存到本机学籍数据中，原文件移动或删除也不影响。")
+        self.setSubTitle(
+            "请选择扫描件（PDF）或照片（JPG、PNG）；文件会复制保存到本机学籍数据中，原文件移动或删除也不影响。"
+        )
         self.grid = QGridLayout()
         layout = QVBoxLayout(self)
         layout.addLayout(self.grid)
@@ -146,7 +157,7 @@ class ProofsPage(QWizardPage):
         self.chosen: dict[int, ProofFile] = {}
         self.kinds: dict[int, QComboBox | str] = {}
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         while self.grid.count():
             widget = self.grid.takeAt(0).widget()
             if widget is not None:
@@ -176,7 +187,9 @@ class ProofsPage(QWizardPage):
             self.grid.addWidget(shown, row, 3)
 
     def _choose(self, row: int, shown: QLabel, thumb: QLabel) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择证明材料", "", "扫描件或照片 (*.pdf *.jpg *.jpeg *.png *.bmp *.tif *.tiff)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "选择证明材料", "", "扫描件或照片 (*.pdf *.jpg *.jpeg *.png *.bmp *.tif *.tiff)"
+        )
         if path:
             self.attach(row, Path(path), shown, thumb)
 
@@ -240,7 +253,7 @@ class ReviewPage(QWizardPage):
             signal.connect(lambda *_: self.completeChanged.emit())
         self.findings = []
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         if not self.owner.form.picks_student:
             self.owner.student_name = self.owner.form.student_name()
         self.summary.setText(self._summary())
@@ -277,7 +290,9 @@ class ReviewPage(QWizardPage):
 
     def _preview(self) -> list:
         try:
-            self.owner.form.submit(self.owner.student_id, self.owner.proofs_page.proofs(), Decision(preview=True))
+            self.owner.form.submit(
+                self.owner.student_id, self.owner.proofs_page.proofs(), Decision(preview=True)
+            )
         except FindingsPreview as preview:
             return preview.findings
         except RuleViolation as violation:
@@ -285,21 +300,29 @@ class ReviewPage(QWizardPage):
         return []
 
     def decision(self) -> Decision:
-        return Decision(confirmed=self.confirm.isChecked(), approval_number=self.approval.text(),
-                        reason=self.reason.text())  # fmt: skip
+        return Decision(
+            confirmed=self.confirm.isChecked(),
+            approval_number=self.approval.text(),
+            reason=self.reason.text(),
+        )
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         blocks = [f for f in self.findings if f.blocks]
-        if blocks and not (all(f.overridable for f in blocks) and self.approval.text().strip() and self.reason.text().strip()):
+        if blocks and not (
+            all(f.overridable for f in blocks) and self.approval.text().strip() and self.reason.text().strip()
+        ):
             return False
         return self.confirm.isChecked() or not any(not f.blocks for f in self.findings)
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         try:
-            self.owner.procedure_id = self.owner.form.submit(self.owner.student_id, self.owner.proofs_page.proofs(),
-                                                             self.decision())  # fmt: skip
+            self.owner.procedure_id = self.owner.form.submit(
+                self.owner.student_id, self.owner.proofs_page.proofs(), self.decision()
+            )
         except RuleViolation as violation:
-            show_error(self, f"不能办理{self.owner.form.label}", "\n\n".join(f.text for f in violation.findings))
+            show_error(
+                self, f"不能办理{self.owner.form.label}", "\n\n".join(f.text for f in violation.findings)
+            )
             return False
         except ProofFileError as error:
             show_error(self, "证明材料", str(error))

@@ -49,7 +49,7 @@ class _WrappingDelegate(QStyledItemDelegate):
         super().__init__(tree)
         self._tree = tree
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         base = super().sizeHint(option, index)
         if not index.parent().isValid():  # a category row: one line across every column
             return base
@@ -122,8 +122,11 @@ class ReviewDialog(QDialog):
         """Review again (off the UI thread) and show the result; None when the clerk cancelled. A review only reads,
         so an error here is unexpected: it goes to the app's handler (logged, shown once)."""
         try:
-            result = run_with_progress(self, "正在复核本学期学籍……",
-                                       lambda progress: term_review.review(self.store, today=self.today))  # fmt: skip
+            result = run_with_progress(
+                self,
+                "正在复核本学期学籍……",
+                lambda progress: term_review.review(self.store, today=self.today),
+            )
         except Cancelled:  # nothing is written by a review: the last result stays on screen
             return None
         self.show_review(result)
@@ -131,8 +134,11 @@ class ReviewDialog(QDialog):
 
     def show_review(self, result: Review) -> None:
         self.result = result
-        found = (f"<span style='color:{_FOUND.name()}; font-weight:bold'>发现 {result.total} 项问题</span>"
-                 if result.total else f"<span style='color:{_PASSED.name()}; font-weight:bold'>没有发现问题</span>")  # fmt: skip
+        found = (
+            f"<span style='color:{_FOUND.name()}; font-weight:bold'>发现 {result.total} 项问题</span>"
+            if result.total
+            else f"<span style='color:{_PASSED.name()}; font-weight:bold'>没有发现问题</span>"
+        )
         when = f"{result.reviewed_at:%Y-%m-%d %H:%M}"
         if result.today != result.reviewed_at.date():
             when += f"（按 {result.today:%Y-%m-%d} 的情况）"
@@ -150,8 +156,9 @@ class ReviewDialog(QDialog):
             top.setFont(0, bold)
             top.setForeground(0, QBrush(_FOUND if group.count else _PASSED))
             for item in group.findings:
-                child = QTreeWidgetItem([item.student.name, item.student.class_name, item.problem, item.advice,
-                                         item.basis])  # fmt: skip
+                child = QTreeWidgetItem(
+                    [item.student.name, item.student.class_name, item.problem, item.advice, item.basis]
+                )
                 child.setData(0, STUDENT_ROLE, item.student.id)
                 for column in range(len(COLUMNS)):
                     child.setToolTip(column, item.text)
@@ -191,9 +198,11 @@ class ReviewDialog(QDialog):
             return None
         result = self.result
         try:
-            written = run_with_progress(self, "正在导出复核报告……",
-                                        lambda progress: term_review.export_review(self.store, Path(chosen),
-                                                                                   result=result))  # fmt: skip
+            written = run_with_progress(
+                self,
+                "正在导出复核报告……",
+                lambda progress: term_review.export_review(self.store, Path(chosen), result=result),
+            )
         except Cancelled:
             return None
         except ReviewExportError as error:

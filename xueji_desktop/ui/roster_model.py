@@ -40,7 +40,6 @@ def _cell(row: RosterRow, column: int) -> str:
             return row.status
         case _:
             return row.class_name
-    # fmt: skip
 
 
 class RosterTableModel(QAbstractTableModel):
@@ -59,10 +58,10 @@ class RosterTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> RosterRow:
         return self._rows[row]
 
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's names
+    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008 - Qt's names
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -81,7 +80,7 @@ class RosterTableModel(QAbstractTableModel):
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:  # noqa: N802
+    ) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section][1]
         return None

@@ -88,10 +88,12 @@ class RosterTab(QWidget):
         self.print_button = QPushButton("打印 ▾")
         self.print_button.setToolTip("在读证明、学生基本信息表、本班名册、毕业生和录取花名册……")
         self.print_button.clicked.connect(
-            lambda: self._pop_print_menu(self.print_button.mapToGlobal(self.print_button.rect().bottomLeft())))
+            lambda: self._pop_print_menu(self.print_button.mapToGlobal(self.print_button.rect().bottomLeft()))
+        )
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(
-            lambda point: self._pop_print_menu(self.table.viewport().mapToGlobal(point)))
+            lambda point: self._pop_print_menu(self.table.viewport().mapToGlobal(point))
+        )
         self._printing = None
 
         top = QHBoxLayout()
@@ -139,8 +141,11 @@ class RosterTab(QWidget):
         school.setExpanded(True)
         self.tree.blockSignals(False)
         if to_select is None:  # the first class that has students, else the first class
-            classes = [school.child(g).child(c) for g in range(school.childCount())
-                       for c in range(school.child(g).childCount())]  # fmt: skip
+            classes = [
+                school.child(g).child(c)
+                for g in range(school.childCount())
+                for c in range(school.child(g).childCount())
+            ]
             to_select = next(
                 (c for c in classes if c.text(1).split("/")[0] != "0"), classes[0] if classes else school
             )
@@ -188,9 +193,14 @@ class RosterTab(QWidget):
                 scope["grade_id"] = node_id
         shown = SEARCH_SHOWN if query.strip() else LIST_SHOWN
         rows = roster.list_students(
-            self.store, **scope, status=self.status_filter.currentData() or None, query=query,
-            sort=self._sort[0], descending=self._sort[1], limit=shown + 1,
-        )  # fmt: skip
+            self.store,
+            **scope,
+            status=self.status_filter.currentData() or None,
+            query=query,
+            sort=self._sort[0],
+            descending=self._sort[1],
+            limit=shown + 1,
+        )
         self.model.set_rows(rows[:shown])
         item = self.tree.currentItem()
         where = "全校搜索" if query.strip() else (item.text(0) if item else "全校")
@@ -218,7 +228,7 @@ class RosterTab(QWidget):
 
     # --- printing -------------------------------------------------------------------------------------------------
 
-    def printing(self):  # noqa: ANN201 - ui.printing_actions.Printing, imported when first asked for (start-up)
+    def printing(self):
         if self._printing is None:
             from xueji_desktop.ui.printing_actions import Printing
 
@@ -233,26 +243,37 @@ class RosterTab(QWidget):
         for action in menu.actions():
             if not action.isSeparator():
                 action.setEnabled(chosen > 0)
-        menu.insertSection(menu.actions()[0], f"选中的学生（{chosen} 名）" if chosen else "选中的学生（请先在表中选择）")
+        menu.insertSection(
+            menu.actions()[0], f"选中的学生（{chosen} 名）" if chosen else "选中的学生（请先在表中选择）"
+        )
         kind, node_id = self._selection()
-        menu.addSection(self.tree.currentItem().text(0) if kind == "class" and self.tree.currentItem() else "本班（请先在左侧选择班级）")
-        for text, action in (("在校生名册", lambda: printing.class_roster(node_id)),
-                             ("在校生名册（存档，含完整身份证件号）", lambda: printing.class_roster(node_id, full_id_numbers=True)),
-                             ("全班学生基本信息表", lambda: printing.class_info_forms(node_id))):  # fmt: skip
+        menu.addSection(
+            self.tree.currentItem().text(0)
+            if kind == "class" and self.tree.currentItem()
+            else "本班（请先在左侧选择班级）"
+        )
+        for text, action in (
+            ("在校生名册", lambda: printing.class_roster(node_id)),
+            (
+                "在校生名册（存档，含完整身份证件号）",
+                lambda: printing.class_roster(node_id, full_id_numbers=True),
+            ),
+            ("全班学生基本信息表", lambda: printing.class_info_forms(node_id)),
+        ):
             menu.addAction(text, action).setEnabled(kind == "class")
         menu.addSection("全校")
         menu.addAction("毕业生花名册…", lambda: printing.year_roster("graduate"))
         menu.addAction("录取花名册…", lambda: printing.year_roster("admission"))
         return menu
 
-    def _pop_print_menu(self, where) -> None:  # noqa: ANN001 - QPoint
+    def _pop_print_menu(self, where) -> None:
         menu = self.print_menu()
         menu.exec(where)
         menu.deleteLater()
 
     # --- actions --------------------------------------------------------------------------------------------------
 
-    def _open_student(self, index) -> None:  # noqa: ANN001 - QModelIndex
+    def _open_student(self, index) -> None:
         from xueji_desktop.ui.student_dialog import StudentDialog
 
         dialog = StudentDialog(self.store, self.model.row_at(index.row()).id, parent=self)

@@ -30,7 +30,7 @@ class SelfTestFailed(Exception):
     """A self-test step did not give what it should; the message says what, in Chinese."""
 
 
-def _self_test_output():  # noqa: ANN202 - a text stream or None
+def _self_test_output():
     """stdout, or on Windows (a windowed exe has none) the console the command was typed in, if any."""
     if sys.stdout is not None:
         return sys.stdout
@@ -39,7 +39,7 @@ def _self_test_output():  # noqa: ANN202 - a text stream or None
 
         if ctypes.windll.kernel32.AttachConsole(-1):  # ATTACH_PARENT_PROCESS
             try:
-                return open("CONOUT$", "w", encoding="utf-8", errors="replace")  # noqa: SIM115 - lives till exit
+                return open("CONOUT$", "w", encoding="utf-8", errors="replace")
             except OSError:
                 return None
     return None
@@ -60,7 +60,9 @@ def self_test(folder: str | None = None) -> int:
     def say(line: str) -> None:
         lines.append(line)
         if stream is not None:
-            with contextlib.suppress(OSError, UnicodeError):  # a console closed meanwhile: the report file has it
+            with contextlib.suppress(
+                OSError, UnicodeError
+            ):  # a console closed meanwhile: the report file has it
                 print(line, file=stream, flush=True)
 
     def give_up() -> None:  # a step that hangs (a dialog nobody can answer offscreen) must not hang the check
@@ -98,7 +100,7 @@ def self_test(folder: str | None = None) -> int:
         for title, step in steps:
             try:
                 detail = step(root, state)
-            except Exception as error:  # noqa: BLE001 - every failure is reported as this step's, then we stop
+            except Exception as error:
                 log.exception("自检失败：%s", title)
                 details = traceback.format_exc()  # into self-test.txt: a windowed exe has no stderr to read
                 message = str(error) or type(error).__name__
@@ -117,7 +119,9 @@ def self_test(folder: str | None = None) -> int:
         if passed
         else f"自检未通过 self-test FAILED（{seconds:.1f} s）"
     )
-    with contextlib.suppress(OSError):  # an unwritable folder was already reported as the first check's failure
+    with contextlib.suppress(
+        OSError
+    ):  # an unwritable folder was already reported as the first check's failure
         report = "\n".join(lines) + "\n" + (f"\n详细信息 details:\n{details}" if details else "")
         (root / SELF_TEST_REPORT).write_text(report, encoding="utf-8")
     return 0 if passed else 1

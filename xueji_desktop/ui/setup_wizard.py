@@ -180,7 +180,7 @@ class SchoolPage(QWizardPage):
             mine = mine or bool(messages)
         return not mine
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+    def validatePage(self) -> bool:
         return self.show_problems(self.wizard().problems())
 
 
@@ -253,7 +253,7 @@ class YearPage(QWizardPage):
         show_error(self.error, messages)
         return not messages
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+    def validatePage(self) -> bool:
         return self.show_problems(self.wizard().problems())
 
 
@@ -280,7 +280,7 @@ class ClassesPage(QWizardPage):
         layout.addWidget(self.total)
         layout.addStretch(1)
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         self._counts.update(self.classes_per_grade())
         while self.columns.count():
             widget = self.columns.takeAt(0).widget()
@@ -326,8 +326,20 @@ class SummaryPage(QWizardPage):
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setVerticalSpacing(8)
-        for label in ("学校名称", "学校标识码", "学段", "所在地", "学籍管理部门", "校长", "学籍管理员", "当前学年",
-                      "第一学期", "第二学期", "年级与班级", "各年级班级数"):  # fmt: skip
+        for label in (
+            "学校名称",
+            "学校标识码",
+            "学段",
+            "所在地",
+            "学籍管理部门",
+            "校长",
+            "学籍管理员",
+            "当前学年",
+            "第一学期",
+            "第二学期",
+            "年级与班级",
+            "各年级班级数",
+        ):
             value = QLabel()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -339,7 +351,7 @@ class SummaryPage(QWizardPage):
         layout.addWidget(self.error)
         layout.addStretch(1)
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         wizard: SetupWizard = self.wizard()  # type: ignore[assignment]
         setup = wizard.setup()
         self.error.hide()
@@ -364,7 +376,7 @@ class SummaryPage(QWizardPage):
         if first is not None:
             self.values["各年级班级数"].setToolTip(f"例如：{default_class_name(GRADE_NAMES[first], 1)}")
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+    def validatePage(self) -> bool:
         wizard: SetupWizard = self.wizard()  # type: ignore[assignment]
         problems = wizard.problems()
         if not problems:

@@ -48,12 +48,20 @@ class ProceduresModel(RowsModel):
     """The procedures; overdue ones in red."""
 
     def __init__(self) -> None:
-        super().__init__([
-            ("手续", lambda r: r.label), ("学生", lambda r: r.student_name), ("办理日期", lambda r: f"{r.opened_on:%Y-%m-%d}"),
-            ("当前步骤", lambda r: r.state), ("下一步", lambda r: r.next_state or "—"),
-            ("省级系统", lambda r: r.province_state + (f"（{r.province_note}）" if r.province_note else "")),
-            ("期限", _due_text),
-        ])  # fmt: skip
+        super().__init__(
+            [
+                ("手续", lambda r: r.label),
+                ("学生", lambda r: r.student_name),
+                ("办理日期", lambda r: f"{r.opened_on:%Y-%m-%d}"),
+                ("当前步骤", lambda r: r.state),
+                ("下一步", lambda r: r.next_state or "—"),
+                (
+                    "省级系统",
+                    lambda r: r.province_state + (f"（{r.province_note}）" if r.province_note else ""),
+                ),
+                ("期限", _due_text),
+            ]
+        )
 
     def row_at(self, row: int) -> procedures.ProcedureRow:
         return self._rows[row]  # type: ignore[return-value]
@@ -100,7 +108,9 @@ class StatusChangesTab(QWidget):
             starts.addWidget(button)
             self.start_buttons[form.key] = button
         starts.addStretch(1)
-        self.empty = QLabel("还没有学籍异动手续。点上面的按钮办理休学、复学、退学等手续，办理中的手续和异动记录会显示在这里。")
+        self.empty = QLabel(
+            "还没有学籍异动手续。点上面的按钮办理休学、复学、退学等手续，办理中的手续和异动记录会显示在这里。"
+        )
         self.empty.setWordWrap(True)
         self.attention_model = AttentionModel()
         self.attention = QTableView()
@@ -139,15 +149,22 @@ class StatusChangesTab(QWidget):
         self.cancel_button = QPushButton("撤销手续…")
         self.timeline_button = QPushButton("学生异动时间线…")
         self.print_button = QPushButton("打印表格…")
-        self.print_button.setToolTip("所选手续的申请表、转学联系函或辍学书面报告，填好学生、原因、证明材料和审批情况")
+        self.print_button.setToolTip(
+            "所选手续的申请表、转学联系函或辍学书面报告，填好学生、原因、证明材料和审批情况"
+        )
         self.print_button.clicked.connect(self.print_selected)
         self.holidays_button = QPushButton("节假日安排…")
         self.export_button = QPushButton("导出异动上报表…")
         self.export_button.setToolTip("已生效、在省级学籍系统中“待上报”或“已退回”的异动，整理成上报表")
         self.export_button.clicked.connect(self.export_batch)
         self.holidays_button.setToolTip("期限按工作日计算：在这里导入或录入每年的放假和调休安排")
-        for button in (self.next_button, self.province_button, self.cancel_button, self.timeline_button,
-                       self.print_button):
+        for button in (
+            self.next_button,
+            self.province_button,
+            self.cancel_button,
+            self.timeline_button,
+            self.print_button,
+        ):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.absence_button)
@@ -157,11 +174,16 @@ class StatusChangesTab(QWidget):
         self.next_button.clicked.connect(self.advance_selected)
         self.province_button.clicked.connect(self.province_selected)
         self.cancel_button.clicked.connect(self.cancel_selected)
-        self.history_model = RowsModel([
-            ("异动日期", lambda r: f"{r.effective_date:%Y-%m-%d}"), ("学生", lambda r: r.student_name),
-            ("异动类别", lambda r: r.kind), ("异动前状态", lambda r: r.status_before),
-            ("异动后状态", lambda r: r.status_after), ("经办人", lambda r: r.actor),
-        ])  # fmt: skip
+        self.history_model = RowsModel(
+            [
+                ("异动日期", lambda r: f"{r.effective_date:%Y-%m-%d}"),
+                ("学生", lambda r: r.student_name),
+                ("异动类别", lambda r: r.kind),
+                ("异动前状态", lambda r: r.status_before),
+                ("异动后状态", lambda r: r.status_after),
+                ("经办人", lambda r: r.actor),
+            ]
+        )
         self.history_table = QTableView()
         self.history_table.setModel(self.history_model)
         configure_table(self.history_table, (100, 90, 100, 100, 100))
@@ -203,11 +225,15 @@ class StatusChangesTab(QWidget):
         self._fill_terms()
         rows = procedures.procedure_rows(self.store, today=self._today())
         kind, term = self.kind_filter.currentData(), self.term_filter.currentData()
-        self.model.set_rows([
-            r for r in rows
-            if (kind is None or r.kind == kind) and (r.open or not self.open_only.isChecked())
-            and (term is None or term[0] <= r.opened_on <= term[1])
-        ])  # fmt: skip
+        self.model.set_rows(
+            [
+                r
+                for r in rows
+                if (kind is None or r.kind == kind)
+                and (r.open or not self.open_only.isChecked())
+                and (term is None or term[0] <= r.opened_on <= term[1])
+            ]
+        )
         changes = history.status_changes(self.store)
         self.history_model.set_rows(changes)
         self.empty.setVisible(not rows and not changes)
@@ -216,7 +242,7 @@ class StatusChangesTab(QWidget):
         for widget in (self.attention, self.attention_label, self.attention_button):
             widget.setVisible(shown)
 
-    def start(self, form, student_id: int | None = None) -> ProcedureWizard:  # noqa: ANN001
+    def start(self, form, student_id: int | None = None) -> ProcedureWizard:
         wizard = ProcedureWizard(self.store, form, today=self._today(), student_id=student_id, parent=self)
         wizard.finished.connect(lambda result: self._after_wizard(wizard, result))
         wizard.open()
@@ -252,16 +278,30 @@ class StatusChangesTab(QWidget):
             return
         dialog = StepDialog(row, self._today(), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._run(lambda: procedures.advance(self.store, row.id, row.next_state, on=dialog.day(),
-                                                 approval_number=dialog.approval.text()), "办理下一步")  # fmt: skip
+            self._run(
+                lambda: procedures.advance(
+                    self.store,
+                    row.id,
+                    row.next_state,
+                    on=dialog.day(),
+                    approval_number=dialog.approval.text(),
+                ),
+                "办理下一步",
+            )
 
     def province_selected(self) -> None:
         row = self.selected()
         if row is None:
             show_error(self, "省级系统状态", "请先选择一项手续")
             return
-        state, ok = QInputDialog.getItem(self, "省级系统状态", f"{row.student_name}的{row.label}手续在省级学籍系统中：",
-                                         list(procedures.PROVINCE_STATES[1:]), 0, False)  # fmt: skip
+        state, ok = QInputDialog.getItem(
+            self,
+            "省级系统状态",
+            f"{row.student_name}的{row.label}手续在省级学籍系统中：",
+            list(procedures.PROVINCE_STATES[1:]),
+            0,
+            False,
+        )
         if not ok:
             return
         note = ""
@@ -269,17 +309,23 @@ class StatusChangesTab(QWidget):
             note, ok = QInputDialog.getText(self, "退回原因", "学籍管理部门退回的原因：")
             if not ok:
                 return
-        self._run(lambda: procedures.set_province_state(self.store, row.id, state, on=self._today(), note=note),
-                  "省级系统状态")  # fmt: skip
+        self._run(
+            lambda: procedures.set_province_state(self.store, row.id, state, on=self._today(), note=note),
+            "省级系统状态",
+        )
 
     def cancel_selected(self) -> None:
         row = self.selected()
         if row is None or not row.open:
             show_error(self, "撤销手续", "请先选择一项未办结的手续")
             return
-        reason, ok = QInputDialog.getText(self, "撤销手续", f"撤销{row.student_name}的{row.label}手续的原因：")
+        reason, ok = QInputDialog.getText(
+            self, "撤销手续", f"撤销{row.student_name}的{row.label}手续的原因："
+        )
         if ok:
-            self._run(lambda: procedures.cancel(self.store, row.id, reason=reason, on=self._today()), "撤销手续")
+            self._run(
+                lambda: procedures.cancel(self.store, row.id, reason=reason, on=self._today()), "撤销手续"
+            )
 
     def act_on_attention(self) -> None:
         rows = self.attention.selectionModel().selectedRows()
@@ -331,11 +377,15 @@ class StatusChangesTab(QWidget):
             show_error(self, "冲正", "请先在异动记录中选择要冲正的一条")
             return
         change = self.history_model._rows[rows[0].row()]
-        reason, ok = QInputDialog.getText(self, "冲正", f"冲正{change.student_name}的“{change.kind}”异动的原因：")
+        reason, ok = QInputDialog.getText(
+            self, "冲正", f"冲正{change.student_name}的“{change.kind}”异动的原因："
+        )
         if ok:
-            self._run(lambda: procedures.reverse(self.store, change.id, reason=reason, on=self._today()), "冲正")
+            self._run(
+                lambda: procedures.reverse(self.store, change.id, reason=reason, on=self._today()), "冲正"
+            )
 
-    def _run(self, action, title: str) -> None:  # noqa: ANN001
+    def _run(self, action, title: str) -> None:
         try:
             action()
         except RuleViolation as violation:
@@ -360,7 +410,9 @@ class StepDialog(QDialog):
         form.addRow("下一步", QLabel(f"<b>{row.next_state}</b>"))
         form.addRow("日期", self.when)
         form.addRow("审批文号", self.approval)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)

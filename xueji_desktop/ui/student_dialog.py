@@ -195,7 +195,9 @@ class StudentDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         self.print_button = None
-        if student_id is not None:  # a saved student's documents print from here too (what is stored, not the edits)
+        if (
+            student_id is not None
+        ):  # a saved student's documents print from here too (what is stored, not the edits)
             self.print_button = buttons.addButton("打印 ▾", QDialogButtonBox.ButtonRole.ActionRole)
             self.print_button.setAutoDefault(False)
             self.print_button.setToolTip("在读证明、学生基本信息表等（按已保存的信息）")
@@ -215,7 +217,7 @@ class StudentDialog(QDialog):
         self.editor("birth_date").dateChanged.connect(lambda _d: self._check_identity(fill=False))
         self._check_identity(fill=False)  # a stored mismatch shows at once
 
-    def print_menu(self):  # noqa: ANN201 - QMenu
+    def print_menu(self):
         from xueji_desktop.ui.printing_actions import Printing
 
         return Printing(self._store, self).student_menu(self, lambda: [self._student_id])

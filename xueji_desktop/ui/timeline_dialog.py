@@ -14,8 +14,13 @@ class TimelineDialog(QDialog):
         super().__init__(parent)
         name, entries = history.timeline(store, student_id)
         self.setWindowTitle(f"{name}的学籍异动时间线")
-        self.model = RowsModel([("日期", lambda e: f"{e.day:%Y-%m-%d}"), ("事项", lambda e: e.what),
-                                ("内容", lambda e: e.detail)])  # fmt: skip
+        self.model = RowsModel(
+            [
+                ("日期", lambda e: f"{e.day:%Y-%m-%d}"),
+                ("事项", lambda e: e.what),
+                ("内容", lambda e: e.detail),
+            ]
+        )
         self.model.set_rows(entries)
         view = QTableView()
         view.setModel(self.model)

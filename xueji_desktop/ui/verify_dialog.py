@@ -31,10 +31,14 @@ from xueji_desktop.ui.worker import Cancelled, run_with_progress
 
 TITLE = "核验证明"
 SCAN_FILTER = "证明的扫描件或照片 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.pdf);;所有文件 (*)"
-PASSED_STYLE = ("QLabel { color: #1b5e20; background: #e8f5e9; border: 1px solid #a5d6a7; border-radius: 3px;"
-                " padding: 8px; font-size: 11pt; }")  # fmt: skip
-FAILED_STYLE = ("QLabel { color: #b3261e; background: #fdecea; border: 1px solid #f1aeb5; border-radius: 3px;"
-                " padding: 8px; font-size: 11pt; }")  # fmt: skip
+PASSED_STYLE = (
+    "QLabel { color: #1b5e20; background: #e8f5e9; border: 1px solid #a5d6a7; border-radius: 3px;"
+    " padding: 8px; font-size: 11pt; }"
+)
+FAILED_STYLE = (
+    "QLabel { color: #b3261e; background: #fdecea; border: 1px solid #f1aeb5; border-radius: 3px;"
+    " padding: 8px; font-size: 11pt; }"
+)
 SOURCE_STYLE = "QLabel { color: #555555; }"
 NOTHING_TYPED = "请先扫描证明上的二维码，或输入证明编号（如 2026-0001）"
 
@@ -139,8 +143,9 @@ class VerifyDialog(QDialog):
         path = Path(path)
         source = f"扫描件：{path.name}"
         try:
-            results = run_with_progress(self, "正在识别二维码……",
-                                        lambda progress: certificates.verify_scan(self.store, path))  # fmt: skip
+            results = run_with_progress(
+                self, "正在识别二维码……", lambda progress: certificates.verify_scan(self.store, path)
+            )
         except Cancelled:
             return []
         except ScanError as error:
@@ -159,7 +164,9 @@ class VerifyDialog(QDialog):
             label.deleteLater()
         self.results = list(results)
         self.result_labels = []
-        count = f"（共找到 {len(results)} 个二维码）" if source.startswith("扫描件") and len(results) > 1 else ""
+        count = (
+            f"（共找到 {len(results)} 个二维码）" if source.startswith("扫描件") and len(results) > 1 else ""
+        )
         self.source.setText(source + count)
         self.source.setVisible(bool(source))
         for number, result in enumerate(results):

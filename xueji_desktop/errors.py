@@ -1,0 +1,52 @@
+"""The refusals a clerk can meet, as one family: every one is a `DomainError` with a Chinese message.
+
+A service that will not do what it was asked raises a `DomainError` (or a subclass): the message is one Chinese line
+the clerk can act on, the findings (if any) carry their rule ids and articles, and the hint says what to do next. The
+UI shows it through one helper (ui/common/operations.py) and the CLI prints it and exits 2; neither needs to know which
+subclass it was. Anything that is not a `DomainError` is a fault nobody expected: it is logged with its traceback and
+the clerk sees one calm line naming the log file.
+
+This module sits at the bottom of the house (it imports nothing of the app), so rules, the store, spreadsheets,
+documents and services can all raise these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # rules/findings.py imports this module: the type only, never at run time
+    from xueji_desktop.rules.findings import Finding
+
+
+class DomainError(Exception):
+    """A use case refused: `message` (one Chinese line), the `findings` behind it (rule id, article, text) and an
+    optional `hint` (what the clerk can do about it)."""
+
+    def __init__(self, message: str, *, findings: Sequence[Finding] = (), hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.findings: list[Finding] = list(findings)
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def lines(self) -> list[str]:
+        """What the clerk reads: the message (or each finding with its article), then the hint."""
+        shown = [finding.text for finding in self.findings] or [self.message]
+        return [*shown, self.hint] if self.hint else shown
+
+
+class NotFound(DomainError, LookupError):
+    """What was asked for is not in the records (a student, a class, a procedure by its number)."""
+
+
+class InvalidInput(DomainError, ValueError):
+    """A value the clerk gave cannot be used as it is (a date, an ID number, a file): the message says which."""
+
+
+class StoreError(DomainError):
+    """The data file itself cannot do what was asked: the disk is full, the file is locked by another copy of the
+    app, it is damaged, or a backup cannot be read. Its message says which, in the clerk's words."""
