@@ -27,8 +27,8 @@ from openpyxl.cell import WriteOnlyCell
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select, update
 
+from xueji_desktop.demo import create_demo_school
 from xueji_desktop.models import FamilyMember, Student
-from xueji_desktop.services.demo import create_demo_school
 from xueji_desktop.services.school_setup import sign_in_registrar
 from xueji_desktop.services.upload_batches import export_new_students
 from xueji_desktop.store import Store

@@ -19,10 +19,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
+from xueji_desktop.demo import create_demo_school
 from xueji_desktop.documents import enrolment_proof, fonts, pieces
 from xueji_desktop.models import Student
-from xueji_desktop.services import certificates
-from xueji_desktop.services.demo import create_demo_school
+from xueji_desktop.services.printing import certificates
 from xueji_desktop.store import Store
 
 

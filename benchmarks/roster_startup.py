@@ -95,7 +95,7 @@ def search(data_dir: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from xueji_desktop.store import Store
-    from xueji_desktop.ui.roster_tab import RosterTab
+    from xueji_desktop.ui.roster.tab import RosterTab
 
     raw = sqlite3.connect(data_dir / "xueji.sqlite3")
     people = raw.execute(

@@ -19,10 +19,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import insert, select, update
 
+from xueji_desktop.demo import create_demo_school
 from xueji_desktop.documents import fonts
 from xueji_desktop.models import StatusChange, Student
-from xueji_desktop.services.demo import create_demo_school
-from xueji_desktop.services.printing import graduate_roster
+from xueji_desktop.services.printing.rosters import graduate_roster
 from xueji_desktop.store import Store
 
 

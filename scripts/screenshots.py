@@ -46,8 +46,8 @@ def _procedures(demo: Path, out: Path, app: QApplication) -> None:
     from xueji_desktop.rules import proofs
     from xueji_desktop.services import procedures, roster, suspensions, withdrawals
     from xueji_desktop.services.attachments import ProofFile
-    from xueji_desktop.ui.procedure_forms import SuspensionForm
-    from xueji_desktop.ui.procedure_wizard import ProcedureWizard
+    from xueji_desktop.ui.status_changes.request_forms import SuspensionForm
+    from xueji_desktop.ui.status_changes.wizard import ProcedureWizard
 
     scans = Path(tempfile.mkdtemp(prefix="xueji-scans-"))
     image = QImage(420, 560, QImage.Format.Format_RGB32)
@@ -132,12 +132,12 @@ def _documents(demo: Path, out: Path, app: QApplication) -> None:
     from sqlalchemy import select
 
     from xueji_desktop.models import Procedure, Student
-    from xueji_desktop.services import certificates, forms
-    from xueji_desktop.ui.document_settings_dialog import DocumentSettingsDialog
-    from xueji_desktop.ui.overlay_dialog import OverlayDialog
-    from xueji_desktop.ui.print_preview import PrintPreviewDialog
-    from xueji_desktop.ui.roster_tab import RosterTab
-    from xueji_desktop.ui.verify_dialog import VerifyDialog
+    from xueji_desktop.services.printing import certificates, forms
+    from xueji_desktop.ui.printing.document_settings_dialog import DocumentSettingsDialog
+    from xueji_desktop.ui.printing.overlay_dialog import OverlayDialog
+    from xueji_desktop.ui.printing.preview import PrintPreviewDialog
+    from xueji_desktop.ui.printing.verify_dialog import VerifyDialog
+    from xueji_desktop.ui.roster.tab import RosterTab
 
     def shoot(widget, name: str) -> None:
         widget.show()
@@ -188,8 +188,8 @@ def _documents(demo: Path, out: Path, app: QApplication) -> None:
         shoot(OverlayDialog(store), "overlay.png")
 
         from xueji_desktop.ui.about_dialog import AboutDialog
-        from xueji_desktop.ui.archive_register_dialog import ConsultationDialog, PaperPlaceDialog
-        from xueji_desktop.ui.review_dialog import ReviewDialog
+        from xueji_desktop.ui.archive.register_dialog import ConsultationDialog, PaperPlaceDialog
+        from xueji_desktop.ui.archive.review_dialog import ReviewDialog
 
         review = ReviewDialog(
             store
@@ -217,8 +217,8 @@ def main() -> None:
         cli(["screenshot", str(out / f"{name}.png"), "--tab", tab, "--data-dir", str(demo)])
 
     from xueji_desktop.services import roster
+    from xueji_desktop.ui.roster.student_dialog import StudentDialog
     from xueji_desktop.ui.setup_wizard import SetupWizard
-    from xueji_desktop.ui.student_dialog import StudentDialog
 
     with Store.open(demo) as store:
         first = roster.list_students(store, limit=1)[0]

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import add_student
-from xueji_desktop.cli import PRINT_FORMS, main
+from xueji_desktop.cli import main
+from xueji_desktop.cli.printing import PRINT_FORMS
 from xueji_desktop.models import SchoolClass, StatusChange, Student
 
 pytestmark = pytest.mark.skipif(
@@ -124,7 +125,7 @@ def test_graduate_and_admission_rosters_by_year(school, data_dir, tmp_path, caps
 
 def test_diploma_overlay_uses_the_printers_saved_offset(school, data_dir, tmp_path, capsys):
     from xueji_desktop.documents.overlay import Offset
-    from xueji_desktop.services import overlay_printing
+    from xueji_desktop.services.printing import overlay_printing
 
     number = _graduate(school, "毕业生丙")
     overlay_printing.save_printer_offset(school, "HP LaserJet", Offset(1.5, -1.0))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from tests.factories import add_student
 from xueji_desktop.models import CertificateIssue, School, SchoolClass, Student
 from xueji_desktop.rules.findings import RuleViolation
-from xueji_desktop.services import certificates
+from xueji_desktop.services.printing import certificates
 
 TODAY = date(2026, 11, 29)
 pytestmark = pytest.mark.skipif(

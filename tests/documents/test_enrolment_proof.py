@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from tests.factories import add_student
 from xueji_desktop.documents import fonts
 from xueji_desktop.models import CertificateIssue, SchoolClass
-from xueji_desktop.services import certificates
+from xueji_desktop.services.printing import certificates
 
 TODAY = date(2026, 11, 29)
 pytestmark = pytest.mark.skipif(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from tests.factories import add_student
 from xueji_desktop.models import FamilyMember, SchoolClass, Student
-from xueji_desktop.services import forms
+from xueji_desktop.services.printing import forms
 
 TODAY = date(2026, 9, 10)
 pytestmark = pytest.mark.skipif(

@@ -14,7 +14,7 @@ from tests.factories import add_student
 from xueji_desktop.documents import overlay
 from xueji_desktop.documents.overlay import CALIBRATION_MARK_MM, Offset
 from xueji_desktop.models import SchoolClass, StatusChange, Student
-from xueji_desktop.services import overlay_printing
+from xueji_desktop.services.printing import overlay_printing
 
 LAYOUT = "diploma_primary"
 
@@ -68,7 +68,7 @@ def test_only_the_values_are_printed_each_at_its_place(school, tmp_path):
     assert (
         overlay_printing.diplomas(school, [student], out, layout_key=LAYOUT, issued_on=date(2026, 7, 5)) == 1
     )
-    layout = overlay.layouts()[LAYOUT]
+    layout = overlay_printing.layouts()[LAYOUT]
     text = _all_text(out)
     for value in ("林小满", "男", "2014", "2020", "潞城区实验小学", "王建国"):
         assert value in text
@@ -113,7 +113,7 @@ def test_a_student_who_has_not_graduated_gets_no_diploma(school, tmp_path):
 def test_calibration_finds_the_offset_that_puts_the_cross_back(tmp_path):
     """A printer that lands everything 1.5 mm right and 2 mm high: the clerk measures the cross at 31.5 / 28 mm; the
     offset worked out from it, printed again, puts the cross where it belongs."""
-    layout = overlay.layouts()[LAYOUT]
+    layout = overlay_printing.layouts()[LAYOUT]
     printer_shift = (1.5, -2.0)
     overlay.write_calibration(tmp_path / "first.pdf", layout.page_mm)
     left, _, top = _where(tmp_path / "first.pdf", "套打校准页")

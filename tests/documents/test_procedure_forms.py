@@ -18,8 +18,9 @@ from xueji_desktop.models import SchoolClass
 from xueji_desktop.rules import proofs
 from xueji_desktop.rules.suspensions import SuspensionReason
 from xueji_desktop.rules.withdrawals import ApprovingBody, AttendanceFacts, WithdrawalReason
-from xueji_desktop.services import forms, procedures, suspensions, transfers, withdrawals
+from xueji_desktop.services import procedures, suspensions, transfers, withdrawals
 from xueji_desktop.services.attachments import ProofFile
+from xueji_desktop.services.printing import forms
 from xueji_desktop.services.school_setup import create_school
 from xueji_desktop.services.transfers import TransferReason
 from xueji_desktop.store import Store

@@ -91,7 +91,7 @@ def test_each_page_is_its_own(pdf):
 
 def test_a_real_class_roster_is_drawn_with_its_chinese(school, tmp_path):
     from xueji_desktop.models import SchoolClass
-    from xueji_desktop.services.printing import class_roster
+    from xueji_desktop.services.printing.rosters import class_roster
 
     with school.read() as session:
         class_id = next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == 3)

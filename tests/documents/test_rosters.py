@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tests.factories import add_student
 from xueji_desktop.models import SchoolClass, Student
-from xueji_desktop.services.printing import class_roster
+from xueji_desktop.services.printing.rosters import class_roster
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
@@ -90,7 +90,7 @@ def _graduate(store, class_id, name, on=date(2026, 7, 1)):
 
 
 def test_r6_1_the_graduate_roster_lists_that_years_graduates_only(school, tmp_path):
-    from xueji_desktop.services.printing import graduate_roster
+    from xueji_desktop.services.printing.rosters import graduate_roster
 
     with school.read() as session:
         class_id = next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == 3)
@@ -111,7 +111,7 @@ def test_r6_1_the_admission_roster_lists_new_students_not_transfers(school, tmp_
     from datetime import datetime
 
     from xueji_desktop.models import StatusChange
-    from xueji_desktop.services.printing import admission_roster
+    from xueji_desktop.services.printing.rosters import admission_roster
 
     with school.read() as session:
         class_id = next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == 1)

@@ -18,11 +18,11 @@ import pytest
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select, update
 
+from xueji_desktop.demo import create_demo_school
 from xueji_desktop.models import EnrolmentStep, Student
 from xueji_desktop.reference.codes import code_table
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS, STUDENT_FIELDS
 from xueji_desktop.services import upload_batches
-from xueji_desktop.services.demo import create_demo_school
 from xueji_desktop.services.student_import import commit_import, plan_import
 from xueji_desktop.services.upload_batches import export_new_students
 from xueji_desktop.spreadsheets.template import load_template

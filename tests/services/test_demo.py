@@ -10,6 +10,8 @@ from random import Random
 import pytest
 from sqlalchemy import func, select
 
+from xueji_desktop import demo
+from xueji_desktop.demo import create_demo_school, plan_class_sizes, region_code_on
 from xueji_desktop.models import (
     AuditEvent,
     FamilyMember,
@@ -26,8 +28,7 @@ from xueji_desktop.reference.student_fields import FAMILY_FIELDS, STUDENT_FIELDS
 from xueji_desktop.rules.class_size import limits_for_grade
 from xueji_desktop.rules.identity import check_id_number
 from xueji_desktop.rules.student_record import check_student
-from xueji_desktop.services import audit, demo, roster
-from xueji_desktop.services.demo import create_demo_school, plan_class_sizes, region_code_on
+from xueji_desktop.services import audit, roster
 from xueji_desktop.store import Store
 
 TODAY = date(2026, 10, 15)

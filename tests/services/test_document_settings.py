@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from tests.factories import add_student
 from xueji_desktop.models import DocumentSetting, SchoolClass
-from xueji_desktop.services import certificates, document_settings
-from xueji_desktop.services.document_settings import WordingError
+from xueji_desktop.services.printing import certificates, document_settings
+from xueji_desktop.services.printing.document_settings import WordingError
 
 TODAY = date(2026, 11, 29)
 

@@ -15,12 +15,12 @@ from sqlalchemy import select, update
 
 from tests.factories import id_number, id_number_ending_in_x, student_form
 from xueji_desktop import cli
+from xueji_desktop.demo import create_demo_school
 from xueji_desktop.models import AuditEvent, FamilyMember, School, SchoolClass, Student, UploadBatch
 from xueji_desktop.reference.codes import code_table
 from xueji_desktop.reference.regions import region_table
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS_BY_KEY, FIELDS_BY_KEY
 from xueji_desktop.services import audit, upload_batches
-from xueji_desktop.services.demo import create_demo_school
 from xueji_desktop.services.school_setup import sign_in_registrar
 from xueji_desktop.services.students import create_student, load_form
 from xueji_desktop.services.upload_batches import (

@@ -143,8 +143,8 @@ def write_demo_export(folder: Path, students: int = 30) -> Path:
     """services.upload_batches.export_new_students of a small demo school whose students are all new."""
     from sqlalchemy import update
 
+    from xueji_desktop.demo import create_demo_school
     from xueji_desktop.models import EnrolmentStep, Student
-    from xueji_desktop.services.demo import create_demo_school
     from xueji_desktop.services.upload_batches import export_new_students
     from xueji_desktop.store import Store
 

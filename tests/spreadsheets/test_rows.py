@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from tests.factories import id_number
-from xueji_desktop.services import demo
+from xueji_desktop import demo
 from xueji_desktop.spreadsheets.normalise import CellProblem
 from xueji_desktop.spreadsheets.rows import check_header_mapping, read_row
 from xueji_desktop.spreadsheets.template import load_template

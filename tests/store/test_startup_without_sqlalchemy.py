@@ -15,7 +15,7 @@ import sys
 from xueji_desktop.services import roster, school_setup
 from xueji_desktop.models import StudentStatus
 from xueji_desktop.store import Store
-from xueji_desktop.ui.roster_tab import RosterTab
+from xueji_desktop.ui.roster.tab import RosterTab
 store = Store.open(sys.argv[1])
 context = school_setup.school_context(store)
 grades = roster.class_tree(store)

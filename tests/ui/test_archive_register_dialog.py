@@ -18,7 +18,7 @@ from xueji_desktop.models import SchoolClass
 from xueji_desktop.rules.confidentiality import GUARDIAN_ID, LETTER
 from xueji_desktop.services import archive_register
 from xueji_desktop.services.archive_register import SCHOOL_ITEMS, STUDENT_ITEMS
-from xueji_desktop.ui.archive_register_dialog import ConsultationDialog, PaperPlaceDialog
+from xueji_desktop.ui.archive.register_dialog import ConsultationDialog, PaperPlaceDialog
 
 TODAY = date(2026, 11, 30)
 GUARDIAN_NUMBER = id_number(date(1988, 5, 20), "2", 11)

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from xueji_desktop.services import document_settings
-from xueji_desktop.services.document_settings import BY_KEY
-from xueji_desktop.ui.document_settings_dialog import DocumentSettingsDialog
+from xueji_desktop.services.printing import document_settings
+from xueji_desktop.services.printing.document_settings import BY_KEY
+from xueji_desktop.ui.printing.document_settings_dialog import DocumentSettingsDialog
 
 BODY = "enrolment_proof.body"
 TITLE = "enrolment_proof.title"

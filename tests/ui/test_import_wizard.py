@@ -15,8 +15,8 @@ from tests.factories import id_number
 from xueji_desktop.models import EnrolmentStep, ImportMapping, Student
 from xueji_desktop.services import roster
 from xueji_desktop.services.student_import import commit_import, plan_import
-from xueji_desktop.ui.import_pages import NOT_IMPORTED, ONLY_ERRORS, ONLY_HINTS, REMEMBERED_NOTE
-from xueji_desktop.ui.import_wizard import ImportWizard
+from xueji_desktop.ui.importing.pages import NOT_IMPORTED, ONLY_ERRORS, ONLY_HINTS, REMEMBERED_NOTE
+from xueji_desktop.ui.importing.wizard import ImportWizard
 
 HEADERS = [
     "序号",
@@ -356,8 +356,8 @@ def test_cancel_at_the_last_page_writes_nothing(wizard, school, tmp_path):
 def test_the_roster_tab_opens_the_wizard_and_refreshes_after_an_import(qtbot, school, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QPushButton
 
-    from xueji_desktop.ui import import_wizard
-    from xueji_desktop.ui.roster_tab import RosterTab
+    from xueji_desktop.ui.importing import wizard as import_wizard
+    from xueji_desktop.ui.roster.tab import RosterTab
 
     good = _good(tmp_path)
     monkeypatch.setattr(QMessageBox, "information", lambda *a: None)

@@ -172,7 +172,7 @@ def test_store_reopens_after_window_closes(window):
 
 def test_a_broad_search_shows_its_first_matches_and_says_so(window, qtbot, monkeypatch):
     """At 50,000 students a one-letter search matches thousands: the first ones are shown, and the clerk is told."""
-    import xueji_desktop.ui.roster_tab as roster_tab_module
+    import xueji_desktop.ui.roster.tab as roster_tab_module
 
     monkeypatch.setattr(roster_tab_module, "SEARCH_SHOWN", 2)
     tab = window.roster_tab
@@ -239,8 +239,8 @@ def test_the_archive_tab_opens_the_review_and_the_registers(window, monkeypatch)
 
 
 def test_a_review_finding_opens_its_student(window, monkeypatch):
-    from xueji_desktop.ui.review_dialog import ReviewDialog
-    from xueji_desktop.ui.student_dialog import StudentDialog
+    from xueji_desktop.ui.archive.review_dialog import ReviewDialog
+    from xueji_desktop.ui.roster.student_dialog import StudentDialog
 
     student_id = roster.list_students(window.store, limit=1)[0].id
     opened = []

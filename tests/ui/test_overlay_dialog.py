@@ -15,13 +15,12 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from tests.documents.test_overlay import _all_text, _graduate, _where
-from xueji_desktop.documents import overlay
 from xueji_desktop.documents.overlay import Offset
 from xueji_desktop.documents.render import PdfFile
-from xueji_desktop.services import overlay_printing
-from xueji_desktop.ui import print_preview
-from xueji_desktop.ui.overlay_dialog import NO_PRINTER_ENTRY, UNCONFIRMED, OverlayDialog
-from xueji_desktop.ui.print_preview import PrintPreviewDialog
+from xueji_desktop.services.printing import overlay_printing
+from xueji_desktop.ui.printing import preview as print_preview
+from xueji_desktop.ui.printing.overlay_dialog import NO_PRINTER_ENTRY, UNCONFIRMED, OverlayDialog
+from xueji_desktop.ui.printing.preview import PrintPreviewDialog
 
 HP, CANON = "HP LaserJet 1020", "Canon LBP2900"
 LAYOUT = "diploma_primary"
@@ -76,7 +75,7 @@ def _boxes(dialog) -> tuple[float, float]:
 def test_the_layouts_and_the_printers_the_default_chosen(qtbot, school, printers):
     dialog = _dialog(qtbot, school)
     titles = [dialog.layout_combo.itemText(i) for i in range(dialog.layout_combo.count())]
-    assert sorted(titles) == sorted(layout.title for layout in overlay.layouts().values())
+    assert sorted(titles) == sorted(layout.title for layout in overlay_printing.layouts().values())
     assert dialog.layout_key() == LAYOUT  # a primary school: the 小学 layout
     assert "297 × 210 毫米（横向）" in dialog.paper_label.text()
     assert [dialog.printer_combo.itemData(i) for i in range(dialog.printer_combo.count())] == [HP, CANON]

@@ -18,8 +18,8 @@ from tests.documents.test_render import PAGE_H, PAGE_W, ink, marked_pdf
 from tests.factories import add_student
 from xueji_desktop.documents.render import PdfFile, RenderedPage, page_count, render_page
 from xueji_desktop.models import SchoolClass
-from xueji_desktop.ui import print_preview
-from xueji_desktop.ui.print_preview import PrintPreviewDialog, print_pdf, show_preview
+from xueji_desktop.ui.printing import preview as print_preview
+from xueji_desktop.ui.printing.preview import PrintPreviewDialog, print_pdf, show_preview
 
 TITLE = "三年级(1)班在校生名册"
 BLOCK_BAND = (160 + 40 / 2) / PAGE_H  # the middle of each marked page's black block, from the top
@@ -77,7 +77,7 @@ def _printed(out: Path) -> list[int]:
 
 
 def _roster(store, tmp_path, students: int = 45) -> Path:
-    from xueji_desktop.services.printing import class_roster
+    from xueji_desktop.services.printing.rosters import class_roster
 
     with store.read() as session:
         class_id = next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == 3)
@@ -496,7 +496,7 @@ def test_the_file_can_go_while_the_preview_shows_it(qtbot, pdf, tmp_path, monkey
 
 def test_a_pdf_proof_shows_a_thumbnail_of_its_first_page(qtbot, school, tmp_path):
     from tests.ui.test_procedure_wizard import _class, _tab
-    from xueji_desktop.ui.procedure_forms import SuspensionForm
+    from xueji_desktop.ui.status_changes.request_forms import SuspensionForm
 
     scan = marked_pdf(tmp_path / "申请表.pdf", pages=2)
     broken = tmp_path / "坏的申请表.pdf"

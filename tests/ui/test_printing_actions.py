@@ -13,8 +13,8 @@ from sqlalchemy import select
 from tests.factories import add_student
 from xueji_desktop.models import CertificateIssue, StatusChange, Student
 from xueji_desktop.services import roster
-from xueji_desktop.ui import printing_actions
-from xueji_desktop.ui.roster_tab import RosterTab
+from xueji_desktop.ui.printing import actions as printing_actions
+from xueji_desktop.ui.roster.tab import RosterTab
 
 
 @pytest.fixture
@@ -169,7 +169,7 @@ def test_a_second_education_certificate_asks_for_the_approval(tab, previewed, mo
 
 
 def test_an_open_student_prints_from_the_student_dialog(qtbot, school, previewed, monkeypatch):
-    from xueji_desktop.ui.student_dialog import StudentDialog
+    from xueji_desktop.ui.roster.student_dialog import StudentDialog
 
     student_id = add_student(school, roster.class_tree(school)[0].classes[0].id, name="详情生")
     dialog = StudentDialog(school, student_id)
@@ -185,7 +185,7 @@ def test_an_open_student_prints_from_the_student_dialog(qtbot, school, previewed
 
 
 def test_the_archive_tab_prints_the_terms_rosters_for_the_archive(qtbot, school, previewed):
-    from xueji_desktop.ui.history_tabs import ArchiveTab
+    from xueji_desktop.ui.archive.tab import ArchiveTab
 
     second = roster.class_tree(school)[1].classes[0].id
     add_student(school, second, name="二年级生")

@@ -15,15 +15,15 @@ from xueji_desktop.models import SchoolClass, Student
 from xueji_desktop.services import procedures
 from xueji_desktop.services.school_setup import create_school
 from xueji_desktop.store import Store
-from xueji_desktop.ui import status_changes_tab
-from xueji_desktop.ui.procedure_forms import (
+from xueji_desktop.ui.status_changes import tab as status_changes_tab
+from xueji_desktop.ui.status_changes.request_forms import (
     DeathForm,
     DropoutForm,
     ResumptionForm,
     SuspensionForm,
     WithdrawalForm,
 )
-from xueji_desktop.ui.status_changes_tab import StatusChangesTab
+from xueji_desktop.ui.status_changes.tab import StatusChangesTab
 
 TODAY = date(2026, 10, 8)
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -139,7 +139,7 @@ def test_an_exception_needs_the_approval_number_and_a_reason(qtbot, tmp_path, sc
 def test_a_proof_that_is_not_a_scan_is_refused_on_the_page(qtbot, school, scans, monkeypatch):
     shown = []
     monkeypatch.setattr(
-        "xueji_desktop.ui.procedure_wizard.show_error", lambda parent, title, text: shown.append(text)
+        "xueji_desktop.ui.status_changes.wizard.show_error", lambda parent, title, text: shown.append(text)
     )
     student = add_student(school, _class(school, 3))
     wizard = _tab(qtbot, school).start(SuspensionForm, student_id=student)
@@ -223,7 +223,7 @@ def test_a_transfer_in_asks_who_the_student_is_and_makes_the_record_when_done(
     qtbot, school, scans, monkeypatch
 ):
     from tests.factories import id_number
-    from xueji_desktop.ui.procedure_forms import TransferInForm
+    from xueji_desktop.ui.status_changes.request_forms import TransferInForm
 
     tab = _tab(qtbot, school, date(2026, 9, 8))
     wizard = tab.start(TransferInForm)
@@ -260,7 +260,7 @@ def test_a_transfer_in_asks_who_the_student_is_and_makes_the_record_when_done(
 
 
 def test_an_information_change_of_a_wrong_id_number_is_refused(qtbot, school, scans):
-    from xueji_desktop.ui.procedure_forms import InformationChangeForm
+    from xueji_desktop.ui.status_changes.request_forms import InformationChangeForm
 
     student = add_student(school, _class(school, 3))
     wizard = _tab(qtbot, school).start(InformationChangeForm, student_id=student)
@@ -277,7 +277,7 @@ def test_an_information_change_of_a_wrong_id_number_is_refused(qtbot, school, sc
 
 def test_the_timeline_of_a_student_and_the_term_filter(qtbot, school, scans, monkeypatch):
     from xueji_desktop.services import history
-    from xueji_desktop.ui.timeline_dialog import TimelineDialog
+    from xueji_desktop.ui.status_changes.timeline_dialog import TimelineDialog
 
     student = add_student(school, _class(school, 3), name="赵小飞")
     tab = _tab(qtbot, school)
@@ -360,7 +360,7 @@ def _pick(box, data) -> None:
 
 
 def test_every_wizard_has_a_happy_path(qtbot, school, scans):
-    from xueji_desktop.ui import procedure_forms as forms
+    from xueji_desktop.ui.status_changes import request_forms as forms
 
     tab = _tab(qtbot, school, date(2026, 9, 8))
     outcomes = {}
@@ -409,7 +409,7 @@ def test_every_wizard_has_a_happy_path(qtbot, school, scans):
 
 
 def test_every_wizard_has_a_refusal(qtbot, school, scans, tmp_path):
-    from xueji_desktop.ui import procedure_forms as forms
+    from xueji_desktop.ui.status_changes import request_forms as forms
 
     tab = _tab(qtbot, school, date(2026, 9, 8))
 
@@ -449,7 +449,7 @@ def test_every_wizard_has_a_refusal(qtbot, school, scans, tmp_path):
 
 
 def test_r26_1_absence_recorded_then_the_candidate_started_from_the_list(qtbot, tmp_path, scans):
-    from xueji_desktop.ui.absence_dialog import AbsenceDialog
+    from xueji_desktop.ui.status_changes.absence_dialog import AbsenceDialog
 
     store = Store.open(tmp_path / "senior")
     try:

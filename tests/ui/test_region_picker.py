@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xueji_desktop.ui.region_picker import RegionPicker
+from xueji_desktop.ui.common.region_picker import RegionPicker
 
 
 @pytest.fixture

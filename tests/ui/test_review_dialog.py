@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from tests.factories import add_student
 from xueji_desktop.models import SchoolClass, Student
 from xueji_desktop.rules.review import Check
-from xueji_desktop.ui.review_dialog import ReviewDialog
+from xueji_desktop.ui.archive.review_dialog import ReviewDialog
 
 TODAY = date(2026, 11, 20)
 

@@ -12,8 +12,9 @@ from xueji_desktop.models import SchoolClass
 from xueji_desktop.rules import proofs
 from xueji_desktop.rules.suspensions import SuspensionReason
 from xueji_desktop.services import suspensions, withdrawals
-from xueji_desktop.ui import printing_actions, status_changes_tab
-from xueji_desktop.ui.status_changes_tab import StatusChangesTab
+from xueji_desktop.ui.printing import actions as printing_actions
+from xueji_desktop.ui.status_changes import tab as status_changes_tab
+from xueji_desktop.ui.status_changes.tab import StatusChangesTab
 
 OCTOBER = date(2026, 10, 8)
 

@@ -14,7 +14,7 @@ from xueji_desktop.models import AuditEvent, FamilyMember, Student
 from xueji_desktop.reference.student_fields import GROUPS, STUDENT_FIELDS
 from xueji_desktop.services.roster import class_tree
 from xueji_desktop.services.students import blank_form, create_student
-from xueji_desktop.ui.student_dialog import FAMILY_TAB, StudentDialog
+from xueji_desktop.ui.roster.student_dialog import FAMILY_TAB, StudentDialog
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 

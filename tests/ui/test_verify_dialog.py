@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from tests.factories import add_student
 from xueji_desktop.models import CertificateIssue, School, SchoolClass
-from xueji_desktop.services import certificates
-from xueji_desktop.ui.verify_dialog import PASSED_STYLE, VerifyDialog, typed_code
+from xueji_desktop.services.printing import certificates
+from xueji_desktop.ui.printing.verify_dialog import PASSED_STYLE, VerifyDialog, typed_code
 
 TODAY = date(2026, 11, 29)
 

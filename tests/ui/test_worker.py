@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from xueji_desktop.ui.worker import Cancelled, run_with_progress
+from xueji_desktop.ui.common.worker import Cancelled, run_with_progress
 
 
 def test_result_comes_back(qtbot):

@@ -29,8 +29,8 @@ from xueji_desktop.services import enrolment, upload_batches
 from xueji_desktop.services.upload_batches import BatchBlocked, BatchError, BatchResult, BlockedStudent
 from xueji_desktop.spreadsheets.batch_writer import BatchWriteError
 from xueji_desktop.store import Store
-from xueji_desktop.ui.tables import RowsModel
-from xueji_desktop.ui.worker import Cancelled, run_with_progress
+from xueji_desktop.ui.common.tables import RowsModel
+from xueji_desktop.ui.common.worker import Cancelled, run_with_progress
 
 ERROR_STYLE = "QLabel { color: #c0392b; }"
 DONE_STYLE = "QLabel { color: #1e7e34; }"

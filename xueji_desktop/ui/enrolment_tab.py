@@ -33,9 +33,9 @@ from xueji_desktop.rules.identity import mask_id_number
 from xueji_desktop.services import enrolment
 from xueji_desktop.services.enrolment import EnrolmentRow, NationalIdImportResult
 from xueji_desktop.store import Store
-from xueji_desktop.ui.messages import confirm_findings, show_error
-from xueji_desktop.ui.tables import RowsModel, configure_table
-from xueji_desktop.ui.worker import Cancelled, run_with_progress
+from xueji_desktop.ui.common.messages import confirm_findings, show_error
+from xueji_desktop.ui.common.tables import RowsModel, configure_table
+from xueji_desktop.ui.common.worker import Cancelled, run_with_progress
 
 OVERDUE = QColor("#c0392b")
 OVERDUE_BACKGROUND = QColor("#fdecea")

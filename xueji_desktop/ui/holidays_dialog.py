@@ -49,8 +49,8 @@ from xueji_desktop.reference.working_days import (
     working_calendar,
 )
 from xueji_desktop.store import Store
-from xueji_desktop.ui.messages import show_error
-from xueji_desktop.ui.tables import ROW_HEIGHT, RowsModel, configure_table
+from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.tables import ROW_HEIGHT, RowsModel, configure_table
 
 TITLE = "节假日安排（工作日计算）"
 IMPORT_TITLE = "导入节假日安排"

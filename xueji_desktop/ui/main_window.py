@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
             return False
         if not school_setup.is_set_up(self.store):
             if self.demo:
-                from xueji_desktop.services.demo import create_demo_school
+                from xueji_desktop.demo import create_demo_school
 
                 create_demo_school(self.store)
             else:
@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
     def _build_tabs(self) -> None:
         """The 名册 tab, filled; placeholders for the others until the roster has painted (or one is asked for)."""
         from xueji_desktop.services import school_setup
-        from xueji_desktop.ui.roster_tab import RosterTab
+        from xueji_desktop.ui.roster.tab import RosterTab
 
         self.roster_tab = RosterTab(self.store)
         self._other_tabs = None
@@ -137,14 +137,17 @@ class MainWindow(QMainWindow):
         self.menuBar().clear()
         certificates = self.menuBar().addMenu("证明与打印")
         certificates.addAction(
-            "核验证明…", lambda: self._open_dialog("xueji_desktop.ui.verify_dialog", "VerifyDialog")
+            "核验证明…", lambda: self._open_dialog("xueji_desktop.ui.printing.verify_dialog", "VerifyDialog")
         )
         certificates.addAction(
             "证明文字设置…",
-            lambda: self._open_dialog("xueji_desktop.ui.document_settings_dialog", "DocumentSettingsDialog"),
+            lambda: self._open_dialog(
+                "xueji_desktop.ui.printing.document_settings_dialog", "DocumentSettingsDialog"
+            ),
         )
         certificates.addAction(
-            "套打设置与校准…", lambda: self._open_dialog("xueji_desktop.ui.overlay_dialog", "OverlayDialog")
+            "套打设置与校准…",
+            lambda: self._open_dialog("xueji_desktop.ui.printing.overlay_dialog", "OverlayDialog"),
         )
         archive = self.menuBar().addMenu("存档")
         archive.addAction("本学期复核…", lambda: self.archive_tab.open_register("review"))
@@ -173,9 +176,9 @@ class MainWindow(QMainWindow):
         """新生建籍, 异动, 档案 in place of their placeholders (once; they import SQLAlchemy through their services)."""
         if self._other_tabs is not None or self.store is None:
             return self._other_tabs or (None, None, None)
+        from xueji_desktop.ui.archive.tab import ArchiveTab
         from xueji_desktop.ui.enrolment_tab import EnrolmentTab
-        from xueji_desktop.ui.history_tabs import ArchiveTab
-        from xueji_desktop.ui.status_changes_tab import StatusChangesTab
+        from xueji_desktop.ui.status_changes.tab import StatusChangesTab
 
         self._other_tabs = (EnrolmentTab(self.store), StatusChangesTab(self.store), ArchiveTab(self.store))
         current = self.tabs.currentIndex()

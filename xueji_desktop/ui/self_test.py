@@ -151,7 +151,7 @@ def _qt_version() -> str:
 
 
 def _check_demo_school(root: Path, state: dict) -> str:
-    from xueji_desktop.services.demo import create_demo_school
+    from xueji_desktop.demo import create_demo_school
     from xueji_desktop.services.school_setup import is_set_up
     from xueji_desktop.store import Store
 
@@ -194,7 +194,7 @@ def _check_main_window(root: Path, state: dict) -> str:
 def _check_pdf(root: Path, state: dict) -> str:
     import pypdfium2
 
-    from xueji_desktop.services import certificates
+    from xueji_desktop.services.printing import certificates
 
     store = state["window"].store
     rows = store.query("SELECT id, name FROM student WHERE status = '在读' ORDER BY id LIMIT 1")

@@ -38,8 +38,8 @@ from xueji_desktop.services.school_setup import (
     default_class_name,
 )
 from xueji_desktop.store import Store
-from xueji_desktop.ui.field_errors import error_label, show_error, with_error
-from xueji_desktop.ui.region_picker import RegionPicker
+from xueji_desktop.ui.common.field_errors import error_label, show_error, with_error
+from xueji_desktop.ui.common.region_picker import RegionPicker
 
 WINDOW_TITLE = "学籍桌面 — 首次设置"
 DEFAULT_REGION = "140406"  # 山西省长治市潞城区: the regulation is 潞城区's

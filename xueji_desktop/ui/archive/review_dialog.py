@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from xueji_desktop.services import term_review
 from xueji_desktop.services.term_review import Review, ReviewExportError
 from xueji_desktop.store import Store
-from xueji_desktop.ui.messages import show_error
-from xueji_desktop.ui.worker import Cancelled, run_with_progress
+from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.worker import Cancelled, run_with_progress
 
 TITLE = "本学期复核"
 EXPORT_TITLE = "导出复核报告"

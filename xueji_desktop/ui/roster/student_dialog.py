@@ -46,9 +46,9 @@ from xueji_desktop.services.students import (
     update_student,
 )
 from xueji_desktop.store import Store
-from xueji_desktop.ui.field_errors import ERROR_COLOUR, error_label, with_error
-from xueji_desktop.ui.field_widgets import CheckField, EditorFactory, FieldEditor
-from xueji_desktop.ui.messages import confirm_findings, show_error
+from xueji_desktop.ui.common.field_errors import ERROR_COLOUR, error_label, with_error
+from xueji_desktop.ui.common.field_widgets import CheckField, EditorFactory, FieldEditor
+from xueji_desktop.ui.common.messages import confirm_findings, show_error
 
 FAMILY_TAB = "家庭成员"
 MIN_MEMBERS = 2  # the template carries two family members
@@ -218,7 +218,7 @@ class StudentDialog(QDialog):
         self._check_identity(fill=False)  # a stored mismatch shows at once
 
     def print_menu(self):
-        from xueji_desktop.ui.printing_actions import Printing
+        from xueji_desktop.ui.printing.actions import Printing
 
         return Printing(self._store, self).student_menu(self, lambda: [self._student_id])
 

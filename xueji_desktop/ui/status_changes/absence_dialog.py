@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from xueji_desktop.rules import RuleViolation
 from xueji_desktop.services import attendance, roster
 from xueji_desktop.store import Store
-from xueji_desktop.ui.messages import show_error
+from xueji_desktop.ui.common.messages import show_error
 
 
 class AbsenceDialog(QDialog):

@@ -26,9 +26,9 @@ from xueji_desktop.rules import RuleViolation
 from xueji_desktop.services import roster, school_setup
 from xueji_desktop.services.roster import GradeNode
 from xueji_desktop.store import Store
-from xueji_desktop.ui.messages import confirm_findings, show_error
-from xueji_desktop.ui.roster_model import RosterTableModel
-from xueji_desktop.ui.tables import configure_table
+from xueji_desktop.ui.common.messages import confirm_findings, show_error
+from xueji_desktop.ui.common.tables import configure_table
+from xueji_desktop.ui.roster.model import RosterTableModel
 
 SEARCH_DELAY_MS = 120  # wait for a pause in typing, then query once
 SEARCH_SHOWN = 500  # a search shows its first matches; more typing narrows it (keeps typing fast at 50,000)
@@ -230,7 +230,7 @@ class RosterTab(QWidget):
 
     def printing(self):
         if self._printing is None:
-            from xueji_desktop.ui.printing_actions import Printing
+            from xueji_desktop.ui.printing.actions import Printing
 
             self._printing = Printing(self.store, self)
         return self._printing
@@ -274,14 +274,14 @@ class RosterTab(QWidget):
     # --- actions --------------------------------------------------------------------------------------------------
 
     def _open_student(self, index) -> None:
-        from xueji_desktop.ui.student_dialog import StudentDialog
+        from xueji_desktop.ui.roster.student_dialog import StudentDialog
 
         dialog = StudentDialog(self.store, self.model.row_at(index.row()).id, parent=self)
         if dialog.exec():
             self._after_write()
 
     def add_student(self) -> None:
-        from xueji_desktop.ui.student_dialog import StudentDialog
+        from xueji_desktop.ui.roster.student_dialog import StudentDialog
 
         kind, node_id = self._selection()
         dialog = StudentDialog(
@@ -291,7 +291,7 @@ class RosterTab(QWidget):
             self._after_write()
 
     def import_students(self) -> None:
-        from xueji_desktop.ui.import_wizard import ImportWizard
+        from xueji_desktop.ui.importing.wizard import ImportWizard
 
         if ImportWizard(self.store, parent=self).exec():
             self._after_write()

@@ -45,8 +45,8 @@ from xueji_desktop.services.archive_register import (
     PaperPlace,
 )
 from xueji_desktop.store import Store
-from xueji_desktop.ui.messages import show_error
-from xueji_desktop.ui.tables import RowsModel, configure_table
+from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.tables import RowsModel, configure_table
 
 CONSULTATION_TITLE = "查阅登记"
 PLACE_TITLE = "纸质档案存放位置"

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVB
 
 from xueji_desktop.services import history
 from xueji_desktop.store import Store
-from xueji_desktop.ui.tables import RowsModel, configure_table
+from xueji_desktop.ui.common.tables import RowsModel, configure_table
 
 
 class TimelineDialog(QDialog):

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from xueji_desktop.documents.files import placed
 from xueji_desktop.documents.render import PdfFile, RenderedPage, render_to_fit
-from xueji_desktop.ui.messages import show_error
+from xueji_desktop.ui.common.messages import show_error
 
 PRINT_DPI_CAP = 600  # a page image finer than this only costs memory and time
 SCREEN_DPI_CAP = 400

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from xueji_desktop.documents.qr_scan import ScanError
-from xueji_desktop.services import certificates
-from xueji_desktop.services.certificates import Verification
+from xueji_desktop.services.printing import certificates
+from xueji_desktop.services.printing.certificates import Verification
 from xueji_desktop.store import Store
-from xueji_desktop.ui.worker import Cancelled, run_with_progress
+from xueji_desktop.ui.common.worker import Cancelled, run_with_progress
 
 TITLE = "核验证明"
 SCAN_FILTER = "证明的扫描件或照片 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.pdf);;所有文件 (*)"

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from xueji_desktop.rules.findings import RuleViolation
 from xueji_desktop.store import Store
-from xueji_desktop.ui import print_preview
-from xueji_desktop.ui.messages import show_error
+from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.printing import preview as print_preview
 
 PURPOSES = (
     "用于办理医疗保险",
@@ -65,7 +65,7 @@ class Printing:
     # --- students -------------------------------------------------------------------------------------------------
 
     def enrolment_proofs(self, student_ids: Sequence[int]) -> Path | None:
-        from xueji_desktop.services import certificates
+        from xueji_desktop.services.printing import certificates
 
         if not student_ids:
             return self._nothing_chosen()
@@ -78,14 +78,14 @@ class Printing:
         )
 
     def info_forms(self, student_ids: Sequence[int]) -> Path | None:
-        from xueji_desktop.services import forms
+        from xueji_desktop.services.printing import forms
 
         if not student_ids:
             return self._nothing_chosen()
         return self._make("学生基本信息表", lambda out: forms.info_forms(self.store, student_ids, out))
 
     def education_certificate(self, student_id: int) -> Path | None:
-        from xueji_desktop.services import certificates
+        from xueji_desktop.services.printing import certificates
 
         dialog = EducationCertificateDialog(self.parent)
         while dialog.exec() == QDialog.DialogCode.Accepted:
@@ -107,7 +107,7 @@ class Printing:
         return None
 
     def diplomas(self, student_ids: Sequence[int]) -> None:
-        from xueji_desktop.ui.overlay_dialog import OverlayDialog
+        from xueji_desktop.ui.printing.overlay_dialog import OverlayDialog
 
         if not student_ids:
             self._nothing_chosen()
@@ -119,12 +119,12 @@ class Printing:
     # --- classes and the archive ----------------------------------------------------------------------------------
 
     def class_roster(self, class_id: int, *, full_id_numbers: bool = False) -> Path | None:
-        from xueji_desktop.services import printing
+        from xueji_desktop.services.printing import rosters
 
         title = "在校生名册（存档）" if full_id_numbers else "在校生名册"
         return self._make(
             title,
-            lambda out: printing.class_roster(self.store, class_id, out, full_id_numbers=full_id_numbers),
+            lambda out: rosters.class_roster(self.store, class_id, out, full_id_numbers=full_id_numbers),
         )
 
     def class_info_forms(self, class_id: int) -> Path | None:
@@ -145,13 +145,13 @@ class Printing:
 
     def school_rosters(self) -> Path | None:
         """Every class's roster with full ID numbers: the term's copy for the school archive (R6.1)."""
-        from xueji_desktop.services import printing
+        from xueji_desktop.services.printing import rosters
 
-        return self._make("全校在校生分班名册（存档）", lambda out: printing.school_rosters(self.store, out))
+        return self._make("全校在校生分班名册（存档）", lambda out: rosters.school_rosters(self.store, out))
 
     def year_roster(self, which: str, year: int | None = None) -> Path | None:
         """毕业生花名册 ("graduate") or 录取花名册 ("admission") of a year the clerk chooses."""
-        from xueji_desktop.services import printing
+        from xueji_desktop.services.printing import rosters
 
         label = "毕业生花名册" if which == "graduate" else "录取花名册"
         if year is None:
@@ -169,13 +169,13 @@ class Printing:
             )
             if not ok:
                 return None
-        make = printing.graduate_roster if which == "graduate" else printing.admission_roster
+        make = rosters.graduate_roster if which == "graduate" else rosters.admission_roster
         return self._make(f"{year}年{label}", lambda out: make(self.store, year, out))
 
     # --- procedures -----------------------------------------------------------------------------------------------
 
     def procedure_form(self, procedure_id: int) -> Path | None:
-        from xueji_desktop.services import forms
+        from xueji_desktop.services.printing import forms
 
         return self._make("手续表格", lambda out: forms.procedure_form(self.store, procedure_id, out))
 

@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xueji_desktop.services import document_settings, school_setup
-from xueji_desktop.services.document_settings import SETTINGS, Setting, WordingError
+from xueji_desktop.services import school_setup
+from xueji_desktop.services.printing import document_settings
+from xueji_desktop.services.printing.document_settings import SETTINGS, Setting, WordingError
 from xueji_desktop.store import Store
-from xueji_desktop.ui.field_errors import ERROR_COLOUR
-from xueji_desktop.ui.messages import show_error
+from xueji_desktop.ui.common.field_errors import ERROR_COLOUR
+from xueji_desktop.ui.common.messages import show_error
 
 TITLE = "证明文字设置"
 SAMPLE_STUDENT = {

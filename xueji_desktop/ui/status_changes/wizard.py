@@ -35,9 +35,9 @@ from xueji_desktop.services import roster
 from xueji_desktop.services.attachments import ProofFile, ProofFileError, file_type
 from xueji_desktop.services.procedures import Decision, FindingsPreview
 from xueji_desktop.store import Store
-from xueji_desktop.ui.messages import show_error
-from xueji_desktop.ui.print_preview import pdf_thumbnail
-from xueji_desktop.ui.procedure_forms import ProcedureForm
+from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.printing.preview import pdf_thumbnail
+from xueji_desktop.ui.status_changes.request_forms import ProcedureForm
 
 BLOCK_COLOUR, WARN_COLOUR = "#b3261e", "#9a6700"
 

@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xueji_desktop.documents import overlay
 from xueji_desktop.documents.overlay import CALIBRATION_MARK_MM, MAX_OFFSET_MM, Layout, Offset
-from xueji_desktop.services import overlay_printing, school_setup
+from xueji_desktop.services import school_setup
+from xueji_desktop.services.printing import overlay_printing
 from xueji_desktop.store import Store
-from xueji_desktop.ui import print_preview
-from xueji_desktop.ui.messages import show_error
-from xueji_desktop.ui.print_preview import PrintPreviewDialog
+from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.printing import preview as print_preview
+from xueji_desktop.ui.printing.preview import PrintPreviewDialog
 
 TITLE = "套打设置与打印"
 NO_PRINTER_ENTRY = "（未找到打印机）"
@@ -90,7 +90,7 @@ class OverlayDialog(QDialog):
         self.setWindowTitle(TITLE)
 
         self.layout_combo = QComboBox()
-        for key, layout in overlay.layouts().items():
+        for key, layout in overlay_printing.layouts().items():
             self.layout_combo.addItem(layout.title, key)
         self.paper_label = QLabel()
         self.paper_label.setStyleSheet(NOTE_STYLE)
@@ -249,7 +249,7 @@ class OverlayDialog(QDialog):
         return self.layout_combo.currentData()
 
     def current_layout(self) -> Layout:
-        return overlay.layouts()[self.layout_key()]
+        return overlay_printing.layouts()[self.layout_key()]
 
     def set_layout(self, key: str) -> bool:
         index = self.layout_combo.findData(key)

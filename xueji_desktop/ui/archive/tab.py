@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBo
 
 from xueji_desktop.services import history
 from xueji_desktop.store import Store
-from xueji_desktop.ui.tables import RowsModel, configure_table
+from xueji_desktop.ui.common.tables import RowsModel, configure_table
 
 
 def _table(model: RowsModel, widths: Sequence[int]) -> QTableView:
@@ -76,7 +76,7 @@ class ArchiveTab(QWidget):
         layout.addWidget(_table(self.backup_model, (300, 160, 80)), 1)
 
     def print_archive(self, which: str) -> None:
-        from xueji_desktop.ui.printing_actions import Printing
+        from xueji_desktop.ui.printing.actions import Printing
 
         printing = Printing(self.store, self)
         if which == "school_rosters":
@@ -87,16 +87,16 @@ class ArchiveTab(QWidget):
     def open_register(self, which: str) -> None:
         """本学期复核 (a finding's student opens on double-click), 查阅登记 or 纸质档案存放位置."""
         if which == "review":
-            from xueji_desktop.ui.review_dialog import ReviewDialog
+            from xueji_desktop.ui.archive.review_dialog import ReviewDialog
 
             dialog = ReviewDialog(self.store, self)
             dialog.open_student.connect(lambda student_id: self._open_student(student_id, dialog))
         elif which == "consultations":
-            from xueji_desktop.ui.archive_register_dialog import ConsultationDialog
+            from xueji_desktop.ui.archive.register_dialog import ConsultationDialog
 
             dialog = ConsultationDialog(self.store, self)
         else:
-            from xueji_desktop.ui.archive_register_dialog import PaperPlaceDialog
+            from xueji_desktop.ui.archive.register_dialog import PaperPlaceDialog
 
             dialog = PaperPlaceDialog(self.store, self)
         dialog.exec()
@@ -104,7 +104,7 @@ class ArchiveTab(QWidget):
         self.refresh()
 
     def _open_student(self, student_id: int, parent: QWidget) -> None:
-        from xueji_desktop.ui.student_dialog import StudentDialog
+        from xueji_desktop.ui.roster.student_dialog import StudentDialog
 
         dialog = StudentDialog(self.store, student_id, parent=parent)
         dialog.exec()

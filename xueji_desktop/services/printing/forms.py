@@ -33,7 +33,7 @@ from xueji_desktop.reference.student_fields import FAMILY_FIELDS_BY_KEY, STUDENT
 from xueji_desktop.rules import proofs
 from xueji_desktop.rules.stages import GRADE_NAMES
 from xueji_desktop.rules.withdrawals import COMPULSORY_REASONS, SENIOR_REASONS, ApprovingBody
-from xueji_desktop.services import document_settings
+from xueji_desktop.services.printing import document_settings
 from xueji_desktop.services.suspensions import current_period
 from xueji_desktop.store import DataFolder, Store
 

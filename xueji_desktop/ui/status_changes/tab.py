@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 from xueji_desktop.rules import RuleViolation
 from xueji_desktop.services import attendance, history, procedures, school_setup
 from xueji_desktop.store import Store
-from xueji_desktop.ui.messages import show_error
-from xueji_desktop.ui.procedure_forms import FORMS, date_edit, value_of
-from xueji_desktop.ui.procedure_wizard import ProcedureWizard
-from xueji_desktop.ui.tables import RowsModel, configure_table
+from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.tables import RowsModel, configure_table
+from xueji_desktop.ui.status_changes.request_forms import FORMS, date_edit, value_of
+from xueji_desktop.ui.status_changes.wizard import ProcedureWizard
 
 OVERDUE = QColor("#b3261e")
 OVERDUE_BACKGROUND = QColor("#fdecea")
@@ -259,8 +259,8 @@ class StatusChangesTab(QWidget):
 
     def print_selected(self) -> None:
         """The selected procedure's form (申请表, 联系函, 辍学报告) in the print preview."""
-        from xueji_desktop.services.forms import FORMS_FOR_KIND
-        from xueji_desktop.ui.printing_actions import Printing
+        from xueji_desktop.services.printing.forms import FORMS_FOR_KIND
+        from xueji_desktop.ui.printing.actions import Printing
 
         row = self.selected()
         if row is None:
@@ -337,7 +337,7 @@ class StatusChangesTab(QWidget):
         self.start(form, student_id=item.student_id)
 
     def record_absence(self) -> None:
-        from xueji_desktop.ui.absence_dialog import AbsenceDialog
+        from xueji_desktop.ui.status_changes.absence_dialog import AbsenceDialog
 
         dialog = AbsenceDialog(self.store, today=self._today(), parent=self)
         dialog.accepted.connect(self.refresh)
@@ -359,7 +359,7 @@ class StatusChangesTab(QWidget):
         dialog.open()
 
     def show_timeline(self) -> None:
-        from xueji_desktop.ui.timeline_dialog import TimelineDialog
+        from xueji_desktop.ui.status_changes.timeline_dialog import TimelineDialog
 
         row = self.selected()
         student_id = row.student_id if row is not None else None

@@ -45,10 +45,10 @@ from xueji_desktop.spreadsheets.error_workbook import write_error_workbook
 from xueji_desktop.spreadsheets.errors import ImportFileError
 from xueji_desktop.spreadsheets.template import ColumnSpec
 from xueji_desktop.store import Store
-from xueji_desktop.ui.field_errors import ERROR_COLOUR
-from xueji_desktop.ui.messages import show_error
-from xueji_desktop.ui.tables import RowsModel, configure_table
-from xueji_desktop.ui.worker import Cancelled
+from xueji_desktop.ui.common.field_errors import ERROR_COLOUR
+from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.tables import RowsModel, configure_table
+from xueji_desktop.ui.common.worker import Cancelled
 
 
 class ImportSteps(Protocol):

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from xueji_desktop.documents.files import placed
 from xueji_desktop.models import CertificateIssue, School, SchoolClass, Student
-from xueji_desktop.services import audit, document_settings
+from xueji_desktop.services import audit
+from xueji_desktop.services.printing import document_settings
 from xueji_desktop.store import Store
 
 ENROLMENT_PROOF = "enrolment_proof"

@@ -25,9 +25,9 @@ from xueji_desktop.services.student_import import (
 from xueji_desktop.spreadsheets.errors import ImportFileError
 from xueji_desktop.spreadsheets.template import ColumnSpec
 from xueji_desktop.store import Store
-from xueji_desktop.ui.import_pages import CheckPage, ClassPage, ConfirmPage, FilePage, MappingPage
-from xueji_desktop.ui.messages import show_error
-from xueji_desktop.ui.worker import Cancelled, run_with_progress
+from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.worker import Cancelled, run_with_progress
+from xueji_desktop.ui.importing.pages import CheckPage, ClassPage, ConfirmPage, FilePage, MappingPage
 
 WINDOW_TITLE = "导入新生名单"
 T = TypeVar("T")

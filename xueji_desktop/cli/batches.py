@@ -1,0 +1,113 @@
+"""Excel in and out: import-students (a list of new students) and export-batch (the provincial system's upload
+templates)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from xueji_desktop.cli.common import subcommand
+
+BATCH_KINDS = {"new-students": "export_new_students", "status-changes": "export_status_changes"}
+# each kind of 异动手续 and the service that opens it (module in xueji_desktop.services, function)
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    load = subcommand(commands, "import-students", "从 Excel 导入新生名单（.xlsx / .xls）")
+    load.add_argument("file", type=Path, help="Excel 文件")
+    load.add_argument("--sheet", help="工作表名称（默认：第一个有表头的工作表）")
+    load.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    load.add_argument("--errors", type=Path, help="把有错误的行写成错误清单工作簿（.xlsx）")
+    load.add_argument("--valid-only", action="store_true", help="只导入没有错误的行")
+    load.add_argument("--grade", type=int, help="新生编入的年级（默认：本校的起始年级）")
+
+    batch = subcommand(commands, "export-batch", "导出上报批次（省学籍系统的导入模板）")
+    batch.add_argument(
+        "kind",
+        choices=tuple(BATCH_KINDS),
+        help="批次类型：new-students 新生信息；status-changes 待上报或已退回的学籍异动",
+    )
+    batch.add_argument("out", type=Path, help="输出的 .xlsx 文件（超过模板行数时另写 _2、_3 …）")
+    batch.add_argument("--valid-only", action="store_true", help="只导出通过检查的学生")
+
+    load.set_defaults(handler=cmd_import_students)
+    batch.set_defaults(handler=cmd_export_batch)
+
+
+def cmd_import_students(store, args: argparse.Namespace) -> int:
+    """Exit 0: imported (or, --dry-run, would be); 1: the file has errors, nothing written; 2: unreadable file."""
+    from xueji_desktop.services.student_import import commit_import, plan_classes, plan_import
+    from xueji_desktop.spreadsheets.errors import ImportFileError
+
+    try:
+        plan = plan_import(store, args.file, sheet=args.sheet)
+    except ImportFileError as error:
+        print(str(error))
+        return 2
+    problems = plan.problems
+    for problem in problems:
+        hint = f"（{problem.hint}）" if problem.hint else ""
+        print(f"{problem.row_number}\t{problem.header}\t{problem.message}{hint}")
+    for warning in plan.warnings:
+        print(f"{warning.row_number}\t姓名\t提示：{warning.finding.text}")
+    if problems and args.errors:
+        from xueji_desktop.spreadsheets.error_workbook import write_error_workbook
+
+        write_error_workbook(args.errors, plan.table, problems)
+        print(f"错误清单已写入：{args.errors}", file=sys.stderr)
+    valid = plan.valid_records
+    if problems and not args.valid_only:
+        print(f"共 {len(problems)} 处错误（{len(plan.error_rows)} 行），没有导入任何学生。", file=sys.stderr)
+        return 1
+    if not valid:
+        print("没有可导入的行。", file=sys.stderr)
+        return 1
+    classes = plan_classes(store, plan, grade_level=args.grade)
+    for finding in classes.findings:
+        print(f"提示：{finding.text}", file=sys.stderr)
+    if classes.blocking:
+        return 1
+    if args.dry_run:
+        print(
+            f"检查通过：可导入 {len(valid) - len(plan.updates)} 名新生，更新 {len(plan.updates)} 名（未写入）。",
+            file=sys.stderr,
+        )
+        return 0
+    result = commit_import(store, plan, valid_only=args.valid_only, class_of_row=classes.class_of_row)
+    print(
+        f"已导入 {result.created} 名新生，更新 {result.updated} 名；跳过有错误的 {len(result.skipped_rows)} 行。",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_export_batch(store, args: argparse.Namespace) -> int:
+    """Exit 0: written (each file on a line); 1: students blocked (one line each) or nothing to export."""
+    from xueji_desktop.services import upload_batches
+    from xueji_desktop.services.upload_batches import BatchBlocked, BatchError
+    from xueji_desktop.spreadsheets.batch_writer import BatchWriteError
+    from xueji_desktop.store import StoreError
+
+    export = getattr(upload_batches, BATCH_KINDS[args.kind])
+    try:
+        result = export(store, args.out, valid_only=args.valid_only)
+    except BatchBlocked as error:
+        for student in error.blocked:
+            print(student.line())
+        print(f"{len(error.blocked)} 名学生的信息未通过检查，没有导出任何文件。", file=sys.stderr)
+        return 1
+    except (BatchError, BatchWriteError, StoreError) as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    for file in result.files:
+        print(file)
+    for student in result.blocked:
+        print(f"未导出：{student.line()}", file=sys.stderr)
+    rows = (
+        f"{len(result.procedures)} 条学籍异动"
+        if args.kind == "status-changes"
+        else f"{len(result.exported)} 名学生"
+    )
+    print(f"已导出 {rows}，{len(result.files)} 个文件。", file=sys.stderr)
+    return 0

@@ -1,0 +1,1 @@
+"""Widgets, tables, pickers and helpers every screen shares."""

@@ -1,0 +1,1 @@
+"""The import wizard: reading an Excel file of students, checking it, committing it."""

@@ -1,0 +1,1 @@
+"""Printing: the preview, the print actions, 套打, the certificates' wording and their check."""
