@@ -1,7 +1,7 @@
 """建立学籍 (第十条, 第十五条): the 30-day deadline, the order of R10.3's steps, and the form of a 学籍号 (R10.4).
 
-Pure: dates and step names in, findings out. A step is one of models.EnrolmentStep's values; None means a record that
-was formal before the app knew it, so none of these steps applies to it.
+Pure: dates and step names in, findings out. A step is one of models.statuses.EnrolmentStep's values; None means a
+record that was formal before the app knew it, so none of these steps applies to it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
-from xueji_desktop.models.student import EnrolmentStep
+from xueji_desktop.models.statuses import EnrolmentStep  # the enum alone: no ORM, no SQLAlchemy
 from xueji_desktop.rules.findings import Finding, Severity
 
 ENROLMENT_DAYS = 30
