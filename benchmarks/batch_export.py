@@ -1,4 +1,4 @@
-"""Issue 3's export figure: the new-student upload batch of 5,000 students, as a ratio to a bare openpyxl write_only
+"""The export figure: the new-student upload batch of 5,000 students, as a ratio to a bare openpyxl write_only
 of the same cells in the same run (target ≤ 1.2).
 
 - export: services.upload_batches.export_new_students end to end — read the students and families, check every

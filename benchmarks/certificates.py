@@ -1,4 +1,4 @@
-"""Issue 5's certificate figure: 1,000 在读证明 in one PDF (services.certificates: numbering, the issue log, layout,
+"""The certificate figure: 1,000 在读证明 in one PDF (services.certificates: numbering, the issue log, layout,
 font runs, QR codes) as a ratio to reportlab drawing the same strings at fixed places, with the same embedded fonts and
 no layout logic, in the same run (target ≤ 1.5).
 

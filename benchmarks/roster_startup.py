@@ -1,4 +1,4 @@
-"""Issue 2's figures with 50,000 demo students, as ratios to bare PySide6 doing the same in the same run.
+"""The start-up figures with 50,000 demo students, as ratios to bare PySide6 doing the same in the same run.
 
 - start-up: process start → main window painted, and → roster filled, each / an empty PySide6 window's start
   (targets ≤ 1.5 and ≤ 4); median of several runs, all under QT_QPA_PLATFORM=offscreen;

@@ -1,4 +1,4 @@
-"""Issue 5's roster figure: a 50-page 毕业生花名册 (about 1,700 graduates), end to end through
+"""The roster figure: a 50-page 毕业生花名册 (about 1,700 graduates), end to end through
 services.printing.graduate_roster (the query, masking, layout, repeated header, page numbers) and as a ratio to
 reportlab drawing the same strings at fixed places with the same fonts, in the same run.
 

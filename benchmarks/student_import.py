@@ -1,4 +1,4 @@
-"""Issue 3's import figures: a 5,000-row, full-width file in the national template, imported end to end, as a ratio to
+"""The import figures: a 5,000-row, full-width file in the national template, imported end to end, as a ratio to
 the bare reading of the same file by openpyxl read_only in the same run (target: the whole import ≤ 1.0 of that).
 
 - the file: 5,000 demo students exported through the upload batch (so every value is in the template's form), merged

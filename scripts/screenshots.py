@@ -124,7 +124,7 @@ def _procedures(demo: Path, out: Path, app: QApplication) -> None:
 
 
 def _documents(demo: Path, out: Path, app: QApplication) -> None:
-    """Issue 5's screens: the 打印 menu, the preview of a 在读证明, the wording, check and 套打 dialogs, and pages of
+    """The printing screens: the 打印 menu, the preview of a 在读证明, the wording, check and 套打 dialogs, and pages of
     the forms rendered as the printer gets them."""
     from datetime import date
 

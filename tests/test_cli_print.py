@@ -1,4 +1,4 @@
-"""`xueji print FORM OUT.pdf (--student | --class | --procedure | --year)` and `xueji verify` (issue 5): every form the
+"""`xueji print FORM OUT.pdf (--student | --class | --procedure | --year)` and `xueji verify`: every form the
 command offers makes its PDF from a real data file, and a wrong student, class or refusal is a Chinese message with a
 non-zero exit."""
 

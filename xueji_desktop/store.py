@@ -1,7 +1,7 @@
 """The data folder and the database: connection, pragmas, transactions, migrations, the single-writer lock, backups.
 
 The store opens its one sqlite3 connection itself and reads the roster's first view through it (`query`); SQLAlchemy is
-imported only when a session or the engine is first asked for (issue 2: it costs more than the rest of start-up).
+imported only when a session or the engine is first asked for (it costs more than the rest of start-up).
 
 Facts behind the choices are in shared/RELIABILITY.md: WAL + synchronous=FULL survives power loss, BEGIN IMMEDIATE
 avoids upgrade deadlocks, locking_mode=EXCLUSIVE keeps a second copy of the app out, and a backup is taken through
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from xueji_desktop.paths import default_data_dir
 
-if TYPE_CHECKING:  # SQLAlchemy loads on first use, after the roster is on screen (issue 2: ~0.3 s of imports)
+if TYPE_CHECKING:  # SQLAlchemy loads on first use, after the roster is on screen (~0.3 s of imports)
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 

@@ -1,4 +1,4 @@
-"""The QR code on a certificate read back (issue 5): from the PDF as issued, from a scan as a PNG or JPG, and from a
+"""The QR code on a certificate read back: from the PDF as issued, from a scan as a PNG or JPG, and from a
 scan of an altered or foreign certificate; the code on the paper is the exact payload logged."""
 
 from __future__ import annotations

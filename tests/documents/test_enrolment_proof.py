@@ -1,4 +1,4 @@
-"""在读证明 (issue 5): real PDFs from a real data file, their text extracted with pdftotext (the Chinese must be there,
+"""在读证明: real PDFs from a real data file, their text extracted with pdftotext (the Chinese must be there,
 no box), a rare-character name drawn from the fallback font, numbering and the issue log, and the QR check."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""套打 (issue 5): only the values, each at its place on the authority's blank, moved by the printer's offset; the
+"""套打: only the values, each at its place on the authority's blank, moved by the printer's offset; the
 calibration page and the offset worked out from it; offsets remembered per printer."""
 
 from __future__ import annotations

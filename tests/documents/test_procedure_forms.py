@@ -1,4 +1,4 @@
-"""The forms of procedures (issue 5), printed from procedures opened and advanced through the real services on a real
+"""The forms of procedures, printed from procedures opened and advanced through the real services on a real
 data file: 《山西省中小学生休学、复学申请表》 (R22.1, R22.2), 《山西省中小学生退学申请表》 (R25.1), the 转学联系函 with
 its 回执 (R17.1) and the 辍学书面报告 (R28.1). Text checked with pdftotext; pages rendered with pdftoppm."""
 

@@ -1,4 +1,4 @@
-"""Issue 3: "exporting a batch and importing it again gives the same records".
+"""The round trip: "exporting a batch and importing it again gives the same records".
 
 A demo school's new students — made to carry every code of the code tables, region codes at every level (北京市,
 石河子市, the historical 潞城市), blanks where blanks are allowed, landlines, both 是 and 否 — are exported with

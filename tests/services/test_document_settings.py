@@ -1,4 +1,4 @@
-"""The wording on certificates as settings the clerk edits (issue 5): defaults, a change printed on the next
+"""The wording on certificates as settings the clerk edits: defaults, a change printed on the next
 certificate, a slip in the braces refused in Chinese with nothing saved, 恢复默认, and every change kept."""
 
 from __future__ import annotations

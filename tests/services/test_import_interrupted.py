@@ -1,8 +1,8 @@
 """T10 (RELIABILITY.md): an import killed with SIGKILL while it commits leaves all of its rows or none, and importing
 the same file again afterwards gives every student exactly once.
 
-A child process plans a valid 2,000-row file, prints "committing" and runs commit_import (one transaction, issue 3
-item 4); the test kills it at a random moment 0-1.5 s later — no later than the commit takes when left alone (timed
+A child process plans a valid 2,000-row file, prints "committing" and runs commit_import (one transaction, all or
+nothing); the test kills it at a random moment 0-1.5 s later — no later than the commit takes when left alone (timed
 by a first, uninterrupted run), so that every kill lands while the import writes. After each kill: PRAGMA integrity_check is ok, the
 student count is 0 or exactly 2,000 — never in between — and the family members and audit events belong to exactly
 those students. Then the same file is imported again (2,000 students, 0 duplicates: a student already imported is an

@@ -1,4 +1,4 @@
-"""Issue 3's memory figure, guarded in CI: a 100,000-row import within 500 MB.
+"""The import's memory figure, guarded in CI: a 100,000-row import within 500 MB.
 
 The figure itself is measured by benchmarks/student_import.py --rows-100k (about two minutes here). This test keeps it
 from creeping back: a 20,000-row, 71-column file in the upload template — every cell filled as the provincial export

@@ -1,4 +1,4 @@
-"""Importing a new-student list end to end (issue 3): a real .xlsx made here, planned, checked, committed."""
+"""Importing a new-student list end to end: a real .xlsx made here, planned, checked, committed."""
 
 from __future__ import annotations
 
@@ -150,7 +150,7 @@ def test_likely_duplicates_against_stored_students_are_for_the_clerk_R13_1(schoo
 
 
 def test_reimport_updates_students_still_in_the_steps_showing_old_and_new(school, good_file, tmp_path):
-    """Issue 3 item 5: a corrected file updates students still being enrolled (matched by ID number)."""
+    """A corrected file updates students still being enrolled (matched by ID number)."""
     commit_import(school, plan_import(school, good_file))
     book = openpyxl.load_workbook(good_file)
     book.active["G3"] = "潞城区成家川街道"  # 张三's 现住址 corrected

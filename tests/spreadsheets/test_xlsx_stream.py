@@ -1,6 +1,6 @@
 """The streaming .xlsx reader (spreadsheets/xlsx_stream.py) gives what python-calamine gives, cell by cell.
 
-Large sheets are streamed so that a 100,000-row import stays within its memory figure (issue 3); every other file
+Large sheets are streamed so that a 100,000-row import stays within its memory figure (500 MB); every other file
 goes to calamine. The two must agree, or a clerk's file would read differently depending on its size: each workbook
 here is read both ways and compared row by row, and read_table is run with streaming forced on every one.
 """

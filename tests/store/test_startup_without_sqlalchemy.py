@@ -1,5 +1,6 @@
-"""Issue 2's start-up figure: an up-to-date data folder is opened and the roster's first view (school, tree, list) is
-read without importing SQLAlchemy; the ORM then loads on first use, over the same connection."""
+"""The start-up figure (benchmarks/roster_startup.py): an up-to-date data folder is opened and the roster's first
+view (school, tree, list) is read without importing SQLAlchemy; the ORM then loads on first use, over the same
+connection."""
 
 from __future__ import annotations
 

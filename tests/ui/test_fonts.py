@@ -1,4 +1,4 @@
-"""The UI shows every character a name may hold (issue 5): the families the app installs cover the common set and
+"""The UI shows every character a name may hold: the families the app installs cover the common set and
 CJK Extensions A–F, so 䶮, 𠮷 and 𫖯 never show as empty boxes. HanaMinB (B–F) is decompressed into the cache once:
 the window never waits for it — it is registered later, from a background thread, or at once when cached."""
 

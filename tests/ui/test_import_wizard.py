@@ -1,4 +1,4 @@
-"""导入新生名单 wizard (issue 3): real .xlsx files made here, driven page by page with qtbot, written to a real store."""
+"""导入新生名单 wizard: real .xlsx files made here, driven page by page with qtbot, written to a real store."""
 
 from __future__ import annotations
 

@@ -182,7 +182,7 @@ def test_a_broad_search_shows_its_first_matches_and_says_so(window, qtbot, monke
 
 
 def test_other_tabs_are_built_after_the_roster_has_painted(window, qtbot):
-    """The 名册 tab is filled first; 新生建籍/异动/档案 replace their placeholders once it has painted (issue 2)."""
+    """The 名册 tab is filled first; 新生建籍/异动/档案 replace their placeholders once it has painted."""
     assert window._other_tabs is None
     assert window.roster_tab.model.rowCount() == 3
     window.show()

@@ -1,4 +1,4 @@
-"""打印 from the 名册 tab (issue 5): the menu offers what fits the selection; each action makes its PDF through the
+"""打印 from the 名册 tab: the menu offers what fits the selection; each action makes its PDF through the
 service and hands it to the preview; a refusal is a Chinese message and nothing is previewed."""
 
 from __future__ import annotations

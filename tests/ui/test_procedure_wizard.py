@@ -305,7 +305,7 @@ def test_the_timeline_of_a_student_and_the_term_filter(qtbot, school, scans, mon
     assert tab.model.rowCount() == 1
 
 
-# --- every wizard: one happy path and one refusal (issue 4) ---------------------------------------------------------
+# --- every wizard: one happy path and one refusal -------------------------------------------------------------------
 
 
 def _finish_through(wizard, scans) -> None:

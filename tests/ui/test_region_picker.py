@@ -1,4 +1,4 @@
-"""The cascading 省 / 市 / 县 picker over GB/T 2260 (issue 2 item 1: 山西省长治市潞城区 must be there)."""
+"""The cascading 省 / 市 / 县 picker over GB/T 2260 (山西省长治市潞城区 must be there)."""
 
 from __future__ import annotations
 

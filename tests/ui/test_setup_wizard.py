@@ -1,4 +1,4 @@
-"""The first-run wizard driven page by page as the clerk would (issue 2 item 1)."""
+"""The first-run wizard driven page by page as the clerk would."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""打印表格 in the 异动 tab (issue 5): the selected procedure's form goes to the preview; a procedure with no form is
+"""打印表格 in the 异动 tab: the selected procedure's form goes to the preview; a procedure with no form is
 told so."""
 
 from __future__ import annotations

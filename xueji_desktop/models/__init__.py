@@ -1,7 +1,7 @@
 """SQLAlchemy 2 typed tables of the school's records; no behaviour that needs a session or a screen.
 
 The package loads lazily (PEP 562): `from xueji_desktop.models import StudentStatus` (or `models.statuses`) does not
-import SQLAlchemy, so the roster can be filled before it loads (issue 2's start-up figure); the first table name asked
+import SQLAlchemy, so the roster can be filled before it loads (benchmarks/roster_startup.py); the first table name asked
 for imports every table module, so the mapper registry and Base.metadata are always complete.
 """
 

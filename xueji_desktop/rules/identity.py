@@ -35,7 +35,7 @@ def normalise_id_number(raw: str) -> str:
 
 def check_id_number(raw: str, field: str = "身份证件号") -> IdFacts:
     """Validate a 居民身份证 number and return what it tells; raise IdNumberError with a clear message."""
-    from stdnum.cn import ric  # ~40 ms to import (pydoc, ssl): not before the roster is on screen (issue 2)
+    from stdnum.cn import ric  # ~40 ms to import (pydoc, ssl): not before the roster is on screen
     from stdnum.exceptions import ValidationError
 
     number = normalise_id_number(raw)

@@ -1,4 +1,4 @@
-"""Importing new students from Excel (issue 3): plan (read, map, check, find duplicates) without writing, then commit
+"""Importing new students from Excel: plan (read, map, check, find duplicates) without writing, then commit
 all rows — or only the valid ones — in one transaction.
 
 The clerk sees the plan first: every problem with its row, column, value and how to fix it; the students a corrected

@@ -1,5 +1,5 @@
 """The error workbook: the file's own rows with each bad cell highlighted and a 「错误说明」 column, so the clerk fixes
-the file in Excel and imports it again (issue 3). Written atomically; formulas in names are never made live."""
+the file in Excel and imports it again. Written atomically; formulas in names are never made live."""
 
 from __future__ import annotations
 

@@ -93,7 +93,7 @@ _WIDE = str.maketrans(
 def clean_free_text(raw: object) -> str:
     """For free text (names, addresses, employers): full-width letters, digits and spaces half-width, invisible
     characters out, trimmed. Not NFKC: it would turn the Chinese punctuation clerks type (外出务工（郑州）) into ASCII
-    and the record would no longer be the one exported (issue 3's round trip)."""
+    and the record would no longer be the one exported (the export-import round trip)."""
     text = raw if type(raw) is str else _text_of(raw)
     if not text.isascii():
         text = text.translate(_WIDE)

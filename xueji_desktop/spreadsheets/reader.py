@@ -2,7 +2,7 @@
 
 python-calamine reads every file but one kind: an .xlsx with a sheet too large to hold whole in memory (past
 xlsx_stream.STREAM_FROM_BYTES of XML, about 15,000 template rows) is streamed row by row (xlsx_stream), with the same
-values. The rows are kept packed (PackedRows), so a 100,000-row import stays within its memory figure (issue 3).
+values. The rows are kept packed (PackedRows), so a 100,000-row import stays within its memory figure (500 MB).
 
 Every call runs the pre-flight check first (remembered for an unchanged file, so it costs once). The header row is the
 first of the first 30 rows with at least 3 cells the caller recognises (`is_header`); title rows above it — merged
@@ -240,7 +240,7 @@ class PackedRows(Sequence[RawRow]):
     """A sheet's data rows, each kept pickled and compressed until it is read again (as a RawRow).
 
     The plan of an import keeps every raw row for the error workbook and the preview: 100,000 rows of the 71-column
-    template held as lists took 212 MB, packed they take about 60 MB (issue 3: a 100,000-row import within 500 MB).
+    template held as lists took 212 MB, packed they take about 60 MB (a 100,000-row import must stay within 500 MB).
     The bytes are pickled here from the cell values the reader made (str, numbers, dates, None) and never come from a
     file, so unpickling them is safe.
     """

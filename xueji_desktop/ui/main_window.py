@@ -1,7 +1,7 @@
 """The main window: title with the school and the current term, tabs 名册 / 异动 / 档案, the data file in the status bar.
 
 The window paints first (Qt only); the data folder is opened and the 名册 tab filled right after, with plain SQL, so the
-clerk sees the roster before SQLAlchemy has even loaded (issue 2: importing it costs more than painting an empty
+clerk sees the roster before SQLAlchemy has even loaded (importing it costs more than painting an empty
 window). The other tabs (their services need SQLAlchemy) are built once the roster has painted, or when first asked for.
 """
 

@@ -1,4 +1,4 @@
-"""首次设置: the first-run wizard (issue 2 item 1) — the school, the current 学年 and its terms, the classes per grade.
+"""首次设置: the first-run wizard — the school, the current 学年 and its terms, the classes per grade.
 
 Every page checks its own fields with services.school_setup.check_setup and shows what is wrong next to the field;
 the last page creates everything in one transaction (create_school). 「打开演示学校」 closes the wizard with

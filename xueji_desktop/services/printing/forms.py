@@ -1,4 +1,4 @@
-"""Printable forms (issue 5): the 《学生基本信息表》 of R10.3 for students or a whole class, and the paper each kind of
+"""Printable forms: the 《学生基本信息表》 of R10.3 for students or a whole class, and the paper each kind of
 procedure needs — 休学、复学申请表 (R22.1/R22.2), 退学申请表 (R25.1), 转学联系函 (R17.1), 辍学书面报告 (R28.1).
 
 Everything a form shows is read in one read session and turned into plain text (names for codes, dates written out);

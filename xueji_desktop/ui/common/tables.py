@@ -1,7 +1,7 @@
 """The one look of every read-only table: whole rows selected, alternating colours, fixed row height, set widths;
 and the read-only model over a list of rows the tabs and dialogs share.
 
-Widths are set, never measured: resizeColumnsToContents over 50,000 rows costs seconds (issue 2).
+Widths are set, never measured: resizeColumnsToContents over 50,000 rows costs seconds (benchmarks/roster_startup.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The pages of the new-student import wizard (导入新生名单, issue 3): 选择文件, 对应列, 检查结果, 编班, 确认.
+"""The pages of the new-student import wizard (导入新生名单): 选择文件, 对应列, 检查结果, 编班, 确认.
 
 Each page only shows the wizard's current plan and asks; the wizard (ui.import_wizard) runs the services off the UI
 thread and keeps the plan. Nothing is written before 完成 on the last page.

@@ -1,4 +1,4 @@
-"""导入新生名单 (issue 3): the wizard that turns an admissions list in Excel into new students.
+"""导入新生名单: the wizard that turns an admissions list in Excel into new students.
 
 选择文件 → 对应列 → 检查结果 → 编班 → 确认. The wizard keeps the current plan (services.student_import.plan_import) and
 the class plan (plan_classes), each made off the UI thread through ui.worker.run_with_progress; the pages
