@@ -1,5 +1,5 @@
-"""services.roster (名册): the grade → class tree with sizes, search across the school, filters, sorting, and 调班
-under R12.1 (第十二条)."""
+"""services.roster (名册): the grade → class tree with sizes, search across the school, filters, sorting, 调班
+under R12.1 (第十二条), and the lookups the CLI and the pickers share (a student, a class, a class's students)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,20 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.factories import add_student, id_number
+from tests.factories import add_student, id_number, id_number_ending_in_x
+from xueji_desktop.errors import DomainError, NotFound
 from xueji_desktop.models import AuditEvent, Student
 from xueji_desktop.rules import RuleViolation
-from xueji_desktop.services.roster import class_tree, list_students, move_student
+from xueji_desktop.services.roster import (
+    class_by_name,
+    class_tree,
+    find_student,
+    list_students,
+    move_student,
+    search_students,
+    student_row,
+    students_in_class,
+)
 from xueji_desktop.services.students import load_form, update_student
 
 
@@ -204,3 +214,97 @@ def test_r12_1_move_warns_above_standard_and_refuses_above_maximum(roster):
     assert "超过班额上限50人" in refused.value.findings[0].text
     assert _names(list_students(store, query="zw")) == ["张伟"]
     assert list_students(store, query="zw")[0].class_name == "一年级(1)班"
+
+
+# --- the lookups the CLI and the UI share ---------------------------------------------------------------------------
+
+
+def test_find_student_by_id_number_as_typed(roster):
+    """身份证件号 typed in full-width digits or with a lower-case x is the same number (GB 11643)."""
+    store, ids, classes = roster
+    with store.read() as session:
+        number = session.get(Student, ids["李四"]).id_number
+    assert find_student(store, number) == ids["李四"]
+    assert find_student(store, f"  {number}  ") == ids["李四"]
+    assert find_student(store, "".join(chr(ord(c) + 0xFEE0) for c in number)) == ids["李四"]
+    ending_in_x = id_number_ending_in_x(date(2019, 8, 8))
+    student = add_student(store, classes["一年级(2)班"], birth=date(2019, 8, 8), number=ending_in_x)
+    assert find_student(store, ending_in_x.lower()) == student
+
+
+def test_find_student_by_national_student_id_and_the_apps_number(roster):
+    store, ids, _ = roster
+    assert find_student(store, "G140406202003140011") == ids["张三"]
+    assert find_student(store, str(ids["王五"])) == ids["王五"]
+    assert find_student(store, str(ids["赵六"])) == ids["赵六"]  # a student who has left is still found
+
+
+def test_find_student_refuses_what_nobody_has_in_chinese(roster):
+    store, _, _ = roster
+    for given in ("110101201001010000", "G000", "99999", "张三", ""):
+        with pytest.raises(NotFound) as missing:
+            find_student(store, given)
+        assert isinstance(missing.value, DomainError)
+        assert str(missing.value).startswith("找不到学生：") and "身份证件号、学籍号" in str(missing.value)
+
+
+def test_class_by_name_or_number(roster):
+    store, _, classes = roster
+    assert class_by_name(store, "一年级(2)班") == classes["一年级(2)班"]
+    assert class_by_name(store, " 二年级(1)班 ") == classes["二年级(1)班"]
+    assert class_by_name(store, str(classes["三年级(1)班"])) == classes["三年级(1)班"]
+    for given in ("九年级(9)班", "一年级", "9999", ""):
+        with pytest.raises(NotFound) as missing:
+            class_by_name(store, given)
+        assert str(missing.value).startswith(f"找不到班级：{given}")
+
+
+def test_students_in_class_are_those_in_school_by_school_number_then_name(roster):
+    """R12.1: 在读 and 休学 take a place in the class, 转出 does not; 学号 order, then 拼音 for those without one."""
+    store, ids, classes = roster
+    first = classes["一年级(1)班"]
+    assert students_in_class(store, first) == [ids["张三"], ids["张伟"], ids["李四"]]
+    assert students_in_class(store, classes["一年级(2)班"]) == [ids["王五"]]  # 休学
+    assert students_in_class(store, classes["二年级(1)班"]) == []  # 赵六 转出
+    late = [add_student(store, first, name=name, birth=date(2019, 9, 9)) for name in ("王小", "安大")]
+    assert students_in_class(store, first) == [*reversed(late), ids["张三"], ids["张伟"], ids["李四"]]
+    _set_status(store, ids["张伟"], "休学")
+    _set_status(store, ids["李四"], "死亡")
+    assert students_in_class(store, first)[2:] == [ids["张三"], ids["张伟"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("张", ["张三", "张伟"]),
+        ("zs", ["张三"]),
+        ("zhang", ["张三", "张伟"]),
+        ("20191130", ["李四"]),
+        ("G140406201911", ["李四"]),
+        ("", ["张三", "张伟", "李四", "王五", "赵六"]),
+        ("没有这个人", []),
+    ],
+)
+def test_search_students_by_name_pinyin_id_number_and_national_student_id(roster, text, names):
+    store, _, _ = roster
+    assert _names(search_students(store, text)) == names
+
+
+def test_search_students_only_in_the_statuses_asked(roster):
+    """A procedure's picker lists only students a kind may start from (复学 from 休学 …)."""
+    store, _, _ = roster
+    assert _names(search_students(store, "", statuses=("休学",))) == ["王五"]
+    assert _names(search_students(store, "", statuses=("在读", "休学"))) == ["张三", "张伟", "李四", "王五"]
+    assert _names(search_students(store, "zl", statuses=("在读", "休学"))) == []
+    assert _names(search_students(store, "zl", statuses=("转出",))) == ["赵六"]
+    assert _names(search_students(store, "", limit=2)) == ["张三", "张伟"]
+    [row] = search_students(store, "王五")
+    assert (row.class_name, row.status, row.id_number_masked[4:14]) == ("一年级(2)班", "休学", "*" * 10)
+
+
+def test_student_row_is_one_student_as_the_picker_lists_them(roster):
+    store, ids, _ = roster
+    row = student_row(store, ids["赵六"])
+    assert (row.id, row.name, row.class_name, row.status) == (ids["赵六"], "赵六", "二年级(1)班", "转出")
+    with pytest.raises(NotFound):
+        student_row(store, 9999)

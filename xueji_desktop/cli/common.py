@@ -23,61 +23,19 @@ def pair(text: str, option: str, form: str) -> tuple[str, str]:
 
 
 def students_of(store, args: argparse.Namespace) -> list[int]:
-    """The students --student names, or the class --class names (in school, by 学号 then name)."""
+    """The students --student names (by 身份证件号, 学籍号 or the app's own number), or the class --class names (its
+    students in school, by 学号 then name)."""
+    from xueji_desktop.services import roster
+
     if args.student:
-        ids = []
-        for given in args.student:
-            found = find_student(store, given)
-            if found is None:
-                raise NotFound(f"找不到学生：{given}（可用身份证件号、学籍号或学生编号）")
-            ids.append(found)
-        return ids
+        return [roster.find_student(store, given) for given in args.student]
     if args.class_name:
-        from sqlalchemy import select
-
-        from xueji_desktop.models import Student
-        from xueji_desktop.services.roster import IN_SCHOOL_STATUSES
-
-        class_id = find_class(store, args.class_name)
-        with store.read() as session:
-            return list(
-                session.scalars(
-                    select(Student.id)
-                    .where(Student.school_class_id == class_id, Student.status.in_(IN_SCHOOL_STATUSES))
-                    .order_by(Student.school_number, Student.pinyin_key)
-                )
-            )
+        return roster.students_in_class(store, roster.class_by_name(store, args.class_name))
     raise NotFound("请用 --student 指定学生，或用 --class 指定班级")
 
 
 def find_class(store, given: str) -> int:
-    from sqlalchemy import select
+    """The class --class names (by its name in the roster, or its number)."""
+    from xueji_desktop.services import roster
 
-    from xueji_desktop.models import SchoolClass
-
-    with store.read() as session:
-        found = session.scalar(select(SchoolClass.id).where(SchoolClass.name == given.strip()))
-        if found is None and given.strip().isdigit():
-            found = session.scalar(select(SchoolClass.id).where(SchoolClass.id == int(given)))
-    if found is None:
-        raise NotFound(f"找不到班级：{given}（请用 --class 给出名册中的班级名称）")
-    return found
-
-
-def find_student(store, given: str) -> int | None:
-    """A student by 身份证件号, 学籍号 or the app's own id."""
-    from sqlalchemy import or_, select
-
-    from xueji_desktop.models import Student
-    from xueji_desktop.rules.identity import normalise_id_number
-
-    text = given.strip()
-    with store.read() as session:
-        found = session.scalar(
-            select(Student.id)
-            .where(or_(Student.id_number == normalise_id_number(text), Student.national_student_id == text))
-            .limit(1)
-        )
-        if found is None and text.isdigit() and len(text) < 10:
-            found = session.scalar(select(Student.id).where(Student.id == int(text)))
-        return found
+    return roster.class_by_name(store, given)

@@ -24,8 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -35,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from xueji_desktop.rules import RuleViolation
 from xueji_desktop.rules.confidentiality import BASES, GUARDIAN_BASES, LETTER
-from xueji_desktop.services import archive_register, roster
+from xueji_desktop.services import archive_register
 from xueji_desktop.services.archive_register import (
     SCHOOL_ARCHIVE,
     SCHOOL_ITEMS,
@@ -46,6 +44,7 @@ from xueji_desktop.services.archive_register import (
 )
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.student_picker import StudentPicker
 from xueji_desktop.ui.common.tables import RowsModel, configure_table
 
 CONSULTATION_TITLE = "查阅登记"
@@ -83,69 +82,6 @@ def _table(model: RowsModel, widths: tuple[int, ...]) -> QTableView:
     configure_table(view, widths)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     return view
-
-
-class StudentPicker(QWidget):
-    """A student found by name, 拼音 initials or ID number — or none (the first line: `none_label`)."""
-
-    changed = Signal()
-
-    def __init__(self, store: Store, none_label: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self.none_label = none_label
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("查找学生：姓名、拼音首字母或身份证件号的一部分")
-        self.results = QListWidget()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search)
-        layout.addWidget(self.results)
-        self.search.textChanged.connect(self.find)
-        self.results.currentItemChanged.connect(lambda *_: self.changed.emit())
-        self.find("")
-        line = max(self.results.sizeHintForRow(0), self.results.fontMetrics().height())
-        self.results.setFixedHeight(PICKER_ROWS * line + 2 * self.results.frameWidth())  # whole rows only
-
-    def find(self, text: str) -> None:
-        chosen = self.student_id()
-        self.results.clear()
-        none = QListWidgetItem(self.none_label)
-        none.setData(Qt.ItemDataRole.UserRole, None)
-        self.results.addItem(none)
-        for row in roster.list_students(self.store, query=text.strip(), limit=100):
-            item = QListWidgetItem(
-                f"{row.name}　{row.class_name or '—'}　{row.id_number_masked}　{row.status}"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, row.id)
-            self.results.addItem(item)
-        row = self._row_of(chosen) if chosen is not None else None
-        if row is None:  # a search picks its first match; no search, no student
-            row = 1 if text.strip() and self.results.count() > 1 else 0
-        self.results.setCurrentRow(row)
-
-    def select(self, student_id: int | None) -> bool:
-        """Select the student in the list (found by name first when not listed); None selects the first line."""
-        if student_id is not None and self._row_of(student_id) is None:
-            self.search.blockSignals(True)
-            self.search.setText(archive_register.student_name(self.store, student_id))
-            self.search.blockSignals(False)
-            self.find(self.search.text())
-        row = 0 if student_id is None else self._row_of(student_id)
-        if row is None:
-            return False
-        self.results.setCurrentRow(row)
-        return True
-
-    def _row_of(self, student_id: int) -> int | None:
-        for row in range(self.results.count()):
-            if self.results.item(row).data(Qt.ItemDataRole.UserRole) == student_id:
-                return row
-        return None
-
-    def student_id(self) -> int | None:
-        item = self.results.currentItem()
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
 
 class ConsultationDialog(QDialog):
@@ -202,7 +138,7 @@ class ConsultationDialog(QDialog):
         self.basis = QComboBox()
         self.basis.addItems(BASES)
         self.basis_number = QLineEdit()
-        self.picker = StudentPicker(store, "（不限于某一学生，如全校统计数据）")
+        self.picker = StudentPicker(store, none_label="（不限于某一学生，如全校统计数据）", rows=PICKER_ROWS)
         self.what = QLineEdit()
         self.what.setPlaceholderText("如：学生基本信息、转学材料、在校生分班名册")
         self.copies_out = QCheckBox("复制或带出了材料（须经学籍管理部门书面批准）")
@@ -371,7 +307,7 @@ class PaperPlaceDialog(QDialog):
         self.history_table = _table(self.history_model, (300, 140, 100))
         self.history_title = QLabel("所选档案的存放记录（最新在上）")
 
-        self.picker = StudentPicker(store, f"{SCHOOL_ARCHIVE}（不属于某一学生）")
+        self.picker = StudentPicker(store, none_label=f"{SCHOOL_ARCHIVE}（不属于某一学生）", rows=PICKER_ROWS)
         self.item = QComboBox()
         self.item.setEditable(True)
         self.item.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
