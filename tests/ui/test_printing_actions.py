@@ -116,6 +116,19 @@ def test_class_rosters_and_the_archive_copy(tab, previewed, school):
     assert full not in "".join(_pages(ordinary)) and full in "".join(_pages(archive))
 
 
+def test_the_class_info_forms_are_of_its_students_in_school(tab, previewed, errors, school):
+    """全班学生基本信息表: one form per student in school (在读, 休学: R12.1); one who has left is not printed."""
+    class_id = roster.class_tree(school)[0].classes[0].id
+    with school.transaction() as session:
+        session.scalars(select(Student).where(Student.name == "王五")).one().status = "转出"
+    path = tab.printing().class_info_forms(class_id)
+    assert [title for _, title in previewed] == ["学生基本信息表"]
+    text = "".join(_pages(path))
+    assert "张三" in text and "李四" in text and "王五" not in text
+    empty = roster.class_tree(school)[0].classes[1].id
+    assert tab.printing().class_info_forms(empty) is None and len(previewed) == 1 and errors
+
+
 def test_the_graduate_roster_asks_the_year(tab, previewed, errors, monkeypatch, school):
     student_id = add_student(school, roster.class_tree(school)[0].classes[0].id, name="毕业生")
     with school.transaction() as session:

@@ -128,20 +128,9 @@ class Printing:
         )
 
     def class_info_forms(self, class_id: int) -> Path | None:
-        from sqlalchemy import select
+        from xueji_desktop.services.roster import students_in_class
 
-        from xueji_desktop.models import Student
-        from xueji_desktop.services.roster import IN_SCHOOL_STATUSES
-
-        with self.store.read() as session:
-            ids = list(
-                session.scalars(
-                    select(Student.id)
-                    .where(Student.school_class_id == class_id, Student.status.in_(IN_SCHOOL_STATUSES))
-                    .order_by(Student.school_number, Student.pinyin_key)
-                )
-            )
-        return self.info_forms(ids)
+        return self.info_forms(students_in_class(self.store, class_id))
 
     def school_rosters(self) -> Path | None:
         """Every class's roster with full ID numbers: the term's copy for the school archive (R6.1)."""
