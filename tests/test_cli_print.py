@@ -191,18 +191,21 @@ def test_verify_a_scanned_certificate_file(school, data_dir, tmp_path, capsys):
 def test_info_forms_and_a_suspension_form_from_the_command_line(school, data_dir, scan, tmp_path, capsys):
     from xueji_desktop.rules import proofs
     from xueji_desktop.rules.suspensions import SuspensionReason
-    from xueji_desktop.services import suspensions
+    from xueji_desktop.services import procedures
+    from xueji_desktop.services.procedures import suspensions
 
     student = add_student(school, _class_id(school), name="休学甲")
     add_student(school, _class_id(school), name="同班乙")
     with school.read() as session:
         number = session.get(Student, student).id_number
-    procedure = suspensions.open_suspension(
+    procedure = procedures.open(
         school,
-        student,
-        reason=SuspensionReason.ILLNESS,
-        start=date(2026, 10, 8),
-        illness_share_of_term=0.5,
+        suspensions.SuspensionRequest(
+            student_id=student,
+            reason=SuspensionReason.ILLNESS,
+            start=date(2026, 10, 8),
+            illness_share_of_term=0.5,
+        ),
         proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
         today=date(2026, 10, 8),
     )

@@ -18,11 +18,12 @@ from xueji_desktop.models import SchoolClass
 from xueji_desktop.rules import proofs
 from xueji_desktop.rules.suspensions import SuspensionReason
 from xueji_desktop.rules.withdrawals import ApprovingBody, AttendanceFacts, WithdrawalReason
-from xueji_desktop.services import procedures, suspensions, transfers, withdrawals
+from xueji_desktop.services import procedures
 from xueji_desktop.services.attachments import ProofFile
 from xueji_desktop.services.printing import forms
+from xueji_desktop.services.procedures import suspensions, transfers, withdrawals
+from xueji_desktop.services.procedures.transfers import TransferReason
 from xueji_desktop.services.school_setup import create_school
-from xueji_desktop.services.transfers import TransferReason
 from xueji_desktop.store import Store
 
 pytestmark = pytest.mark.skipif(
@@ -83,12 +84,11 @@ def _page_count(path) -> int:
 
 
 def _suspend(store, student, scan, named_scan) -> int:
-    return suspensions.open_suspension(
+    return procedures.open(
         store,
-        student,
-        reason=SuspensionReason.ILLNESS,
-        start=OCTOBER,
-        illness_share_of_term=0.5,
+        suspensions.SuspensionRequest(
+            student_id=student, reason=SuspensionReason.ILLNESS, start=OCTOBER, illness_share_of_term=0.5
+        ),
         proofs=[scan(proofs.SUSPENSION_FORM), named_scan(proofs.HOSPITAL_RECORD, "长治市人民医院病历.jpg")],
         today=OCTOBER,
     )
@@ -142,10 +142,9 @@ def test_r22_3_an_extension_and_r22_2_a_resumption_on_the_same_form(school, scan
     procedure = _suspend(school, student, scan, named_scan)
     procedures.advance(school, procedure, "学校已审核", on=OCTOBER)
     procedures.advance(school, procedure, "学籍管理部门已登记", on=OCTOBER)
-    extension = suspensions.open_extension(
+    extension = procedures.open(
         school,
-        student,
-        new_end=date(2028, 6, 30),
+        suspensions.ExtensionRequest(student_id=student, new_end=date(2028, 6, 30)),
         today=date(2027, 9, 20),
         proofs=[scan(proofs.SUSPENSION_FORM), named_scan(proofs.HOSPITAL_RECORD, "复查病历.pdf")],
     )
@@ -153,11 +152,11 @@ def test_r22_3_an_extension_and_r22_2_a_resumption_on_the_same_form(school, scan
     assert "山西省中小学生休学、复学申请表" in text and "孙小美" in text
     assert "原休学期限2026年10月8日至2027年10月7日" in text and "延长至2028年6月30日" in text
     assert "申请延长休学期至2028年6月30日" in text and "复查病历.pdf" in text
-    resumption = suspensions.open_resumption(
+    resumption = procedures.open(
         school,
-        student,
-        to_class_id=_class(school, 3),
-        on=date(2027, 2, 24),
+        suspensions.ResumptionRequest(
+            student_id=student, to_class_id=_class(school, 3), on=date(2027, 2, 24)
+        ),
         today=date(2027, 2, 20),
         proofs=[scan(proofs.SUSPENSION_FORM), named_scan(proofs.HOSPITAL_RECORD, "康复证明.pdf")],
     )
@@ -168,11 +167,13 @@ def test_r22_3_an_extension_and_r22_2_a_resumption_on_the_same_form(school, scan
 
 def test_r25_1_withdrawal_form_with_its_reason_proofs_and_three_opinions(school, scan, named_scan, out_dir):
     student = add_student(school, _class(school, 2), name="钱多多")
-    procedure = withdrawals.open_withdrawal(
+    procedure = procedures.open(
         school,
-        student,
-        reason=WithdrawalReason.SETTLING_ABROAD,
-        approved_by=ApprovingBody.COUNTY_BUREAU,
+        withdrawals.WithdrawalRequest(
+            student_id=student,
+            reason=WithdrawalReason.SETTLING_ABROAD,
+            approved_by=ApprovingBody.COUNTY_BUREAU,
+        ),
         proofs=[
             scan(proofs.WITHDRAWAL_FORM),
             named_scan(proofs.PASSPORT_COPY, "护照首页.pdf"),
@@ -206,10 +207,9 @@ def test_r25_1_withdrawal_form_with_its_reason_proofs_and_three_opinions(school,
 
 def test_r26_1_automatic_withdrawal_prints_on_the_withdrawal_form(senior, out_dir):
     student = add_student(senior, _class(senior, 11), name="高二生")
-    procedure = withdrawals.open_automatic_withdrawal(
+    procedure = procedures.open(
         senior,
-        student,
-        attendance=AttendanceFacts(9, 9, True),
+        withdrawals.AutomaticWithdrawalRequest.from_attendance(student, AttendanceFacts(9, 9, True)),
         decision=procedures.Decision(confirmed=True),
         today=NOVEMBER,
     )
@@ -221,13 +221,15 @@ def test_r26_1_automatic_withdrawal_prints_on_the_withdrawal_form(senior, out_di
 
 def test_r17_1_transfer_letter_out_with_its_receipt(school, scan, out_dir):
     student = add_student(school, _class(school, 3), name="孙悟空")
-    procedure = transfers.open_transfer_out(
+    procedure = procedures.open(
         school,
-        student,
-        to_school="长治市实验小学",
-        reason=TransferReason.FAMILY_MOVED,
-        crosses_county=True,
-        hukou_moved=True,
+        transfers.TransferOutRequest(
+            student_id=student,
+            to_school="长治市实验小学",
+            reason=TransferReason.FAMILY_MOVED,
+            crosses_county=True,
+            hukou_moved=True,
+        ),
         proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
         today=SEPTEMBER,
     )
@@ -260,18 +262,20 @@ def test_r17_1_transfer_letter_out_with_its_receipt(school, scan, out_dir):
 
 def test_r17_1_transfer_letter_in_before_the_record_exists(school, scan, out_dir):
     number = id_number(date(2018, 5, 6), "2", seq=77)
-    procedure = transfers.open_transfer_in(
+    procedure = procedures.open(
         school,
-        name="王小丫",
-        gender="2",
-        birth_date=date(2018, 5, 6),
-        id_number=number,
-        from_school="平顺县实验小学",
-        grade_level=2,
-        to_class_id=_class(school, 2),
-        reason=TransferReason.WORKPLACE_MOVED,
-        crosses_county=True,
-        hukou_moved=False,
+        transfers.TransferInRequest(
+            name="王小丫",
+            gender="2",
+            birth_date=date(2018, 5, 6),
+            id_number=number,
+            from_school="平顺县实验小学",
+            grade_level=2,
+            to_class_id=_class(school, 2),
+            reason=TransferReason.WORKPLACE_MOVED,
+            crosses_county=True,
+            hukou_moved=False,
+        ),
         proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.RESIDENCE_PERMIT)],
         today=SEPTEMBER,
     )
@@ -292,11 +296,11 @@ def test_r17_1_transfer_letter_in_before_the_record_exists(school, scan, out_dir
 
 def test_r28_1_dropout_report_to_every_body_it_went_to(school, scan, out_dir):
     student = add_student(school, _class(school, 3), name="王䶮")
-    procedure = withdrawals.open_dropout(
+    procedure = procedures.open(
         school,
-        student,
-        since=date(2026, 10, 20),
-        reported_to=list(withdrawals.DROPOUT_RECIPIENTS),
+        withdrawals.DropoutRequest(
+            student_id=student, since=date(2026, 10, 20), reported_to=list(withdrawals.DROPOUT_RECIPIENTS)
+        ),
         proofs=[scan(proofs.DROPOUT_REPORT)],
         today=NOVEMBER,
     )
@@ -318,8 +322,11 @@ def test_r28_1_dropout_report_to_every_body_it_went_to(school, scan, out_dir):
 
 def test_a_kind_without_a_form_is_refused_and_nothing_is_written(school, scan, out_dir):
     student = add_student(school, _class(school, 1))
-    procedure = withdrawals.open_death(
-        school, student, died_on=date(2026, 10, 28), proofs=[scan(proofs.DEATH_PROOF)], today=NOVEMBER
+    procedure = procedures.open(
+        school,
+        withdrawals.DeathRequest(student_id=student, died_on=date(2026, 10, 28)),
+        proofs=[scan(proofs.DEATH_PROOF)],
+        today=NOVEMBER,
     )
     with pytest.raises(ValueError, match="“死亡”手续没有需要打印的表格"):
         forms.procedure_form(school, procedure, out_dir / "死亡.pdf")
@@ -329,16 +336,24 @@ def test_a_kind_without_a_form_is_refused_and_nothing_is_written(school, scan, o
     assert forms.form_name("death") is None and forms.form_name("resumption") == "休学、复学申请表"
 
 
-def test_every_kind_with_a_form_is_a_real_kind():
-    kinds = procedures.all_kinds()
-    assert set(forms.FORMS_FOR_KIND) <= set(kinds)
-    assert set(forms.FORMS_FOR_KIND.values()) == {
+def test_every_form_is_printed_by_the_kinds_that_name_it_in_the_registry():
+    printing = {code: forms.form_name(code) for code in procedures.all_kinds()}
+    assert set(procedures.printable_forms()) == {
         "休学、复学申请表",
         "退学申请表",
         "转学联系函",
         "辍学书面报告",
     }
-    assert {"death", "information_change", "restoration"}.isdisjoint(forms.FORMS_FOR_KIND)
+    assert {code for code, form in printing.items() if form is None} == {
+        "death",
+        "information_change",
+        "restoration",
+    }
+    assert procedures.kinds_printing("休学、复学申请表") == (
+        "suspension",
+        "suspension_extension",
+        "resumption",
+    )
 
 
 def test_a_cancelled_procedure_says_so_on_its_form(school, scan, named_scan, out_dir):
@@ -362,11 +377,13 @@ def test_every_form_stays_inside_its_margins(school, scan, named_scan, out_dir, 
     dropped = add_student(school, _class(school, 3))
     made = [
         _suspend(school, suspended, scan, named_scan),
-        withdrawals.open_withdrawal(
+        procedures.open(
             school,
-            leaving,
-            reason=WithdrawalReason.SETTLING_ABROAD,
-            approved_by=ApprovingBody.TOWNSHIP,
+            withdrawals.WithdrawalRequest(
+                student_id=leaving,
+                reason=WithdrawalReason.SETTLING_ABROAD,
+                approved_by=ApprovingBody.TOWNSHIP,
+            ),
             proofs=[
                 scan(proofs.WITHDRAWAL_FORM),
                 scan(proofs.PASSPORT_COPY),
@@ -374,21 +391,23 @@ def test_every_form_stays_inside_its_margins(school, scan, named_scan, out_dir, 
             ],
             today=NOVEMBER,
         ),
-        transfers.open_transfer_out(
+        procedures.open(
             school,
-            suspended,
-            to_school="长治市潞州区某某街道中心学校附属小学",
-            reason=TransferReason.FAMILY_MOVED,
-            crosses_county=True,
-            hukou_moved=True,
+            transfers.TransferOutRequest(
+                student_id=suspended,
+                to_school="长治市潞州区某某街道中心学校附属小学",
+                reason=TransferReason.FAMILY_MOVED,
+                crosses_county=True,
+                hukou_moved=True,
+            ),
             proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
             today=SEPTEMBER,
         ),
-        withdrawals.open_dropout(
+        procedures.open(
             school,
-            dropped,
-            since=date(2026, 10, 20),
-            reported_to=list(withdrawals.DROPOUT_RECIPIENTS),
+            withdrawals.DropoutRequest(
+                student_id=dropped, since=date(2026, 10, 20), reported_to=list(withdrawals.DROPOUT_RECIPIENTS)
+            ),
             proofs=[scan(proofs.DROPOUT_REPORT)],
             today=NOVEMBER,
         ),

@@ -13,8 +13,9 @@ from tests.factories import add_student
 from xueji_desktop.models import SchoolClass
 from xueji_desktop.rules.findings import RuleViolation
 from xueji_desktop.rules.suspensions import SuspensionReason
-from xueji_desktop.services import attendance, procedures, suspensions
+from xueji_desktop.services import procedures
 from xueji_desktop.services.attachments import ProofFile
+from xueji_desktop.services.procedures import attendance, suspensions
 from xueji_desktop.services.school_setup import create_school
 from xueji_desktop.store import Store
 
@@ -73,11 +74,11 @@ def test_r22_3_suspensions_ending_are_listed_with_resumption(school, tmp_path):
     scan = tmp_path / "a.pdf"
     scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
     student = add_student(school, _class(school, 3), name="孙小圣")
-    opened = suspensions.open_suspension(
+    opened = procedures.open(
         school,
-        student,
-        reason=SuspensionReason.ILLNESS,
-        start=date(2025, 12, 1),
+        suspensions.SuspensionRequest(
+            student_id=student, reason=SuspensionReason.ILLNESS, start=date(2025, 12, 1)
+        ),
         proofs=[ProofFile("休学、复学申请表", scan), ProofFile("县级以上医疗单位病历", scan)],
         today=date(2025, 12, 1),
     )

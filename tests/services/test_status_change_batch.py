@@ -20,8 +20,8 @@ from xueji_desktop.reference.resources import resource_path
 from xueji_desktop.rules import proofs
 from xueji_desktop.rules.suspensions import SuspensionReason
 from xueji_desktop.rules.transfers import TransferReason
-from xueji_desktop.services import procedures, suspensions, transfers, upload_batches, withdrawals
-from xueji_desktop.services.procedures import Decision
+from xueji_desktop.services import procedures, upload_batches
+from xueji_desktop.services.procedures import Decision, suspensions, transfers, withdrawals
 from xueji_desktop.services.upload_batches import (
     BatchBlocked,
     BatchError,
@@ -68,12 +68,11 @@ def _student(store, name: str, *, numbered: bool = True) -> int:
 
 
 def _suspension(store, scan, student_id: int, *, complete: bool = True) -> int:
-    procedure_id = suspensions.open_suspension(
+    procedure_id = procedures.open(
         store,
-        student_id,
-        reason=SuspensionReason.ILLNESS,
-        start=TODAY,
-        illness_share_of_term=0.5,
+        suspensions.SuspensionRequest(
+            student_id=student_id, reason=SuspensionReason.ILLNESS, start=TODAY, illness_share_of_term=0.5
+        ),
         proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
         today=TODAY,
     )
@@ -84,24 +83,29 @@ def _suspension(store, scan, student_id: int, *, complete: bool = True) -> int:
 
 
 def _death(store, scan, student_id: int, died_on: date = date(2026, 10, 2)) -> int:
-    procedure_id = withdrawals.open_death(
-        store, student_id, died_on=died_on, proofs=[scan(proofs.DEATH_PROOF)], today=TODAY
+    procedure_id = procedures.open(
+        store,
+        withdrawals.DeathRequest(student_id=student_id, died_on=died_on),
+        proofs=[scan(proofs.DEATH_PROOF)],
+        today=TODAY,
     )
     procedures.advance(store, procedure_id, "学籍管理部门已办理", on=TODAY)
     return procedure_id
 
 
 def _transfer_out(store, scan, student_id: int) -> int:
-    procedure_id = transfers.open_transfer_out(
+    procedure_id = procedures.open(
         store,
-        student_id,
-        to_school="长治市实验小学",
-        reason=TransferReason.FAMILY_MOVED,
-        crosses_county=True,
-        hukou_moved=True,
+        transfers.TransferOutRequest(
+            student_id=student_id,
+            to_school="长治市实验小学",
+            reason=TransferReason.FAMILY_MOVED,
+            crosses_county=True,
+            hukou_moved=True,
+        ),
         proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
         decision=Decision(confirmed=True),
-        today=TODAY,  # R17.1: past the first 15 days of the term, a warning
+        today=TODAY,
     )
     for state in ("转入方已审核", "转出方已审核", "学籍已转出"):
         procedures.advance(store, procedure_id, state, on=TODAY)
@@ -162,12 +166,11 @@ def test_r7_1_the_columns_in_order_and_each_cell_a_text_cell_in_its_form(school,
 def test_a_name_or_number_beginning_with_a_formula_sign_stays_text(school, scan, out_dir):
     """T11 as in the new-student batch: = + - @ at the start of a cell are written as text, never a formula."""
     student = _student(school, "王小明")
-    procedure_id = suspensions.open_suspension(
+    procedure_id = procedures.open(
         school,
-        student,
-        reason=SuspensionReason.ILLNESS,
-        start=TODAY,
-        illness_share_of_term=0.5,
+        suspensions.SuspensionRequest(
+            student_id=student, reason=SuspensionReason.ILLNESS, start=TODAY, illness_share_of_term=0.5
+        ),
         proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
         today=TODAY,
     )
@@ -276,10 +279,9 @@ def test_a_kind_whose_name_is_not_its_category_is_named_in_the_explanation(schoo
     student = _student(school, "赵六")
     _suspension(school, scan, student)
     procedures.set_province_state(school, _suspension_id(school, student), "已上报", on=TODAY)
-    extension = suspensions.open_extension(
+    extension = procedures.open(
         school,
-        student,
-        new_end=date(2028, 6, 30),
+        suspensions.ExtensionRequest(student_id=student, new_end=date(2028, 6, 30)),
         proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
         today=TODAY,
     )

@@ -19,11 +19,11 @@ from xueji_desktop.rules import proofs
 from xueji_desktop.rules.review import Check
 from xueji_desktop.rules.suspensions import SuspensionReason
 from xueji_desktop.rules.withdrawals import AttendanceFacts
-from xueji_desktop.services import attendance, procedures, suspensions, term_review, transfers, withdrawals
-from xueji_desktop.services.procedures import Decision
+from xueji_desktop.services import procedures, term_review
+from xueji_desktop.services.procedures import Decision, attendance, suspensions, transfers, withdrawals
+from xueji_desktop.services.procedures.transfers import TransferReason
 from xueji_desktop.services.school_setup import create_school
 from xueji_desktop.services.term_review import REPORT_COLUMNS, ReviewExportError, export_review, review
-from xueji_desktop.services.transfers import TransferReason
 from xueji_desktop.store import Store
 
 TODAY = date(2026, 11, 20)  # 2026-2027学年第一学期
@@ -44,11 +44,9 @@ def _found(result, check: Check) -> list:
 
 
 def _suspend(store, scan, student_id: int, start: date, registered_on: date) -> int:
-    opened = suspensions.open_suspension(
+    opened = procedures.open(
         store,
-        student_id,
-        reason=SuspensionReason.ILLNESS,
-        start=start,
+        suspensions.SuspensionRequest(student_id=student_id, reason=SuspensionReason.ILLNESS, start=start),
         proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
         today=start,
     )
@@ -58,13 +56,15 @@ def _suspend(store, scan, student_id: int, start: date, registered_on: date) -> 
 
 
 def _transfer_out(store, scan, student_id: int) -> int:
-    opened = transfers.open_transfer_out(
+    opened = procedures.open(
         store,
-        student_id,
-        to_school="长治市实验小学",
-        reason=TransferReason.FAMILY_MOVED,
-        crosses_county=True,
-        hukou_moved=True,
+        transfers.TransferOutRequest(
+            student_id=student_id,
+            to_school="长治市实验小学",
+            reason=TransferReason.FAMILY_MOVED,
+            crosses_county=True,
+            hukou_moved=True,
+        ),
         today=date(2026, 9, 8),
         proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
     )
@@ -173,11 +173,9 @@ def test_r34_1_a_suspension_ended_without_resumption(school, scan):
     procedures.set_province_state(school, opened, "已上报", on=date(2025, 11, 4))
     [found] = review(school, today=TODAY).findings
     assert (found.check, found.rule_id) == (Check.SUSPENSION_ENDED, "R34.1") and "2026-11-02" in found.problem
-    suspensions.open_resumption(
+    procedures.open(
         school,
-        student,
-        to_class_id=_class(school, 3),
-        on=TODAY,
+        suspensions.ResumptionRequest(student_id=student, to_class_id=_class(school, 3), on=TODAY),
         proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
         today=TODAY,
     )
@@ -192,10 +190,9 @@ def test_r37_1_r26_1_a_candidate_with_no_procedure(senior):
     [found] = review(senior, today=TODAY).findings
     assert (found.check, found.rule_id, found.student.id) == (Check.DROPOUT, "R37.1", student)
     assert "连续无故旷课9周" in found.problem and "第二十六条" in found.basis
-    withdrawals.open_automatic_withdrawal(
+    procedures.open(
         senior,
-        student,
-        attendance=AttendanceFacts(9, 10, True),
+        withdrawals.AutomaticWithdrawalRequest.from_attendance(student, AttendanceFacts(9, 10, True)),
         decision=Decision(confirmed=True),
         today=TODAY,
     )

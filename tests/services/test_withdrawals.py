@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from tests.conftest import luchang_setup
 from tests.factories import add_student
 from xueji_desktop.models import Procedure, SchoolClass, StatusChange, Student
-from xueji_desktop.reference.working_days import working_calendar
+from xueji_desktop.reference.working_days import build_calendar
 from xueji_desktop.rules import proofs
 from xueji_desktop.rules.findings import RuleViolation
 from xueji_desktop.rules.withdrawals import ApprovingBody, AttendanceFacts, WithdrawalReason
-from xueji_desktop.services import procedures, withdrawals
+from xueji_desktop.services import procedures
+from xueji_desktop.services.procedures import withdrawals
 from xueji_desktop.services.school_setup import create_school
 from xueji_desktop.store import Store
 
@@ -52,11 +53,13 @@ def _finish(store, procedure_id: int) -> None:
 
 def test_r23_1_compulsory_withdrawal_for_settling_abroad(school, scan):
     student = add_student(school, _class(school, 2))
-    procedure_id = withdrawals.open_withdrawal(
+    procedure_id = procedures.open(
         school,
-        student,
-        reason=WithdrawalReason.SETTLING_ABROAD,
-        approved_by=ApprovingBody.COUNTY_BUREAU,
+        withdrawals.WithdrawalRequest(
+            student_id=student,
+            reason=WithdrawalReason.SETTLING_ABROAD,
+            approved_by=ApprovingBody.COUNTY_BUREAU,
+        ),
         proofs=[
             scan(proofs.WITHDRAWAL_FORM),
             scan(proofs.PASSPORT_COPY),
@@ -74,11 +77,11 @@ def test_r23_1_compulsory_withdrawal_for_settling_abroad(school, scan):
 def test_r23_1_no_other_reason_in_the_compulsory_stage(school, scan):
     student = add_student(school, _class(school, 2))
     with pytest.raises(RuleViolation) as caught:
-        withdrawals.open_withdrawal(
+        procedures.open(
             school,
-            student,
-            reason=WithdrawalReason.OTHER,
-            approved_by=ApprovingBody.TOWNSHIP,
+            withdrawals.WithdrawalRequest(
+                student_id=student, reason=WithdrawalReason.OTHER, approved_by=ApprovingBody.TOWNSHIP
+            ),
             proofs=[scan(proofs.WITHDRAWAL_FORM)],
             today=TODAY,
         )
@@ -90,11 +93,11 @@ def test_r23_1_no_other_reason_in_the_compulsory_stage(school, scan):
 
 def test_r24_1_senior_withdrawal_for_other_reasons(senior, scan):
     student = add_student(senior, _class(senior, 11))
-    procedure_id = withdrawals.open_withdrawal(
+    procedure_id = procedures.open(
         senior,
-        student,
-        reason=WithdrawalReason.OTHER,
-        approved_by=ApprovingBody.AUTHORITY,
+        withdrawals.WithdrawalRequest(
+            student_id=student, reason=WithdrawalReason.OTHER, approved_by=ApprovingBody.AUTHORITY
+        ),
         proofs=[scan(proofs.WITHDRAWAL_FORM)],
         today=TODAY,
     )
@@ -105,35 +108,49 @@ def test_r24_1_senior_withdrawal_for_other_reasons(senior, scan):
 def test_r26_1_automatic_withdrawal_only_for_a_candidate(senior, school):
     student = add_student(senior, _class(senior, 11))
     with pytest.raises(RuleViolation, match="不符合自动退学"):
-        withdrawals.open_automatic_withdrawal(
-            senior, student, attendance=AttendanceFacts(3, 4, True), today=TODAY
+        procedures.open(
+            senior,
+            withdrawals.AutomaticWithdrawalRequest.from_attendance(student, AttendanceFacts(3, 4, True)),
+            today=TODAY,
         )
     absent = AttendanceFacts(9, 9, True)
     with pytest.raises(RuleViolation) as caught:  # the grounds are warnings: the clerk confirms them
-        withdrawals.open_automatic_withdrawal(senior, student, attendance=absent, today=TODAY)
+        procedures.open(
+            senior, withdrawals.AutomaticWithdrawalRequest.from_attendance(student, absent), today=TODAY
+        )
     assert [f.rule_id for f in caught.value.findings] == ["R26.1"]
-    procedure_id = withdrawals.open_automatic_withdrawal(
-        senior, student, attendance=absent, today=TODAY, decision=procedures.Decision(confirmed=True)
+    procedure_id = procedures.open(
+        senior,
+        withdrawals.AutomaticWithdrawalRequest.from_attendance(student, absent),
+        today=TODAY,
+        decision=procedures.Decision(confirmed=True),
     )
     _finish(senior, procedure_id)
     assert _status(senior, student) == "退学"
     primary = add_student(school, _class(school, 3))
     with pytest.raises(RuleViolation, match="不符合自动退学"):  # R26.1 is for senior students only
-        withdrawals.open_automatic_withdrawal(
-            school, primary, attendance=AttendanceFacts(12, 12, True), today=TODAY
+        procedures.open(
+            school,
+            withdrawals.AutomaticWithdrawalRequest.from_attendance(primary, AttendanceFacts(12, 12, True)),
+            today=TODAY,
         )
 
 
 def test_r27_1_death_with_proof_and_its_working_day_deadline(school, scan):
     student = add_student(school, _class(school, 1))
     with pytest.raises(RuleViolation, match="死亡证明"):
-        withdrawals.open_death(school, student, died_on=date(2026, 9, 28), today=TODAY)
-    procedure_id = withdrawals.open_death(
-        school, student, died_on=date(2026, 9, 28), proofs=[scan(proofs.DEATH_PROOF)], today=TODAY
+        procedures.open(
+            school, withdrawals.DeathRequest(student_id=student, died_on=date(2026, 9, 28)), today=TODAY
+        )
+    procedure_id = procedures.open(
+        school,
+        withdrawals.DeathRequest(student_id=student, died_on=date(2026, 9, 28)),
+        proofs=[scan(proofs.DEATH_PROOF)],
+        today=TODAY,
     )
     _finish(school, procedure_id)
     assert _status(school, student) == "死亡"
-    due = withdrawals.death_due(date(2026, 9, 28), working_calendar())
+    due = withdrawals.death_due(date(2026, 9, 28), build_calendar())
     # 29, 30 September; 国庆 1–7 October off; 8, 9, 10 (a make-up Saturday), 12–16 October: the tenth is the 16th
     assert due.day == date(2026, 10, 16) and not due.estimated
 
@@ -141,20 +158,20 @@ def test_r27_1_death_with_proof_and_its_working_day_deadline(school, scan):
 def test_r28_1_dropout_reported_to_all_three_bodies(school, scan, senior):
     student = add_student(school, _class(school, 3))
     with pytest.raises(RuleViolation) as caught:
-        withdrawals.open_dropout(
+        procedures.open(
             school,
-            student,
-            since=date(2026, 10, 20),
-            reported_to=[ApprovingBody.TOWNSHIP],
+            withdrawals.DropoutRequest(
+                student_id=student, since=date(2026, 10, 20), reported_to=[ApprovingBody.TOWNSHIP]
+            ),
             proofs=[scan(proofs.DROPOUT_REPORT)],
             today=TODAY,
         )
     assert "县级教育行政部门" in caught.value.findings[0].text
-    procedure_id = withdrawals.open_dropout(
+    procedure_id = procedures.open(
         school,
-        student,
-        since=date(2026, 10, 20),
-        reported_to=list(withdrawals.DROPOUT_RECIPIENTS),
+        withdrawals.DropoutRequest(
+            student_id=student, since=date(2026, 10, 20), reported_to=list(withdrawals.DROPOUT_RECIPIENTS)
+        ),
         proofs=[scan(proofs.DROPOUT_REPORT)],
         today=TODAY,
     )
@@ -164,11 +181,11 @@ def test_r28_1_dropout_reported_to_all_three_bodies(school, scan, senior):
         assert session.get(Student, student) is not None
     older = add_student(senior, _class(senior, 10))
     with pytest.raises(RuleViolation) as caught:
-        withdrawals.open_dropout(
+        procedures.open(
             senior,
-            older,
-            since=date(2026, 10, 20),
-            reported_to=list(withdrawals.DROPOUT_RECIPIENTS),
+            withdrawals.DropoutRequest(
+                student_id=older, since=date(2026, 10, 20), reported_to=list(withdrawals.DROPOUT_RECIPIENTS)
+            ),
             proofs=[scan(proofs.DROPOUT_REPORT)],
             today=TODAY,
         )

@@ -11,7 +11,8 @@ from tests.factories import add_student
 from xueji_desktop.models import SchoolClass
 from xueji_desktop.rules import proofs
 from xueji_desktop.rules.suspensions import SuspensionReason
-from xueji_desktop.services import suspensions, withdrawals
+from xueji_desktop.services import procedures
+from xueji_desktop.services.procedures import suspensions, withdrawals
 from xueji_desktop.ui.printing import actions as printing_actions
 from xueji_desktop.ui.status_changes import tab as status_changes_tab
 from xueji_desktop.ui.status_changes.tab import StatusChangesTab
@@ -24,16 +25,20 @@ def test_the_selected_procedures_form_is_previewed(qtbot, school, scan, monkeypa
         class_id = session.scalars(select(SchoolClass.id)).first()
     student = add_student(school, class_id, name="休学生")
     other = add_student(school, class_id, name="去世生")
-    suspensions.open_suspension(
+    procedures.open(
         school,
-        student,
-        reason=SuspensionReason.ILLNESS,
-        start=OCTOBER,
-        illness_share_of_term=0.5,
+        suspensions.SuspensionRequest(
+            student_id=student, reason=SuspensionReason.ILLNESS, start=OCTOBER, illness_share_of_term=0.5
+        ),
         today=OCTOBER,
         proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
     )
-    withdrawals.open_death(school, other, died_on=OCTOBER, proofs=[scan(proofs.DEATH_PROOF)], today=OCTOBER)
+    procedures.open(
+        school,
+        withdrawals.DeathRequest(student_id=other, died_on=OCTOBER),
+        proofs=[scan(proofs.DEATH_PROOF)],
+        today=OCTOBER,
+    )
     shown, said = [], []
     monkeypatch.setattr(
         printing_actions.print_preview,

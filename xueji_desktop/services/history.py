@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from xueji_desktop.errors import NotFound
 from xueji_desktop.models import AuditEvent, StatusChange, Student
 from xueji_desktop.store import Store, list_backups
 
@@ -63,6 +64,10 @@ ACTION_NAMES = {
     "diploma.print": "套打毕业证书",
     "consultation.register": "查阅登记",
     "archive.place": "纸质档案存放位置",
+    "holiday_list.save": "录入节假日安排",
+    "holiday_list.import": "导入节假日安排",
+    "holiday_list.remove": "删除本机录入的节假日安排",
+    "holiday_list.take_in": "转入旧版保存的节假日安排文件",
 }
 
 
@@ -72,26 +77,7 @@ ENTITY_NAMES = {
     "student": "学生",
     "procedure": "异动手续",
     "document_setting": "证明设置",
-}
-KIND_NAMES = {
-    "admission": "入学",
-    "registration": "注册",
-    "transfer_in": "转入",
-    "transfer_out": "转出",
-    "suspension": "休学",
-    "resumption": "复学",
-    "withdrawal": "退学",
-    "dropout": "辍学",
-    "death": "死亡",
-    "promotion": "升级",
-    "graduation": "毕业",
-    "completion": "结业",
-    "non_completion": "肄业",
-    "info_change": "信息变更",
-    "information_change": "信息变更",
-    "suspension_extension": "延长休学",
-    "automatic_withdrawal": "自动退学",
-    "restoration": "恢复学籍",
+    "holiday_list": "节假日安排",
 }
 
 
@@ -104,10 +90,11 @@ def action_name(action: str) -> str:
 
 
 def kind_name(kind: str) -> str:
-    """休学, or 冲正（休学） for the reversal of one."""
-    if kind.startswith("reversal:"):
-        return f"冲正（{kind_name(kind.split(':', 1)[1])}）"
-    return KIND_NAMES.get(kind, kind)
+    """休学, or 冲正（休学） for the reversal of one: the procedure kinds' labels from their registry, the other status
+    changes (入学, 升级 …) from services/procedures/kinds.py's OTHER_CHANGE_NAMES."""
+    from xueji_desktop.services.procedures.kinds import change_name
+
+    return change_name(kind)
 
 
 def status_changes(store: Store, limit: int = 500) -> list[StatusChangeRow]:
@@ -176,14 +163,14 @@ class TimelineEntry:
 
 def timeline(store: Store, student_id: int) -> tuple[str, list[TimelineEntry]]:
     """(the student's name, every status change and every procedure step for the student, oldest first)."""
-    from xueji_desktop.models import Procedure, ProcedureEvent
-    from xueji_desktop.services.procedures import all_kinds
+    from xueji_desktop.models import Procedure
+    from xueji_desktop.services.procedures.base import PROVINCE
+    from xueji_desktop.services.procedures.state import procedure_states
 
-    kinds = all_kinds()
     with store.read() as session:
         student = session.get(Student, student_id)
         if student is None:
-            raise LookupError(f"没有编号为 {student_id} 的学生")
+            raise NotFound(f"没有编号为 {student_id} 的学生")
         entries = []
         for change in session.scalars(select(StatusChange).where(StatusChange.student_id == student_id)):
             shown = f"{change.status_before or '（新建学籍）'} → {change.status_after}"
@@ -198,18 +185,18 @@ def timeline(store: Store, student_id: int) -> tuple[str, list[TimelineEntry]]:
                     ),
                 )
             )
-        events = session.execute(
-            select(ProcedureEvent, Procedure.kind)
-            .join(Procedure, ProcedureEvent.procedure_id == Procedure.id)
-            .where(Procedure.student_id == student_id)
-        )
-        for event, kind in events:
-            label = kinds[kind].label if kind in kinds else kind
-            track = "省级系统" if event.track == "province" else "手续"
-            extra = "".join(f"；{part}" for part in (event.approval_number, event.note) if part)
-            entries.append(
-                (event.on, event.created_at, TimelineEntry(event.on, f"{label}{track}", event.state + extra))
-            )
+        ids = session.scalars(select(Procedure.id).where(Procedure.student_id == student_id)).all()
+        for state in procedure_states(session, ids).values():
+            for event in state.events:
+                track = "省级系统" if event.track == PROVINCE else "手续"
+                extra = "".join(f"；{part}" for part in (event.approval_number, event.note) if part)
+                entries.append(
+                    (
+                        event.on,
+                        event.created_at,
+                        TimelineEntry(event.on, f"{state.label}{track}", event.state + extra),
+                    )
+                )
         entries.sort(key=lambda entry: (entry[0], entry[1]))
         return student.name, [entry for _, _, entry in entries]
 

@@ -21,12 +21,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xueji_desktop.errors import DomainError
 from xueji_desktop.models import (
     AbsenceRecord,
     FamilyMember,
     Grade,
     Procedure,
-    ProcedureEvent,
     School,
     SchoolClass,
     SchoolYear,
@@ -35,26 +35,22 @@ from xueji_desktop.models import (
 )
 from xueji_desktop.reference.regions import region_table
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS, STUDENT_FIELDS
-from xueji_desktop.reference.working_days import WorkingCalendar, working_calendar
+from xueji_desktop.reference.working_days import WorkingCalendar
 from xueji_desktop.rules import review as rules
 from xueji_desktop.rules.review import NOT_CHECKED, Check, ProcedureFacts, ReviewFinding, StudentRef
 from xueji_desktop.rules.stages import TERM_NAMES, GradeFacts
 from xueji_desktop.rules.withdrawals import AttendanceFacts
-from xueji_desktop.services.procedure_base import CANCELLED, PROVINCE, STEPS
+from xueji_desktop.services.holidays import working_calendar
+from xueji_desktop.services.procedures.kinds import ANSWERS_ABSENCE, ANSWERS_SUSPENSION
 from xueji_desktop.services.roster import IN_SCHOOL_STATUSES
 from xueji_desktop.store import Store
-
-# the procedures that answer a problem, so the student is not listed for it again
-_ANSWERS_ABSENCE = frozenset({"dropout", "withdrawal", "automatic_withdrawal"})
-_ANSWERS_SUSPENSION = frozenset({"resumption", "suspension_extension", "automatic_withdrawal", "withdrawal"})
-_DUE_RULES = {"transfer_in": "第二十条", "transfer_out": "第二十条", "death": "第二十七条"}
 
 REPORT_COLUMNS = ("序号", "类别", "学生", "班级", "问题", "依据", "建议")
 REPORT_WIDTHS = (6, 24, 12, 16, 70, 30, 50)
 TEMP_SUFFIX = ".tmp"
 
 
-class ReviewExportError(Exception):
+class ReviewExportError(DomainError):
     """The report could not be written; the message says why, in Chinese. No partial file is left behind."""
 
 
@@ -105,7 +101,7 @@ class Review:
 def review(store: Store, *, today: date | None = None, calendar: WorkingCalendar | None = None) -> Review:
     """Review every student in school and every procedure, as things stand on `today`, in one read."""
     today = today or date.today()
-    calendar = calendar or working_calendar(store.folder.root)
+    calendar = calendar or working_calendar(store)
     regions = region_table()
     found: list[ReviewFinding] = []
     with store.read() as session:
@@ -133,7 +129,7 @@ def review(store: Store, *, today: date | None = None, calendar: WorkingCalendar
                     GradeFacts(levels[student_id], stage),
                     status[student_id],
                     attendance,
-                    handled=bool(handling[student_id] & _ANSWERS_ABSENCE),
+                    handled=ANSWERS_ABSENCE in handling[student_id],
                     today=today,
                 )
         found += _suspension_findings(session, people, levels, status, stage, handling, today)
@@ -304,24 +300,12 @@ def _procedure_findings(
     term_start: date | None,
     calendar: WorkingCalendar,
 ) -> tuple[_ProcedureResult, dict[int, set[str]], list[str]]:
-    """Open procedures overdue or stalled, archives not sent, transfers in without approval, 异动 not reported;
-    and, per student, the kinds of procedure opened and not cancelled (they answer an absence or a suspension)."""
-    from xueji_desktop.services.procedures import all_kinds, kind_due
+    """Open procedures overdue or stalled, each kind's own checks (ReviewChecks: archives not sent, transfers in
+    without approval), 异动 not reported; and, per student, the problems answered by a procedure opened and not
+    cancelled (ReviewChecks.answers: an absence, a suspension)."""
+    from xueji_desktop.services.procedures.state import procedure_states
 
-    kinds = all_kinds()
-    steps: dict[int, dict[str, date]] = defaultdict(dict)
-    last_step: dict[int, ProcedureEvent] = {}
-    province: dict[int, ProcedureEvent] = {}
-    change_of: dict[int, int] = {}
-    for event in session.scalars(select(ProcedureEvent).order_by(ProcedureEvent.id)):
-        if event.track == PROVINCE:
-            province[event.procedure_id] = event
-            continue
-        if event.track == STEPS:
-            steps[event.procedure_id].setdefault(event.state, event.on)
-            last_step[event.procedure_id] = event
-        if event.status_change_id is not None:
-            change_of[event.procedure_id] = event.status_change_id
+    states = procedure_states(session)
     reversed_ids = set(
         session.scalars(select(StatusChange.reverses_id).where(StatusChange.reverses_id.is_not(None)))
     )
@@ -334,23 +318,18 @@ def _procedure_findings(
     count = 0
     for procedure in session.scalars(select(Procedure).order_by(Procedure.opened_on, Procedure.id)):
         count += 1
-        kind = kinds.get(procedure.kind)
-        latest = last_step.get(procedure.id)
-        if kind is None or latest is None or (latest.state not in kind.steps and latest.state != CANCELLED):
+        state = states.get(procedure.id)
+        if state is None or not state.known or state.cancelled:
             continue
-        state, days = latest.state, steps[procedure.id]
+        kind, days = state.kind, state.days
+        assert kind is not None
         student = _ref(procedure, people)
-        if state == CANCELLED:
-            continue
         if procedure.student_id is not None:
-            handling[procedure.student_id].add(procedure.kind)
-        if procedure.kind == "transfer_out" and "学籍已转出" in days:
-            sent = days.get("档案已寄出")
-            # an archive sent late is reported in the term it was sent, not every term after
-            if sent is None or term_start is None or sent >= term_start:
-                found += rules.archive_findings(student, days["学籍已转出"], sent, today)
-        elif state != kind.steps[-1]:
-            due = kind_due(procedure.kind, json.loads(procedure.facts or "{}"), days, calendar)
+            handling[procedure.student_id] |= kind.review.answers
+        if kind.review.follow_up is not None and kind.effective in days:
+            found += kind.review.follow_up(student, days, today, term_start)
+        elif state.open:
+            due = state.due(json.loads(procedure.facts or "{}"), calendar)
             if due is not None and due.estimated:
                 estimated.update(due.years_estimated)
             facts = ProcedureFacts(
@@ -358,30 +337,28 @@ def _procedure_findings(
                 kind.label,
                 student,
                 procedure.opened_on,
-                state,
-                kind.steps[kind.steps.index(state) + 1],
-                latest.on,
+                state.step,
+                state.next_step,
+                state.step_on,
                 due.day if due else None,
-                _DUE_RULES.get(procedure.kind, ""),
+                kind.due_article,
                 due.note if due else "",
             )
             found += rules.procedure_findings(facts, today)
-        if procedure.kind == "transfer_in":
-            found += rules.transfer_in_findings(student, days)
-        change = change_of.get(procedure.id)
-        reported = province.get(procedure.id)
-        if change is not None and change not in reversed_ids and reported is not None:
-            effective_step = kind.effective
-            since = max(days.get(effective_step, latest.on), reported.on)
+        if kind.review.always is not None:
+            found += kind.review.always(student, days)
+        change = state.status_change_id
+        if change is not None and change not in reversed_ids and state.province:
+            since = max(days.get(kind.effective, state.step_on), state.province_on)
             found += rules.unreported_findings(
                 student,
                 kind.label,
                 effective_dates.get(change, since),
-                reported.state,
+                state.province,
                 calendar.working_days_between(since, today),
-                reported.note,
+                state.province_note,
             )
-            if reported.state in rules.UNREPORTED_STATES:
+            if state.province in rules.UNREPORTED_STATES:
                 estimated.update(calendar.years_estimated(since, today))
     notes = []
     if estimated:
@@ -420,7 +397,7 @@ def _suspension_findings(
     handling: dict[int, set[str]],
     today: date,
 ) -> list[ReviewFinding]:
-    from xueji_desktop.services.suspensions import current_period
+    from xueji_desktop.services.procedures.suspensions import current_period
 
     found = []
     for student_id, current in status.items():
@@ -434,7 +411,7 @@ def _suspension_findings(
             GradeFacts(levels[student_id] or 0, stage),
             period.end,
             today,
-            handled=bool(handling[student_id] & _ANSWERS_SUSPENSION),
+            handled=ANSWERS_SUSPENSION in handling[student_id],
         )
     return found
 

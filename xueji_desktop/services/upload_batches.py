@@ -6,7 +6,8 @@ each column the template requires); the others are refused with what blocks them
 upload. A new student without a 学籍号 is fine: the national system assigns it after this upload (R10.4).
 A 学籍异动 goes out once its status change is written and while the provincial system still lacks it (待上报, or
 已退回 to be entered again: R7.1); no public template for it exists, so resources/templates/status_changes.json
-is a clean sheet of the same columns (UNCONFIRMED).
+is a clean sheet of the same columns (UNCONFIRMED). Each kind's 异动类别 and 说明 come from its registry entry
+(services/procedures/kinds.py, BatchColumns).
 The file is written first, then recorded (models.UploadBatch, one per file, and an audit event "batch.export").
 """
 
@@ -16,12 +17,12 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import RowMapping, and_, select
 
+from xueji_desktop.errors import DomainError
 from xueji_desktop.models import (
     EnrolmentStep,
     FamilyMember,
@@ -36,7 +37,6 @@ from xueji_desktop.models import (
 )
 from xueji_desktop.reference.codes import code_table
 from xueji_desktop.reference.regions import region_table
-from xueji_desktop.reference.resources import resource_path
 from xueji_desktop.reference.student_fields import (
     FAMILY_FIELDS,
     FAMILY_FIELDS_BY_KEY,
@@ -44,6 +44,7 @@ from xueji_desktop.reference.student_fields import (
     STUDENT_FIELDS,
 )
 from xueji_desktop.services import audit
+from xueji_desktop.services.procedures.state import ProcedureState
 from xueji_desktop.services.students import StudentForm, check_form
 from xueji_desktop.spreadsheets.batch_writer import write_batch
 from xueji_desktop.spreadsheets.template import ColumnSpec, TemplateSpec, load_template
@@ -61,7 +62,7 @@ _STUDENT_COLUMNS = tuple(
 )
 
 
-class BatchError(Exception):
+class BatchError(DomainError):
     """Nothing was exported; the message says why, in Chinese."""
 
 
@@ -157,7 +158,9 @@ def export_status_changes(
     blocked: list[BlockedStudent] = []
     for change in changes:
         if change.values["change_kind"] not in categories:
-            raise BatchError(f"上报模板没有“{change.label}”的异动类别，请在 status_changes.json 中补上")
+            raise BatchError(
+                f"“{change.label}”没有上报的异动类别（JY/T 1001 学籍异动类别），请在该手续类别的定义中补上"
+            )
         values = change.values | {"change_kind": categories[change.values["change_kind"]]}
         row = [_change_cell(column, values.get(column.field)) for column in spec.columns]
         problems = [
@@ -178,11 +181,14 @@ def export_status_changes(
     )
 
 
-@cache
 def change_kinds() -> dict[str, dict[str, str]]:
-    """Each procedure kind's 异动类别 ({"code", "name"}), as the template file lists them under its 异动类别 column."""
-    data = json.loads(resource_path("templates", f"{KIND_STATUS_CHANGES}.json").read_text(encoding="utf-8"))
-    return next(column["values"] for column in data["columns"] if column["field"] == "change_kind")
+    """Each procedure kind's 异动类别 ({"code", "name"}), as its registry entry declares it (BatchColumns)."""
+    from xueji_desktop.services.procedures.kinds import all_kinds
+
+    return {
+        code: {"code": kind.batch.category_code, "name": kind.batch.category_name}
+        for code, kind in all_kinds().items()
+    }
 
 
 def batches(store: Store, kind: str | None = None) -> list[BatchRecord]:
@@ -288,44 +294,37 @@ class _Change:
 def _load_changes(store: Store, procedure_ids: list[int] | None) -> list[_Change]:
     """The procedures to report with their status change, student, approval number and provincial state, oldest
     change first. Given ids must all be procedures whose status change is written and not reversed."""
-    from xueji_desktop.services.procedures import PROVINCE, all_kinds
+    from xueji_desktop.services.procedures.state import procedure_states
 
-    kinds = all_kinds()
     with store.read() as session:
         school_code = session.scalar(select(School.code).limit(1))
         if school_code is None:
             raise BatchError("还没有设置学校，不能导出上报文件。")
-        province: dict[int, ProcedureEvent] = {}
-        change_of: dict[int, int] = {}
-        approval: dict[int, str] = {}
-        for event in session.scalars(select(ProcedureEvent).order_by(ProcedureEvent.id)):
-            if event.track == PROVINCE:
-                province[event.procedure_id] = event
-                continue
-            if event.status_change_id is not None:
-                change_of[event.procedure_id] = event.status_change_id
-            if event.approval_number:
-                approval[event.procedure_id] = event.approval_number
         reversed_ids = set(
             session.scalars(select(StatusChange.reverses_id).where(StatusChange.reverses_id.is_not(None)))
         )
         if procedure_ids is None:
+            states = procedure_states(session)
             wanted = [
                 pid
-                for pid, change in change_of.items()
-                if change not in reversed_ids and pid in province and province[pid].state in UNREPORTED
+                for pid, state in states.items()
+                if state.status_change_id is not None
+                and state.status_change_id not in reversed_ids
+                and state.province in UNREPORTED
             ]
         else:
             wanted = list(dict.fromkeys(procedure_ids))
+            states = procedure_states(session, wanted)
             known = set()
             for ids in _chunked(wanted):
                 known.update(session.scalars(select(Procedure.id).where(Procedure.id.in_(ids))))
             _refuse("找不到这些异动手续", [pid for pid in wanted if pid not in known])
+            changed = {pid: states[pid].status_change_id for pid in wanted}
             _refuse(
                 "这些异动手续还没有生效（异动尚未写入学籍），不能上报",
-                [pid for pid in wanted if pid not in change_of],
+                [pid for pid in wanted if changed[pid] is None],
             )
-            _refuse("这些异动已经冲正，不能上报", [pid for pid in wanted if change_of[pid] in reversed_ids])
+            _refuse("这些异动已经冲正，不能上报", [pid for pid in wanted if changed[pid] in reversed_ids])
         query = (
             select(Procedure, StatusChange, Student)
             .join(ProcedureEvent, ProcedureEvent.procedure_id == Procedure.id)
@@ -339,15 +338,7 @@ def _load_changes(store: Store, procedure_ids: list[int] | None) -> list[_Change
         ]
         found.sort(key=lambda row: (row[1].effective_date, row[0].id))
         return [
-            _change(
-                procedure,
-                change,
-                student,
-                school_code,
-                kinds,
-                approval.get(procedure.id),
-                province[procedure.id],
-            )
+            _change(procedure, change, student, school_code, states[procedure.id])
             for procedure, change, student in found
         ]
 
@@ -362,21 +353,20 @@ def _change(
     change: StatusChange,
     student: Student,
     school_code: str,
-    kinds: dict[str, Any],
-    approval_number: str | None,
-    province: ProcedureEvent,
+    state: ProcedureState,
 ) -> _Change:
-    """One row's values: what the clerk types into the 学籍异动申请 form (SPEC.md §7)."""
-    kind = kinds.get(procedure.kind)
-    label = kind.label if kind else procedure.kind
+    """One row's values: what the clerk types into the 学籍异动申请 form (SPEC.md §7): the kind's 异动类别, and in
+    the 说明 its label where the category does not say it (延长休学 is entered as 休学) and its own note."""
+    kind = state.kind
+    label = state.label
     details = json.loads(change.details or "{}")
-    category = change_kinds().get(procedure.kind, {}).get("name", "")
-    said = [None if label in category else label, change.reason]  # 延长休学 is entered as 休学: say so
-    if procedure.kind in ("suspension", "suspension_extension") and "end" in details:
-        said.append(f"休学期限：{details['start']}至{details['end']}")
-    state = province.state
-    if state == "已退回" and province.note:
-        state = f"{state}：{province.note}"
+    category = kind.batch.category_name if kind else ""
+    said = [None if label in category else label, change.reason]
+    if kind is not None and kind.batch.note is not None:
+        said.append(kind.batch.note(details))
+    shown = state.province
+    if shown == "已退回" and state.province_note:
+        shown = f"{shown}：{state.province_note}"
     values = {
         "school_code": school_code,
         "national_student_id": student.national_student_id,
@@ -386,8 +376,8 @@ def _change(
         "effective_date": change.effective_date,
         "reason": "；".join(dict.fromkeys(text for text in said if text)),
         "other_school": details.get("to_school") or details.get("from_school"),
-        "approval_number": approval_number,
-        "province_state": state,
+        "approval_number": state.approval_number,
+        "province_state": shown,
     }
     return _Change(procedure.id, student.id, label, values)
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xueji_desktop.documents.files import placed
+from xueji_desktop.errors import InvalidInput, NotFound
 from xueji_desktop.models import (
     Attachment,
     Procedure,
@@ -34,7 +35,17 @@ from xueji_desktop.rules import proofs
 from xueji_desktop.rules.stages import GRADE_NAMES
 from xueji_desktop.rules.withdrawals import COMPULSORY_REASONS, SENIOR_REASONS, ApprovingBody
 from xueji_desktop.services.printing import document_settings
-from xueji_desktop.services.suspensions import current_period
+from xueji_desktop.services.procedures.kinds import (
+    DROPOUT_REPORT,
+    SUSPENSION_FORM,
+    TRANSFER_LETTER,
+    WITHDRAWAL_FORM,
+    all_kinds,
+    kind_of,
+    kinds_printing,
+    printable_forms,
+)
+from xueji_desktop.services.procedures.suspensions import current_period
 from xueji_desktop.store import DataFolder, Store
 
 if TYPE_CHECKING:
@@ -48,27 +59,18 @@ if TYPE_CHECKING:
         TransferLetter,
     )
 
-SUSPENSION_FORM = "休学、复学申请表"
-WITHDRAWAL_FORM = "退学申请表"
-TRANSFER_LETTER = "转学联系函"
-DROPOUT_REPORT = "辍学书面报告"
-FORMS_FOR_KIND: dict[str, str] = {
-    "suspension": SUSPENSION_FORM,
-    "suspension_extension": SUSPENSION_FORM,
-    "resumption": SUSPENSION_FORM,
-    "withdrawal": WITHDRAWAL_FORM,
-    "automatic_withdrawal": WITHDRAWAL_FORM,
-    "transfer_out": TRANSFER_LETTER,
-    "transfer_in": TRANSFER_LETTER,
-    "dropout": DROPOUT_REPORT,
-}
-SUSPENSION_KINDS = {"suspension": "休学", "suspension_extension": "延长休学", "resumption": "复学"}
-WITHDRAWAL_KINDS = {"withdrawal": "退学", "automatic_withdrawal": "自动退学"}
+__all__ = ["DROPOUT_REPORT", "SUSPENSION_FORM", "TRANSFER_LETTER", "WITHDRAWAL_FORM"]  # the forms, by name
 
 
 def form_name(kind: str) -> str | None:
-    """The form a procedure of this kind prints (for the UI's button), or None."""
-    return FORMS_FOR_KIND.get(kind)
+    """The form a procedure of this kind prints (for the UI's button), or None: its registry entry says."""
+    kinds = all_kinds()
+    return kinds[kind].forms[0] if kind in kinds and kinds[kind].forms else None
+
+
+def _choice_labels(form: str) -> tuple[str, ...]:
+    """The 申请类别 a form offers: the labels of the kinds that print it (休学、延长休学、复学)."""
+    return tuple(kind_of(code).label for code in kinds_printing(form))
 
 
 def info_forms(store: Store, student_ids: Sequence[int], out: Path, *, today: date | None = None) -> int:
@@ -76,7 +78,7 @@ def info_forms(store: Store, student_ids: Sequence[int], out: Path, *, today: da
     from xueji_desktop.documents import info_form
 
     if not student_ids:
-        raise ValueError("没有选择学生")
+        raise InvalidInput("没有选择学生")
     today = today or date.today()
     with store.read() as session:
         school = _school(session)
@@ -85,7 +87,7 @@ def info_forms(store: Store, student_ids: Sequence[int], out: Path, *, today: da
         for student_id in dict.fromkeys(student_ids):
             student = loaded.get(student_id)
             if student is None:
-                raise LookupError(f"没有编号为 {student_id} 的学生")
+                raise NotFound(f"没有编号为 {student_id} 的学生")
             forms.append(_info_form(session, store.folder, school, student, today))
     with placed(out) as temporary:
         return info_form.write(temporary, forms)
@@ -97,7 +99,7 @@ def class_info_forms(store: Store, class_id: int, out: Path, *, today: date | No
 
     with store.read() as session:
         if session.get(SchoolClass, class_id) is None:
-            raise LookupError(f"没有编号为 {class_id} 的班级")
+            raise NotFound(f"没有编号为 {class_id} 的班级")
         ids = list(
             session.scalars(
                 select(Student.id)
@@ -106,23 +108,22 @@ def class_info_forms(store: Store, class_id: int, out: Path, *, today: date | No
             )
         )
     if not ids:
-        raise ValueError("该班级没有在校学生")
+        raise InvalidInput("该班级没有在校学生")
     return info_forms(store, ids, out, today=today)
 
 
 def procedure_form(store: Store, procedure_id: int, out: Path) -> Path:
-    """The form of a procedure (FORMS_FOR_KIND), filled with what has been recorded so far; ValueError for a kind
-    that has none."""
+    """The form of a procedure (its kind's registry entry names it), filled with what has been recorded so far;
+    InvalidInput for a kind that has none."""
     from xueji_desktop.documents import procedure_forms
 
     with store.read() as session:
         procedure = session.get(Procedure, procedure_id)
         if procedure is None:
-            raise LookupError(f"没有编号为 {procedure_id} 的异动手续")
-        if procedure.kind not in FORMS_FOR_KIND:
-            raise ValueError(
-                f"“{_kind_label(procedure.kind)}”手续没有需要打印的表格；可打印的有："
-                f"{'、'.join(dict.fromkeys(FORMS_FOR_KIND.values()))}"
+            raise NotFound(f"没有编号为 {procedure_id} 的异动手续")
+        if form_name(procedure.kind) is None:
+            raise InvalidInput(
+                f"“{_kind_label(procedure.kind)}”手续没有需要打印的表格；可打印的有：{'、'.join(printable_forms())}"
             )
         form = _ProcedureFacts(session, procedure, procedure_forms).form()
     with placed(out) as temporary:
@@ -203,7 +204,7 @@ def _relation(code: str, note: str | None) -> str:
 def _school(session: Session) -> School:
     school = session.scalar(select(School).limit(1))
     if school is None:
-        raise ValueError("还没有设置学校信息，请先完成学校设置")
+        raise InvalidInput("还没有设置学校信息，请先完成学校设置")
     return school
 
 
@@ -245,14 +246,13 @@ class _ProcedureFacts:
         self.number = f"{procedure.opened_on.year}-{procedure.id:04d}"
 
     def form(self) -> Form:
-        kind = self.procedure.kind
-        if kind in SUSPENSION_KINDS:
-            return self._suspension_form()
-        if kind in WITHDRAWAL_KINDS:
-            return self._withdrawal_form()
-        if kind in ("transfer_out", "transfer_in"):
-            return self._transfer_letter()
-        return self._dropout_report()
+        fill = {
+            SUSPENSION_FORM: self._suspension_form,
+            WITHDRAWAL_FORM: self._withdrawal_form,
+            TRANSFER_LETTER: self._transfer_letter,
+            DROPOUT_REPORT: self._dropout_report,
+        }
+        return fill[form_name(self.procedure.kind) or ""]()
 
     # -- what every form shares
 
@@ -318,8 +318,8 @@ class _ProcedureFacts:
     def _suspension_form(self) -> Application:
         """休学、复学申请表 (R22.1, R22.2; an extension R22.3)."""
         paper, kind, facts = self.paper, self.procedure.kind, self.facts
-        label = SUSPENSION_KINDS[kind]
-        choices = [paper.Choice("申请类别", tuple(SUSPENSION_KINDS.values()), (label,))]
+        label = kind_of(kind).label
+        choices = [paper.Choice("申请类别", _choice_labels(SUSPENSION_FORM), (label,))]
         if kind == "suspension":
             share = facts.get("illness_share_of_term")
             reason = (facts.get("reason") or "") + (
@@ -374,7 +374,7 @@ class _ProcedureFacts:
     def _withdrawal_form(self) -> Application:
         """退学申请表 (R25.1); 自动退学 (R26.1) on the same form, reported by the school."""
         paper, kind, facts = self.paper, self.procedure.kind, self.facts
-        choices = [paper.Choice("申请类别", tuple(WITHDRAWAL_KINDS.values()), (WITHDRAWAL_KINDS[kind],))]
+        choices = [paper.Choice("申请类别", _choice_labels(WITHDRAWAL_FORM), (kind_of(kind).label,))]
         details = []
         if kind == "withdrawal":
             reason = facts.get("reason") or ""

@@ -13,8 +13,10 @@ from sqlalchemy import select
 from xueji_desktop.models import AbsenceRecord, Student
 from xueji_desktop.rules.findings import RuleViolation, block
 from xueji_desktop.rules.withdrawals import AttendanceFacts, automatic_withdrawal_grounds
-from xueji_desktop.services import audit, suspensions
-from xueji_desktop.services.procedure_base import grade_of, student_of, term_of
+from xueji_desktop.services import audit
+from xueji_desktop.services.procedures import suspensions
+from xueji_desktop.services.procedures.base import grade_of, student_of, term_of
+from xueji_desktop.services.procedures.withdrawals import absence_in_term
 from xueji_desktop.store import Store
 
 MAX_TERM_WEEKS = 30
@@ -22,7 +24,7 @@ MAX_TERM_WEEKS = 30
 
 @dataclass(frozen=True, slots=True)
 class Attention:
-    """A student the 异动 tab lists first, with the procedure the clerk would start (a ProcedureKind key)."""
+    """A student the 异动 tab lists first, with the procedure the clerk would start (a ProcedureKind code)."""
 
     student_id: int
     student_name: str
@@ -115,12 +117,4 @@ def needing_attention(store: Store, *, today: date | None = None, within_days: i
 
 
 def _facts(session, student_id: int, term_start: date) -> AttendanceFacts:
-    record = session.scalar(
-        select(AbsenceRecord)
-        .where(AbsenceRecord.student_id == student_id, AbsenceRecord.term_start == term_start)
-        .order_by(AbsenceRecord.id.desc())
-        .limit(1)
-    )
-    if record is None:
-        return AttendanceFacts()
-    return AttendanceFacts(record.longest_continuous_weeks, record.total_weeks, record.contacted_family)
+    return absence_in_term(session, student_id, term_start)

@@ -1,28 +1,33 @@
-"""What every 异动 procedure is made of, shared by the kinds (services/transfers.py, suspensions.py, withdrawals.py,
-information_changes.py): the clerk's decision on the findings, opening a procedure with its findings and proofs, and
-completing it with its status change; the student facts the rules need (grade, term).
+"""What every 异动 procedure is made of, shared by the kinds (transfers.py, suspensions.py, withdrawals.py,
+information_changes.py in this package): the clerk's decision on the findings, opening a procedure with its findings
+and proofs, and completing it with its status change; the student facts the rules need (grade, term).
 
-The operations on procedures of any kind — the next step, the provincial state, cancelling, 冲正, the listing — are
-in services/procedures.py, which knows every kind; the kinds know only this module, so imports run one way.
+The operations on procedures of any kind — opening one from its request, the next step, the provincial state,
+cancelling, 冲正, the listing — are in operations.py, which reads the registry (kinds.py); the kinds know only this
+module and kinds.py, so imports run one way.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xueji_desktop.errors import NotFound
 from xueji_desktop.models import Procedure, ProcedureEvent, ProcedureProof, StatusChange, Student
 from xueji_desktop.rules.findings import Finding, RuleViolation, Severity, block
 from xueji_desktop.rules.stages import GradeFacts
 from xueji_desktop.services import audit
 from xueji_desktop.services.attachments import ProofFile, keep_proof
 from xueji_desktop.store import Store
+
+if TYPE_CHECKING:
+    from xueji_desktop.services.procedures.kinds import ProcedureKind, Requirement
 
 STEPS, PROVINCE = "steps", "province"
 CANCELLED = "已撤销"
@@ -64,18 +69,17 @@ class Completion:
 
 
 @dataclass(frozen=True, slots=True)
-class ProcedureKind:
-    key: str  # transfer_in, suspension … (GLOSSARY.md)
-    label: str  # 转入, 休学 …
-    steps: tuple[str, ...]  # its states in order; the last ends it
-    complete: Callable[[Session, Procedure, dict[str, Any], date], Completion]
-    effective_step: str | None = (
-        None  # the step that writes the status change (None: the last); later steps follow up
-    )
+class Opening:
+    """What a kind's `prepare` found for a request, in the opening transaction: who the procedure is for (no id for
+    a 转入: the record is made when it completes), the facts kept with it, and the rules' findings."""
 
-    @property
-    def effective(self) -> str:
-        return self.effective_step or self.steps[-1]
+    student_id: int | None
+    student_name: str
+    facts: dict[str, Any]
+    findings: list[Finding]
+    proof_rule: str | None = (
+        None  # where the article asking for the proofs depends on the student (退学: R23.1/R24.1)
+    )
 
 
 def decide(findings: Sequence[Finding], decision: Decision) -> list[dict[str, Any]]:
@@ -108,14 +112,11 @@ def open_procedure(
     session: Session,
     store: Store,
     kind: ProcedureKind,
+    opening: Opening,
     *,
-    student_id: int | None,
-    student_name: str,
-    facts: dict[str, Any],
-    findings: Sequence[Finding],
     decision: Decision,
     proofs: Sequence[ProofFile],
-    required: Sequence[tuple[str, ...]],
+    required: Sequence[Requirement],
     proof_rule: str,
     on: date,
 ) -> Procedure:
@@ -124,6 +125,8 @@ def open_procedure(
     from xueji_desktop.rules.proofs import check_proofs
 
     missing = check_proofs(proof_rule, required, {proof.kind for proof in proofs})
+    findings = opening.findings
+    student_id, student_name = opening.student_id, opening.student_name
     if decision.preview:
         raise FindingsPreview([*findings, *missing])
     kept_findings = decide([*findings, *missing], decision)
@@ -132,9 +135,9 @@ def open_procedure(
     procedure = Procedure(
         student_id=student_id,
         student_name=student_name,
-        kind=kind.key,
+        kind=kind.code,
         opened_on=on,
-        facts=as_json(facts),
+        facts=as_json(opening.facts),
         findings=as_json(kept_findings),
         actor=actor,
         created_at=now,
@@ -204,7 +207,7 @@ def complete_procedure(
     before = None if completion.new_record else student.status
     change = StatusChange(
         student_id=student.id,
-        kind=kind.key,
+        kind=kind.code,
         effective_date=completion.effective_date,
         status_before=before,
         status_after=completion.status_after,
@@ -220,7 +223,7 @@ def complete_procedure(
     event = add_event(session, procedure, STEPS, state, on, approval_number, note, change.id)
     audit.record(
         session,
-        f"status_change.{kind.key}",
+        f"status_change.{kind.code}",
         "student",
         student.id,
         {"状态": [before, completion.status_after], "手续": [None, procedure.id]},
@@ -301,5 +304,5 @@ def term_of(session: Session, day: date) -> tuple[int, date]:
 def student_of(session: Session, student_id: int) -> Student:
     student = session.get(Student, student_id)
     if student is None:
-        raise LookupError(f"没有编号为 {student_id} 的学生")
+        raise NotFound(f"没有编号为 {student_id} 的学生")
     return student

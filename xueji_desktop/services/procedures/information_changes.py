@@ -1,83 +1,64 @@
-"""信息变更 (第十四条) as a procedure: the guardian's request with the 居民户口簿 or another proof, the authority's
+"""信息变更 (第十四条) as a procedure kind: the guardian's request with the 居民户口簿 or another proof, the authority's
 approval, and only then the new values in the record — old and new kept in the status change, so a 冲正 puts the old
 ones back. Never after graduation (R14.2); never the 学籍号 (R10.4).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from xueji_desktop.errors import InvalidInput
 from xueji_desktop.models import Procedure
-from xueji_desktop.reference.student_fields import FIELDS_BY_KEY
+from xueji_desktop.reference.student_fields import FAMILY_FIELDS, FIELDS_BY_KEY, STUDENT_FIELDS
 from xueji_desktop.rules import information_change as rules
 from xueji_desktop.rules.findings import RuleViolation, block
-from xueji_desktop.services.attachments import ProofFile
-from xueji_desktop.services.procedure_base import (
-    NO_DECISION,
-    Completion,
-    Decision,
-    ProcedureKind,
-    open_procedure,
-    student_of,
-)
-from xueji_desktop.store import Store
+from xueji_desktop.services.procedures.base import Completion, Opening, student_of
+from xueji_desktop.services.procedures.kinds import BatchColumns, ProcedureKind, Proofs, ask
 
 STEPS = ("已申请", "学籍管理部门已核准", "已维护")  # R14.1: 报学籍管理部门审批，核准后维护
 required_proofs = rules.required_proofs
 
 
-def open_information_change(
-    store: Store,
-    student_id: int,
-    new_values: Mapping[str, Any],
-    *,
-    proofs: Sequence[ProofFile] = (),
-    decision: Decision = NO_DECISION,
-    today: date | None = None,
-) -> int:
-    """Ask to change some fields (keys of the student fields) to new values; checked as the detail dialog checks them."""
-    from xueji_desktop.services.students import check_form, load_form
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InformationChangeRequest:
+    """信息变更 (第十四条): some student fields (keys of reference/student_fields.py) and their new values."""
 
-    today = today or date.today()
-    form = load_form(store, student_id)  # before the transaction: the store has one connection
+    student_id: int
+    new_values: Mapping[str, Any] = ask("变更项目", default_factory=dict)
+
+
+def _prepare(session: Session, request: InformationChangeRequest, today: date) -> Opening:
+    """The fields asked for, checked as the detail dialog checks them; never the 学籍号 (R10.4), never after
+    graduation (R14.2)."""
+    from xueji_desktop.services.students import StudentForm, check_form
+
+    student = student_of(session, request.student_id)
+    values = {spec.key: getattr(student, spec.key) for spec in STUDENT_FIELDS}
+    family = [{spec.key: getattr(m, spec.key) for spec in FAMILY_FIELDS} for m in student.family_members]
+    form = StudentForm(values, family, student.school_class_id, student.status)
     changes = {
         key: [form.values.get(key), value]
-        for key, value in new_values.items()
+        for key, value in request.new_values.items()
         if form.values.get(key) != value
     }
+    unknown = [key for key in changes if key not in FIELDS_BY_KEY]
+    if unknown:
+        raise InvalidInput(f"未知的字段：{'、'.join(unknown)}")
     form.values.update({key: new for key, (_, new) in changes.items()})
     problems = [p for p in check_form(form) if p.field in changes]
-    with store.transaction() as session:
-        student = student_of(session, student_id)
-        findings = rules.check_information_change(student.status, list(changes))
-        findings += [block("R14.1", f"{p.label}：{p.message}") for p in problems]
-        unknown = [key for key in changes if key not in FIELDS_BY_KEY]
-        if unknown:
-            raise ValueError(f"未知的字段：{'、'.join(unknown)}")
-        facts = {"fields": changes, "labels": {key: FIELDS_BY_KEY[key].label for key in changes}}
-        procedure = open_procedure(
-            session,
-            store,
-            INFORMATION_CHANGE,
-            student_id=student.id,
-            student_name=student.name,
-            facts=facts,
-            findings=findings,
-            decision=decision,
-            proofs=proofs,
-            required=rules.required_proofs(),
-            proof_rule="R14.1",
-            on=today,
-        )
-        return procedure.id
+    findings = rules.check_information_change(student.status, list(changes))
+    findings += [block("R14.1", f"{p.label}：{p.message}") for p in problems]
+    facts = {"fields": changes, "labels": {key: FIELDS_BY_KEY[key].label for key in changes}}
+    return Opening(student.id, student.name, facts, findings)
 
 
 def _complete(session: Session, procedure: Procedure, facts: dict[str, Any], on: date) -> Completion:
-    from xueji_desktop.services.procedure_base import field_value
+    from xueji_desktop.services.procedures.base import field_value
     from xueji_desktop.services.students import apply_values
 
     assert procedure.student_id is not None
@@ -90,5 +71,19 @@ def _complete(session: Session, procedure: Procedure, facts: dict[str, Any], on:
     return Completion(student, student.status, on, {"fields": changes}, shown)
 
 
-INFORMATION_CHANGE = ProcedureKind("information_change", "信息变更", STEPS, _complete)
-KINDS = (INFORMATION_CHANGE,)
+INFORMATION_CHANGE = ProcedureKind(
+    code="information_change",
+    label="信息变更",
+    request=InformationChangeRequest,
+    statuses=("在读", "休学"),
+    explanation=(
+        "依据《细则》第十四条：监护人凭《居民户口簿》或其他证明文件申请修改学生基础信息，报学籍管理部门审批，核准后维护；"
+        "学生毕业后原学籍信息不得修改；学籍号终身不变。"
+    ),
+    steps=STEPS,
+    prepare=_prepare,
+    complete=_complete,
+    proofs=Proofs("R14.1", lambda r: rules.required_proofs()),
+    # a 关键数据变更申请 in the national system, no 异动类别 of JY/T 1001: 99 其他, 说明 names it
+    batch=BatchColumns("99", "其他"),
+)

@@ -1,16 +1,17 @@
-"""异动手续: the machinery every procedure of chapters 3–6 shares — opening one with its findings and proofs, moving
-it through its steps, tracking it in the provincial system, completing it with a status change, cancelling it, and
-reversing a status change that was a mistake.
+"""异动手续: the operations every procedure of chapters 3–6 shares — opening one from its request with its findings and
+proofs, moving it through its steps, tracking it in the provincial system, completing it with a status change,
+cancelling it, reversing a status change that was a mistake, and listing them.
 
-Each kind of procedure (services/suspensions.py, withdrawals.py …) checks its own rules and says what completing it
-does to the student; this module keeps the rest the same for all of them (their common parts are in procedure_base.py). Everything here is history: procedures,
-their events and proofs are only ever added (a cancellation or a reversal is a new entry), and each call is one
-transaction.
+Each kind (kinds.py's registry; transfers.py, suspensions.py …) checks its own rules and says what completing it does
+to the student; this module keeps the rest the same for all of them (their common parts are in base.py). Everything
+here is history: procedures, their events and proofs are only ever added (a cancellation or a reversal is a new
+entry), and each call is one transaction.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,40 +19,106 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xueji_desktop.errors import NotFound
 from xueji_desktop.models import Procedure, ProcedureEvent, StatusChange, Student
 from xueji_desktop.reference.working_days import DueDate, WorkingCalendar
 from xueji_desktop.rules.findings import RuleViolation, block
-from xueji_desktop.services import audit, information_changes, suspensions, transfers, withdrawals
-from xueji_desktop.services.procedure_base import (
+from xueji_desktop.services import audit
+from xueji_desktop.services.attachments import ProofFile
+from xueji_desktop.services.procedures.base import (
     CANCELLED,
     NO_DECISION,
     PROVINCE,
-    PROVINCE_STATES,
     STEPS,
-    Completion,
     Decision,
-    FindingsPreview,
-    ProcedureKind,
     add_event,
     as_json,
     complete_procedure,
     current_state,
     facts_of,
     field_value,
+    open_procedure,
 )
+from xueji_desktop.services.procedures.kinds import (
+    ClassId,
+    Prefill,
+    kind_for,
+    kind_of,
+    request_fields,
+)
+from xueji_desktop.services.procedures.state import procedure_states
 from xueji_desktop.store import Store
 
-__all__ = [
-    "CANCELLED",
-    "NO_DECISION",
-    "PROVINCE_STATES",
-    "Completion",
-    "Decision",
-    "FindingsPreview",
-    "ProcedureKind",
-    "current_state",
-    "facts_of",
-]
+
+def open(  # procedures.open(store, request): the one way to open a procedure of any kind
+    store: Store,
+    request: object,
+    proofs: Sequence[ProofFile] = (),
+    decision: Decision = NO_DECISION,
+    today: date | None = None,
+) -> int:
+    """Open the procedure `request` asks for (a kind's request dataclass): the kind reads what its rules need and
+    checks them, the proofs its article requires are checked and kept, the clerk's decision is applied to the
+    findings; one transaction. Decision(preview=True) raises FindingsPreview with every finding and writes nothing.
+    Returns the procedure's id."""
+    kind = kind_for(request)
+    today = today or date.today()
+    with store.transaction() as session:
+        opening = kind.prepare(session, request, today)
+        procedure = open_procedure(
+            session,
+            store,
+            kind,
+            opening,
+            decision=decision,
+            proofs=proofs,
+            required=kind.proofs.required(request),
+            proof_rule=opening.proof_rule or kind.proofs.rule_id,
+            on=today,
+        )
+        return procedure.id
+
+
+def prefill(store: Store, code: str, student_id: int | None, *, today: date | None = None) -> Prefill:
+    """What the 办理信息 page of a kind starts from for a student: the student's own class for a class field, and
+    what the kind takes from the records (the absence recorded this term, the suspension's current end …)."""
+    kind = kind_of(code)
+    today = today or date.today()
+    if student_id is None:
+        return Prefill()
+    with store.read() as session:
+        student = session.get(Student, student_id)
+        if student is None:
+            raise NotFound(f"没有编号为 {student_id} 的学生")
+        values: dict[str, Any] = {
+            spec.name: student.school_class_id
+            for spec in request_fields(kind.request)
+            if spec.type is ClassId and student.school_class_id is not None
+        }
+        if kind.prefill is None:
+            return Prefill(values)
+        found = kind.prefill(session, student_id, today)
+        return Prefill(values | found.values, found.shown)
+
+
+def latest_procedure_of_kinds(store: Store, student_id: int, kinds: Collection[str]) -> int | None:
+    """The student's newest procedure of one of these kinds (the one a form prints by default), or None."""
+    with store.read() as session:
+        return session.scalar(
+            select(Procedure.id)
+            .where(Procedure.student_id == student_id, Procedure.kind.in_(list(kinds)))
+            .order_by(Procedure.id.desc())
+            .limit(1)
+        )
+
+
+def kind_of_procedure(store: Store, procedure_id: int) -> str:
+    """The kind code of a procedure; NotFound when there is no such procedure."""
+    with store.read() as session:
+        code = session.scalar(select(Procedure.kind).where(Procedure.id == procedure_id))
+    if code is None:
+        raise NotFound(f"没有编号为 {procedure_id} 的手续")
+    return code
 
 
 _PROVINCE_NEXT = {"待上报": ("已上报",), "已上报": ("已通过", "已退回"), "已退回": ("已上报",), "已通过": ()}
@@ -152,7 +219,7 @@ def reverse(store: Store, status_change_id: int, *, reason: str, on: date) -> in
     with store.transaction() as session:
         change = session.get(StatusChange, status_change_id)
         if change is None:
-            raise LookupError(f"没有编号为 {status_change_id} 的异动记录")
+            raise NotFound(f"没有编号为 {status_change_id} 的异动记录")
         if session.scalar(select(StatusChange.id).where(StatusChange.reverses_id == change.id)) is not None:
             raise RuleViolation([block("R7.1", "这条异动已经冲正过")])
         student = session.get(Student, change.student_id)
@@ -203,23 +270,10 @@ def reverse(store: Store, status_change_id: int, *, reason: str, on: date) -> in
         return reversal.id
 
 
-def kind_of(key: str) -> ProcedureKind:
-    kinds = all_kinds()
-    if key not in kinds:
-        raise LookupError(f"未知的异动手续：{key}")
-    return kinds[key]
-
-
-def all_kinds() -> dict[str, ProcedureKind]:
-    """Every kind of procedure, from the modules that define them."""
-    modules = (transfers, suspensions, withdrawals, information_changes)
-    return {kind.key: kind for module in modules for kind in module.KINDS}
-
-
 def _procedure(session: Session, procedure_id: int) -> Procedure:
     procedure = session.get(Procedure, procedure_id)
     if procedure is None:
-        raise LookupError(f"没有编号为 {procedure_id} 的异动手续")
+        raise NotFound(f"没有编号为 {procedure_id} 的异动手续")
     return procedure
 
 
@@ -250,56 +304,40 @@ def procedure_rows(
     store: Store, *, today: date, calendar: WorkingCalendar | None = None
 ) -> list[ProcedureRow]:
     """Every procedure, newest first, with where it stands and its due date (R27.1's 10 working days …)."""
-    from xueji_desktop.reference.working_days import working_calendar
+    from xueji_desktop.services.holidays import working_calendar
 
-    calendar = calendar or working_calendar(store.folder.root)
-    kinds = all_kinds()
+    calendar = calendar or working_calendar(store)
     with store.read() as session:
-        latest: dict[tuple[int, str], ProcedureEvent] = {}
-        changes: dict[int, int] = {}
-        step_days: dict[tuple[int, str], date] = {}
-        for event in session.scalars(select(ProcedureEvent).order_by(ProcedureEvent.id)):
-            latest[(event.procedure_id, event.track)] = event
-            if event.status_change_id is not None:
-                changes[event.procedure_id] = event.status_change_id
-            if event.track == STEPS:
-                step_days[(event.procedure_id, event.state)] = event.on
+        states = procedure_states(session)
         rows = []
         for procedure in session.scalars(select(Procedure).order_by(Procedure.id.desc())):
-            kind = kinds.get(procedure.kind)
-            steps = latest.get((procedure.id, STEPS))
-            province = latest.get((procedure.id, PROVINCE))
-            state = steps.state if steps else ""
-            done = kind is None or state in (CANCELLED, kind.steps[-1])
-            next_state = None if done else kind.steps[kind.steps.index(state) + 1]
-            days = {state: day for (pid, state), day in step_days.items() if pid == procedure.id}
-            due = None if done or kind is None else kind_due(kind.key, facts_of(procedure), days, calendar)
+            state = states.get(procedure.id)
+            if state is None:
+                continue
+            due = state.due(facts_of(procedure), calendar) if state.open else None
             rows.append(
                 ProcedureRow(
                     procedure.id,
                     procedure.kind,
-                    kind.label if kind else procedure.kind,
+                    state.label,
                     procedure.student_id,
                     procedure.student_name,
                     procedure.opened_on,
-                    state,
-                    next_state,
-                    province.state if province else "",
-                    province.note if province else None,
+                    state.step,
+                    state.next_step,
+                    state.province,
+                    state.province_note,
                     due,
                     bool(due and today > due.day),
-                    changes.get(procedure.id),
+                    state.status_change_id,
                 )
             )
         return rows
 
 
 def kind_due(
-    kind: str, facts: dict[str, Any], days: dict[str, date], calendar: WorkingCalendar
+    code: str, facts: dict[str, Any], days: dict[str, date], calendar: WorkingCalendar
 ) -> DueDate | None:
     """The regulation's deadline for an open procedure of this kind, where it sets one (`days`: each step's date)."""
-    if kind == "death":
-        return withdrawals.death_due(date.fromisoformat(facts["died_on"]), calendar)
-    if kind in ("transfer_in", "transfer_out"):
-        return transfers.transfer_due(kind, days, calendar)
-    return None
+    kind = kind_of(code)
+    return kind.due(facts, days, calendar) if kind.due else None

@@ -1,4 +1,4 @@
-"""休学、延长休学、复学 (第二十一条、第二十二条) as procedures: opened with the rules checked and the proofs attached,
+"""休学、延长休学、复学 (第二十一条、第二十二条) as procedure kinds: opened with the rules checked and the proofs attached,
 approved by the school, registered by the authority — which completes them and changes the student's status.
 
 The student keeps the class during a suspension (第二十二条: 学校应为其保留学籍); a resumption puts the student into
@@ -8,7 +8,6 @@ the same grade or the next one, in a class with a free place.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -16,32 +15,28 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xueji_desktop.errors import NotFound
 from xueji_desktop.models import Procedure, SchoolClass, StatusChange, Student
 from xueji_desktop.rules import suspensions as rules
 from xueji_desktop.rules.findings import RuleViolation, block
 from xueji_desktop.rules.suspensions import SuspensionCase, SuspensionReason
-from xueji_desktop.services.attachments import ProofFile
-from xueji_desktop.services.procedure_base import (
-    NO_DECISION,
-    Completion,
-    Decision,
+from xueji_desktop.services.procedures.base import Completion, Opening, grade_of, student_of, term_of
+from xueji_desktop.services.procedures.kinds import (
+    ANSWERS_SUSPENSION,
+    SUSPENSION_FORM,
+    BatchColumns,
+    ClassId,
+    Prefill,
     ProcedureKind,
-    grade_of,
-    open_procedure,
-    student_of,
-    term_of,
+    Proofs,
+    ReviewChecks,
+    ask,
 )
 from xueji_desktop.services.roster import class_size_now
 from xueji_desktop.store import Store
 
 STEPS = ("已申请", "学校已审核", "学籍管理部门已登记")  # R22.1: 学校审核同意后报学籍管理部门登记
-# what the wizard asks as the clerk fills it in
 default_end, add_years = rules.default_end, rules.add_years
-required_proofs, extension_proofs, resumption_proofs = (
-    rules.required_proofs,
-    rules.extension_proofs,
-    rules.resumption_proofs,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,141 +53,108 @@ class SuspensionPeriod:
         return (self.end - self.first).days + 1
 
 
-def open_suspension(
-    store: Store,
-    student_id: int,
-    *,
-    reason: SuspensionReason | None,
-    start: date,
-    end: date | None = None,
-    illness_share_of_term: float | None = None,
-    proofs: Sequence[ProofFile] = (),
-    decision: Decision = NO_DECISION,
-    today: date | None = None,
-) -> int:
-    """休学: R21.1 reason, R22.4 not in the forbidden terms, R22.3 one year (two at most in all), R22.1 proofs."""
-    today = today or date.today()
-    end = end or rules.default_end(start)
-    with store.transaction() as session:
-        student = student_of(session, student_id)
-        term_number, _ = term_of(session, start)
-        case = SuspensionCase(
-            grade_of(session, student),
-            term_number,
-            reason,
-            start,
-            end,
-            student.status,
-            days_suspended(session, student.id),
-            illness_share_of_term,
-        )
-        findings = rules.check_suspension(case)
-        if student.status == "休学":
-            findings.append(block("R22.3", "该学生正在休学；期满仍不能复学的，请办理延长休学"))
-        facts = {
-            "reason": reason.value if reason else None,
-            "start": start,
-            "end": end,
-            "illness_share_of_term": illness_share_of_term,
-            "grade": case.grade.level,
-        }
-        procedure = open_procedure(
-            session,
-            store,
-            SUSPENSION,
-            student_id=student.id,
-            student_name=student.name,
-            facts=facts,
-            findings=findings,
-            decision=decision,
-            proofs=proofs,
-            required=rules.required_proofs(reason),
-            proof_rule="R22.1",
-            on=today,
-        )
-        return procedure.id
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SuspensionRequest:
+    """休学 (第二十一条、第二十二条)."""
+
+    student_id: int
+    reason: SuspensionReason | None = ask("休学原因")
+    illness_share_of_term: float | None = ask(
+        "停课治疗占本学期总学时", None, percent=True, initial=0.5, when=("reason", SuspensionReason.ILLNESS)
+    )
+    start: date = ask("休学开始日期")
+    end: date | None = ask("休学截止日期（默认一年）", None, follows=("start", rules.default_end))
 
 
-def open_extension(
-    store: Store,
-    student_id: int,
-    *,
-    new_end: date,
-    proofs: Sequence[ProofFile] = (),
-    decision: Decision = NO_DECISION,
-    today: date | None = None,
-) -> int:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtensionRequest:
+    """延长休学 (R22.3)."""
+
+    student_id: int
+    new_end: date = ask("延长至")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResumptionRequest:
+    """复学 (R22.2)."""
+
+    student_id: int
+    to_class_id: ClassId = ask("复学到班级")
+    on: date = ask("复学日期")
+
+
+def _prepare_suspension(session: Session, request: SuspensionRequest, today: date) -> Opening:
+    """R21.1 reason, R22.4 not in the forbidden terms, R22.3 one year (two at most in all)."""
+    start = request.start
+    end = request.end or rules.default_end(start)
+    student = student_of(session, request.student_id)
+    term_number, _ = term_of(session, start)
+    case = SuspensionCase(
+        grade_of(session, student),
+        term_number,
+        request.reason,
+        start,
+        end,
+        student.status,
+        days_suspended(session, student.id),
+        request.illness_share_of_term,
+    )
+    findings = rules.check_suspension(case)
+    if student.status == "休学":
+        findings.append(block("R22.3", "该学生正在休学；期满仍不能复学的，请办理延长休学"))
+    facts = {
+        "reason": request.reason.value if request.reason else None,
+        "start": start,
+        "end": end,
+        "illness_share_of_term": request.illness_share_of_term,
+        "grade": case.grade.level,
+    }
+    return Opening(student.id, student.name, facts, findings)
+
+
+def _prepare_extension(session: Session, request: ExtensionRequest, today: date) -> Opening:
     """延长休学 (R22.3): only for a suspended student, with new proof, two years at most in all."""
-    today = today or date.today()
-    with store.transaction() as session:
-        student = student_of(session, student_id)
-        current = current_period(session, student.id)
-        if student.status != "休学" or current is None:
-            raise RuleViolation(
-                [block("R22.3", f"该学生当前状态为“{student.status}”，不在休学中，不能延长休学")]
-            )
-        findings = rules.check_duration(
-            current.end + timedelta(days=1), new_end, days_suspended(session, student.id)
-        )
-        facts = {"start": current.origin, "old_end": current.end, "end": new_end}
-        procedure = open_procedure(
-            session,
-            store,
-            EXTENSION,
-            student_id=student.id,
-            student_name=student.name,
-            facts=facts,
-            findings=findings,
-            decision=decision,
-            proofs=proofs,
-            required=rules.extension_proofs(),
-            proof_rule="R22.3",
-            on=today,
-        )
-        return procedure.id
+    student = student_of(session, request.student_id)
+    current = current_period(session, student.id)
+    if student.status != "休学" or current is None:
+        raise RuleViolation([block("R22.3", f"该学生当前状态为“{student.status}”，不在休学中，不能延长休学")])
+    findings = rules.check_duration(
+        current.end + timedelta(days=1), request.new_end, days_suspended(session, student.id)
+    )
+    facts = {"start": current.origin, "old_end": current.end, "end": request.new_end}
+    return Opening(student.id, student.name, facts, findings)
 
 
-def open_resumption(
-    store: Store,
-    student_id: int,
-    *,
-    to_class_id: int,
-    on: date,
-    proofs: Sequence[ProofFile] = (),
-    decision: Decision = NO_DECISION,
-    today: date | None = None,
-) -> int:
+def _prefill_extension(session: Session, student_id: int, today: date) -> Prefill:
+    """The suspension's current end shown, and one more year suggested."""
+    period = current_period(session, student_id)
+    current = period.end if period else today
+    return Prefill({"new_end": rules.add_years(current, 1)}, (("目前休学截止日期", f"{current:%Y-%m-%d}"),))
+
+
+def _prepare_resumption(session: Session, request: ResumptionRequest, today: date) -> Opening:
     """复学 (R22.2): into the same grade or the next one (never lower: R21.1), a class with a free place (R12.1)."""
     from xueji_desktop.rules.class_size import check_class_size
 
-    today = today or date.today()
-    with store.transaction() as session:
-        student = student_of(session, student_id)
-        target = session.get(SchoolClass, to_class_id)
-        if target is None:
-            raise LookupError(f"没有编号为 {to_class_id} 的班级")
-        grade = grade_of(session, student)
-        findings = rules.check_resumption(student.status, grade.level, target.grade.level)
-        joining = 0 if target.id == student.school_class_id else 1
-        findings += check_class_size(
-            target.name, target.grade.level, class_size_now(session, target.id) + joining
-        )
-        facts = {"on": on, "from_grade": grade.level, "to_class_id": target.id, "to_class": target.name}
-        procedure = open_procedure(
-            session,
-            store,
-            RESUMPTION,
-            student_id=student.id,
-            student_name=student.name,
-            facts=facts,
-            findings=findings,
-            decision=decision,
-            proofs=proofs,
-            required=rules.resumption_proofs(),
-            proof_rule="R22.2",
-            on=today,
-        )
-        return procedure.id
+    student = student_of(session, request.student_id)
+    target = session.get(SchoolClass, request.to_class_id)
+    if target is None:
+        raise NotFound(f"没有编号为 {request.to_class_id} 的班级")
+    grade = grade_of(session, student)
+    findings = rules.check_resumption(student.status, grade.level, target.grade.level)
+    joining = 0 if target.id == student.school_class_id else 1
+    findings += check_class_size(
+        target.name, target.grade.level, class_size_now(session, target.id) + joining
+    )
+    facts = {"on": request.on, "from_grade": grade.level, "to_class_id": target.id, "to_class": target.name}
+    return Opening(student.id, student.name, facts, findings)
+
+
+def current_end(store: Store, student_id: int) -> date | None:
+    """The last day of the suspension the student is in now (its newest extension's), None when not suspended."""
+    with store.read() as session:
+        period = current_period(session, student_id)
+        return period.end if period else None
 
 
 def days_suspended(session: Session, student_id: int) -> int:
@@ -254,7 +216,7 @@ def _complete_extension(
     if student.status != "休学":
         raise RuleViolation([block("R22.3", f"该学生当前状态为“{student.status}”，不能延长休学")])
     details = {"start": facts["start"], "old_end": facts["old_end"], "end": facts["end"]}
-    return Completion(student, "休学", date.fromisoformat(facts["old_end"]), details, "延长休学")
+    return Completion(student, "休学", date.fromisoformat(facts["old_end"]), details, EXTENSION.label)
 
 
 def _complete_resumption(
@@ -273,10 +235,60 @@ def _student(session: Session, procedure: Procedure) -> Student:
     return student_of(session, procedure.student_id)
 
 
-SUSPENSION = ProcedureKind("suspension", "休学", STEPS, _complete_suspension)
-EXTENSION = ProcedureKind("suspension_extension", "延长休学", STEPS, _complete_extension)
-RESUMPTION = ProcedureKind("resumption", "复学", STEPS, _complete_resumption)
-KINDS = (SUSPENSION, EXTENSION, RESUMPTION)
+def _period_note(details: dict[str, Any]) -> str | None:
+    """The 说明 of a suspension or an extension in the upload batch: its period."""
+    return f"休学期限：{details['start']}至{details['end']}" if "end" in details else None
+
+
+_EXPLANATION = "依据《细则》第二十二条："  # 延长休学 and 复学 rest on it alone
+SUSPENSION = ProcedureKind(
+    code="suspension",
+    label="休学",
+    request=SuspensionRequest,
+    statuses=("在读",),
+    explanation=(
+        "依据《细则》第二十一条、第二十二条：因病需停课治疗休养占一学期总学时三分之一以上，或本人其他不可抗拒原因，"
+        "可申请休学；休学期限原则上为一年。"
+    ),
+    steps=STEPS,
+    prepare=_prepare_suspension,
+    complete=_complete_suspension,
+    proofs=Proofs("R22.1", lambda r: rules.required_proofs(r.reason), depends_on=("reason",)),
+    batch=BatchColumns("11", "休学", _period_note),
+    forms=(SUSPENSION_FORM,),
+)
+EXTENSION = ProcedureKind(
+    code="suspension_extension",
+    label="延长休学",
+    request=ExtensionRequest,
+    statuses=("休学",),
+    explanation=(
+        f"{_EXPLANATION}休学期满仍不能复学的，凭县级以上医疗单位病历或其他相关证明申请延长休学期，最多可休学两年。"
+    ),
+    steps=STEPS,
+    prepare=_prepare_extension,
+    complete=_complete_extension,
+    proofs=Proofs("R22.3", lambda r: rules.extension_proofs()),
+    # JY/T 1001 has no code for an extension (06 延长年限 is the length of study): entered as 休学, 说明 says so
+    batch=BatchColumns("11", "休学", _period_note),
+    forms=(SUSPENSION_FORM,),
+    review=ReviewChecks(answers=frozenset({ANSWERS_SUSPENSION})),
+    prefill=_prefill_extension,
+)
+RESUMPTION = ProcedureKind(
+    code="resumption",
+    label="复学",
+    request=ResumptionRequest,
+    statuses=("休学",),
+    explanation=f"{_EXPLANATION}复学时可根据本人和监护人要求回原年级就读，也可以到下一年级就读。",
+    steps=STEPS,
+    prepare=_prepare_resumption,
+    complete=_complete_resumption,
+    proofs=Proofs("R22.2", lambda r: rules.resumption_proofs()),
+    batch=BatchColumns("12", "复学"),
+    forms=(SUSPENSION_FORM,),
+    review=ReviewChecks(answers=frozenset({ANSWERS_SUSPENSION})),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""转入、转出 (第十三条、第十六条至第二十条) as procedures: the rules checked from each side, the proofs the receiving
+"""转入、转出 (第十三条、第十六条至第二十条) as procedure kinds: the rules checked from each side, the proofs the receiving
 school uploads, R17.1's states, R20.1's deadlines (10 working days to complete after approval; the archive sent
 within a month), and what completing does — a student record made or reopened here (转入), or closed here and kept
 (转出, R17.2).
@@ -6,35 +6,36 @@ within a month), and what completing does — a student record made or reopened 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xueji_desktop.errors import NotFound
 from xueji_desktop.models import Procedure, SchoolClass, Student
 from xueji_desktop.reference.working_days import DueDate, WorkingCalendar
+from xueji_desktop.rules import review as review_rules
 from xueji_desktop.rules import transfers as rules
 from xueji_desktop.rules.findings import Finding, RuleViolation, block
 from xueji_desktop.rules.identity import IdNumberError, check_id_number, mismatches
+from xueji_desktop.rules.review import ReviewFinding, StudentRef
 from xueji_desktop.rules.stages import GRADE_NAMES as _GRADE_NAMES
 from xueji_desktop.rules.stages import GradeFacts
 from xueji_desktop.rules.transfers import TransferCase, TransferReason
 from xueji_desktop.services import audit
-from xueji_desktop.services.attachments import ProofFile
-from xueji_desktop.services.procedure_base import (
-    NO_DECISION,
-    Completion,
-    Decision,
+from xueji_desktop.services.procedures.base import Completion, Opening, grade_of, student_of, term_of
+from xueji_desktop.services.procedures.kinds import (
+    TRANSFER_LETTER,
+    BatchColumns,
+    ClassId,
     ProcedureKind,
-    grade_of,
-    open_procedure,
-    student_of,
-    term_of,
+    Proofs,
+    ReviewChecks,
+    ask,
 )
 from xueji_desktop.services.roster import class_size_now
-from xueji_desktop.store import Store
 
 # R17.1's states from each side; the status change is written when the student's record moves (学籍已转接), then the
 # sending school still sends the archive (R20.1: within a month)
@@ -44,11 +45,66 @@ OUT_STEPS = ("已申请", "转入方已审核", "转出方已审核", "学籍已
 
 GRADE_NAMES = _GRADE_NAMES  # the wizard's 年级 names
 
+_CROSSES = "家庭居住地（或务工地）跨省、市、县（市、区）迁移"
+_HUKOU = "户籍已迁入居住地"
+_SAME_AREA = "在同一城区（城市区域）内迁移"
+_SPECIAL = "特殊教育学校与普通学校之间转学（随班就读，第十九条）"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TransferOutRequest:
+    """转出: our student asks to move to another school (第十六条至第十八条)."""
+
+    student_id: int
+    to_school: str = ask("转入学校", hint="转入学校全称")
+    reason: TransferReason = ask("转学原因")
+    crosses_county: bool = ask(_CROSSES, initial=True)
+    hukou_moved: bool = ask(_HUKOU, initial=True)
+    within_city_area: bool = ask(_SAME_AREA, False)
+    special_education: bool = ask(_SPECIAL, False)
+    exam_registration_closed: bool = ask("本年度中考/高考报名已结束（毕业年级）", False)
+    under_sanction: bool = ask("学生正在受处分期间", False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TransferInRequest:
+    """转入: a student of another school asks to join one of our classes (第十三条、第十七条、第十八条); the student's
+    particulars, since no record exists here yet."""
+
+    name: str = ask("姓名")
+    gender: str = ask("性别", code_table="gender")
+    birth_date: date = ask("出生日期")
+    id_number: str = ask("身份证件号", hint="18位居民身份证号")
+    national_student_id: str | None = ask("学籍号", None, hint="原学籍号（如已知）")
+    from_school: str = ask("原就读学校")
+    grade_level: int = ask("原就读年级", names=_GRADE_NAMES)
+    to_class_id: ClassId = ask("转入班级")
+    reason: TransferReason = ask("转学原因")
+    crosses_county: bool = ask(_CROSSES, initial=True)
+    hukou_moved: bool = ask(_HUKOU, initial=True)
+    within_city_area: bool = ask(_SAME_AREA, False)
+    special_education: bool = ask(_SPECIAL, False)
+    # 第十八条's senior cases: asked of every transfer in, they matter only for 高中 grades
+    into_provincial_model_school: bool = ask("本校是省级示范高中", False)
+    from_vocational: bool = ask("由中等职业学校转入", False)
+    zhongkao_score: float | None = ask("中考成绩", None, maximum=1000, suffix=" 分")
+    receiving_line: float | None = ask("本校当年录取分数线", None, maximum=1000, suffix=" 分")
+    makeup_courses_arranged: bool = ask("已安排补学缺修课程", False)
+
+
+SENIOR_FIELDS = (
+    "into_provincial_model_school",
+    "from_vocational",
+    "zhongkao_score",
+    "receiving_line",
+    "makeup_courses_arranged",
+)  # asked only where the school has 高中 grades
+
 
 def proofs_for(
     grade_level: int, reason: TransferReason, *, from_vocational: bool = False
 ) -> list[tuple[str, ...]]:
-    """The proofs a transfer of this grade asks for (R17.1; R18.5's 中考成绩 for 中职 → 普高), for the wizard."""
+    """The proofs a transfer of this grade asks for (R17.1; R18.5's 中考成绩 for 中职 → 普高)."""
     case = TransferCase(
         GradeFacts(grade_level, ""),
         grade_level,
@@ -90,151 +146,83 @@ def transfer_case(
     )
 
 
-def open_transfer_out(
-    store: Store,
-    student_id: int,
-    *,
-    to_school: str,
-    reason: TransferReason,
-    crosses_county: bool,
-    hukou_moved: bool,
-    within_city_area: bool = False,
-    exam_registration_closed: bool = False,
-    under_sanction: bool = False,
-    special_education: bool = False,
-    proofs: Sequence[ProofFile] = (),
-    decision: Decision = NO_DECISION,
-    today: date | None = None,
-) -> int:
-    """转出: our student asks to move to `to_school`; every rule of 第十六条 to 第十八条 from our side (R19.1: a move
-    between special and regular schooling is not held to 第十六条's reasons)."""
-    today = today or date.today()
-    with store.transaction() as session:
-        student = student_of(session, student_id)
-        grade = grade_of(session, student)
-        case = transfer_case(
-            grade,
-            reason=reason,
-            crosses_county=crosses_county,
-            hukou_moved=hukou_moved,
-            within_city_area=within_city_area,
-            term=term_of(session, today),
-            on=today,
-            exam_registration_closed=exam_registration_closed,
-            student_status=student.status,
-            under_sanction=under_sanction,
-            special_education=special_education,
-        )
-        if not to_school.strip():
-            raise RuleViolation([block("R17.1", "请填写转入学校的名称")])
-        facts = {
-            "to_school": to_school.strip(),
-            "reason": reason.value,
-            "crosses_county": crosses_county,
-            "hukou_moved": hukou_moved,
-            "within_city_area": within_city_area,
-            "grade": grade.level,
-            "special_education": special_education,
-        }
-        procedure = open_procedure(
-            session,
-            store,
-            TRANSFER_OUT,
-            student_id=student.id,
-            student_name=student.name,
-            facts=facts,
-            findings=rules.check_transfer(case),
-            decision=decision,
-            proofs=proofs,
-            required=rules.required_proofs(case),
-            proof_rule="R17.1",
-            on=today,
-        )
-        return procedure.id
+def _prepare_out(session: Session, request: TransferOutRequest, today: date) -> Opening:
+    """转出: every rule of 第十六条 to 第十八条 from our side (R19.1: a move between special and regular schooling is
+    not held to 第十六条's reasons)."""
+    student = student_of(session, request.student_id)
+    grade = grade_of(session, student)
+    case = transfer_case(
+        grade,
+        reason=request.reason,
+        crosses_county=request.crosses_county,
+        hukou_moved=request.hukou_moved,
+        within_city_area=request.within_city_area,
+        term=term_of(session, today),
+        on=today,
+        exam_registration_closed=request.exam_registration_closed,
+        student_status=student.status,
+        under_sanction=request.under_sanction,
+        special_education=request.special_education,
+    )
+    if not request.to_school.strip():
+        raise RuleViolation([block("R17.1", "请填写转入学校的名称")])
+    facts = {
+        "to_school": request.to_school.strip(),
+        "reason": request.reason.value,
+        "crosses_county": request.crosses_county,
+        "hukou_moved": request.hukou_moved,
+        "within_city_area": request.within_city_area,
+        "grade": grade.level,
+        "special_education": request.special_education,
+    }
+    return Opening(student.id, student.name, facts, rules.check_transfer(case))
 
 
-def open_transfer_in(
-    store: Store,
-    *,
-    name: str,
-    gender: str,
-    birth_date: date,
-    id_number: str,
-    from_school: str,
-    grade_level: int,
-    to_class_id: int,
-    reason: TransferReason,
-    crosses_county: bool,
-    hukou_moved: bool,
-    within_city_area: bool = False,
-    national_student_id: str | None = None,
-    proofs: Sequence[ProofFile] = (),
-    decision: Decision = NO_DECISION,
-    today: date | None = None,
-    **senior: Any,
-) -> int:
-    """转入: a student from `from_school` asks to join `to_class_id`; the rules from our side (same grade R18.2, a free
-    place R18.1, the timing R18.3 …) and the person's identity (R13.1: no record from false information, no second
-    record)."""
-    today = today or date.today()
-    with store.transaction() as session:
-        target = session.get(SchoolClass, to_class_id)
-        if target is None:
-            raise LookupError(f"没有编号为 {to_class_id} 的班级")
-        school_stage = _stage(session)
-        case = transfer_case(
-            GradeFacts(grade_level, school_stage),
-            reason=reason,
-            crosses_county=crosses_county,
-            hukou_moved=hukou_moved,
-            within_city_area=within_city_area,
-            term=term_of(session, today),
-            on=today,
-            to_grade_level=target.grade.level,
-            **senior,
-        )
-        findings = rules.check_transfer(case)
-        findings += _identity_findings(name, gender, birth_date, id_number)
-        returning = _known(session, id_number)
-        if returning is not None and returning.status != "转出":
-            findings.append(
-                block(
-                    "R13.1",
-                    f"身份证件号与本校学生“{returning.name}”（{returning.status}）相同，不得重复建立学籍",
-                )
+def _prepare_in(session: Session, request: TransferInRequest, today: date) -> Opening:
+    """转入: the rules from our side (same grade R18.2, a free place R18.1, the timing R18.3 …) and the person's
+    identity (R13.1: no record from false information, no second record)."""
+    target = session.get(SchoolClass, request.to_class_id)
+    if target is None:
+        raise NotFound(f"没有编号为 {request.to_class_id} 的班级")
+    case = transfer_case(
+        GradeFacts(request.grade_level, _stage(session)),
+        reason=request.reason,
+        crosses_county=request.crosses_county,
+        hukou_moved=request.hukou_moved,
+        within_city_area=request.within_city_area,
+        term=term_of(session, today),
+        on=today,
+        to_grade_level=target.grade.level,
+        **{name: getattr(request, name) for name in ("special_education", *SENIOR_FIELDS)},
+    )
+    findings = rules.check_transfer(case)
+    findings += _identity_findings(request.name, request.gender, request.birth_date, request.id_number)
+    returning = _known(session, request.id_number)
+    if returning is not None and returning.status != "转出":
+        findings.append(
+            block(
+                "R13.1",
+                f"身份证件号与本校学生“{returning.name}”（{returning.status}）相同，不得重复建立学籍",
             )
-        joining = 0 if returning is not None and returning.school_class_id == target.id else 1
-        findings += rules.check_free_place(
-            target.name, target.grade.level, class_size_now(session, target.id) + joining
         )
-        facts = {
-            "name": name.strip(),
-            "gender": gender,
-            "birth_date": birth_date,
-            "id_number": id_number.strip().upper(),
-            "national_student_id": (national_student_id or "").strip() or None,
-            "from_school": from_school.strip(),
-            "grade": grade_level,
-            "to_class_id": target.id,
-            "to_class": target.name,
-            "reason": reason.value,
-            "returning_student_id": returning.id if returning is not None else None,
-        }
-        procedure = open_procedure(
-            session,
-            store,
-            TRANSFER_IN,
-            student_id=returning.id if returning else None,
-            student_name=name.strip(),
-            facts=facts,
-            findings=findings,
-            decision=decision,
-            proofs=proofs,
-            required=rules.required_proofs(case),
-            proof_rule="R17.1",
-            on=today,
-        )
-        return procedure.id
+    joining = 0 if returning is not None and returning.school_class_id == target.id else 1
+    findings += rules.check_free_place(
+        target.name, target.grade.level, class_size_now(session, target.id) + joining
+    )
+    facts = {
+        "name": request.name.strip(),
+        "gender": request.gender,
+        "birth_date": request.birth_date,
+        "id_number": request.id_number.strip().upper(),
+        "national_student_id": (request.national_student_id or "").strip() or None,
+        "from_school": request.from_school.strip(),
+        "grade": request.grade_level,
+        "to_class_id": target.id,
+        "to_class": target.name,
+        "reason": request.reason.value,
+        "returning_student_id": returning.id if returning is not None else None,
+    }
+    return Opening(returning.id if returning else None, request.name.strip(), facts, findings)
 
 
 def transfer_due(kind: str, days: dict[str, date], calendar: WorkingCalendar) -> DueDate | None:
@@ -330,6 +318,57 @@ def _stage(session: Session) -> str:
     return session.scalar(select(School.stage).limit(1)) or "primary"
 
 
-TRANSFER_IN = ProcedureKind("transfer_in", "转入", IN_STEPS, _complete_in)
-TRANSFER_OUT = ProcedureKind("transfer_out", "转出", OUT_STEPS, _complete_out, effective_step="学籍已转出")
-KINDS = (TRANSFER_IN, TRANSFER_OUT)
+def _archive_check(
+    student: StudentRef, days: dict[str, date], today: date, term_start: date | None
+) -> list[ReviewFinding]:
+    """R20.1: the archive sent within a month of the record moving; one sent late is reported in the term it was
+    sent, not every term after."""
+    sent = days.get("档案已寄出")
+    if sent is None or term_start is None or sent >= term_start:
+        return review_rules.archive_findings(student, days["学籍已转出"], sent, today)
+    return []
+
+
+TRANSFER_IN = ProcedureKind(
+    code="transfer_in",
+    label="转入",
+    request=TransferInRequest,
+    statuses=(),
+    explanation=(
+        "依据《细则》第十三条、第十七条、第十八条：“籍随人走”，须在转出学校及其学籍管理部门审核同意后才能接收入学；"
+        "同级互转，不得变更就读年级；班级须有空余学位。"
+    ),
+    steps=IN_STEPS,
+    prepare=_prepare_in,
+    complete=_complete_in,
+    proofs=Proofs(
+        "R17.1",
+        lambda r: proofs_for(r.grade_level, r.reason, from_vocational=r.from_vocational),
+        depends_on=("grade_level", "from_vocational"),
+    ),
+    batch=BatchColumns("22", "转学（转入）"),
+    due=lambda facts, days, calendar: transfer_due("transfer_in", days, calendar),
+    due_article="第二十条",
+    forms=(TRANSFER_LETTER,),
+    review=ReviewChecks(always=review_rules.transfer_in_findings),
+)
+TRANSFER_OUT = ProcedureKind(
+    code="transfer_out",
+    label="转出",
+    request=TransferOutRequest,
+    statuses=("在读",),
+    explanation=(
+        "依据《细则》第十六条至第十八条：义务教育阶段因家庭居住地跨省、市、县迁移且户籍已迁入，或外来务工人员务工地"
+        "变化确需转学的，由监护人向转入学校申请，经双方学校和学籍管理部门审核；休学和受处分期间不予转学。"
+    ),
+    steps=OUT_STEPS,
+    prepare=_prepare_out,
+    complete=_complete_out,
+    proofs=Proofs("R17.1", lambda r: proofs_for(1, r.reason)),
+    batch=BatchColumns("21", "转学（转出）"),
+    effective_step="学籍已转出",
+    due=lambda facts, days, calendar: transfer_due("transfer_out", days, calendar),
+    due_article="第二十条",
+    forms=(TRANSFER_LETTER,),
+    review=ReviewChecks(follow_up=_archive_check),
+)
