@@ -1,8 +1,10 @@
-"""工作日 on the official calendar (调休 included): chinese_calendar for the years it knows, the clerk's or shipped lists
-for the others, Monday to Friday as a marked estimate when there is no list. Deadlines R20.1 and R27.1 count these."""
+"""工作日 on the official calendar (调休 included): chinese_calendar for the years it knows, the clerk's lists (given by
+services.holidays from the database) or shipped lists for the others, Monday to Friday as a marked estimate when there is
+no list. Deadlines R20.1 and R27.1 count these. The module only reads: it writes no file and knows no data folder."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -22,9 +24,11 @@ from xueji_desktop.reference.working_days import (
     DueDate,
     HolidayEntry,
     HolidayListError,
+    YearList,
+    build_calendar,
+    check_entries,
     parse_year_list,
-    save_year_list,
-    working_calendar,
+    shipped_lists,
 )
 
 # A made-up 2027 list for the tests only: the real one is published by the State Council in December 2026.
@@ -45,8 +49,9 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def clerk_list(data_folder: Path, year: int, text: str, encoding: str = "utf-8") -> Path:
-    return write(data_folder / "holidays" / f"{year}.csv", text, encoding)
+def clerk_list(folder: Path, year: int, text: str) -> dict[int, YearList]:
+    """The clerk's list of ``year`` as services.holidays hands it in (read here from a CSV text)."""
+    return {year: parse_year_list(write(folder / "clerk" / f"{year}.csv", text))}
 
 
 @pytest.fixture
@@ -59,7 +64,7 @@ def empty_shipped(tmp_path) -> Path:
 
 @pytest.fixture
 def calendar(empty_shipped):
-    return working_calendar(shipped_folder=empty_shipped)
+    return build_calendar(shipped_folder=empty_shipped)
 
 
 # --- the years chinese_calendar knows ---------------------------------------------------------------------------------
@@ -177,8 +182,7 @@ def test_a_date_inside_a_known_year_is_not_estimated_even_near_an_unknown_one(ca
 
 
 def test_a_clerks_2027_list_makes_2027_known(tmp_path, empty_shipped):
-    clerk_list(tmp_path, 2027, CLERK_2027)
-    calendar = working_calendar(tmp_path, shipped_folder=empty_shipped)
+    calendar = build_calendar(clerk_list(tmp_path, 2027, CLERK_2027), shipped_folder=empty_shipped)
     assert calendar.knows(2027)
     assert calendar.source(2027) == SOURCE_CLERK
     assert not calendar.is_working_day(date(2027, 10, 1))
@@ -189,47 +193,47 @@ def test_a_clerks_2027_list_makes_2027_known(tmp_path, empty_shipped):
 
 
 def test_a_clerks_list_overrides_chinese_calendar(tmp_path, empty_shipped):
-    clerk_list(tmp_path, 2026, "日期,类型,名称\n2026-10-01,休,国庆节\n")
-    calendar = working_calendar(tmp_path, shipped_folder=empty_shipped)
+    clerk = clerk_list(tmp_path, 2026, "日期,类型,名称\n2026-10-01,休,国庆节\n")
+    calendar = build_calendar(clerk, shipped_folder=empty_shipped)
     assert calendar.source(2026) == SOURCE_CLERK
     assert calendar.is_working_day(
         date(2026, 10, 2)
     )  # a holiday in chinese_calendar, not in the clerk's list
     assert not calendar.is_working_day(date(2026, 10, 10))  # the make-up Saturday is not in the clerk's list
-    assert working_calendar(shipped_folder=empty_shipped).source(2026) == SOURCE_PACKAGE
+    assert build_calendar(shipped_folder=empty_shipped).source(2026) == SOURCE_PACKAGE
 
 
 def test_lookup_order_clerk_then_shipped_then_chinese_calendar(tmp_path, empty_shipped):
     write(empty_shipped / "2027.csv", "2027-10-01,休,国庆节\n")
     write(empty_shipped / "2026.csv", "2026-10-01,休,国庆节\n")
-    clerk_list(tmp_path, 2027, CLERK_2027)
-    calendar = working_calendar(tmp_path, shipped_folder=empty_shipped)
+    calendar = build_calendar(clerk_list(tmp_path, 2027, CLERK_2027), shipped_folder=empty_shipped)
     assert calendar.source(2027) == SOURCE_CLERK
     assert calendar.source(2026) == SOURCE_SHIPPED
     assert calendar.source(2025) == SOURCE_PACKAGE
+    assert sorted(shipped_lists(empty_shipped)) == [2026, 2027]
     assert (
-        working_calendar(shipped_folder=empty_shipped / "2027.csv").source(2027) == SOURCE_ESTIMATED
+        build_calendar(shipped_folder=empty_shipped / "2027.csv").source(2027) == SOURCE_ESTIMATED
     )  # not a folder
 
 
 def test_the_shipped_lists_are_valid():
     folder = resource_path("reference", "holidays")
     assert (folder / "README.md").is_file()
-    assert working_calendar().problems == ()
+    assert build_calendar().problems == ()
 
 
-def test_a_broken_clerk_list_is_skipped_and_reported(tmp_path, empty_shipped):
-    clerk_list(tmp_path, 2026, "2026-10-01,假,国庆节\n")
-    calendar = working_calendar(tmp_path, shipped_folder=empty_shipped)
+def test_a_broken_shipped_list_is_skipped_and_reported(empty_shipped):
+    write(empty_shipped / "2026.csv", "2026-10-01,假,国庆节\n")
+    calendar = build_calendar(shipped_folder=empty_shipped)
     assert calendar.source(2026) == SOURCE_PACKAGE
     assert len(calendar.problems) == 1 and "2026.csv 第1行" in calendar.problems[0]
 
 
-def test_a_changed_file_is_read_again(tmp_path, empty_shipped):
-    path = clerk_list(tmp_path, 2027, "2027-10-01,休,国庆节\n")
-    assert not working_calendar(tmp_path, shipped_folder=empty_shipped).is_working_day(date(2027, 10, 1))
+def test_a_changed_shipped_file_is_read_again(empty_shipped):
+    path = write(empty_shipped / "2027.csv", "2027-10-01,休,国庆节\n")
+    assert not build_calendar(shipped_folder=empty_shipped).is_working_day(date(2027, 10, 1))
     write(path, "2027-10-04,休,国庆节\n2027-10-05,休,国庆节\n")
-    calendar = working_calendar(tmp_path, shipped_folder=empty_shipped)
+    calendar = build_calendar(shipped_folder=empty_shipped)
     assert calendar.is_working_day(date(2027, 10, 1))
     assert not calendar.is_working_day(date(2027, 10, 5))
 
@@ -333,44 +337,41 @@ def test_a_missing_file_is_a_holiday_list_error(tmp_path):
         parse_year_list(tmp_path / "2027.csv")
 
 
-# --- saving a list ----------------------------------------------------------------------------------------------------
+# --- checking a typed list -------------------------------------------------------------------------------------------
 
 
-def test_save_round_trips_through_parse(tmp_path, empty_shipped):
-    entries = parse_year_list(write(tmp_path / "import" / "安排.csv", CLERK_2027, "gbk")).entries
-    path = save_year_list(tmp_path / "data", 2027, reversed(entries))
-    assert path == tmp_path / "data" / "holidays" / "2027.csv"
-    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM, so Excel shows the Chinese right
-    assert parse_year_list(path).entries == entries  # sorted by date again
-    assert working_calendar(tmp_path / "data", shipped_folder=empty_shipped).source(2027) == SOURCE_CLERK
-    assert [p.name for p in path.parent.iterdir()] == ["2027.csv"]  # no temporary file left behind
-
-
-def test_save_accepts_typed_rows_and_replaces_the_old_list(tmp_path):
-    save_year_list(tmp_path, 2027, [HolidayEntry(date(2027, 1, 1), "休", "元旦")])
-    path = save_year_list(tmp_path, 2027, [("2027-10-01", "休", "国庆, 中秋"), (date(2027, 10, 9), "班")])
-    assert parse_year_list(path).entries == (
+def test_check_entries_takes_typed_rows_and_sorts_them():
+    entries = (
+        HolidayEntry(date(2027, 10, 9), "班", ""),
+        ("2027-10-01", "休", "国庆, 中秋"),
+        (date(2027, 1, 1), "休"),
+    )
+    assert check_entries(2027, entries).entries == (
+        HolidayEntry(date(2027, 1, 1), "休", ""),
         HolidayEntry(date(2027, 10, 1), "休", "国庆, 中秋"),
         HolidayEntry(date(2027, 10, 9), "班", ""),
     )
 
 
-def test_save_checks_before_writing(tmp_path):
-    path = save_year_list(tmp_path, 2027, [("2027-01-01", "休", "元旦")])
-    before = path.read_bytes()
+def test_check_entries_round_trips_a_parsed_file(tmp_path):
+    entries = parse_year_list(write(tmp_path / "import" / "安排.csv", CLERK_2027, "gbk")).entries
+    assert check_entries(2027, reversed(entries)).entries == entries  # sorted by date again
+
+
+def test_check_entries_names_the_row():
     with pytest.raises(HolidayListError, match="^2027年节假日安排第2条：2027-02-08 是星期一"):
-        save_year_list(tmp_path, 2027, [("2027-01-01", "休", "元旦"), ("2027-02-08", "班", "春节")])
+        check_entries(2027, [("2027-01-01", "休", "元旦"), ("2027-02-08", "班", "春节")])
     with pytest.raises(HolidayListError, match="第1条：日期 2026-10-01 不在 2027 年内"):
-        save_year_list(tmp_path, 2027, [("2026-10-01", "休", "国庆节")])
+        check_entries(2027, [("2026-10-01", "休", "国庆节")])
     with pytest.raises(HolidayListError, match="没有任何日期"):
-        save_year_list(tmp_path, 2027, [])
-    assert path.read_bytes() == before
-    assert [p.name for p in path.parent.iterdir()] == ["2027.csv"]
+        check_entries(2027, [])
+    with pytest.raises(HolidayListError, match="年份 27 不对"):
+        check_entries(27, [("2027-10-01", "休", "国庆节")])
 
 
 # --- properties and layering ------------------------------------------------------------------------------------------
 
-_known = working_calendar(shipped_folder=Path(__file__).parent / "no-such-folder")
+_known = build_calendar(shipped_folder=Path(__file__).parent / "no-such-folder")
 
 
 @given(start=st.dates(date(2025, 1, 1), date(2026, 12, 31)), days=st.integers(0, 40))
@@ -389,3 +390,28 @@ def test_no_qt_or_database_imports():
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
+
+
+def test_the_module_writes_nothing():
+    """reference/ only reads: no file is opened for writing, created, moved or removed here (the clerk's lists are
+    records, saved by services.holidays)."""
+    import xueji_desktop.reference.working_days as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    writes = {
+        "write_text",
+        "write_bytes",
+        "mkdir",
+        "rename",
+        "unlink",
+        "NamedTemporaryFile",
+        "open",
+        "fsync",
+    }
+    called = {
+        node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+    }
+    assert called & writes == set()
+    assert not hasattr(module, "save_year_list") and not hasattr(module, "working_calendar")

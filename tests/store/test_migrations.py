@@ -20,6 +20,7 @@ from xueji_desktop.models import (
     Attachment,
     Base,
     CertificateIssue,
+    HolidayList,
     PaperArchivePlace,
     Procedure,
     ProcedureEvent,
@@ -170,6 +171,15 @@ def _history_rows(store):
             )
         )
         session.add(DocumentSetting(key="letterhead", value="某某学校", actor="测试", created_at=now))
+        session.add(
+            HolidayList(
+                year=2027,
+                entries='[["2027-10-01", "休", "国庆节"]]',
+                origin="录入",
+                actor="测试",
+                created_at=now,
+            )
+        )
         # R35.1 查阅登记 and R5.1 where a paper file is kept
         session.add(
             RecordConsultation(

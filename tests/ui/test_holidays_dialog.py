@@ -1,6 +1,6 @@
 """「节假日安排（工作日计算）」 dialog: each year with its source (a year counted Monday to Friday in red), importing a
-published list (UTF-8 or GBK, checked line by line, nothing saved on an error), and typing one in. Real data folder,
-real widgets, offscreen."""
+published list (UTF-8 or GBK, checked line by line, nothing saved on an error), and typing one in. The lists are saved
+through services.holidays into the data file (no file is written). Real data folder, real widgets, offscreen."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from xueji_desktop.reference.working_days import (
     SOURCE_ESTIMATED,
     SOURCE_PACKAGE,
     HolidayEntry,
-    parse_year_list,
 )
+from xueji_desktop.services import holidays
 from xueji_desktop.ui import holidays_dialog
 from xueji_desktop.ui.holidays_dialog import ESTIMATED, HolidaysDialog, ImportPreviewDialog
 
@@ -53,8 +53,14 @@ def is_red(shown, year):
     return brush is not None and brush.color() == ESTIMATED
 
 
-def clerk_file(store, year):
-    return store.folder.root / "holidays" / f"{year}.csv"
+def saved_entries(store, year):
+    """The clerk's list of ``year`` in the data file, or None."""
+    saved = holidays.year_list(store, year)
+    return saved.year_list.entries if saved else None
+
+
+def no_files_written(store):
+    return not (store.folder.root / "holidays").exists()
 
 
 @pytest.fixture
@@ -152,12 +158,15 @@ def test_importing_a_published_list_makes_the_year_the_clerks(
     ]
     assert previews == [expected]  # the clerk saw the dates before saving them
     assert saved.args == [2027]
-    assert parse_year_list(clerk_file(store, 2027)).entries == ENTRIES_2027
+    assert saved_entries(store, 2027) == ENTRIES_2027
+    assert holidays.year_list(store, 2027).origin == "导入：2027年放假安排.csv"
+    assert no_files_written(store)
     assert source_of(shown, 2027) == SOURCE_CLERK == "本机录入"
     assert not is_red(shown, 2027)
     assert shown.selected_year() == 2027
     assert table_texts(shown.entries_model) == expected
     assert "本机录入" in shown.year_title.text() and "放假 2 天，调休上班 1 天" in shown.year_title.text()
+    assert "导入“2027年放假安排.csv”" in shown.year_title.text()
 
 
 def test_an_import_the_clerk_cancels_saves_nothing(dialog, store, tmp_path, previews, errors):
@@ -169,7 +178,7 @@ def test_an_import_the_clerk_cancels_saves_nothing(dialog, store, tmp_path, prev
     assert shown.import_file(path) is False
 
     assert len(previews) == 1 and errors == []
-    assert not clerk_file(store, 2027).exists()
+    assert saved_entries(store, 2027) is None
     assert source_of(shown, 2027) == SOURCE_ESTIMATED
 
 
@@ -210,7 +219,7 @@ def test_a_broken_file_is_named_with_its_line_and_nothing_is_saved(
 
     assert errors == [("导入节假日安排", f"没有导入：{message}")]
     assert previews == []  # nothing to ask about
-    assert not (store.folder.root / "holidays").exists()
+    assert holidays.clerk_lists(store) == {} and no_files_written(store)
     assert source_of(shown, 2027) == SOURCE_ESTIMATED and is_red(shown, 2027)
 
 
@@ -231,7 +240,8 @@ def test_the_editor_saves_a_list_that_reads_back(dialog, store, qtbot, errors):
 
     assert errors == []
     assert editor.result() == QDialog.DialogCode.Accepted
-    assert parse_year_list(clerk_file(store, 2027)).entries == ENTRIES_2027
+    assert saved_entries(store, 2027) == ENTRIES_2027
+    assert holidays.year_list(store, 2027).origin == "录入" and no_files_written(store)
     assert source_of(shown, 2027) == SOURCE_CLERK and not is_red(shown, 2027)
     assert [row[0] for row in table_texts(shown.entries_model)] == ["2027-01-01", "2027-10-01", "2027-10-09"]
 
@@ -259,7 +269,7 @@ def test_the_editor_refuses_a_wrong_row_and_keeps_the_rows(dialog, store, qtbot,
             "没有保存：2027年节假日安排第2条：2027-01-06 是星期三，「班」只用于周六或周日的调休上班日",
         )
     ]
-    assert not clerk_file(store, 2027).exists()
+    assert saved_entries(store, 2027) is None
     assert editor.result() != QDialog.DialogCode.Accepted
     assert editor.rows() == [("2027-01-01", "休", "元旦"), ("2027-01-06", "班", "元旦")]
 
@@ -282,22 +292,40 @@ def test_the_editor_starts_from_the_years_list_in_use(dialog, qtbot):
     assert SOURCE_ESTIMATED in editor.source.text()
 
 
-def test_a_broken_file_in_the_data_folder_is_shown_at_the_top(dialog, store):
-    broken = clerk_file(store, 2028)
-    broken.parent.mkdir(parents=True)
-    broken.write_text("日期,类型,名称\n2028-01-05,班,元旦\n", encoding="utf-8")
+def test_the_files_of_an_earlier_version_are_taken_in_and_a_broken_one_is_shown_at_the_top(
+    dialog, store, qtbot, errors
+):
+    """Earlier versions wrote <data folder>/holidays/<year>.csv; on the first open they are taken in once."""
+    folder = store.folder.root / "holidays"
+    folder.mkdir()
+    (folder / "2027.csv").write_text(LIST_2027, encoding="utf-8-sig")
+    (folder / "2028.csv").write_text("日期,类型,名称\n2028-01-05,班,元旦\n", encoding="utf-8")
+    holidays.take_in_old_files(store)  # what the app does on opening the data folder
 
     shown = dialog()
 
+    assert source_of(shown, 2027) == SOURCE_CLERK and not is_red(shown, 2027)
+    shown.select_year(2027)
+    assert "从旧版保存的文件“holidays/2027.csv”转入" in shown.year_title.text()
     assert not shown.problems.isHidden()
     assert "2028.csv 第2行：2028-01-05 是星期三" in shown.problems.text()
     assert source_of(shown, 2028) == SOURCE_ESTIMATED and is_red(
         shown, 2028
-    )  # skipped: counted Monday to Friday
+    )  # not taken in: counted Monday to Friday
+
+    editor = shown.new_editor(2028)  # the clerk types 2028 in properly: the old file's problem is gone
+    qtbot.addWidget(editor)
+    editor.set_rows([("2028-01-01", "休", "元旦")])
+    assert editor.save() is True
+    assert errors == []
+    assert shown.problems.isHidden()
+    assert source_of(shown, 2028) == SOURCE_CLERK
 
 
-def test_the_dialog_renders_offscreen(dialog, tmp_path):
+def test_the_dialog_renders_offscreen(dialog, store, tmp_path):
+    holidays.save_year_list(store, 2027, ENTRIES_2027, imported_from="2027年放假安排.csv")
     shown = dialog()
+    shown.select_year(2027)
     shown.show()
 
     assert shown.grab().save(str(tmp_path / "holidays_dialog.png"))

@@ -36,9 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         print(str(error), file=sys.stderr)
         return 2
     with store:
+        from xueji_desktop.services.holidays import take_in_old_files
         from xueji_desktop.services.school_setup import sign_in_registrar
 
         sign_in_registrar(store)
+        take_in_old_files(store)  # the 节假日安排 files an earlier version wrote, once
         try:
             return args.handler(store, args)
         except BrokenPipeError:  # `xueji students | head`: the reader has all it wanted

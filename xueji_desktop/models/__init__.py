@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         StatusChange,
         UploadBatch,
     )
+    from xueji_desktop.models.holidays import HolidayList
     from xueji_desktop.models.school import Grade, ImportMapping, School, SchoolClass, SchoolYear
     from xueji_desktop.models.student import FamilyMember, Student
 
@@ -47,6 +48,7 @@ _TABLE_MODULES = {
         "StatusChange",
         "UploadBatch",
     ),
+    "holidays": ("HolidayList",),
     "school": ("Grade", "ImportMapping", "School", "SchoolClass", "SchoolYear"),
     "student": ("FamilyMember", "Student"),
 }
@@ -61,6 +63,7 @@ __all__ = [
     "Base",
     "FamilyMember",
     "Grade",
+    "HolidayList",
     "ImportMapping",
     "PaperArchivePlace",
     "Procedure",

@@ -26,6 +26,7 @@ APPEND_ONLY_TABLES = (
     "document_setting",
     "record_consultation",
     "paper_archive_place",
+    "holiday_list",  # models/holidays.py
 )
 
 

@@ -3,24 +3,24 @@
 Each December the State Council publishes the next year's 放假安排, so a year's list can come from three places, looked
 up in this order:
 
-1. the clerk's list: ``<data folder>/holidays/<year>.csv``, typed in or imported in the app (「本机录入」);
+1. the clerk's list, typed in or imported in the app (「本机录入」): it lives in the database (services/holidays.py
+   reads it and hands it in here as ``clerk_lists``);
 2. a list shipped with the app: ``resources/reference/holidays/<year>.csv`` (「随软件提供」);
 3. the ``chinese_calendar`` package, for the years it knows (「国务院办公厅通知（chinese-calendar）」).
 
 A year with none of these counts Monday to Friday as working days, and every date computed through it is marked as
 estimated, so the screen can say 「按周一至周五估算（尚未录入2027年节假日安排）」 next to it.
 
-A year list is a small UTF-8 CSV file, one row per date: ``日期,类型,名称`` where 类型 is 「休」 (day off) or 「班」
-(a Saturday or Sunday worked in lieu); lines starting with ``#`` are comments (see resources/reference/holidays/README.md).
+This module only reads: the lists it is given, a CSV file the clerk chose to import, and the shipped resources. It
+writes nothing and reads no data folder. A year list as a CSV file is one row per date: ``日期,类型,名称`` where 类型 is
+「休」 (day off) or 「班」 (a Saturday or Sunday worked in lieu); lines starting with ``#`` are comments (see
+resources/reference/holidays/README.md).
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,12 +30,13 @@ from pathlib import Path
 
 import chinese_calendar
 
+from xueji_desktop.errors import InvalidInput
 from xueji_desktop.reference.resources import resource_path
 
 DAY_OFF = "休"
 MAKE_UP_DAY = "班"
 KINDS = (DAY_OFF, MAKE_UP_DAY)
-HOLIDAYS_FOLDER = "holidays"  # under the data folder, and under resources/reference/
+HOLIDAYS_FOLDER = "holidays"  # under resources/reference/
 
 SOURCE_CLERK = "本机录入"
 SOURCE_SHIPPED = "随软件提供"
@@ -50,8 +51,8 @@ _YEAR_FILE = re.compile(r"^(\d{4})\.csv$", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+0?0:00(?::00)?)?$")
 
 
-class HolidayListError(ValueError):
-    """A year list that cannot be used; the message is one Chinese line naming the file and line."""
+class HolidayListError(InvalidInput):
+    """A year list that cannot be used; the message is one Chinese line naming the file and line (or 第N条)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,19 +197,29 @@ class WorkingCalendar:
         return tuple(year for year in years if not self.knows(year))
 
 
-def working_calendar(
-    clerk_folder: Path | None = None, *, shipped_folder: Path | None = None
+def build_calendar(
+    clerk_lists: Mapping[int, YearList] | None = None, *, shipped_folder: Path | None = None
 ) -> WorkingCalendar:
-    """A calendar reading the current lists: ``clerk_folder`` is the data folder (its ``holidays/`` subfolder holds the
-    clerk's lists); ``shipped_folder`` defaults to resources/reference/holidays. Files are parsed once per change, so
-    calling this per use is cheap. A file that cannot be read is skipped and named in ``problems``."""
+    """A calendar over the clerk's lists as given (services.holidays.working_calendar reads them from the database),
+    the shipped lists of ``shipped_folder`` (default resources/reference/holidays) and chinese_calendar. A shipped file
+    that cannot be read is skipped and named in ``problems``."""
     problems: list[str] = []
-    clerk = _read_folder(Path(clerk_folder) / HOLIDAYS_FOLDER, problems) if clerk_folder is not None else {}
-    shipped_root = (
-        shipped_folder if shipped_folder is not None else resource_path("reference", HOLIDAYS_FOLDER)
-    )
-    shipped = _read_folder(Path(shipped_root), problems)
-    return WorkingCalendar(clerk, shipped, problems)
+    shipped = shipped_lists(shipped_folder, problems)
+    return WorkingCalendar(clerk_lists, shipped, problems)
+
+
+def shipped_lists(folder: Path | None = None, problems: list[str] | None = None) -> dict[int, YearList]:
+    """The lists shipped with the app, by year (``<year>.csv`` files of ``folder``, default
+    resources/reference/holidays); a file that cannot be read is left out and its message added to ``problems``.
+    Files are parsed once per change, so calling this per use is cheap."""
+    root = folder if folder is not None else resource_path("reference", HOLIDAYS_FOLDER)
+    return _read_folder(Path(root), problems if problems is not None else [])
+
+
+def year_of_file(path: Path) -> int | None:
+    """2027 for a file named ``2027.csv``; None for any other name."""
+    match = _YEAR_FILE.match(Path(path).name)
+    return int(match.group(1)) if match else None
 
 
 def parse_year_list(path: Path) -> YearList:
@@ -241,13 +252,12 @@ def parse_year_list(path: Path) -> YearList:
     return _check_rows(rows, year, f"{path.name} ", f"文件名是 {path.name}" if match else "")
 
 
-def save_year_list(
-    clerk_folder: Path,
+def check_entries(
     year: int,
     entries: Iterable[HolidayEntry | tuple[date | str, str] | tuple[date | str, str, str]],
-) -> Path:
-    """Check the list and write it, atomically, as ``clerk_folder/holidays/<year>.csv`` (UTF-8 with BOM, so Excel opens
-    it right); returns the file. Entries are HolidayEntry or (日期, 类型[, 名称]) tuples; raises HolidayListError."""
+) -> YearList:
+    """Check a year's list as typed or stored: entries are HolidayEntry or (日期, 类型[, 名称]) tuples, the date a date or
+    text; the list comes back sorted by date. Raises HolidayListError naming the row (第N条)."""
     if not 1000 <= year <= 9999:
         raise HolidayListError(f"年份 {year} 不对，应为四位数的年份")
     rows = []
@@ -259,18 +269,8 @@ def save_year_list(
         rows.append((f"第{number}条", [cell.strip() for cell in cells]))
     if not rows:
         raise HolidayListError(f"{year}年节假日安排中没有任何日期")
-    year_list = _check_rows(rows, year, f"{year}年节假日安排", "")
-    folder = Path(clerk_folder) / HOLIDAYS_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{year}.csv"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(_HEADER)
-    writer.writerows(
-        (e.day.isoformat(), e.kind, e.name) for e in sorted(year_list.entries, key=lambda e: e.day)
-    )
-    _write_atomically(target, buffer.getvalue())
-    return target
+    checked = _check_rows(rows, year, f"{year}年节假日安排", "")
+    return YearList(year, tuple(sorted(checked.entries, key=lambda e: e.day)))
 
 
 # --- reading and checking ---------------------------------------------------------------------------------------------
@@ -424,29 +424,3 @@ def _holiday_name(english: str) -> str:
 
 def _as_date(day: date) -> date:
     return day.date() if isinstance(day, datetime) else day
-
-
-# --- writing ----------------------------------------------------------------------------------------------------------
-
-
-def _write_atomically(target: Path, content: str) -> None:
-    """Temp file in the same folder, fsync, os.replace: a killed write leaves the old list or the new one, never half."""
-    handle = tempfile.NamedTemporaryFile(
-        "w",
-        encoding="utf-8-sig",
-        newline="",
-        dir=target.parent,
-        prefix=f".{target.name}.",
-        suffix=".tmp",
-        delete=False,
-    )
-    temporary = Path(handle.name)
-    try:
-        with handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

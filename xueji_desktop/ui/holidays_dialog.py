@@ -1,5 +1,6 @@
 """「节假日安排（工作日计算）」: which years have an official holiday list and where each comes from, the dates of the
-selected year, and importing or typing in a year the State Council has just published (reference.working_days).
+selected year, and importing or typing in a year the State Council has just published (services.holidays: the lists
+are records in the data file, each change audited).
 
 A year with no list is counted Monday to Friday: it is shown in red, as every deadline in it is an estimate.
 """
@@ -33,23 +34,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xueji_desktop.reference.resources import resource_path
+from xueji_desktop.errors import DomainError
 from xueji_desktop.reference.working_days import (
     DAY_OFF,
-    HOLIDAYS_FOLDER,
     MAKE_UP_DAY,
     SOURCE_CLERK,
     SOURCE_ESTIMATED,
     HolidayEntry,
-    HolidayListError,
     WorkingCalendar,
     YearList,
-    parse_year_list,
-    save_year_list,
-    working_calendar,
 )
+from xueji_desktop.services import holidays
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.operations import HOLIDAYS, announcer
 from xueji_desktop.ui.common.tables import ROW_HEIGHT, RowsModel, configure_table
 
 TITLE = "节假日安排（工作日计算）"
@@ -62,7 +60,6 @@ NOTE_STYLE = "QLabel { color: #555555; }"
 KIND_LABELS = {DAY_OFF: "休（放假）", MAKE_UP_DAY: "班（调休上班）"}
 WEEKDAYS = "一二三四五六日"
 KIND_HELP = "类型：休 = 放假（法定节假日及调休休息日）；班 = 调休上班的周六或周日。没有列出的日期按周一至周五上班计算。"
-_YEAR_FILE = re.compile(r"^(\d{4})\.csv$", re.IGNORECASE)
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 _INDEX = QModelIndex | QPersistentModelIndex
@@ -93,18 +90,12 @@ def estimated_note(year: int) -> str:
     return f"尚未录入{year}年节假日安排，该年内的期限按周一至周五估算"
 
 
-def _year_files(folder: Path) -> set[int]:
-    try:
-        return {int(m.group(1)) for p in folder.iterdir() if (m := _YEAR_FILE.match(p.name))}
-    except OSError:  # no such folder yet
-        return set()
-
-
 @dataclass(frozen=True)
 class YearRow:
     year: int
     source: str
     year_list: YearList | None
+    saved: holidays.SavedList | None = None  # the clerk's list: when, by whom, from where
 
     @property
     def estimated(self) -> bool:
@@ -158,7 +149,7 @@ def _table(model: QAbstractTableModel, widths: Sequence[int]) -> QTableView:
 
 
 class HolidaysDialog(QDialog):
-    """The years around today and any year with a file, each with its source; the selected year's dates below."""
+    """The years around today and any year with a list, each with its source; the selected year's dates below."""
 
     saved = Signal(int)  # a year's list was saved: deadlines counted through that year may have moved
 
@@ -172,10 +163,10 @@ class HolidaysDialog(QDialog):
     ):
         super().__init__(parent)
         self.store = store
-        self.folder = store.folder.root
         self.today = today
         self.shipped_folder = shipped_folder
-        self.calendar: WorkingCalendar = working_calendar(self.folder, shipped_folder=shipped_folder)
+        self.overview = holidays.overview(store, today=today, shipped_folder=shipped_folder)
+        self.calendar: WorkingCalendar = self.overview.calendar
         self.setWindowTitle(TITLE)
         self.resize(860, 640)
 
@@ -211,7 +202,7 @@ class HolidaysDialog(QDialog):
         close = QPushButton("关闭")
         close.clicked.connect(self.reject)
         where = QLabel(
-            f"本机录入的安排保存在 {self.folder / HOLIDAYS_FOLDER}（每年一个 CSV 文件），优先于软件自带的安排。"
+            "本机录入的安排保存在数据文件中，随数据一起备份，每次修改都有记录；优先于软件自带的安排。"
         )
         where.setWordWrap(True)
         where.setStyleSheet(NOTE_STYLE)
@@ -236,28 +227,20 @@ class HolidaysDialog(QDialog):
         return self.today or date.today()
 
     def years(self) -> list[int]:
-        """Last year to next year (next year's list is published each December), and every year with a file."""
-        this_year = self._today().year
-        shipped = (
-            self.shipped_folder
-            if self.shipped_folder is not None
-            else resource_path("reference", HOLIDAYS_FOLDER)
-        )
-        files = _year_files(self.folder / HOLIDAYS_FOLDER) | _year_files(Path(shipped))
-        return sorted(set(range(this_year - 1, this_year + 2)) | files)
+        """Last year to next year (next year's list is published each December), and every year with a list."""
+        return [info.year for info in self.overview.years]
 
     def refresh(self, select: int | None = None) -> None:
-        """Read the lists again (a file saved here or changed outside) and select ``select``, else the year shown."""
+        """Read the lists again (one just saved) and select ``select``, else the year shown."""
         current = self.selected_year()
-        self.calendar = working_calendar(self.folder, shipped_folder=self.shipped_folder)
-        rows = [
-            YearRow(year, self.calendar.source(year), self.calendar.year_list(year)) for year in self.years()
-        ]
+        self.overview = holidays.overview(self.store, today=self.today, shipped_folder=self.shipped_folder)
+        self.calendar = self.overview.calendar
+        rows = [YearRow(info.year, info.source, info.year_list, info.saved) for info in self.overview.years]
         self.years_model.set_rows(rows)
         self._fit_years_table(len(rows))
-        problems = self.calendar.problems
+        problems = self.overview.problems
         self.problems.setText(
-            "以下节假日安排文件有错误，没有使用（这些年份按下一个来源计算）：\n"
+            "以下节假日安排文件有错误，没有使用（这些年份按下一个来源计算；改正后请用「导入文件…」导入）：\n"
             + "\n".join(f"• {problem}" for problem in problems)
         )
         self.problems.setVisible(bool(problems))
@@ -300,11 +283,8 @@ class HolidaysDialog(QDialog):
             )
             self.entries_model.set_rows([])
         else:
-            where = (
-                f"<br>{html.escape(str(self.folder / HOLIDAYS_FOLDER / f'{year}.csv'))}"
-                if source == SOURCE_CLERK
-                else ""
-            )
+            saved = next((info.saved for info in self.overview.years if info.year == year), None)
+            where = f"<br>{html.escape(saved.how)}" if source == SOURCE_CLERK and saved else ""
             self.year_title.setStyleSheet("")
             self.year_title.setText(f"<b>{year}年：{html.escape(source)}</b>（{_counts(year_list)}）{where}")
             self.entries_model.set_rows(sorted(year_list.entries, key=lambda e: e.day))
@@ -321,14 +301,22 @@ class HolidaysDialog(QDialog):
         error is named with its line, and nothing is saved."""
         path = Path(path)
         try:
-            year_list = parse_year_list(path)
-        except HolidayListError as error:
+            year_list = holidays.read_csv(path)
+        except DomainError as error:
             show_error(self, IMPORT_TITLE, f"没有导入：{error}")
             return False
         preview = ImportPreviewDialog(year_list, path.name, self.calendar.source(year_list.year), self)
         if preview.exec() != QDialog.DialogCode.Accepted:
             return False
-        if not _save(self, IMPORT_TITLE, "没有导入", self.folder, year_list.year, year_list.entries):
+        if not _save(
+            self,
+            IMPORT_TITLE,
+            "没有导入",
+            self.store,
+            year_list.year,
+            year_list.entries,
+            imported_from=path.name,
+        ):
             return False
         self._after_save(year_list.year)
         return True
@@ -336,7 +324,7 @@ class HolidaysDialog(QDialog):
     def new_editor(self, year: int | None = None) -> HolidayEditorDialog:
         """The editor for ``year`` (default: the selected one), filled with that year's list when it has one."""
         editor = HolidayEditorDialog(
-            self.folder, self.calendar, year or self.selected_year() or self._today().year + 1, self
+            self.store, self.calendar, year or self.selected_year() or self._today().year + 1, self
         )
         editor.accepted.connect(lambda: self._after_save(editor.year()))
         return editor
@@ -349,20 +337,24 @@ class HolidaysDialog(QDialog):
     def _after_save(self, year: int) -> None:
         self.refresh(select=year)
         self.saved.emit(year)
+        announcer().announce({HOLIDAYS})  # due dates counted through that year may move (the 异动 tab)
 
 
 def _save(
-    parent: QWidget, title: str, failed: str, folder: Path, year: int, entries: Iterable[object]
+    parent: QWidget,
+    title: str,
+    failed: str,
+    store: Store,
+    year: int,
+    entries: Iterable[object],
+    *,
+    imported_from: str | None = None,
 ) -> bool:
-    """save_year_list, its error shown as one Chinese line: nothing is written then."""
+    """holidays.save_year_list, its refusal shown as one Chinese line: nothing is saved then."""
     try:
-        save_year_list(folder, year, entries)  # type: ignore[arg-type]
-    except HolidayListError as error:
+        holidays.save_year_list(store, year, entries, imported_from=imported_from)  # type: ignore[arg-type]
+    except DomainError as error:
         show_error(parent, title, f"{failed}：{error}")
-        return False
-    except OSError as error:
-        target = folder / HOLIDAYS_FOLDER / f"{year}.csv"
-        show_error(parent, title, f"{failed}：无法写入“{target}”（{error.strerror or error}）。")
         return False
     return True
 
@@ -531,9 +523,9 @@ class KindDelegate(QStyledItemDelegate):
 class HolidayEditorDialog(QDialog):
     """A year's list typed in row by row and saved as the clerk's list (the dialog closes once it is saved)."""
 
-    def __init__(self, folder: Path, calendar: WorkingCalendar, year: int, parent: QWidget | None = None):
+    def __init__(self, store: Store, calendar: WorkingCalendar, year: int, parent: QWidget | None = None):
         super().__init__(parent)
-        self.folder = folder
+        self.store = store
         self.calendar = calendar
         self.setWindowTitle(EDIT_TITLE)
         self.resize(600, 520)
@@ -662,7 +654,7 @@ class HolidayEditorDialog(QDialog):
             and not self._may_replace(year)
         ):
             return False
-        if not _save(self, EDIT_TITLE, "没有保存", self.folder, year, self.rows()):
+        if not _save(self, EDIT_TITLE, "没有保存", self.store, year, self.rows()):
             return False
         self.accept()
         return True

@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
 
     def open_data(self) -> bool:
         """Open the store (migrating it), run first-run setup if needed, build and fill the tabs."""
-        from xueji_desktop.services import school_setup
+        from xueji_desktop.services import holidays, school_setup
         from xueji_desktop.store import BUSY_MESSAGE, Store, StoreError
 
         if self._lock is None and not self.lock_data_dir():
@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
                 if outcome == "cancelled":
                     return False
         self._build_tabs()
+        holidays.take_in_old_files(self.store)  # the 节假日安排 files an earlier version wrote, once
         QTimer.singleShot(0, self._backup)
         return True
 
