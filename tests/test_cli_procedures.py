@@ -393,3 +393,109 @@ def test_a_proof_of_an_unknown_kind_or_not_a_scan_is_refused_before_anything_els
     )
     assert code == 1 and "不是图片或 PDF 文件" in err
     assert _procedures(school) == 0
+
+
+# --- every kind from the registry -----------------------------------------------------------------------------------
+
+
+def test_kinds_lists_every_kind_from_the_registry(run):
+    from xueji_desktop.services.procedures import all_kinds
+
+    code, out, _ = run("procedures", "kinds", "--json")
+    assert code == 0
+    listed = {kind["code"]: kind for kind in json.loads(out)}
+    assert list(listed) == list(all_kinds())
+    suspension = listed["suspension"]
+    assert (suspension["label"], suspension["statuses"], suspension["forms"]) == (
+        "休学",
+        ["在读"],
+        ["休学、复学申请表"],
+    )
+    fields = {field["name"]: field for field in suspension["fields"]}
+    assert fields["start"]["label"] == "休学开始日期" and fields["start"]["type"] == "date"
+    assert fields["start"]["required"] and fields["end"]["default"] is None
+    assert fields["reason"]["options"] == [reason.value for reason in SuspensionReason]
+    assert suspension["proofs"]["rule_id"] == "R22.1" and suspension["proofs"]["depends_on"] == ["reason"]
+    assert ["休学、复学申请表"] in suspension["proofs"]["required"]
+    assert listed["transfer_in"]["takes_student"] is False and listed["transfer_in"]["statuses"] == []
+    assert listed["suspension_extension"]["label"] == "延长休学"
+    assert listed["dropout"]["fields"][1]["type"] == "choices"
+    code, out, err = run("procedures", "kinds")
+    assert code == 0 and "suspension\t休学" in out and "--set start=…" in out and "共 11 类" in err
+
+
+def _preview_values(store) -> dict[str, list[str]]:
+    """--set values of a request of each kind, for a grade-three student in school (or a transfer in)."""
+    with store.read() as session:
+        class_name = next(c.name for c in session.scalars(select(SchoolClass)) if c.grade.level == 2)
+    return {
+        "transfer_in": [
+            "name=刘小红",
+            "gender=女",
+            "birth_date=2018-05-06",
+            f"id_number={id_number(date(2018, 5, 6), '2')}",
+            "from_school=长治市实验小学",
+            "grade_level=二年级",
+            f"to_class_id={class_name}",
+            "reason=家庭居住地迁移且户籍已迁入",
+            "crosses_county=是",
+            "hukou_moved=是",
+        ],
+        "transfer_out": [
+            "to_school=长治市实验小学",
+            "reason=家庭居住地迁移且户籍已迁入",
+            "crosses_county=是",
+            "hukou_moved=是",
+        ],
+        "suspension": [f"reason={SuspensionReason.ILLNESS}", f"start={TODAY}", "illness_share_of_term=50%"],
+        "suspension_extension": ["new_end=2027-12-31"],
+        "resumption": [f"to_class_id={class_name}", f"on={TODAY}"],
+        "withdrawal": ["reason=出境定居", "approved_by=县级教育行政部门"],
+        "automatic_withdrawal": ["longest_continuous_weeks=9", "total_weeks=10", "contacted_family=是"],
+        "death": [f"died_on={TODAY}"],
+        "dropout": ["since=2026-09-20", "reported_to=乡镇人民政府、县级教育行政部门"],
+        "information_change": ["name=王晓明"],
+        "restoration": [f"to_class_id={class_name}"],
+    }
+
+
+def test_every_kind_has_a_preview_case():
+    from xueji_desktop.services.procedures import all_kinds
+
+    assert set(PREVIEW_KINDS) == set(all_kinds())
+
+
+PREVIEW_KINDS = (
+    "transfer_in",
+    "transfer_out",
+    "suspension",
+    "suspension_extension",
+    "resumption",
+    "withdrawal",
+    "automatic_withdrawal",
+    "death",
+    "dropout",
+    "information_change",
+    "restoration",
+)
+
+
+@pytest.mark.parametrize("kind", PREVIEW_KINDS)
+def test_preview_json_works_for_every_kind_and_writes_nothing(school, run, kind):
+    """R7.1: every kind can be checked from a script (`automatic_withdrawal … --preview` once crashed with a
+    TypeError on `proofs`); each finding with its rule id, article, kind (block/warn) and message."""
+    values = _preview_values(school)[kind]
+    student = [] if kind == "transfer_in" else ["--student", str(_student(school))]
+    arguments = ["procedures", "open", kind, *student, "--set", f"today={TODAY}"]
+    for value in values:
+        arguments += ["--set", value]
+    code, out, err = run(*arguments, "--preview", "--json")
+    assert code in (0, 2), err
+    shown = json.loads(out)
+    assert shown["would_open"] is (code == 0)
+    assert shown["findings"], "every request here lacks its proofs or its conditions"
+    for finding in shown["findings"]:
+        assert set(finding) >= {"rule_id", "article", "kind", "message"}
+        assert finding["rule_id"].startswith("R") and finding["article"].startswith("第")
+        assert finding["kind"] in ("block", "warn")
+    assert _procedures(school) == 0

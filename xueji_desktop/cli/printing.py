@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from xueji_desktop.cli.common import find_class, students_of, subcommand
+from xueji_desktop.errors import NotFound
 
 PRINT_FORMS = {
     "info-form": "学生基本信息表",
@@ -22,12 +23,6 @@ PRINT_FORMS = {
     "admission-roster": "录取花名册",
     "diploma": "毕业证书（套打）",
     "calibration": "套打校准页",
-}
-PROCEDURE_FORM_KINDS = {
-    "suspension-form": ("suspension", "suspension_extension", "resumption"),
-    "withdrawal-form": ("withdrawal", "automatic_withdrawal"),
-    "transfer-letter": ("transfer_out", "transfer_in"),
-    "dropout-report": ("dropout",),
 }
 
 
@@ -124,37 +119,25 @@ def _print_info_form(store, args: argparse.Namespace) -> int:
 
 
 def _print_procedure_form(store, args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-
-    from xueji_desktop.models import Procedure
+    """A procedure's form: the kinds that print it are those whose registry entry names it."""
+    from xueji_desktop.services import procedures
     from xueji_desktop.services.printing import forms
 
-    kinds = PROCEDURE_FORM_KINDS[args.form]
+    form = PRINT_FORMS[args.form]
+    kinds = procedures.kinds_printing(form)
     procedure_id = args.procedure
     if procedure_id is None:
         if len(args.student) != 1:
-            raise LookupError(
+            raise NotFound(
                 "请用 --procedure 给出手续编号，或用 --student 指定一名学生（取其最近一项同类手续）"
             )
-        student_id = students_of(store, args)[0]
-        with store.read() as session:
-            procedure_id = session.scalar(
-                select(Procedure.id)
-                .where(Procedure.student_id == student_id, Procedure.kind.in_(kinds))
-                .order_by(Procedure.id.desc())
-                .limit(1)
-            )
+        procedure_id = procedures.latest_procedure_of_kinds(store, students_of(store, args)[0], kinds)
         if procedure_id is None:
-            raise LookupError(f"这名学生没有可打印{PRINT_FORMS[args.form]}的手续")
-    else:
-        with store.read() as session:
-            kind = session.scalar(select(Procedure.kind).where(Procedure.id == procedure_id))
-        if kind is None:
-            raise LookupError(f"没有编号为 {procedure_id} 的手续")
-        if kind not in kinds:
-            raise LookupError(f"手续 {procedure_id} 不是可打印{PRINT_FORMS[args.form]}的手续")
+            raise NotFound(f"这名学生没有可打印{form}的手续")
+    elif procedures.kind_of_procedure(store, procedure_id) not in kinds:
+        raise NotFound(f"手续 {procedure_id} 不是可打印{form}的手续")
     path = forms.procedure_form(store, procedure_id, args.out)
-    print(f"已生成{PRINT_FORMS[args.form]}（手续 {procedure_id}）：{path}")
+    print(f"已生成{form}（手续 {procedure_id}）：{path}")
     return 0
 
 

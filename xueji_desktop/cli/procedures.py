@@ -1,33 +1,23 @@
-"""procedures …: the 异动手续 from a terminal — list, open (with --preview to see the findings), advance, province,
-cancel, reverse. A refusal prints each finding with the article it rests on and exits 2."""
+"""procedures …: the 异动手续 from a terminal — kinds (what each kind asks), list, open (with --preview to see the
+findings), advance, province, cancel, reverse. A refusal prints each finding with the article it rests on and exits 2.
+
+Every kind comes from the registry (services/procedures/kinds.py): `open KIND --set key=value` takes the fields of
+the kind's request dataclass, converted by their types (dates YYYY-MM-DD, 是/否, enums by their Chinese value, a
+class by its name, several values separated by 、, student fields for a 信息变更)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from xueji_desktop.cli.common import pair, subcommand
-from xueji_desktop.errors import InvalidInput
+from xueji_desktop.errors import InvalidInput, NotFound
 
-OPENERS = {
-    "transfer_in": ("transfers", "open_transfer_in"),
-    "transfer_out": ("transfers", "open_transfer_out"),
-    "suspension": ("suspensions", "open_suspension"),
-    "suspension_extension": ("suspensions", "open_extension"),
-    "resumption": ("suspensions", "open_resumption"),
-    "withdrawal": ("withdrawals", "open_withdrawal"),
-    "automatic_withdrawal": ("withdrawals", "open_automatic_withdrawal"),
-    "death": ("withdrawals", "open_death"),
-    "dropout": ("withdrawals", "open_dropout"),
-    "restoration": ("withdrawals", "open_restoration"),
-    "information_change": ("information_changes", "open_information_change"),
-}
 _YES_NO = {"是": True, "否": False, "true": True, "false": False}
 
 
@@ -40,12 +30,15 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     def action(name: str, help_text: str) -> argparse.ArgumentParser:
         return subcommand(actions, name, help_text)
 
+    kinds = action("kinds", "列出每类异动手续：办理条件、要填写的内容、证明材料、可打印的表格")
+    kinds.add_argument("--json", action="store_true", help="以 JSON 输出")
+
     listing = action("list", "列出异动手续（最新的在前）")
     listing.add_argument("--open", action="store_true", help="只列出尚未办结的手续")
     listing.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     opening = action("open", "办理一项异动手续（检查《细则》的规定和证明材料）")
-    opening.add_argument("kind", choices=tuple(OPENERS), help="手续类别")
+    opening.add_argument("kind", help="手续类别，如 suspension（procedures kinds 列出全部）")
     opening.add_argument("--student", type=int, help="学生编号（转入手续不用：学籍在办结时建立）")
     opening.add_argument(
         "--set",
@@ -53,7 +46,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="手续的一项内容，如 start=2026-10-08、reason=本人其他不可抗拒原因、crosses_county=是",
+        help="手续的一项内容，如 start=2026-10-08、reason=本人其他不可抗拒原因、crosses_county=是"
+        "（today=YYYY-MM-DD：办理日期，默认今天）",
     )
     opening.add_argument(
         "--proof",
@@ -69,6 +63,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     opening.add_argument("--exception-reason", default="", help="例外办理的书面理由")
     opening.add_argument("--preview", action="store_true", help="只检查并列出所有发现，不写入")
+    opening.add_argument("--json", action="store_true", help="与 --preview 一起：以 JSON 输出所有发现")
 
     step = action("advance", "办理手续的下一步（最后一步写入异动）")
     step.add_argument("id", type=int, help="手续编号")
@@ -100,22 +95,25 @@ def cmd_procedures(store, args: argparse.Namespace) -> int:
     finding on a line, naming its article)."""
     from xueji_desktop.rules.findings import RuleViolation
     from xueji_desktop.services.procedures import FindingsPreview
-    from xueji_desktop.store import StoreError
 
     on = getattr(args, "on", None) or date.today()
     try:
+        if args.action == "kinds":
+            return _list_kinds(args)
         if args.action == "list":
             return _list_procedures(store, args)
         if args.action == "open":
             return _open_procedure(store, args)
         return _procedure_step(store, args, on)
     except FindingsPreview as preview:
-        return _show_preview(preview.findings, _decision(args))
+        return _show_preview(preview.findings, _decision(args), as_json=getattr(args, "json", False))
     except RuleViolation as refusal:
+        if getattr(args, "preview", False):  # refused before the proofs were looked at (not suspended …)
+            return _show_preview(refusal.findings, _decision(args), as_json=args.json)
         _print_findings(refusal.findings)
         _explain_refusal(refusal.findings)
         return 2
-    except (InvalidInput, LookupError, ValueError, StoreError) as error:
+    except (InvalidInput, NotFound, LookupError, ValueError) as error:
         print(str(error).strip("'\""), file=sys.stderr)
         return 1
 
@@ -177,27 +175,187 @@ def _list_procedures(store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_procedure(store, args: argparse.Namespace) -> int:
-    import importlib
-    import inspect
+def _list_kinds(args: argparse.Namespace) -> int:
+    """Every kind from the registry: code, label, who may start it, what it asks, its proofs, its forms."""
+    from xueji_desktop.services.procedures import all_kinds
 
-    module, name = OPENERS[args.kind]
-    opener = getattr(importlib.import_module(f"xueji_desktop.services.{module}"), name)
-    takes_student = "student_id" in inspect.signature(opener).parameters
-    if takes_student and args.student is None:
+    described = [_describe(kind) for kind in all_kinds().values()]
+    if args.json:
+        json.dump(described, sys.stdout, ensure_ascii=False, indent=1, default=str)
+        print()
+        return 0
+    for kind in described:
+        statuses = "、".join(kind["statuses"]) or "（新学生，尚无学籍）"
+        print(f"{kind['code']}\t{kind['label']}\t可办理：{statuses}\t步骤：{' → '.join(kind['steps'])}")
+        for field in kind["fields"]:
+            default = "（必填）" if field["required"] else f"（默认：{_shown_default(field['default'])}）"
+            options = f"，可选：{'、'.join(map(str, field['options']))}" if field["options"] else ""
+            print(f"\t--set {field['name']}=…\t{field['label']}：{field['type']}{options}{default}")
+        proofs = kind["proofs"]
+        needed = "；".join("或".join(group) for group in proofs["required"]) or "无"
+        depends = f"（随 {'、'.join(proofs['depends_on'])} 而定）" if proofs["depends_on"] else ""
+        print(f"\t证明材料（{proofs['rule_id']}）：{needed}{depends}")
+        if kind["forms"]:
+            print(f"\t可打印：{'、'.join(kind['forms'])}")
+    print(f"共 {len(described)} 类异动手续", file=sys.stderr)
+    return 0
+
+
+def _describe(kind) -> dict[str, Any]:
+    """One kind as `procedures kinds --json` lists it."""
+    from dataclasses import MISSING
+
+    fields = []
+    for spec in kind.fields():
+        options = [spec.shown(option) for option in spec.options()]
+        fields.append(
+            {
+                "name": spec.name,
+                "label": spec.label,
+                "type": spec.form,
+                "required": spec.required,
+                "optional": spec.optional,
+                "default": None if spec.default is MISSING else _plain(spec.default),
+                "options": options,
+            }
+        )
+    return {
+        "code": kind.code,
+        "label": kind.label,
+        "statuses": list(kind.statuses),
+        "takes_student": kind.picks_student,
+        "steps": list(kind.steps),
+        "effective_step": kind.effective,
+        "fields": fields,
+        "proofs": {
+            "rule_id": kind.proofs.rule_id,
+            "required": [list(group) for group in kind.required_proofs(_sample(kind))],
+            "depends_on": list(kind.proofs.depends_on),
+        },
+        "forms": list(kind.forms),
+        "batch_category": {"code": kind.batch.category_code, "name": kind.batch.category_name},
+    }
+
+
+def _sample(kind) -> Any:
+    """A request of the kind with its defaults and the first option of every field without one: what the proofs
+    are for when nothing else is said (`depends_on` names the fields that change them)."""
+    from dataclasses import MISSING
+
+    from xueji_desktop.services.procedures import ClassId
+
+    values: dict[str, Any] = {}
+    for spec in kind.fields():
+        if spec.default is not MISSING:
+            continue
+        options = spec.options()
+        blank = {date: date.today(), bool: False, float: 0.0, int: 1, ClassId: 0}
+        values[spec.name] = options[0] if options else blank.get(spec.type, "")
+    student = {"student_id": 0} if kind.picks_student else {}
+    return kind.request(**student, **values)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _shown_default(value: Any) -> str:
+    if value is None or value == [] or value == {}:
+        return "无"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "、".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _open_procedure(store, args: argparse.Namespace) -> int:
+    from xueji_desktop.services import procedures
+
+    kinds = procedures.all_kinds()
+    if args.kind not in kinds:
+        raise InvalidInput(f"未知的手续类别：{args.kind}（可用：{'、'.join(kinds)}）")
+    kind = kinds[args.kind]
+    if kind.picks_student and args.student is None:
         raise InvalidInput("请用 --student 给出学生编号")
-    if not takes_student and args.student is not None:
+    if not kind.picks_student and args.student is not None:
         raise InvalidInput(
             "转入手续不用 --student：学生的学籍在手续办结时建立，请用 --set name=… 等给出学生信息"
         )
     values = dict(pair(text, "--set", "KEY=VALUE") for text in args.values)
-    arguments = _service_arguments(opener, values)
+    today = _convert("today", values.pop("today"), date) if "today" in values else None
+    request = _request(store, kind, values, args.student)
     proofs = [_proof(text) for text in args.proofs]
-    student = (args.student,) if takes_student else ()
-    procedure_id = opener(store, *student, **arguments, proofs=proofs, decision=_decision(args))
+    procedure_id = procedures.open(store, request, proofs, _decision(args), today)
     print(procedure_id)
     print(f"已办理：手续编号 {procedure_id}", file=sys.stderr)
     return 0
+
+
+def _request(store, kind, values: dict[str, str], student_id: int | None) -> Any:
+    """The kind's request from --set KEY=VALUE, each converted by its field's type; a 信息变更's other keys are the
+    student fields it changes."""
+    rest = dict(values)
+    arguments: dict[str, Any] = {}
+    mapping = None
+    for spec in kind.fields():
+        if spec.form == "student_fields":
+            mapping = spec.name
+        elif spec.name in rest:
+            arguments[spec.name] = _field_value(store, spec, rest.pop(spec.name))
+        elif spec.required:
+            raise InvalidInput(f"请用 --set {spec.name}=… 给出“{spec.label}”")
+    if mapping is not None:
+        arguments[mapping] = {key: _student_field(key, value) for key, value in rest.items()}
+    elif rest:
+        known = "、".join(spec.name for spec in kind.fields())
+        raise InvalidInput(f"这类手续没有这些内容：{'、'.join(rest)}（可用：{known}）")
+    student = {"student_id": student_id} if kind.picks_student else {}
+    return kind.request(**student, **arguments)
+
+
+def _field_value(store, spec, text: str) -> Any:
+    """One --set value as the request field takes it."""
+    if spec.optional and text in ("", "无"):
+        return None
+    form = spec.form
+    if form == "class":
+        from xueji_desktop.services import roster
+
+        return roster.class_by_name(store, text)
+    if form == "code":
+        return _code(spec.label, spec.meta["code_table"], text)
+    if form == "choices":
+        parts = [part for part in text.replace("，", "、").replace(",", "、").split("、") if part]
+        return tuple(_choice(spec, part) for part in parts)
+    if form == "choice":
+        return _choice(spec, text)
+    if spec.meta.get("percent") and text.endswith("%"):
+        return _convert(spec.name, text[:-1], float) / 100
+    return _convert(spec.name, text, spec.type)
+
+
+def _choice(spec, text: str) -> Any:
+    """An option by its Chinese value (or its enum name, or a 年级 by level or name)."""
+    for option in spec.options():
+        names = {spec.shown(option), str(option)}
+        if isinstance(option, Enum):
+            names.add(option.name)
+        if text in names:
+            return option
+    shown = "、".join(spec.shown(option) for option in spec.options())
+    raise InvalidInput(f"{spec.name} 应为以下之一：{shown}（现在是“{text}”）")
+
+
+def _code(label: str, table: str, text: str) -> str:
+    from xueji_desktop.reference.codes import code_table
+
+    code = code_table(table).code_of(text)
+    if code is None:
+        raise InvalidInput(f"{label}：“{text}”不在代码表中")
+    return code
 
 
 def _proof(text: str):
@@ -223,97 +381,25 @@ def _decision(args: argparse.Namespace):
     )
 
 
-def _service_arguments(opener: Any, values: dict[str, str]) -> dict[str, Any]:
-    """The open_* function's keyword values from --set KEY=VALUE, converted by its type hints: dates YYYY-MM-DD,
-    booleans 是/否/true/false, enums by their Chinese value, a list of them separated by 、; the fields of a
-    dataclass argument (attendance) as keys of their own; a mapping argument (信息变更's new values) takes the
-    other keys as student fields."""
-    import dataclasses
-    import inspect
-    import typing
-
-    from xueji_desktop.reference.student_fields import FIELDS_BY_KEY
-
-    hints = typing.get_type_hints(opener)
-    rest = dict(values)
-    arguments: dict[str, Any] = {}
-    known: list[str] = []
-    mapping = None
-    for name, parameter in inspect.signature(opener).parameters.items():
-        if name in ("store", "student_id", "proofs", "decision") or parameter.kind is parameter.VAR_KEYWORD:
-            continue
-        hint = _optional_of(hints.get(name, str))
-        if typing.get_origin(hint) is Mapping:
-            mapping = name
-            continue
-        if dataclasses.is_dataclass(hint):
-            inner = typing.get_type_hints(hint)
-            known += [f.name for f in dataclasses.fields(hint)]
-            names = [f.name for f in dataclasses.fields(hint) if f.name in rest]
-            arguments[name] = hint(**{key: _convert(key, rest.pop(key), inner[key]) for key in names})
-            continue
-        known.append(name)
-        if name in rest and hint is str and name in FIELDS_BY_KEY:  # a transfer in's gender=男 …
-            arguments[name] = _student_field(name, rest.pop(name))
-        elif name in rest:
-            arguments[name] = _convert(name, rest.pop(name), hints.get(name, str))
-        elif parameter.default is parameter.empty:
-            raise InvalidInput(f"请用 --set {name}=… 给出“{name}”")
-    if mapping is not None:
-        arguments[mapping] = {key: _student_field(key, value) for key, value in rest.items()}
-    elif rest:
-        raise InvalidInput(f"这类手续没有这些内容：{'、'.join(rest)}（可用：{'、'.join(known)}）")
-    return arguments
-
-
-def _optional_of(hint: Any) -> Any:
-    """X for X | None."""
-    import types
-    import typing
-
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        kept = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        if len(kept) == 1:
-            return kept[0]
-    return hint
-
-
-def _convert(name: str, text: str, hint: Any) -> Any:
-    import typing
-
-    inner = _optional_of(hint)
-    if inner is not hint and text in ("", "无"):
-        return None
-    if typing.get_origin(inner) in (Sequence, list, tuple):
-        (item,) = typing.get_args(inner)[:1] or (str,)
-        return [
-            _convert(name, part, item)
-            for part in text.replace("，", "、").replace(",", "、").split("、")
-            if part
-        ]
+def _convert(name: str, text: str, kind: Any) -> Any:
+    """Text as a date (YYYY-MM-DD), a bool (是/否/true/false), an int or a float; anything else stays text."""
     try:
-        if inner is date:
+        if kind is date:
             return date.fromisoformat(text)
-        if inner is bool:
+        if kind is bool:
             if text.lower() not in _YES_NO:
                 raise ValueError
             return _YES_NO[text.lower()]
-        if inner in (int, float):
-            return inner(text)
+        if kind in (int, float):
+            return kind(text)
     except ValueError:
-        form = {date: "日期 YYYY-MM-DD", bool: "是 或 否", int: "整数", float: "数字"}[inner]
+        form = {date: "日期 YYYY-MM-DD", bool: "是 或 否", int: "整数", float: "数字"}[kind]
         raise InvalidInput(f"{name} 应为{form}：{text}") from None
-    if isinstance(inner, type) and issubclass(inner, Enum):
-        for member in inner:
-            if text in (member.value, member.name):
-                return member
-        raise InvalidInput(f"{name} 应为以下之一：{'、'.join(str(m.value) for m in inner)}（现在是“{text}”）")
     return text
 
 
 def _student_field(key: str, text: str) -> Any:
     """A student field's value from text, as the record stores it: dates, 是/否, a code-table value by code or name."""
-    from xueji_desktop.reference.codes import code_table
     from xueji_desktop.reference.student_fields import FIELDS_BY_KEY, FieldKind
 
     spec = FIELDS_BY_KEY.get(key)
@@ -326,10 +412,7 @@ def _student_field(key: str, text: str) -> Any:
     if spec.kind is FieldKind.BOOL:
         return _convert(spec.label, text, bool)
     if spec.kind is FieldKind.CODE:
-        code = code_table(spec.table or key).code_of(text)
-        if code is None:
-            raise InvalidInput(f"{spec.label}：“{text}”不在代码表中")
-        return code
+        return _code(spec.label, spec.table or key, text)
     return text
 
 
@@ -352,17 +435,39 @@ def _explain_refusal(findings: list) -> None:
         print("请阅读以上提示，确认后加 --confirm 再办理。", file=sys.stderr)
 
 
-def _show_preview(findings: list, decision: Any) -> int:
-    """Exit 0 when the procedure would be opened with the decision given, 2 when it would be refused."""
+def _show_preview(findings: list, decision: Any, *, as_json: bool = False) -> int:
+    """Exit 0 when the procedure would be opened with the decision given, 2 when it would be refused; --json prints
+    every finding with its rule id, article, kind (block/warn) and message."""
     from dataclasses import replace
 
-    from xueji_desktop.rules.findings import RuleViolation
-    from xueji_desktop.services.procedure_base import decide
+    from xueji_desktop.rules.findings import RuleViolation, article_name
+    from xueji_desktop.services.procedures import decide
 
-    _print_findings(findings)
+    refusal = None
     try:
         decide(findings, replace(decision, preview=False))
-    except RuleViolation as refusal:
+    except RuleViolation as refused:
+        refusal = refused
+    if as_json:
+        listed = {
+            "would_open": refusal is None,
+            "findings": [
+                {
+                    "rule_id": f.rule_id,
+                    "article": article_name(f.article),
+                    "kind": f.severity.value,
+                    "overridable": f.overridable,
+                    "message": f.message,
+                    "text": f.text,
+                }
+                for f in findings
+            ],
+        }
+        json.dump(listed, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 2 if refusal is not None else 0
+    _print_findings(findings)
+    if refusal is not None:
         _explain_refusal(refusal.findings)
         return 2
     print(
