@@ -44,9 +44,9 @@ def _procedures(demo: Path, out: Path, app: QApplication) -> None:
     from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
     from xueji_desktop.rules import proofs
-    from xueji_desktop.services import procedures, roster, suspensions, withdrawals
+    from xueji_desktop.services import procedures, roster
     from xueji_desktop.services.attachments import ProofFile
-    from xueji_desktop.ui.status_changes.request_forms import SuspensionForm
+    from xueji_desktop.services.procedures import suspensions, withdrawals
     from xueji_desktop.ui.status_changes.wizard import ProcedureWizard
 
     scans = Path(tempfile.mkdtemp(prefix="xueji-scans-"))
@@ -66,45 +66,48 @@ def _procedures(demo: Path, out: Path, app: QApplication) -> None:
     today = date.today()
     with Store.open(demo) as store:
         students = roster.list_students(store, limit=40)
-        done = suspensions.open_suspension(
+        done = procedures.open(
             store,
-            students[3].id,
-            reason=suspensions.SuspensionReason.ILLNESS,
-            start=today - timedelta(days=20),
-            illness_share_of_term=0.5,
+            suspensions.SuspensionRequest(
+                student_id=students[3].id,
+                reason=suspensions.SuspensionReason.ILLNESS,
+                start=today - timedelta(days=20),
+                illness_share_of_term=0.5,
+            ),
             proofs=[form, record],
             today=today - timedelta(days=20),
         )
         for state in ("学校已审核", "学籍管理部门已登记"):
             procedures.advance(store, done, state, on=today - timedelta(days=15))
         procedures.set_province_state(store, done, "已上报", on=today - timedelta(days=14))
-        ending = suspensions.open_suspension(
+        ending = procedures.open(
             store,
-            students[5].id,
-            reason=suspensions.SuspensionReason.ILLNESS,
-            start=today - timedelta(days=350),
-            illness_share_of_term=0.5,
+            suspensions.SuspensionRequest(
+                student_id=students[5].id,
+                reason=suspensions.SuspensionReason.ILLNESS,
+                start=today - timedelta(days=350),
+                illness_share_of_term=0.5,
+            ),
             proofs=[form, record],
             today=today - timedelta(days=350),
         )
         for state in ("学校已审核", "学籍管理部门已登记"):  # ends in about two weeks: listed for the clerk
             procedures.advance(store, ending, state, on=today - timedelta(days=345))
-        suspensions.open_suspension(
+        procedures.open(
             store,
-            students[7].id,
-            reason=suspensions.SuspensionReason.FORCE_MAJEURE,
-            start=today,
+            suspensions.SuspensionRequest(
+                student_id=students[7].id, reason=suspensions.SuspensionReason.FORCE_MAJEURE, start=today
+            ),
             proofs=[form, ProofFile(proofs.AUTHORITY_CERTIFICATE, scans / "申请表.pdf")],
             today=today,
         )
-        withdrawals.open_death(
+        procedures.open(
             store,
-            students[11].id,
-            died_on=today - timedelta(days=30),
+            withdrawals.DeathRequest(student_id=students[11].id, died_on=today - timedelta(days=30)),
             proofs=[ProofFile(proofs.DEATH_PROOF, scans / "死亡证明.pdf")],
             today=today - timedelta(days=2),
         )
-        wizard = ProcedureWizard(store, SuspensionForm, student_id=students[20].id)
+        wizard = ProcedureWizard(store, "suspension", student_id=students[20].id)
         wizard.show()
         for name in ("student", "details", "proofs", "review"):
             if name == "review":

@@ -496,13 +496,12 @@ def test_the_file_can_go_while_the_preview_shows_it(qtbot, pdf, tmp_path, monkey
 
 def test_a_pdf_proof_shows_a_thumbnail_of_its_first_page(qtbot, school, tmp_path):
     from tests.ui.test_procedure_wizard import _class, _tab
-    from xueji_desktop.ui.status_changes.request_forms import SuspensionForm
 
     scan = marked_pdf(tmp_path / "申请表.pdf", pages=2)
     broken = tmp_path / "坏的申请表.pdf"
     broken.write_bytes(b"%PDF-1.4\n%%EOF\n")
     student = add_student(school, _class(school, 3))
-    wizard = _tab(qtbot, school).start(SuspensionForm, student_id=student)
+    wizard = _tab(qtbot, school).start("suspension", student_id=student)
     wizard.next()
     wizard.next()
     page = wizard.proofs_page

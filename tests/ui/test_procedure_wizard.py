@@ -16,13 +16,6 @@ from xueji_desktop.services import procedures
 from xueji_desktop.services.school_setup import create_school
 from xueji_desktop.store import Store
 from xueji_desktop.ui.status_changes import tab as status_changes_tab
-from xueji_desktop.ui.status_changes.request_forms import (
-    DeathForm,
-    DropoutForm,
-    ResumptionForm,
-    SuspensionForm,
-    WithdrawalForm,
-)
 from xueji_desktop.ui.status_changes.tab import StatusChangesTab
 
 TODAY = date(2026, 10, 8)
@@ -74,7 +67,7 @@ def test_a_suspension_through_the_wizard_and_the_tab(qtbot, school, scans, monke
     student = add_student(school, _class(school, 3), name="李小明")
     tab = _tab(qtbot, school)
     assert not tab.empty.isHidden()
-    wizard = tab.start(SuspensionForm, student_id=student)
+    wizard = tab.start("suspension", student_id=student)
     _to_review(wizard, {0: scans / "申请表.pdf", 1: scans / "病历.png"})
     review = wizard.review_page
     assert "没有发现问题" in review.findings_label.text() and review.isComplete()
@@ -102,7 +95,7 @@ def test_a_suspension_through_the_wizard_and_the_tab(qtbot, school, scans, monke
 
 def test_the_review_page_shows_a_refusal_with_its_article_and_finish_stays_off(qtbot, school, scans):
     student = add_student(school, _class(school, 3))
-    wizard = _tab(qtbot, school).start(SuspensionForm, student_id=student)
+    wizard = _tab(qtbot, school).start("suspension", student_id=student)
     _to_review(wizard, {0: scans / "申请表.pdf"})  # no hospital record
     review = wizard.review_page
     assert (
@@ -119,7 +112,7 @@ def test_an_exception_needs_the_approval_number_and_a_reason(qtbot, tmp_path, sc
         create_school(store, luchang_setup(classes_per_grade={6: 1}))
         student = add_student(store, _class(store, 6))
         spring = date(2027, 3, 10)
-        wizard = _tab(qtbot, store, spring).start(SuspensionForm, student_id=student)
+        wizard = _tab(qtbot, store, spring).start("suspension", student_id=student)
         _to_review(wizard, {0: scans / "申请表.pdf", 1: scans / "病历.png"})
         review = wizard.review_page
         assert (
@@ -142,7 +135,7 @@ def test_a_proof_that_is_not_a_scan_is_refused_on_the_page(qtbot, school, scans,
         "xueji_desktop.ui.status_changes.wizard.show_error", lambda parent, title, text: shown.append(text)
     )
     student = add_student(school, _class(school, 3))
-    wizard = _tab(qtbot, school).start(SuspensionForm, student_id=student)
+    wizard = _tab(qtbot, school).start("suspension", student_id=student)
     wizard.next()
     wizard.next()
     assert not wizard.proofs_page.attach(0, scans / "说明.txt")
@@ -151,22 +144,25 @@ def test_a_proof_that_is_not_a_scan_is_refused_on_the_page(qtbot, school, scans,
 
 def test_a_resumption_into_a_lower_grade_is_refused(qtbot, school, scans):
     from xueji_desktop.rules.suspensions import SuspensionReason
-    from xueji_desktop.services import suspensions
     from xueji_desktop.services.attachments import ProofFile
+    from xueji_desktop.services.procedures import suspensions
 
     student = add_student(school, _class(school, 3))
     proofs = [
         ProofFile("休学、复学申请表", scans / "申请表.pdf"),
         ProofFile("县级以上医疗单位病历", scans / "病历.png"),
     ]
-    suspended = suspensions.open_suspension(
-        school, student, reason=SuspensionReason.ILLNESS, start=TODAY, proofs=proofs, today=TODAY
+    suspended = procedures.open(
+        school,
+        suspensions.SuspensionRequest(student_id=student, reason=SuspensionReason.ILLNESS, start=TODAY),
+        proofs=proofs,
+        today=TODAY,
     )
     for state in ("学校已审核", "学籍管理部门已登记"):
         procedures.advance(school, suspended, state, on=TODAY)
-    wizard = _tab(qtbot, school).start(ResumptionForm, student_id=student)
+    wizard = _tab(qtbot, school).start("resumption", student_id=student)
     wizard.next()
-    boxes = wizard.form.class_box
+    boxes = wizard.form.widget("to_class_id")
     boxes.setCurrentIndex(next(i for i in range(boxes.count()) if boxes.itemData(i) == _class(school, 2)))
     wizard.next()
     wizard.proofs_page.attach(0, scans / "申请表.pdf")
@@ -181,9 +177,9 @@ def test_a_resumption_into_a_lower_grade_is_refused(qtbot, school, scans):
 
 def test_a_compulsory_withdrawal_for_another_reason_is_refused(qtbot, school, scans):
     student = add_student(school, _class(school, 2))
-    wizard = _tab(qtbot, school).start(WithdrawalForm, student_id=student)
+    wizard = _tab(qtbot, school).start("withdrawal", student_id=student)
     wizard.next()
-    wizard.form.reason.setCurrentText("本人及监护人因其他原因申请")
+    wizard.form.widget("reason").setCurrentText("本人及监护人因其他原因申请")
     wizard.next()
     wizard.proofs_page.attach(0, scans / "申请表.pdf")
     wizard.next()
@@ -193,9 +189,9 @@ def test_a_compulsory_withdrawal_for_another_reason_is_refused(qtbot, school, sc
 
 def test_a_death_overdue_shows_in_red(qtbot, school, scans):
     student = add_student(school, _class(school, 1))
-    wizard = _tab(qtbot, school).start(DeathForm, student_id=student)
+    wizard = _tab(qtbot, school).start("death", student_id=student)
     wizard.next()
-    wizard.form.died_on.setDate(wizard.form.died_on.date().addDays(-30))
+    wizard.form.widget("died_on").setDate(wizard.form.widget("died_on").date().addDays(-30))
     wizard.next()
     wizard.proofs_page.attach(0, scans / "申请表.pdf")
     wizard.next()
@@ -210,9 +206,11 @@ def test_a_death_overdue_shows_in_red(qtbot, school, scans):
 
 def test_a_dropout_must_be_reported_to_all_three(qtbot, school, scans):
     student = add_student(school, _class(school, 3))
-    wizard = _tab(qtbot, school).start(DropoutForm, student_id=student)
+    wizard = _tab(qtbot, school).start("dropout", student_id=student)
     wizard.next()
-    wizard.form.reported[next(iter(wizard.form.reported))].setChecked(True)
+    wizard.form.widget("reported_to").boxes[next(iter(wizard.form.widget("reported_to").boxes))].setChecked(
+        True
+    )
     wizard.next()
     wizard.proofs_page.attach(0, scans / "申请表.pdf")
     wizard.next()
@@ -223,20 +221,23 @@ def test_a_transfer_in_asks_who_the_student_is_and_makes_the_record_when_done(
     qtbot, school, scans, monkeypatch
 ):
     from tests.factories import id_number
-    from xueji_desktop.ui.status_changes.request_forms import TransferInForm
 
     tab = _tab(qtbot, school, date(2026, 9, 8))
-    wizard = tab.start(TransferInForm)
+    wizard = tab.start("transfer_in")
     assert wizard.student_page is None and wizard.currentPage() is wizard.details_page
     form = wizard.form
-    form.name.setText("王小丫")
-    form.gender.setCurrentIndex(1)
-    form.birth.setDate(form.birth.date().fromString("2018-05-06", "yyyy-MM-dd"))
-    form.id_number.setText(id_number(date(2018, 5, 6), "2", seq=77))
-    form.from_school.setText("平顺县实验小学")
-    form.from_grade.setCurrentIndex(1)  # 二年级
-    form.to_class.setCurrentIndex(
-        next(i for i in range(form.to_class.count()) if form.to_class.itemData(i) == _class(school, 2))
+    form.widget("name").setText("王小丫")
+    form.widget("gender").setCurrentIndex(1)
+    form.widget("birth_date").setDate(form.widget("birth_date").date().fromString("2018-05-06", "yyyy-MM-dd"))
+    form.widget("id_number").setText(id_number(date(2018, 5, 6), "2", seq=77))
+    form.widget("from_school").setText("平顺县实验小学")
+    form.widget("grade_level").setCurrentIndex(1)  # 二年级
+    form.widget("to_class_id").setCurrentIndex(
+        next(
+            i
+            for i in range(form.widget("to_class_id").count())
+            if form.widget("to_class_id").itemData(i) == _class(school, 2)
+        )
     )
     wizard.next()
     kinds = wizard.proofs_page.kinds
@@ -260,12 +261,10 @@ def test_a_transfer_in_asks_who_the_student_is_and_makes_the_record_when_done(
 
 
 def test_an_information_change_of_a_wrong_id_number_is_refused(qtbot, school, scans):
-    from xueji_desktop.ui.status_changes.request_forms import InformationChangeForm
-
     student = add_student(school, _class(school, 3))
-    wizard = _tab(qtbot, school).start(InformationChangeForm, student_id=student)
+    wizard = _tab(qtbot, school).start("information_change", student_id=student)
     wizard.next()
-    field, value = wizard.form.rows[0]
+    field, value = wizard.form.widget("new_values")[0]
     field.setCurrentIndex(field.findText("身份证件号"))
     value.setText("12345")
     wizard.next()
@@ -281,7 +280,7 @@ def test_the_timeline_of_a_student_and_the_term_filter(qtbot, school, scans, mon
 
     student = add_student(school, _class(school, 3), name="赵小飞")
     tab = _tab(qtbot, school)
-    wizard = tab.start(SuspensionForm, student_id=student)
+    wizard = tab.start("suspension", student_id=student)
     _to_review(wizard, {0: scans / "申请表.pdf", 1: scans / "病历.png"})
     wizard.button(QWizard.WizardButton.FinishButton).click()
     procedures.advance(school, wizard.procedure_id, "学校已审核", on=TODAY)
@@ -319,16 +318,19 @@ def _finish_through(wizard, scans) -> None:
 
 def _suspended(store, level: int, scans) -> int:
     from xueji_desktop.rules.suspensions import SuspensionReason
-    from xueji_desktop.services import suspensions
     from xueji_desktop.services.attachments import ProofFile
+    from xueji_desktop.services.procedures import suspensions
 
     student = add_student(store, _class(store, level))
     proofs = [
         ProofFile("休学、复学申请表", scans / "申请表.pdf"),
         ProofFile("县级以上医疗单位病历", scans / "病历.png"),
     ]
-    done = suspensions.open_suspension(
-        store, student, reason=SuspensionReason.ILLNESS, start=TODAY, proofs=proofs, today=TODAY
+    done = procedures.open(
+        store,
+        suspensions.SuspensionRequest(student_id=student, reason=SuspensionReason.ILLNESS, start=TODAY),
+        proofs=proofs,
+        today=TODAY,
     )
     for state in ("学校已审核", "学籍管理部门已登记"):
         procedures.advance(store, done, state, on=TODAY)
@@ -337,16 +339,16 @@ def _suspended(store, level: int, scans) -> int:
 
 def _withdrawn_abroad(store, scans, reason: str = "出境定居") -> int:
     from xueji_desktop.rules.withdrawals import ApprovingBody, WithdrawalReason
-    from xueji_desktop.services import withdrawals
     from xueji_desktop.services.attachments import ProofFile
+    from xueji_desktop.services.procedures import withdrawals
 
     student = add_student(store, _class(store, 2))
     kinds = ("退学申请表", "本人护照复印件", "户口簿复印件", "县级以上医疗单位病历")
-    left = withdrawals.open_withdrawal(
+    left = procedures.open(
         store,
-        student,
-        reason=WithdrawalReason(reason),
-        approved_by=ApprovingBody.COUNTY_BUREAU,
+        withdrawals.WithdrawalRequest(
+            student_id=student, reason=WithdrawalReason(reason), approved_by=ApprovingBody.COUNTY_BUREAU
+        ),
         proofs=[ProofFile(k, scans / "申请表.pdf") for k in kinds],
         today=TODAY,
     )
@@ -360,8 +362,6 @@ def _pick(box, data) -> None:
 
 
 def test_every_wizard_has_a_happy_path(qtbot, school, scans):
-    from xueji_desktop.ui.status_changes import request_forms as forms
-
     tab = _tab(qtbot, school, date(2026, 9, 8))
     outcomes = {}
 
@@ -374,43 +374,45 @@ def test_every_wizard_has_a_happy_path(qtbot, school, scans):
             wizard.review_page.confirm.setChecked(True)
         assert wizard.review_page.isComplete(), wizard.review_page.findings_label.text()
         wizard.button(QWizard.WizardButton.FinishButton).click()
-        outcomes[form.label] = wizard.procedure_id
+        outcomes[form] = wizard.procedure_id
 
     run(
-        forms.TransferOutForm,
+        "transfer_out",
         add_student(school, _class(school, 3)),
-        lambda f: f.to_school.setText("长治市实验小学"),
+        lambda f: f.widget("to_school").setText("长治市实验小学"),
     )
-    run(forms.ExtensionForm, _suspended(school, 3, scans))
-    run(forms.ResumptionForm, _suspended(school, 2, scans), lambda f: _pick(f.class_box, _class(school, 3)))
+    run("suspension_extension", _suspended(school, 3, scans))
     run(
-        forms.WithdrawalForm,
+        "resumption",
+        _suspended(school, 2, scans),
+        lambda f: _pick(f.widget("to_class_id"), _class(school, 3)),
+    )
+    run(
+        "withdrawal",
         add_student(school, _class(school, 2)),
-        lambda f: f.reason.setCurrentText("出境定居"),
+        lambda f: f.widget("reason").setCurrentText("出境定居"),
     )
     run(
-        forms.DropoutForm,
+        "dropout",
         add_student(school, _class(school, 3)),
-        lambda f: [box.setChecked(True) for box in f.reported.values()],
+        lambda f: [box.setChecked(True) for box in f.widget("reported_to").boxes.values()],
     )
-    run(forms.DeathForm, add_student(school, _class(school, 1)))
+    run("death", add_student(school, _class(school, 1)))
     run(
-        forms.RestorationForm,
+        "restoration",
         _withdrawn_abroad(school, scans),
-        lambda f: _pick(f.to_class, _class(school, 3)),
+        lambda f: _pick(f.widget("to_class_id"), _class(school, 3)),
     )
 
     def rename(f) -> None:
-        f.rows[0][0].setCurrentIndex(f.rows[0][0].findText("现住址"))
-        f.rows[0][1].setText("潞城区潞华街道8号")
+        f.widget("new_values")[0][0].setCurrentIndex(f.widget("new_values")[0][0].findText("现住址"))
+        f.widget("new_values")[0][1].setText("潞城区潞华街道8号")
 
-    run(forms.InformationChangeForm, add_student(school, _class(school, 3)), rename)
+    run("information_change", add_student(school, _class(school, 3)), rename)
     assert all(outcomes.values()) and len(outcomes) == 8
 
 
 def test_every_wizard_has_a_refusal(qtbot, school, scans, tmp_path):
-    from xueji_desktop.ui.status_changes import request_forms as forms
-
     tab = _tab(qtbot, school, date(2026, 9, 8))
 
     def refused(form, student_id, fill=lambda f: None, article: str = "") -> None:
@@ -424,28 +426,33 @@ def test_every_wizard_has_a_refusal(qtbot, school, scans, tmp_path):
 
     grade_one = add_student(school, _class(school, 1))
     refused(
-        forms.TransferOutForm, grade_one, lambda f: f.to_school.setText("长治市实验小学"), "第十八条"
+        "transfer_out", grade_one, lambda f: f.widget("to_school").setText("长治市实验小学"), "第十八条"
     )  # R18.3
     refused(
-        forms.TransferInForm,
+        "transfer_in",
         None,
         lambda f: (
-            f.name.setText("李雷"),
-            f.id_number.setText("12345"),
-            f.from_school.setText("平顺县实验小学"),
+            f.widget("name").setText("李雷"),
+            f.widget("id_number").setText("12345"),
+            f.widget("from_school").setText("平顺县实验小学"),
         ),
         "第十三条",
     )
     suspended = _suspended(school, 3, scans)
-    refused(forms.ExtensionForm, suspended, lambda f: f.end.setDate(f.end.date().addYears(3)), "第二十二条")
-    refused(forms.AutomaticWithdrawalForm, add_student(school, _class(school, 3)), article="第二十六条")
     refused(
-        forms.DeathForm,
+        "suspension_extension",
+        suspended,
+        lambda f: f.widget("new_end").setDate(f.widget("new_end").date().addYears(3)),
+        "第二十二条",
+    )
+    refused("automatic_withdrawal", add_student(school, _class(school, 3)), article="第二十六条")
+    refused(
+        "death",
         add_student(school, _class(school, 1)),
-        lambda f: f.died_on.setDate(f.died_on.date().addDays(5)),
+        lambda f: f.widget("died_on").setDate(f.widget("died_on").date().addDays(5)),
         "第二十七条",
     )
-    refused(forms.RestorationForm, _withdrawn_abroad(school, scans, "丧失学习能力"), article="第二十五条")
+    refused("restoration", _withdrawn_abroad(school, scans, "丧失学习能力"), article="第二十五条")
 
 
 def test_r26_1_absence_recorded_then_the_candidate_started_from_the_list(qtbot, tmp_path, scans):
@@ -476,7 +483,10 @@ def test_r26_1_absence_recorded_then_the_candidate_started_from_the_list(qtbot, 
         wizard = tab.findChild(status_changes_tab.ProcedureWizard)
         assert wizard.form.label == "自动退学" and wizard.student_page.isComplete()
         wizard.next()
-        assert wizard.form.longest.value() == 9 and wizard.form.contacted.isChecked()
+        assert (
+            wizard.form.widget("longest_continuous_weeks").value() == 9
+            and wizard.form.widget("contacted_family").isChecked()
+        )
         wizard.next()
         wizard.next()
         assert "第二十六条" in wizard.review_page.findings_label.text()
@@ -519,3 +529,46 @@ def test_the_status_change_batch_is_exported_from_the_tab(qtbot, school, scans, 
         "异动日期",
     ]
     assert sheet.cell(2, 5).value == "休学" and dialog.history_model.rowCount() == 1
+
+
+def test_every_kinds_details_page_is_built_from_its_request_dataclass(qtbot, school):
+    """The 办理信息 page of each kind in the registry: a widget per request field by its type, the answers read
+    back as the kind's request, the students offered those the registry says may start it."""
+    from PySide6.QtWidgets import (
+        QCheckBox,
+        QComboBox,
+        QDateEdit,
+        QDoubleSpinBox,
+        QFormLayout,
+        QLineEdit,
+        QWidget,
+    )
+
+    from xueji_desktop.ui.status_changes.request_forms import ChoicesBox, request_form
+
+    widgets = {
+        "date": QDateEdit,
+        "bool": QCheckBox,
+        "choice": QComboBox,
+        "code": QComboBox,
+        "class": QComboBox,
+        "number": QDoubleSpinBox,
+        "text": QLineEdit,
+        "choices": ChoicesBox,
+    }
+    student = add_student(school, _class(school, 3))
+    for code, kind in procedures.all_kinds().items():
+        form = request_form(school, code, TODAY)
+        assert (form.label, form.statuses, form.intro) == (kind.label, kind.statuses, kind.explanation)
+        page = QWidget()
+        qtbot.addWidget(page)
+        form.build(QFormLayout(page), student if kind.picks_student else None)
+        for spec in kind.fields():
+            if spec.form == "student_fields":  # 信息变更's own field picker
+                assert len(form.widget(spec.name)) == 3
+                continue
+            assert isinstance(form.widget(spec.name), widgets[spec.form]), (code, spec.name)
+        request = form.request()
+        assert isinstance(request, kind.request), code
+    wizard = _tab(qtbot, school).start("resumption")
+    assert "休学" in wizard.student_page.subTitle()  # 复学 starts from 休学: the registry says so

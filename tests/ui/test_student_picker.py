@@ -172,10 +172,9 @@ def test_arrows_in_the_search_box_move_through_the_matches_and_enter_goes_to_the
 def test_the_wizard_the_absence_dialog_and_the_registers_use_it(qtbot, school, pupils):
     from xueji_desktop.ui.archive.register_dialog import ConsultationDialog, PaperPlaceDialog
     from xueji_desktop.ui.status_changes.absence_dialog import AbsenceDialog
-    from xueji_desktop.ui.status_changes.request_forms import ResumptionForm
     from xueji_desktop.ui.status_changes.wizard import ProcedureWizard
 
-    wizard = ProcedureWizard(school, ResumptionForm, today=date(2026, 10, 8))
+    wizard = ProcedureWizard(school, "resumption", today=date(2026, 10, 8))
     absence = AbsenceDialog(school, today=date(2026, 10, 8))
     consultations = ConsultationDialog(school, today=date(2026, 10, 8))
     places = PaperPlaceDialog(school)

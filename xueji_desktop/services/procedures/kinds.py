@@ -87,7 +87,8 @@ def ask(
     `code_table`: a str holding a code of that table (性别 …), offered by name; `percent`: a share 0–1 asked as 0–100 %;
     `maximum`, `suffix`: a number's range and unit; `when` = (field, value): asked only while that field has that
     value (None otherwise); `follows` = (field, f): the wizard sets it to f(that field) as that field changes;
-    `initial`: what the wizard shows first where the field has no default (the CLI still asks for it)."""
+    `initial`: what the wizard shows first where the field has no default (the CLI still asks for it), or a function
+    of today giving it."""
     metadata = {
         "label": label,
         "hint": hint,

@@ -73,7 +73,7 @@ class TransferInRequest:
 
     name: str = ask("姓名")
     gender: str = ask("性别", code_table="gender")
-    birth_date: date = ask("出生日期")
+    birth_date: date = ask("出生日期", initial=lambda today: date(today.year - 8, 1, 1))
     id_number: str = ask("身份证件号", hint="18位居民身份证号")
     national_student_id: str | None = ask("学籍号", None, hint="原学籍号（如已知）")
     from_school: str = ask("原就读学校")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,12 +25,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xueji_desktop.rules import RuleViolation
-from xueji_desktop.services import attendance, history, procedures, school_setup
+from xueji_desktop.services import history, procedures, school_setup
+from xueji_desktop.services.procedures import attendance
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.operations import (
+    BATCHES,
+    HOLIDAYS,
+    PROCEDURES,
+    SCHOOL,
+    STUDENTS,
+    announcer,
+    refresh_on,
+    run,
+)
 from xueji_desktop.ui.common.tables import RowsModel, configure_table
-from xueji_desktop.ui.status_changes.request_forms import FORMS, date_edit, value_of
+from xueji_desktop.ui.status_changes.request_forms import date_edit, value_of
 from xueji_desktop.ui.status_changes.wizard import ProcedureWizard
 
 OVERDUE = QColor("#b3261e")
@@ -93,7 +103,8 @@ class AttentionModel(RowsModel):
 
 
 class StatusChangesTab(QWidget):
-    changed = Signal()
+    """Refreshes itself whenever an operation changed procedures, students, holidays (due dates move), upload batches
+    or the school (its terms)."""
 
     def __init__(self, store: Store, parent: QWidget | None = None, *, today: date | None = None):
         super().__init__(parent)
@@ -102,11 +113,11 @@ class StatusChangesTab(QWidget):
         starts = QHBoxLayout()
         starts.addWidget(QLabel("办理异动："))
         self.start_buttons = {}
-        for form in FORMS:
-            button = QPushButton(form.label)
-            button.clicked.connect(lambda _=False, f=form: self.start(f))
+        for kind in procedures.all_kinds().values():
+            button = QPushButton(kind.label)
+            button.clicked.connect(lambda _=False, code=kind.code: self.start(code))
             starts.addWidget(button)
-            self.start_buttons[form.key] = button
+            self.start_buttons[kind.code] = button
         starts.addStretch(1)
         self.empty = QLabel(
             "还没有学籍异动手续。点上面的按钮办理休学、复学、退学等手续，办理中的手续和异动记录会显示在这里。"
@@ -129,8 +140,8 @@ class StatusChangesTab(QWidget):
         filters = QHBoxLayout()
         self.kind_filter = QComboBox()
         self.kind_filter.addItem("全部手续", None)
-        for form in FORMS:
-            self.kind_filter.addItem(form.label, form.key)
+        for kind in procedures.all_kinds().values():
+            self.kind_filter.addItem(kind.label, kind.code)
         self.term_filter = QComboBox()
         self.open_only = QCheckBox("只看未办结的")
         self.open_only.setChecked(True)
@@ -208,6 +219,7 @@ class StatusChangesTab(QWidget):
         self.kind_filter.currentIndexChanged.connect(lambda _: self.refresh())
         self.term_filter.currentIndexChanged.connect(lambda _: self.refresh())
         self.open_only.toggled.connect(lambda _: self.refresh())
+        refresh_on(self, (PROCEDURES, STUDENTS, HOLIDAYS, BATCHES, SCHOOL), self.refresh)
 
     def _today(self) -> date:
         return self.today or date.today()
@@ -242,16 +254,16 @@ class StatusChangesTab(QWidget):
         for widget in (self.attention, self.attention_label, self.attention_button):
             widget.setVisible(shown)
 
-    def start(self, form, student_id: int | None = None) -> ProcedureWizard:
-        wizard = ProcedureWizard(self.store, form, today=self._today(), student_id=student_id, parent=self)
+    def start(self, kind: str, student_id: int | None = None) -> ProcedureWizard:
+        """The wizard of a procedure of this kind (its code: suspension …), for the student if given."""
+        wizard = ProcedureWizard(self.store, kind, today=self._today(), student_id=student_id, parent=self)
         wizard.finished.connect(lambda result: self._after_wizard(wizard, result))
         wizard.open()
         return wizard
 
     def _after_wizard(self, wizard: ProcedureWizard, result: int) -> None:
-        if result and wizard.procedure_id is not None:
-            self.refresh()
-            self.changed.emit()
+        if result and wizard.procedure_id is not None:  # the wizard opened (or completed) a procedure
+            announcer().announce({PROCEDURES, STUDENTS})
 
     def selected(self) -> procedures.ProcedureRow | None:
         rows = self.table.selectionModel().selectedRows()
@@ -259,14 +271,14 @@ class StatusChangesTab(QWidget):
 
     def print_selected(self) -> None:
         """The selected procedure's form (申请表, 联系函, 辍学报告) in the print preview."""
-        from xueji_desktop.services.printing.forms import FORMS_FOR_KIND
+        from xueji_desktop.services.printing.forms import form_name
         from xueji_desktop.ui.printing.actions import Printing
 
         row = self.selected()
         if row is None:
             show_error(self, "打印表格", "请先选择一项手续")
             return
-        if row.kind not in FORMS_FOR_KIND:
+        if form_name(row.kind) is None:
             show_error(self, "打印表格", f"“{row.label}”手续没有需要打印的表格")
             return
         Printing(self.store, self).procedure_form(row.id)
@@ -333,30 +345,23 @@ class StatusChangesTab(QWidget):
             show_error(self, "为所选学生办理", "请先在“需要处理的学生”中选择一位")
             return
         item = self.attention_model.row_at(rows[0].row())
-        form = next(f for f in FORMS if f.key == item.procedure)
-        self.start(form, student_id=item.student_id)
+        self.start(item.procedure, student_id=item.student_id)
 
     def record_absence(self) -> None:
         from xueji_desktop.ui.status_changes.absence_dialog import AbsenceDialog
 
-        dialog = AbsenceDialog(self.store, today=self._today(), parent=self)
-        dialog.accepted.connect(self.refresh)
-        dialog.open()
+        AbsenceDialog(self.store, today=self._today(), parent=self).open()  # a record announces PROCEDURES
 
     def export_batch(self) -> None:
         from xueji_desktop.services.upload_batches import KIND_STATUS_CHANGES
         from xueji_desktop.ui.batch_dialog import BatchDialog
 
-        dialog = BatchDialog(self.store, self, kind=KIND_STATUS_CHANGES)
-        dialog.finished.connect(lambda _: self.refresh())
-        dialog.open()
+        BatchDialog(self.store, self, kind=KIND_STATUS_CHANGES).open()  # an export announces BATCHES
 
     def show_holidays(self) -> None:
         from xueji_desktop.ui.holidays_dialog import HolidaysDialog
 
-        dialog = HolidaysDialog(self.store, self, today=self._today())
-        dialog.saved.connect(lambda _year: self.refresh())  # due dates in that year may move
-        dialog.open()
+        HolidaysDialog(self.store, self, today=self._today()).open()  # a saved list announces HOLIDAYS
 
     def show_timeline(self) -> None:
         from xueji_desktop.ui.status_changes.timeline_dialog import TimelineDialog
@@ -386,13 +391,7 @@ class StatusChangesTab(QWidget):
             )
 
     def _run(self, action, title: str) -> None:
-        try:
-            action()
-        except RuleViolation as violation:
-            show_error(self, title, "\n\n".join(f.text for f in violation.findings))
-            return
-        self.refresh()
-        self.changed.emit()
+        run(self, title, action, changes={PROCEDURES, STUDENTS})
 
 
 class StepDialog(QDialog):
@@ -413,8 +412,6 @@ class StepDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

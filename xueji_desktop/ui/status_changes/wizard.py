@@ -21,8 +21,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -31,13 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from xueji_desktop.rules import RuleViolation
-from xueji_desktop.services import roster
 from xueji_desktop.services.attachments import ProofFile, ProofFileError, file_type
 from xueji_desktop.services.procedures import Decision, FindingsPreview
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.student_picker import StudentPicker
 from xueji_desktop.ui.printing.preview import pdf_thumbnail
-from xueji_desktop.ui.status_changes.request_forms import ProcedureForm
+from xueji_desktop.ui.status_changes.request_forms import request_form
 
 BLOCK_COLOUR, WARN_COLOUR = "#b3261e", "#9a6700"
 
@@ -46,7 +44,7 @@ class ProcedureWizard(QWizard):
     def __init__(
         self,
         store: Store,
-        form_type: type[ProcedureForm],
+        kind: str,
         *,
         today: date | None = None,
         student_id: int | None = None,
@@ -54,16 +52,13 @@ class ProcedureWizard(QWizard):
     ) -> None:
         super().__init__(parent)
         self.store = store
-        self.form = form_type(store, today or date.today())
+        self.form = request_form(store, kind, today or date.today())  # the kind's 办理信息 page
         self.student_id = student_id
         self.student_name = ""
         self.procedure_id: int | None = None
         self.setWindowTitle(f"办理{self.form.label}")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.setButtonText(QWizard.WizardButton.NextButton, "下一步")
-        self.setButtonText(QWizard.WizardButton.BackButton, "上一步")
         self.setButtonText(QWizard.WizardButton.FinishButton, f"办理{self.form.label}")
-        self.setButtonText(QWizard.WizardButton.CancelButton, "取消")
         self.student_page = StudentPage(self) if self.form.picks_student else None
         self.details_page = DetailsPage(self)
         self.proofs_page = ProofsPage(self)
@@ -82,39 +77,27 @@ class StudentPage(QWizardPage):
         self.owner = wizard
         self.setTitle("选择学生")
         self.setSubTitle(f"办理{wizard.form.label}的学生（当前状态：{'、'.join(wizard.form.statuses)}）")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("输入姓名、拼音首字母、身份证件号或学籍号的一部分")
-        self.results = QListWidget()
+        self.picker = StudentPicker(wizard.store, statuses=wizard.form.statuses)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
-        layout.addWidget(self.results, 1)
-        self.search.textChanged.connect(self._find)
-        self.results.currentItemChanged.connect(lambda *_: self.completeChanged.emit())
-        self._find("")
-
-    def _find(self, text: str) -> None:
-        self.results.clear()
-        for status in self.owner.form.statuses:
-            for row in roster.list_students(self.owner.store, status=status, query=text.strip(), limit=200):
-                item = QListWidgetItem(f"{row.name}　{row.class_name}　{row.id_number_masked}　{row.status}")
-                item.setData(Qt.ItemDataRole.UserRole, (row.id, row.name))
-                self.results.addItem(item)
-                if row.id == self.owner.student_id:
-                    self.results.setCurrentItem(item)
+        layout.addWidget(self.picker, 1)
+        self.picker.changed.connect(lambda *_: self.completeChanged.emit())
+        if wizard.student_id is not None:
+            self.picker.select(wizard.student_id)
 
     def isComplete(self) -> bool:
-        return self.results.currentItem() is not None
+        return self.picker.student_id() is not None
 
     def validatePage(self) -> bool:
-        item = self.results.currentItem()
-        if item is None:
+        student_id = self.picker.student_id()
+        if student_id is None:
             return False
-        self.owner.student_id, self.owner.student_name = item.data(Qt.ItemDataRole.UserRole)
+        self.owner.student_id, self.owner.student_name = student_id, self.picker.student_name()
         return True
 
 
 class DetailsPage(QWizardPage):
-    """办理信息: the procedure's own questions (ProcedureForm.build), under the article they come from."""
+    """办理信息: the procedure's own questions (RequestForm.build, from the kind's request), under the article they
+    come from."""
 
     def __init__(self, wizard: ProcedureWizard) -> None:
         super().__init__()
