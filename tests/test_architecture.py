@@ -29,7 +29,7 @@ PACKAGE = ROOT / "xueji_desktop"
 # different floors (documents/ below store.py), that is only because neither imports the other.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("__init__", "errors"),  # the package's face (name and version) and the one family of refusals
-    ("paths",),  # where the data folder is: read before anything else at start-up
+    ("paths", "fault_log"),  # where the data folder and the log are: read before anything else at start-up
     ("reference", "models", "rules"),  # code tables, typed tables, the regulation as pure functions
     ("store", "migrations"),  # the data file: connection, transactions, backups, schema revisions
     ("spreadsheets", "documents"),  # Excel in and out, PDFs

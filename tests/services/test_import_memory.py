@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import pytest
 from python_calamine import CalamineWorkbook
 
 from tests.factories import REGION_PREFIXES, id_number
@@ -102,6 +103,7 @@ def _many(headers: list[str], seeds: list[list[str]], count: int) -> list[list[s
     return rows
 
 
+@pytest.mark.slow  # a 20,000-row import in a child process
 def test_a_large_import_stays_within_the_memory_figure(tmp_path):
     headers, seeds = _template_rows(tmp_path)
     assert len(headers) == 71 and len(seeds) >= 40

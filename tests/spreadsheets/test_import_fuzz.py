@@ -922,6 +922,7 @@ def run_fuzz(
 # --- the CI test --------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # hundreds of mutated files, each through the whole import
 def test_t9_mutated_files_end_in_a_chinese_error_or_a_plan(tmp_path):
     """T9 short form: 300 mutated files (fixed seed), each an ImportFileError (one Chinese line, nothing written) or
     a plan that commits; 0 unexpected exceptions, 0 crashes, 0 files over 5 s."""

@@ -111,6 +111,7 @@ def five_thousand(tmp_path_factory) -> Path:
     return _save(workbook, tmp_path_factory.mktemp("big") / "新生5000.xlsx")
 
 
+@pytest.mark.slow  # the 5,000-row file is written, then read twice
 def test_five_thousand_rows_with_excel_row_numbers(five_thousand):
     started = time.perf_counter()
     table = _read(five_thousand)
@@ -321,6 +322,7 @@ def _hundred_thousand(path: Path, rows: int = 100_000, columns: int = 71, filled
     path.write_bytes(hostile_files._package(sheet=sheet.encode(), shared=shared_xml.encode()))
 
 
+@pytest.mark.slow  # about a minute: 100,000 rows read in a child process
 def test_a_hundred_thousand_rows_within_memory(tmp_path):
     """100,000 rows × 71 columns (45 filled): read in its own process, streamed (xlsx_stream); peak memory bounded."""
     path = tmp_path / "十万.xlsx"
