@@ -5,7 +5,6 @@ recorded. The 异动 list (operations.procedure_rows), the term review, the uplo
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from xueji_desktop.models import Procedure, ProcedureEvent
 from xueji_desktop.reference.working_days import DueDate, WorkingCalendar
-from xueji_desktop.services.procedures.base import CANCELLED, PROVINCE, STEPS, facts_of
+from xueji_desktop.services.procedures.base import CANCELLED, PROVINCE, STEPS
 from xueji_desktop.services.procedures.kinds import ProcedureKind, all_kinds
 
 _ID_CHUNK = 900  # SQLite variables per IN (…)
@@ -141,19 +140,4 @@ def _kinds_of(session: Session, ids: list[int]) -> list[tuple[int, str]]:
     for start in range(0, len(ids), _ID_CHUNK):
         chunk = ids[start : start + _ID_CHUNK]
         found += session.execute(select(Procedure.id, Procedure.kind).where(Procedure.id.in_(chunk))).tuples()
-    return found
-
-
-def due_of(procedure: Procedure, state: ProcedureState, calendar: WorkingCalendar) -> DueDate | None:
-    """The deadline of an open procedure, from its stored facts."""
-    return state.due(facts_of(procedure), calendar)
-
-
-def per_student(states: dict[int, ProcedureState], owners: dict[int, int | None]) -> dict[int, set[str]]:
-    """The kinds of procedure each student has opened and not cancelled (`owners`: procedure id → student id)."""
-    found: dict[int, set[str]] = defaultdict(set)
-    for pid, state in states.items():
-        student = owners.get(pid)
-        if student is not None and state.known and not state.cancelled:
-            found[student].add(state.code)
     return found

@@ -137,12 +137,12 @@ class RequestForm:
             other, wanted = self.widgets[when[0]], when[1]
             reader = self._read[when[0]]
 
-            def update(*_: object) -> None:
+            def enable_for_the_answer(*_: object) -> None:
                 widget.setEnabled(reader() == wanted)
 
             if isinstance(other, QComboBox):
-                other.currentIndexChanged.connect(update)
-            update()
+                other.currentIndexChanged.connect(enable_for_the_answer)
+            enable_for_the_answer()
 
     def request(self) -> Any:
         """The request the answers make (nothing is checked here: the service checks it)."""
