@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -13,16 +12,15 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from xueji_desktop.rules import RuleViolation
-from xueji_desktop.services import attendance, roster
+from xueji_desktop.services.procedures import attendance
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.student_picker import StudentPicker
 
 
 class AbsenceDialog(QDialog):
@@ -31,9 +29,8 @@ class AbsenceDialog(QDialog):
         self.store = store
         self.today = today or date.today()
         self.setWindowTitle("记录旷课")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("输入姓名、拼音首字母或身份证件号的一部分")
-        self.results = QListWidget()
+        # 第二十六条 counts the weeks of students in school
+        self.picker = StudentPicker(store, statuses=("在读",))
         self.longest = QDoubleSpinBox()
         self.total = QDoubleSpinBox()
         for box in (self.longest, self.total):
@@ -60,49 +57,33 @@ class AbsenceDialog(QDialog):
         )
         rule.setWordWrap(True)
         layout.addWidget(rule)
-        layout.addWidget(self.search)
-        layout.addWidget(self.results, 1)
+        layout.addWidget(self.picker, 1)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.search.textChanged.connect(self._find)
-        self.results.currentItemChanged.connect(lambda *_: self._load())
-        self._find("")
+        self.picker.changed.connect(self._load)
         self.resize(560, 520)
 
-    def _find(self, text: str) -> None:
-        self.results.clear()
-        for row in roster.list_students(self.store, status="在读", query=text.strip(), limit=200):
-            item = QListWidgetItem(f"{row.name}　{row.class_name}　{row.id_number_masked}")
-            item.setData(Qt.ItemDataRole.UserRole, row.id)
-            self.results.addItem(item)
-
     def select(self, student_id: int) -> bool:
-        for index in range(self.results.count()):
-            if self.results.item(index).data(Qt.ItemDataRole.UserRole) == student_id:
-                self.results.setCurrentRow(index)
-                return True
-        return False
+        """Choose the student (a 在读 student only: 第二十六条 counts the weeks of students in school)."""
+        return self.picker.select(student_id)
 
-    def _load(self) -> None:
-        item = self.results.currentItem()
-        if item is None:
+    def _load(self, student_id: int | None) -> None:
+        if student_id is None:
             return
-        facts = attendance.absence_this_term(
-            self.store, item.data(Qt.ItemDataRole.UserRole), today=self.today
-        )
+        facts = attendance.absence_this_term(self.store, student_id, today=self.today)
         self.longest.setValue(facts.longest_continuous_weeks)
         self.total.setValue(facts.total_weeks)
         self.contacted.setChecked(facts.contacted_family)
 
     def save(self) -> None:
-        item = self.results.currentItem()
-        if item is None:
+        student_id = self.picker.student_id()
+        if student_id is None:
             show_error(self, "记录旷课", "请先选择学生")
             return
         try:
             attendance.record_absence(
                 self.store,
-                item.data(Qt.ItemDataRole.UserRole),
+                student_id,
                 longest_continuous_weeks=self.longest.value(),
                 total_weeks=self.total.value(),
                 contacted_family=self.contacted.isChecked(),
