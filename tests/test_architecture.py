@@ -269,6 +269,69 @@ def sqlite_only_sql(path: str, source: str) -> list[str]:
     return sorted(set(found), key=_by_line)
 
 
+def circles(sources: dict[str, str]) -> list[str]:
+    """No circle of imports among the package's modules (counting imports inside functions and TYPE_CHECKING blocks,
+    as `farm-studio look` does): each circle is named with the imports that tie it, "path:line: a -> b"."""
+    modules = {module_name(path): path for path in sources}
+    edges: dict[str, dict[str, int]] = {module: {} for module in modules}
+    for module, path in modules.items():
+        for line, target in imports(path, ast.parse(sources[path])):
+            if target in modules and target != module:
+                edges[module].setdefault(target, line)
+    found = []
+    for group in _strongly_connected(edges):
+        if len(group) > 1:
+            ties = [
+                f"{modules[a]}:{edges[a][b]}: {a} -> {b}"
+                for a in sorted(group)
+                for b in sorted(edges[a])
+                if b in group
+            ]
+            found.append(f"circle of {len(group)} modules:\n  " + "\n  ".join(ties))
+    return found
+
+
+def _strongly_connected(edges: dict[str, dict[str, int]]) -> list[set[str]]:
+    """Tarjan's algorithm, iterative: the groups of modules that reach each other."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[set[str]] = []
+    for root in sorted(edges):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, targets = work[-1]
+            target = next(targets, None)
+            if target is not None:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(sorted(edges[target]))))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.add(member)
+                    if member == node:
+                        break
+                groups.append(group)
+    return groups
+
+
 def _by_line(offence: str) -> tuple[str, int, str]:
     path, line, what = offence.split(":", 2)
     return path, int(line), what
@@ -301,6 +364,29 @@ def offences(check: Check) -> list[str]:
 def test_the_house_keeps_its_rule(name):
     found = offences(CHECKS[name])
     assert not found, f"{CHECKS[name].__doc__.splitlines()[0]}\n" + "\n".join(found)
+
+
+def test_no_circle_of_imports():
+    sources = {path: (ROOT / path).read_text(encoding="utf-8") for path in package_files()}
+    found = circles(sources)
+    assert not found, "\n".join(found)
+
+
+def test_the_circle_check_finds_a_planted_circle():
+    sources = {
+        "xueji_desktop/services/procedures/kinds.py": "def all_kinds():\n    from . import transfers\n",
+        "xueji_desktop/services/procedures/transfers.py": "from xueji_desktop.services.procedures.kinds import ask\n",
+        "xueji_desktop/services/procedures/base.py": "from xueji_desktop.services.procedures import kinds\n",
+    }
+    assert circles(sources) == [
+        "circle of 2 modules:\n"
+        "  xueji_desktop/services/procedures/kinds.py:2: xueji_desktop.services.procedures.kinds ->"
+        " xueji_desktop.services.procedures.transfers\n"
+        "  xueji_desktop/services/procedures/transfers.py:1: xueji_desktop.services.procedures.transfers ->"
+        " xueji_desktop.services.procedures.kinds"
+    ]
+    del sources["xueji_desktop/services/procedures/transfers.py"]
+    assert circles(sources) == []
 
 
 def test_every_top_level_module_is_in_a_layer():

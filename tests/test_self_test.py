@@ -31,7 +31,6 @@ def run_self_test(*args: str, timeout: int = 240) -> subprocess.CompletedProcess
     )
 
 
-@pytest.mark.slow  # the whole app in a child process: demo school, window, PDF, xlsx
 def test_self_test_opens_a_demo_school_and_writes_a_png_a_pdf_and_an_xlsx(tmp_path):
     folder = tmp_path / "自检"
     result = run_self_test(str(folder))

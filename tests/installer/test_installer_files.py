@@ -593,6 +593,7 @@ def compile_installer(tmp_path: Path, version: str, payload_files: dict[str, str
     not (WINE.exists() and WINE_NOTEPAD.exists() and shutil.which("makensis")),
     reason="needs makensis and Debian's wine64 (apt-get install nsis wine64)",
 )
+@pytest.mark.slow  # a fresh Wine prefix, then an install, an upgrade and an uninstall
 def test_under_wine_install_upgrade_and_uninstall_keep_the_data_folder(tmp_path):
     """The installer for real, silently, in a fresh 64-bit Wine prefix (the 64-bit stub: Debian's wine64 runs no
     32-bit programs; the script is the same): install 0.1.0, upgrade to 0.2.0 in place, uninstall."""

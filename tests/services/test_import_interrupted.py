@@ -185,6 +185,7 @@ def check_after(folder: Path, source: Path) -> int:
 
 
 @pytest.mark.slow  # a child import killed at random moments, again and again
+@pytest.mark.xdist_group("wall_clock")  # kills a child at timed moments: never beside another such test
 def test_t10_a_killed_import_leaves_all_rows_or_none_and_a_reimport_gives_each_once(prepared, tmp_path):
     """A first import runs to its end and times the commit; then KILLS imports are killed 0-1.5 s after
     "committing" — within the commit's own duration, so that each kill lands while it writes."""

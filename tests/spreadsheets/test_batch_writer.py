@@ -299,6 +299,7 @@ while True:
 """
 
 
+@pytest.mark.xdist_group("wall_clock")  # kills a child at timed moments: never beside another such test
 def test_t17_a_killed_write_leaves_a_whole_file_never_half(tmp_path):
     """T17: kill -9 a process that keeps rewriting the batch, at random moments; the file is always the old one or a
     complete new one, and the next write clears the killed one's temporary file."""

@@ -173,6 +173,7 @@ def _run_writer_and_kill(root: Path, rng: random.Random) -> list[int]:
     return acknowledged
 
 
+@pytest.mark.xdist_group("wall_clock")  # kills a child at timed moments: never beside another such test
 def test_t1_kill_minus_nine_loses_nothing_acknowledged(tmp_path):
     """T1 (short, 10 kills): every acknowledged event is present, no transaction is half there, integrity ok."""
     root = tmp_path / "data"

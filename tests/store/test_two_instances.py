@@ -53,6 +53,7 @@ def _kill(process: subprocess.Popen) -> None:
     process.stderr.close()
 
 
+@pytest.mark.xdist_group("wall_clock")  # times the refusal (< 2 s) and the reopening after a kill
 @pytest.mark.parametrize("folder_state", ["new", "existing"])
 def test_t6_second_instance_is_refused_then_opens_after_a_kill(tmp_path, folder_state):
     """T6: StoreBusyError with the Chinese message within 2 s; after kill -9 of the holder, open works at once."""

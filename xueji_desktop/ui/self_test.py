@@ -152,6 +152,7 @@ def _qt_version() -> str:
 
 def _check_demo_school(root: Path, state: dict) -> str:
     from xueji_desktop.demo import create_demo_school
+    from xueji_desktop.services import roster
     from xueji_desktop.services.school_setup import is_set_up
     from xueji_desktop.store import Store
 
@@ -160,7 +161,7 @@ def _check_demo_school(root: Path, state: dict) -> str:
     try:
         if not is_set_up(store):
             create_demo_school(store, students=SELF_TEST_STUDENTS)
-        students = store.query("SELECT count(*) FROM student")[0][0]
+        students = len(roster.list_students(store))
     finally:
         store.close()
     if not students:
@@ -194,10 +195,12 @@ def _check_main_window(root: Path, state: dict) -> str:
 def _check_pdf(root: Path, state: dict) -> str:
     import pypdfium2
 
+    from xueji_desktop.models import StudentStatus
+    from xueji_desktop.services import roster
     from xueji_desktop.services.printing import certificates
 
     store = state["window"].store
-    rows = store.query("SELECT id, name FROM student WHERE status = '在读' ORDER BY id LIMIT 1")
+    rows = [(r.id, r.name) for r in roster.list_students(store, status=StudentStatus.ACTIVE, limit=1)]
     if not rows:
         raise SelfTestFailed("演示学校里没有在读学生")
     student_id, name = rows[0]
@@ -220,10 +223,11 @@ def _check_xlsx(root: Path, state: dict) -> str:
 
     from openpyxl import load_workbook
 
-    from xueji_desktop.services import upload_batches
+    from xueji_desktop.models import StudentStatus
+    from xueji_desktop.services import roster, upload_batches
 
     store = state["window"].store
-    rows = store.query("SELECT id, name FROM student WHERE status = '在读' ORDER BY id LIMIT 5")
+    rows = [(r.id, r.name) for r in roster.list_students(store, status=StudentStatus.ACTIVE, limit=5)]
     out = root / SELF_TEST_XLSX
     result = upload_batches.export_new_students(store, out, student_ids=[r[0] for r in rows], valid_only=True)
     if not result.files:
