@@ -37,6 +37,16 @@ def luchang_setup(**overrides) -> SchoolSetup:
     return SchoolSetup(**values)
 
 
+@pytest.fixture(scope="session")
+def qapp(qapp):
+    """pytest-qt's QApplication with Qt's Chinese catalogue loaded as app.py loads it: the tests see what the clerk
+    sees (是/否, 确定/取消, 上一步/下一步)."""
+    from xueji_desktop.ui.translations import install_qt_chinese
+
+    install_qt_chinese(qapp)
+    return qapp
+
+
 @pytest.fixture
 def store(tmp_path):
     opened = Store.open(tmp_path / "data")

@@ -38,10 +38,14 @@ def test_self_test_opens_a_demo_school_and_writes_a_png_a_pdf_and_an_xlsx(tmp_pa
     lines = result.stdout.splitlines()
     assert lines[0].startswith("学籍桌面 ") and "self-test" in lines[0]
     passed = [line for line in lines if line.startswith("通过 PASS")]
-    assert len(passed) == 7  # the folder, then six steps
+    assert len(passed) == 8  # the folder, then seven steps
     assert not any(line.startswith("失败 FAIL") for line in lines)
     assert lines[-1].startswith("自检通过 self-test passed")
     assert any("在读证明" in line and "含「在读证明」" in line for line in lines)
+    translation = next(line for line in lines if "qtbase_zh_CN" in line)
+    assert translation.startswith("通过 PASS  Qt 中文翻译 qtbase_zh_CN：")
+    assert "qtbase_zh_CN.qm" in translation
+    assert "确定、取消、撤消(U)" in translation  # Qt's own words, as the clerk sees them
 
     png, pdf, xlsx = (
         folder / self_test.SELF_TEST_WINDOW,
@@ -95,6 +99,19 @@ def test_a_step_that_finds_a_wrong_result_says_what(tmp_path, qapp, monkeypatch,
     monkeypatch.setattr(self_test, "app_icon", lambda: __import__("PySide6.QtGui").QtGui.QIcon())
     assert self_test.self_test(str(tmp_path / "st")) == 1
     assert "失败 FAIL  界面与字体 Qt + fonts：找不到程序图标（resources/icons）" in capsys.readouterr().out
+
+
+def test_without_qts_chinese_catalogue_the_self_test_fails_on_that_line(tmp_path, qapp, monkeypatch, capsys):
+    from xueji_desktop.ui import translations
+
+    nowhere = tmp_path / "no-translations"
+    nowhere.mkdir()
+    monkeypatch.setattr(translations, "_installed", {})  # as in a fresh process: nothing installed yet
+    monkeypatch.setattr(translations, "translation_folders", lambda: [nowhere])
+    assert self_test.self_test(str(tmp_path / "st")) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2].startswith("失败 FAIL  Qt 中文翻译 qtbase_zh_CN：找不到 Qt 的中文翻译 qtbase_zh_CN.qm")
+    assert str(nowhere) in out[-2]  # where it looked
 
 
 def test_self_test_flag_takes_an_optional_folder():

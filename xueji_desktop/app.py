@@ -112,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("XueJi")
+    from xueji_desktop.ui.translations import install_qt_chinese
+
+    # before any widget: 是/否, 确定/取消, 上一步/下一步 in Qt's own words
+    qt_translation = install_qt_chinese(app)
     from xueji_desktop.ui.fonts import install_fonts, load_rare_font_later
     from xueji_desktop.ui.icon import app_icon
 
@@ -127,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         QMessageBox.warning(None, APP_NAME, BUSY_MESSAGE)
         return 1
     _log_to(data_dir)
+    log.info("Qt 的中文翻译：%s", qt_translation.describe())
     _install_excepthook(app, data_dir)
 
     def open_after_paint() -> None:

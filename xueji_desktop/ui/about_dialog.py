@@ -209,7 +209,6 @@ class AboutDialog(QDialog):
         self.licences.setHtml(licences_html())
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)

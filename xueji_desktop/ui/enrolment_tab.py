@@ -391,7 +391,6 @@ class NationalIdResultDialog(QDialog):
         for column, width in enumerate((90, 50, 80, 160, 190)):
             table.setColumnWidth(column, width)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from xueji_desktop import APP_NAME, __version__
 from xueji_desktop.ui.icon import app_icon
+from xueji_desktop.ui.translations import QT_CATALOGUE, install_qt_chinese
 
 log = logging.getLogger("xueji_desktop")
 
@@ -89,6 +90,7 @@ def self_test(folder: str | None = None) -> int:
     state: dict = {}
     steps = (
         ("界面与字体 Qt + fonts", _check_qt),
+        (f"Qt 中文翻译 {QT_CATALOGUE}", _check_qt_translation),
         ("演示学校 demo school", _check_demo_school),
         ("主窗口 main window → PNG", _check_main_window),
         ("在读证明 PDF", _check_pdf),
@@ -142,6 +144,25 @@ def _check_qt(root: Path, state: dict) -> str:
         raise SelfTestFailed(f"没有装上随程序提供的中文字体（{'、'.join(SHIPPED_FONTS)}）")
     state["app"] = app
     return f"Qt {_qt_version()}，平台 {app.platformName()}，字体 {'、'.join(families)}"
+
+
+def _check_qt_translation(root: Path, state: dict) -> str:
+    """Qt's own buttons and menus speak Chinese: the catalogue is in the bundle and Qt takes it."""
+    from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+
+    loaded = install_qt_chinese(state["app"])
+    if not loaded.loaded:
+        raise SelfTestFailed(loaded.describe())
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    said = [button.text() for button in buttons.buttons()]
+    edit = QLineEdit("自检")
+    menu = edit.createStandardContextMenu()
+    said += [action.text().split("\t")[0].replace("&", "") for action in menu.actions() if action.text()][:3]
+    menu.deleteLater()
+    english = [text for text in said if not any("\u4e00" <= char <= "\u9fff" for char in text)]
+    if english:
+        raise SelfTestFailed(f"载入了 {loaded.path}，按钮与菜单仍是英文：{'、'.join(english)}")
+    return f"{loaded.path}，按钮与菜单：{'、'.join(said)}"
 
 
 def _qt_version() -> str:

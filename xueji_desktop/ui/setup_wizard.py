@@ -409,14 +409,7 @@ class SetupWizard(QWizard):
         self.summary_page = SummaryPage()
         for page in (self.school_page, self.year_page, self.classes_page, self.summary_page):
             self.addPage(page)
-        for button, text in (
-            (QWizard.WizardButton.BackButton, "上一步"),
-            (QWizard.WizardButton.NextButton, "下一步"),
-            (QWizard.WizardButton.FinishButton, "完成"),
-            (QWizard.WizardButton.CancelButton, "取消"),
-            (QWizard.WizardButton.CustomButton1, "打开演示学校"),
-        ):
-            self.setButtonText(button, text)
+        self.setButtonText(QWizard.WizardButton.CustomButton1, "打开演示学校")
         self.setButtonLayout(
             [
                 QWizard.WizardButton.CustomButton1,

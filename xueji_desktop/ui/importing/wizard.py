@@ -49,13 +49,6 @@ class ImportWizard(QWizard):
         self.setWindowTitle(WINDOW_TITLE)
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        for button, text in (
-            (QWizard.WizardButton.BackButton, "上一步"),
-            (QWizard.WizardButton.NextButton, "下一步"),
-            (QWizard.WizardButton.FinishButton, "完成"),
-            (QWizard.WizardButton.CancelButton, "取消"),
-        ):
-            self.setButtonText(button, text)
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.check_page = CheckPage(self)

@@ -188,8 +188,8 @@ class StudentDialog(QDialog):
         self.tabs.addTab(self._family_page(len(GROUPS)), FAMILY_TAB)
 
         buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button = buttons.addButton(QDialogButtonBox.StandardButton.Save)
+        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         for button in (self.save_button, self.cancel_button):
             button.setAutoDefault(False)  # Enter in a field must not save half a record
         self.save_button.clicked.connect(self.save)

@@ -26,7 +26,6 @@ class TimelineDialog(QDialog):
         view.setModel(self.model)
         configure_table(view, (100, 160))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"{name}：共{len(entries)}条记录（只增不改；冲正也是一条新记录）"))
