@@ -1,5 +1,9 @@
 # The two commands of README.md: `make run` sets up and starts the app; `make test` sets up and runs every test.
-.PHONY: run demo test lint bench screenshots setup bundle bundle-smoke
+# `make check` is the edit loop: lint, format and the tests not marked slow. `make rules` rewrites docs/rules.md.
+.PHONY: run demo test check lint types rules bench screenshots setup bundle bundle-smoke
+
+# every core; the tests of one xdist_group (the wall-clock kill loops) run one after another in one worker
+PARALLEL = -n auto --dist loadgroup
 
 setup:
 	./scripts/bootstrap.sh
@@ -10,10 +14,22 @@ run: setup
 demo: setup
 	.venv/bin/xueji-desktop --demo
 
-test: setup
+test: lint types
+	QT_QPA_PLATFORM=offscreen .venv/bin/pytest -q $(PARALLEL)
+
+check: lint
+	QT_QPA_PLATFORM=offscreen .venv/bin/pytest -q $(PARALLEL) -m "not slow"
+
+lint: setup
 	.venv/bin/ruff check xueji_desktop tests benchmarks installer scripts
 	.venv/bin/ruff format --check xueji_desktop tests benchmarks installer scripts
-	QT_QPA_PLATFORM=offscreen .venv/bin/pytest -q
+
+# rules/ and services/ ([tool.mypy] in pyproject.toml)
+types: setup
+	.venv/bin/mypy
+
+rules: setup
+	.venv/bin/python scripts/rules_matrix.py
 
 bench: setup
 	QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/roster_startup.py

@@ -26,7 +26,7 @@ class DomainError(Exception):
     def __init__(self, message: str, *, findings: Sequence[Finding] = (), hint: str = "") -> None:
         super().__init__(message)
         self.message = message
-        self.findings: list[Finding] = list(findings)
+        self.findings: Sequence[Finding] = list(findings)  # a subclass may hold a narrower kind
         self.hint = hint
 
     def __str__(self) -> str:

@@ -59,6 +59,8 @@ def warn(rule_id: str, message: str) -> Finding:
 class RuleViolation(Exception):
     """A use case refused (or needing confirmation) because of findings; the UI shows each finding's text."""
 
+    findings: list[Finding]  # with severity and rule id; DomainError knows only their text
+
     def __init__(self, findings: list[Finding]):
         self.findings = findings
         super().__init__("\n".join(f.text for f in findings))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,10 +56,10 @@ def record(
     return event
 
 
-def record_many(session: Session, entries: list[tuple[str, str, int | None, dict[str, Any]]]) -> None:
+def record_many(session: Session, entries: Sequence[tuple[str, str, int | None, Mapping[str, Any]]]) -> None:
     """Append many events (action, entity, entity_id, changes) at once: one look-up of the chain's head, one insert —
     for imports of thousands of students, where one query per event would dominate."""
-    from sqlalchemy import insert
+    from sqlalchemy import Table, insert
 
     previous = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or GENESIS
     actor = session.info.get("actor", "学籍管理员")
@@ -82,7 +83,7 @@ def record_many(session: Session, entries: list[tuple[str, str, int | None, dict
         row["hash"] = previous = _digest(session.info["audit_key"], SimpleNamespace(**row))
         rows.append(row)
     if rows:
-        session.execute(insert(AuditEvent.__table__), rows)
+        session.execute(insert(cast(Table, AuditEvent.__table__)), rows)  # Core: one INSERT for all
 
 
 @dataclass(frozen=True, slots=True)

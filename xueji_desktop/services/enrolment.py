@@ -290,7 +290,9 @@ def import_national_ids_file(store: Store, path: Path, *, sheet: str | None = No
     check_file(path)
     table = read_table(path, sheet, is_header=lambda header: spec.column_for_header(header) is not None)
     where = {
-        spec.column_for_header(h).field: i for i, h in enumerate(table.headers) if spec.column_for_header(h)
+        column.field: i
+        for i, h in enumerate(table.headers)
+        if (column := spec.column_for_header(h)) is not None
     }
     if "id_number" not in where or "national_student_id" not in where:
         raise ImportFileError("这个文件里没有“身份证件号”和“学籍号”两列，请导出包含这两列的学生信息表。")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from xueji_desktop.models import EnrolmentStep, FamilyMember, ImportMapping, SchoolYear, Student
 from xueji_desktop.reference.pinyin import pinyin_keys, pinyin_spelling
@@ -160,7 +160,7 @@ def _plan_against_database(store: Store, plan: ImportPlan) -> None:
         }
         rows, matched = [], set()
         for record in plan.records:
-            number = record.values.get("id_number")
+            number = cast("str | None", record.values.get("id_number"))  # a checked cell
             # a row of a student still being enrolled is a correction of that student, not a twin
             if number in updatable and updatable[number].id not in matched:
                 student = session.get(Student, updatable[number].id)
@@ -177,8 +177,8 @@ def _plan_against_database(store: Store, plan: ImportPlan) -> None:
                 Person(
                     record.row_number,
                     name,
-                    record.values.get("birth_date"),
-                    record.values.get("gender"),
+                    cast("date | None", record.values.get("birth_date")),
+                    cast("str | None", record.values.get("gender")),
                     number,
                     pinyin_keys(name)[0] if name else "",
                 )
@@ -204,7 +204,7 @@ def _plan_against_database(store: Store, plan: ImportPlan) -> None:
         plan.duplicates.append(duplicate)
 
 
-def _approved_match(duplicate: DuplicateFinding, stored: list) -> bool:
+def _approved_match(duplicate: DuplicateFinding, stored: Sequence[Any]) -> bool:
     if duplicate.other_student_id is None or not duplicate.finding.blocks:
         return False
     return any(s.id == duplicate.other_student_id and s.enrolment_step in (None, APPROVED) for s in stored)
@@ -282,7 +282,9 @@ def commit_import(
             ids = [
                 row[0]
                 for row in session.execute(
-                    insert(Student.__table__).returning(Student.__table__.c.id, sort_by_parameter_order=True),
+                    insert(cast(Table, Student.__table__)).returning(
+                        Student.__table__.c.id, sort_by_parameter_order=True
+                    ),
                     student_rows,
                 )
             ]
@@ -297,7 +299,7 @@ def commit_import(
                 for position, member in enumerate(record.family, start=1)
             ]
             if family_rows:
-                session.execute(insert(FamilyMember.__table__), family_rows)
+                session.execute(insert(cast(Table, FamilyMember.__table__)), family_rows)
             audit.record_many(
                 session,
                 [
@@ -454,7 +456,7 @@ def plan_classes(
         Newcomer(
             r.row_number,
             str(r.values.get("gender") or "1"),
-            r.values.get("birth_date") or date(2000, 1, 1),
+            cast("date | None", r.values.get("birth_date")) or date(2000, 1, 1),
             scores.get(r.row_number),
         )
         for r in records
@@ -466,7 +468,8 @@ def plan_classes(
     else:
         assignment = assign_balanced(newcomers, slots)
         notes = []
-    return ClassPlan(chosen, level, dict(assignment.class_of), assignment.preview, assignment.findings, notes)
+    class_of = cast("dict[int, int]", dict(assignment.class_of))  # the newcomers' keys are row numbers
+    return ClassPlan(chosen, level, class_of, assignment.preview, assignment.findings, notes)
 
 
 def _scores(plan: ImportPlan) -> dict[int, float]:

@@ -332,6 +332,7 @@ def _procedure_findings(
             due = state.due(json.loads(procedure.facts or "{}"), calendar)
             if due is not None and due.estimated:
                 estimated.update(due.years_estimated)
+            assert state.next_step is not None and state.step_on is not None  # open: a step, and one to come
             facts = ProcedureFacts(
                 procedure.id,
                 kind.label,
@@ -349,7 +350,8 @@ def _procedure_findings(
             found += kind.review.always(student, days)
         change = state.status_change_id
         if change is not None and change not in reversed_ids and state.province:
-            since = max(days.get(kind.effective, state.step_on), state.province_on)
+            assert state.province_on is not None  # recorded together with state.province
+            since = max(days.get(kind.effective) or state.step_on or state.province_on, state.province_on)
             found += rules.unreported_findings(
                 student,
                 kind.label,

@@ -315,7 +315,7 @@ def _load_changes(store: Store, procedure_ids: list[int] | None) -> list[_Change
         else:
             wanted = list(dict.fromkeys(procedure_ids))
             states = procedure_states(session, wanted)
-            known = set()
+            known: set[int] = set()
             for ids in _chunked(wanted):
                 known.update(session.scalars(select(Procedure.id).where(Procedure.id.in_(ids))))
             _refuse("找不到这些异动手续", [pid for pid in wanted if pid not in known])

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Row, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from xueji_desktop.documents.files import placed
@@ -35,6 +36,7 @@ DIGEST_LENGTH = 16
 IN_SCHOOL = ("在读",)
 
 
+Certified = Student | Row[Any]  # a student, or the row of the columns a certificate states (_CERTIFIED)
 _CERTIFIED = (
     Student.id,
     Student.name,
@@ -198,7 +200,7 @@ class _Log:
         self.sequence += 1
         return f"{self.prefix}{self.today.year}-{self.sequence:04d}"
 
-    def add(self, student: Student, number: str, content: dict[str, str], purpose: str | None) -> str:
+    def add(self, student: Certified, number: str, content: dict[str, str], purpose: str | None) -> str:
         digest = content_digest(content)
         self.rows.append(
             {
@@ -220,7 +222,7 @@ class _Log:
 
     def audit(self) -> None:
         """Write the log's rows and their audit events, all at once."""
-        self.session.execute(insert(CertificateIssue.__table__), self.rows)  # Core: the rows as they are
+        self.session.execute(insert(cast(Table, CertificateIssue.__table__)), self.rows)  # Core, as they are
         audit.record_many(self.session, self.entries)
 
 
@@ -313,7 +315,7 @@ def _last_sequence(session: Session, kind: str, stem: str) -> int:
 
 
 def _content(
-    school: School, student: Student, class_name: str, number: str, purpose: str, today: date
+    school: School, student: Certified, class_name: str, number: str, purpose: str, today: date
 ) -> dict[str, str]:
     entry_year, _, entry_month = (student.entry_month or "").partition("-")
     return {

@@ -8,7 +8,7 @@ the PDF is written to a temporary name and moved into place, so a failure never 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -246,7 +246,7 @@ class _ProcedureFacts:
         self.number = f"{procedure.opened_on.year}-{procedure.id:04d}"
 
     def form(self) -> Form:
-        fill = {
+        fill: dict[str, Callable[[], Form]] = {
             SUSPENSION_FORM: self._suspension_form,
             WITHDRAWAL_FORM: self._withdrawal_form,
             TRANSFER_LETTER: self._transfer_letter,

@@ -91,12 +91,14 @@ def diplomas(
         school = session.scalar(select(School).limit(1))
         assert school is not None
         students = {s.id: s for s in session.scalars(select(Student).where(Student.id.in_(student_ids)))}
-        graduated_on = dict(
+        graduated_on: dict[int, date] = dict(
             session.execute(
                 select(StatusChange.student_id, StatusChange.effective_date)
                 .where(StatusChange.kind == "graduation", StatusChange.student_id.in_(student_ids))
                 .order_by(StatusChange.id)
-            ).all()
+            )
+            .tuples()
+            .all()
         )
         sheets = []
         for student_id in student_ids:

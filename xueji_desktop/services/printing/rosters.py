@@ -96,7 +96,7 @@ def graduate_roster(store: Store, year: int, out: Path, *, full_id_numbers: bool
             )
             if change.id not in reversed_ids
         }
-        classes = {c.id: c.name for c in session.scalars(select(SchoolClass))}
+        classes: dict[int | None, str] = {c.id: c.name for c in session.scalars(select(SchoolClass))}
         students = session.scalars(
             select(Student).where(Student.status == "毕业", Student.id.in_(list(graduated)))
         ).all()
@@ -141,7 +141,7 @@ def admission_roster(store: Store, year: int, out: Path, *, full_id_numbers: boo
             )
             - transferred
         )
-        classes = {c.id: c.name for c in session.scalars(select(SchoolClass))}
+        classes: dict[int | None, str] = {c.id: c.name for c in session.scalars(select(SchoolClass))}
         students = session.scalars(select(Student).where(Student.id.in_(list(admitted)))).all()
         methods = code_table("admission_method")
         chosen = sorted(students, key=lambda s: (classes.get(s.school_class_id, ""), s.pinyin_key))

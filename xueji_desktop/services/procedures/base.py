@@ -98,7 +98,11 @@ def decide(findings: Sequence[Finding], decision: Decision) -> list[dict[str, An
         raise RuleViolation([f for f in findings if f.severity is Severity.WARN])
     kept = []
     for finding in findings:
-        entry = {"rule_id": finding.rule_id, "severity": finding.severity.value, "text": finding.text}
+        entry: dict[str, Any] = {
+            "rule_id": finding.rule_id,
+            "severity": finding.severity.value,
+            "text": finding.text,
+        }
         if finding.blocks:
             entry["exception"] = {
                 "approval_number": decision.approval_number.strip(),
@@ -180,7 +184,7 @@ def open_procedure(
     return procedure
 
 
-def current_state(session: Session, procedure_id: int, track: str) -> str:
+def current_state(session: Session, procedure_id: int, track: str) -> str | None:  # None: no event yet
     return session.scalar(
         select(ProcedureEvent.state)
         .where(ProcedureEvent.procedure_id == procedure_id, ProcedureEvent.track == track)

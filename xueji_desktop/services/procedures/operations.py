@@ -203,7 +203,7 @@ def set_province_state(
     with store.transaction() as session:
         procedure = _procedure(session, procedure_id)
         current = current_state(session, procedure.id, PROVINCE)
-        if state not in _PROVINCE_NEXT.get(current, ()):
+        if state not in _PROVINCE_NEXT.get(current or "", ()):  # no state yet: nothing may follow
             raise RuleViolation([block("R7.1", f"省级学籍系统中的状态不能从“{current}”改为“{state}”")])
         if state == "已退回" and not (note or "").strip():
             raise RuleViolation([block("R7.1", "请填写学籍管理部门退回的原因")])

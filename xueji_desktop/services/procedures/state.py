@@ -65,9 +65,10 @@ class ProcedureState:
     @property
     def next_step(self) -> str | None:
         """The step to record next; None once completed or cancelled."""
-        if not self.known or self.cancelled or self.step == self.kind.steps[-1]:
+        kind = self.kind
+        if kind is None or not self.known or self.cancelled or self.step == kind.steps[-1]:
             return None
-        return self.kind.steps[self.kind.steps.index(self.step) + 1]
+        return kind.steps[kind.steps.index(self.step) + 1]
 
     @property
     def open(self) -> bool:

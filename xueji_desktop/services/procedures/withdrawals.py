@@ -32,6 +32,7 @@ from xueji_desktop.services.procedures.kinds import (
     Prefill,
     ProcedureKind,
     Proofs,
+    Requirement,
     ReviewChecks,
     ask,
 )
@@ -41,9 +42,10 @@ AUTOMATIC_STEPS = ("已申请", "学籍管理部门已批准", "已办理")  # R
 DEATH_STEPS = ("已登记", "学籍管理部门已办理")  # R27.1
 DROPOUT_STEPS = ("已书面报告", "学籍管理部门已登记")  # R28.1
 RESTORATION_STEPS = ("已申请", "学籍管理部门已批准", "已恢复")  # R25.2
-DEATH_PROOFS = [(proof_kinds.DEATH_PROOF,)]  # R27.1
-DROPOUT_PROOFS = [(proof_kinds.DROPOUT_REPORT,)]  # R28.1
-RESTORATION_PROOFS = [(proof_kinds.PASSPORT_COPY,), (proof_kinds.HOUSEHOLD_REGISTER_COPY,)]  # R25.2: 回到境内
+DEATH_PROOFS: list[Requirement] = [(proof_kinds.DEATH_PROOF,)]  # R27.1
+DROPOUT_PROOFS: list[Requirement] = [(proof_kinds.DROPOUT_REPORT,)]  # R28.1
+# R25.2: 回到境内
+RESTORATION_PROOFS: list[Requirement] = [(proof_kinds.PASSPORT_COPY,), (proof_kinds.HOUSEHOLD_REGISTER_COPY,)]
 DROPOUT_RECIPIENTS = rules.DROPOUT_RECIPIENTS
 required_proofs = rules.required_proofs
 
@@ -131,7 +133,7 @@ def _prepare_automatic(session: Session, request: AutomaticWithdrawalRequest, to
     period = current_period(session, student.id) if student.status == "休学" else None
     attendance = request.attendance
     grounds = rules.automatic_withdrawal_grounds(
-        grade, student.status, attendance, period and period.end, today
+        grade, student.status, attendance, period.end if period else None, today
     )
     if not grounds:
         raise RuleViolation(
