@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from xueji_desktop.cli import main as cli
 from xueji_desktop.store import Store
 from xueji_desktop.ui.fonts import install_fonts
+from xueji_desktop.ui.translations import install_qt_chinese
 
 
 def _some_new_students(demo: Path) -> None:
@@ -213,6 +214,7 @@ def main() -> None:
     cli(["demo", "--students", "1000", "--data-dir", str(demo)])
     _some_new_students(demo)
     app = QApplication.instance() or QApplication([])
+    install_qt_chinese(app)  # as app.py: Qt's own words in Chinese
     install_fonts(app)
     _procedures(demo, out, app)
     _documents(demo, out, app)

@@ -14,8 +14,10 @@ def render_main_window(
 
     from xueji_desktop.ui.fonts import install_fonts
     from xueji_desktop.ui.main_window import MainWindow
+    from xueji_desktop.ui.translations import install_qt_chinese
 
     app = QApplication.instance() or QApplication(["xueji"])
+    install_qt_chinese(app)  # as app.py: Qt's own words in Chinese
     install_fonts(app)
     window = MainWindow(data_dir)
     window.resize(*size)

@@ -21,6 +21,11 @@ OFFSET_KEY = "printer_offset:"
 YEARS_OF_STUDY = {"primary": "六", "junior": "三", "senior": "三", "nine_year": "九"}
 
 
+def layouts() -> dict[str, overlay.Layout]:
+    """The 套打 layouts the 套打 dialog offers (documents/overlay.py)."""
+    return overlay.layouts()
+
+
 def _key(printer: str) -> str:
     return OFFSET_KEY + (printer.strip() or "默认打印机")[:60]
 

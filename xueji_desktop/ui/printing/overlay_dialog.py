@@ -39,7 +39,7 @@ from xueji_desktop.ui.printing.preview import PrintPreviewDialog
 
 TITLE = "套打设置与打印"
 NO_PRINTER_ENTRY = "（未找到打印机）"
-UNCONFIRMED = "版式位置为示例（UNCONFIRMED），请按教育局下发的空白证书核对"
+UNCONFIRMED = "版式位置为示例（尚未按实物核实），请按教育局下发的空白证书核对"
 NO_PRINTER_NOTE = (
     "没有找到打印机：可以先生成并预览、另存为 PDF；请在 Windows 的「设置 → 打印机和扫描仪」中添加打印机后"
     "再打印校准页和套打，偏移按打印机分别保存。"
