@@ -1,6 +1,6 @@
 """`xueji print FORM OUT.pdf (--student | --class | --procedure | --year)` and `xueji verify`: every form the
-command offers makes its PDF from a real data file, and a wrong student, class or refusal is a Chinese message with a
-non-zero exit."""
+command offers makes its PDF from a real data file, and a wrong student, class or refusal is a Chinese message with
+exit 2 (a refusal, printed by cli.main)."""
 
 from __future__ import annotations
 
@@ -96,9 +96,9 @@ def test_enrolment_proofs_for_a_whole_class(school, data_dir, tmp_path, capsys):
     assert "已开具在读证明 2 份" in capsys.readouterr().out
     text = _text(out)
     assert "甲同学" in text and "乙同学" in text and "用于办理医保" in text
-    assert main(["print", "enrolment-proof", str(out), "--class", "九年级(9)班", "--data-dir", data_dir]) == 1
+    assert main(["print", "enrolment-proof", str(out), "--class", "九年级(9)班", "--data-dir", data_dir]) == 2
     assert "找不到班级" in capsys.readouterr().err
-    assert main(["print", "enrolment-proof", str(out), "--data-dir", data_dir]) == 1
+    assert main(["print", "enrolment-proof", str(out), "--data-dir", data_dir]) == 2
     assert "请用 --student 指定学生" in capsys.readouterr().err
 
 
@@ -118,7 +118,7 @@ def test_graduate_and_admission_rosters_by_year(school, data_dir, tmp_path, caps
     assert "新生乙" in _text(tmp_path / "a.pdf")
     assert (
         main(["print", "graduate-roster", str(tmp_path / "x.pdf"), "--year", "2001", "--data-dir", data_dir])
-        == 1
+        == 2
     )
     assert "没有可列入2001年毕业生花名册的学生" in capsys.readouterr().err
 
@@ -243,13 +243,13 @@ def test_info_forms_and_a_suspension_form_from_the_command_line(school, data_dir
                 data_dir,
             ]
         )
-        == 1
+        == 2
     )
     assert "不是可打印退学申请表的手续" in capsys.readouterr().err
     assert (
         main(
             ["print", "dropout-report", str(tmp_path / "d.pdf"), "--student", number, "--data-dir", data_dir]
         )
-        == 1
+        == 2
     )
     assert "没有可打印辍学书面报告的手续" in capsys.readouterr().err

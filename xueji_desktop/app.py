@@ -7,9 +7,7 @@ import logging
 import os
 import sys
 import tempfile
-import traceback
 from collections.abc import Callable
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -75,30 +73,19 @@ def _resolve_data_dir(args: argparse.Namespace) -> Path:
     return default_data_dir(args.data_dir)
 
 
-def _log_to(folder: Path) -> None:
-    (folder / "logs").mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(
-        folder / "logs" / "xueji.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger().addHandler(handler)
-    logging.getLogger().setLevel(logging.INFO)
+def _install_excepthook(app: QApplication) -> None:
+    """The last resort, for a fault outside any operation (ui/common/operations.py catches those inside one): logged
+    with its traceback and shown once, calmly, naming the log; the app and the clerk's work stay."""
+    from xueji_desktop.fault_log import record_fault, unexpected_line
 
-
-def _install_excepthook(app: QApplication, log_folder: Path) -> None:
-    """An error nobody expected is logged and shown once, calmly; the app and the clerk's work stay."""
     shown = False
 
     def hook(kind, value, tb) -> None:
         nonlocal shown
-        log.error("未预料的错误：%s", "".join(traceback.format_exception(kind, value, tb)))
+        path = record_fault(value.with_traceback(tb) if value is not None else kind(), APP_NAME)
         if not shown:
             shown = True
-            QMessageBox.critical(
-                app.activeWindow(),
-                APP_NAME,
-                f"出现了一个意外问题，已记录在日志中：\n{log_folder / 'logs' / 'xueji.log'}\n\n已保存的数据不受影响。",
-            )
+            QMessageBox.critical(app.activeWindow(), APP_NAME, unexpected_line(path))
 
     sys.excepthook = hook
 
@@ -112,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("XueJi")
+    from xueji_desktop.ui.common.operations import announcer
+
+    announcer()  # the one application-wide signal of what changed (lives as long as the app)
     from xueji_desktop.ui.translations import install_qt_chinese
 
     # before any widget: 是/否, 确定/取消, 上一步/下一步 in Qt's own words
@@ -130,9 +120,12 @@ def main(argv: list[str] | None = None) -> int:
 
         QMessageBox.warning(None, APP_NAME, BUSY_MESSAGE)
         return 1
-    _log_to(data_dir)
+    from xueji_desktop.fault_log import log_to
+
+    # open_data() moves the log to the folder actually opened (the demo's, when the clerk asks for it)
+    log_to(data_dir)
     log.info("Qt 的中文翻译：%s", qt_translation.describe())
-    _install_excepthook(app, data_dir)
+    _install_excepthook(app)
 
     def open_after_paint() -> None:
         if not window.open_data():

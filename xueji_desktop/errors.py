@@ -12,11 +12,17 @@ documents and services can all raise these.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:  # rules/findings.py imports this module: the type only, never at run time
-    from xueji_desktop.rules.findings import Finding
+
+class Finding(Protocol):
+    """What a refusal needs of a finding (rules/findings.py's Finding, which imports this module): its text with the
+    article it rests on."""
+
+    @property
+    def text(self) -> str: ...
 
 
 class DomainError(Exception):
@@ -45,6 +51,32 @@ class NotFound(DomainError, LookupError):
 
 class InvalidInput(DomainError, ValueError):
     """A value the clerk gave cannot be used as it is (a date, an ID number, a file): the message says which."""
+
+
+class FileProblem(InvalidInput):
+    """A file the clerk chose cannot be read or written: no permission, open in another program (Excel, WPS), missing,
+    on a read-only disk. Made from the OSError by `file_problem`; the message says which file and why, in Chinese."""
+
+
+_FILE_REASONS = {
+    errno.EACCES: "没有权限，或文件正被其他程序（如 Excel、WPS）打开",
+    errno.EPERM: "没有权限，或文件正被其他程序（如 Excel、WPS）打开",
+    errno.EBUSY: "文件正被其他程序使用",
+    errno.ENOENT: "找不到这个文件或文件夹",
+    errno.EROFS: "这个磁盘是只读的",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一部分不是文件夹",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EINVAL: "文件名中有不能使用的字符",
+}
+
+
+def file_problem(error: BaseException) -> FileProblem | None:
+    """The refusal an OSError on a named file stands for (a full disk is a store.DiskFull, not this), else None."""
+    if not isinstance(error, OSError) or not error.filename or error.errno == errno.ENOSPC:
+        return None
+    reason = _FILE_REASONS.get(error.errno or 0, "系统拒绝了这次读写")
+    return FileProblem(f"无法读写文件“{error.filename}”：{reason}。请检查后重试。")
 
 
 class StoreError(DomainError):

@@ -3,6 +3,11 @@
 The store opens its one sqlite3 connection itself and reads the roster's first view through it (`query`); SQLAlchemy is
 imported only when a session or the engine is first asked for (it costs more than the rest of start-up).
 
+Faults of the file itself are refusals like any other (errors.StoreError, a DomainError), each with one Chinese line
+saying what happened and what to do: a full disk (DiskFull), a write lock held elsewhere past the wait (StoreLocked), a
+damaged file (StoreDamaged), another copy of the app (StoreBusyError). `store_fault` tells them from a raw sqlite3 or
+OS error; `transaction()` rolls back first, so nothing is half-written.
+
 Facts behind the choices are in shared/RELIABILITY.md: WAL + synchronous=FULL survives power loss, BEGIN IMMEDIATE
 avoids upgrade deadlocks, locking_mode=EXCLUSIVE keeps a second copy of the app out, and a backup is taken through
 SQLite's backup API (a file copy of a live WAL database can be empty).
@@ -10,6 +15,7 @@ SQLite's backup API (a file copy of a live WAL database can be empty).
 
 from __future__ import annotations
 
+import errno
 import getpass
 import hashlib
 import json
@@ -26,6 +32,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from xueji_desktop.errors import StoreError
 from xueji_desktop.paths import default_data_dir
 
 if TYPE_CHECKING:  # SQLAlchemy loads on first use, after the roster is on screen (~0.3 s of imports)
@@ -39,16 +46,39 @@ BACKUPS_TO_KEEP = 10
 LOCK_WAIT_SECONDS = 1.0
 
 
-class StoreError(Exception):
-    """A problem with the data folder the clerk must hear about, in Chinese, with nothing lost."""
-
-
 class StoreBusyError(StoreError):
     """The data folder is open in another copy of the app."""
 
 
+class DiskFull(StoreError):
+    """The disk is full (SQLITE_FULL, or ENOSPC on a file the use case wrote): the transaction was rolled back."""
+
+
+class StoreLocked(StoreError):
+    """Another program holds the data file's write lock past the wait (SQLITE_BUSY / SQLITE_LOCKED): rolled back."""
+
+
+class StoreDamaged(StoreError):
+    """The data file is not a database any more, or its pages are damaged (SQLITE_NOTADB / SQLITE_CORRUPT)."""
+
+
 BUSY_MESSAGE = "这个数据文件夹已在另一个学籍桌面窗口中打开。请切换到那个窗口继续工作，或先关闭它再打开。"
 DISK_FULL_MESSAGE = "磁盘空间已满，刚才的操作没有保存，已保存的数据完好。请清理磁盘空间后重试。"
+LOCKED_MESSAGE = (
+    "数据文件正被另一个程序占用（另一个学籍桌面窗口、备份或杀毒软件），刚才的操作没有保存，已保存的数据完好。"
+    "请稍等片刻后重试；若仍如此，请关闭其他学籍桌面窗口。"
+)
+DAMAGED_MESSAGE = (
+    "数据文件 {database} 已损坏，刚才的操作没有保存。请不要再修改它：关闭学籍桌面，"
+    "从数据文件夹的 backups 中恢复最近的备份，或请信息技术老师帮助。"
+)
+OPEN_DAMAGED_MESSAGE = (
+    "无法打开数据文件 {database}：它已损坏或不是学籍桌面的数据文件。"
+    "请从数据文件夹的 backups 中恢复最近的备份，或请信息技术老师帮助。"
+)
+
+# SQLite's primary result codes (an extended code keeps the primary one in its low byte)
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 5, 6, 11, 13, 26
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +116,36 @@ class DataFolder:
 
 def _is_disk_full(error: BaseException) -> bool:
     text_ = str(error).lower()
-    return "disk is full" in text_ or "disk full" in text_ or getattr(error, "errno", None) == 28
+    return "disk is full" in text_ or "disk full" in text_ or getattr(error, "errno", None) == errno.ENOSPC
 
 
 def _is_locked(error: BaseException) -> bool:
     return "database is locked" in str(error).lower()
+
+
+def store_fault(error: BaseException, database: Path | str = DATABASE_NAME) -> StoreError | None:
+    """The StoreError a fault of the data file or the disk stands for (full, locked, damaged), else None.
+
+    Looks through SQLAlchemy's wrapper to the sqlite3 error (its result code, or its words when it has none) and at
+    an OSError's errno; anything else (a bug, a refusal already in the clerk's words) is not a store fault.
+    """
+    if isinstance(error, StoreError):
+        return error
+    # sqlalchemy.exc.DBAPIError keeps the sqlite3 error as .orig
+    cause = getattr(error, "orig", None) or error
+    if isinstance(cause, OSError):
+        return DiskFull(DISK_FULL_MESSAGE) if cause.errno == errno.ENOSPC else None
+    if not isinstance(cause, sqlite3.Error):
+        return None
+    code = (getattr(cause, "sqlite_errorcode", None) or 0) & 0xFF
+    text_ = str(cause).lower()
+    if code == _SQLITE_FULL or "disk is full" in text_:
+        return DiskFull(DISK_FULL_MESSAGE)
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED) or "database is locked" in text_ or "database is busy" in text_:
+        return StoreLocked(LOCKED_MESSAGE)
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or "malformed" in text_ or "not a database" in text_:
+        return StoreDamaged(DAMAGED_MESSAGE.format(database=database))
+    return None
 
 
 def _connect(database: Path) -> sqlite3.Connection:
@@ -169,6 +224,8 @@ class Store:
         except sqlite3.DatabaseError as error:  # locked, unreadable, or "file is not a database"
             if _is_locked(error):
                 raise StoreBusyError(BUSY_MESSAGE) from error
+            if isinstance(store_fault(error), StoreDamaged):
+                raise StoreDamaged(OPEN_DAMAGED_MESSAGE.format(database=folder.database)) from error
             raise StoreError(f"无法打开数据文件 {folder.database}：{error}") from error
         store = cls(folder, connection, _load_audit_key(folder))
         if migrate:
@@ -176,8 +233,11 @@ class Store:
                 store.migrate()
             except Exception as error:
                 store.close()
-                if _is_disk_full(error):
-                    raise StoreError(DISK_FULL_MESSAGE) from error
+                fault = store_fault(error, folder.database)
+                if isinstance(fault, StoreDamaged):
+                    raise StoreDamaged(OPEN_DAMAGED_MESSAGE.format(database=folder.database)) from error
+                if fault is not None and fault is not error:
+                    raise fault from error
                 raise
         return store
 
@@ -228,31 +288,46 @@ class Store:
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
         """Rows of a read-only statement, straight on the connection (no SQLAlchemy: used while the app starts)."""
-        with self._raw() as connection:
-            return connection.execute(sql, params).fetchall()
+        try:
+            with self._raw() as connection:
+                return connection.execute(sql, params).fetchall()
+        except (sqlite3.Error, OSError) as error:
+            self._raise_fault(error)
+            raise
+
+    def _raise_fault(self, error: BaseException) -> None:
+        """Raise the StoreError (full, locked, damaged) `error` stands for, if it is a fault of the file or disk."""
+        fault = store_fault(error, self.folder.database)
+        if fault is not None and fault is not error:
+            raise fault from error
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One use case: all of it is committed, or (on any error) none of it."""
-        from sqlalchemy.exc import OperationalError
+        """One use case: all of it is committed, or (on any error) none of it.
 
+        A full disk (SQLITE_FULL, or ENOSPC on a file the use case writes), a write lock held elsewhere past the wait
+        and a damaged file come out as DiskFull / StoreLocked / StoreDamaged, each one Chinese line; the transaction
+        is rolled back first, so nothing is half-written.
+        """
         session = self._sessions(info={"audit_key": self.audit_key, "actor": self.actor})
         try:
             with session.begin():
                 yield session
-        except OperationalError as error:
-            if _is_disk_full(error):
-                raise StoreError(DISK_FULL_MESSAGE) from error
+        except Exception as error:
+            self._raise_fault(error)
             raise
         finally:
             session.close()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for looking only; whatever it holds is rolled back."""
+        """A session for looking only; whatever it holds is rolled back. A locked or damaged file is a StoreError."""
         session = self._sessions(info={"audit_key": self.audit_key, "actor": self.actor})
         try:
             yield session
+        except Exception as error:
+            self._raise_fault(error)
+            raise
         finally:
             session.rollback()
             session.close()
@@ -319,7 +394,7 @@ class Store:
             if final.exists() and not final.with_suffix(".json").exists():
                 final.unlink(missing_ok=True)
             if isinstance(error, (OSError, sqlite3.Error)) and _is_disk_full(error):
-                raise StoreError(
+                raise DiskFull(
                     "磁盘空间已满，本次备份没有完成（已删除不完整的备份文件），数据文件完好。"
                 ) from error
             raise

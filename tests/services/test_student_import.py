@@ -194,7 +194,7 @@ def test_cli_exit_codes_and_error_lines(school, good_file, tmp_path):
     renamed = tmp_path / "假的.xlsx"
     renamed.write_text("姓名,性别\n张三,男\n", encoding="utf-8")
     unreadable = subprocess.run([*run, str(renamed), "--data-dir", str(root)], capture_output=True, text=True)
-    assert unreadable.returncode == 2 and unreadable.stdout.strip()
+    assert unreadable.returncode == 2 and unreadable.stderr.strip()  # a refusal: its line on stderr
     dry = subprocess.run(
         [*run, str(good_file), "--dry-run", "--data-dir", str(root)], capture_output=True, text=True
     )

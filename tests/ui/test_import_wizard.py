@@ -375,6 +375,8 @@ def test_the_roster_tab_opens_the_wizard_and_refreshes_after_an_import(qtbot, sc
     qtbot.addWidget(tab)
     tab.refresh_tree()
     button = next(b for b in tab.findChildren(QPushButton) if b.text() == "导入新生…")
-    with qtbot.waitSignal(tab.changed):
-        button.click()
+    from xueji_desktop.ui.common.operations import STUDENTS, announcer
+
+    with qtbot.waitSignal(announcer().changed, check_params_cb=lambda areas: STUDENTS in areas):
+        button.click()  # the import announces what it changed; the tab refreshes from that alone
     assert tab.tree.topLevelItem(0).text(1) == "6"

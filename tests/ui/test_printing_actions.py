@@ -42,8 +42,12 @@ def previewed(monkeypatch):
 
 @pytest.fixture
 def errors(monkeypatch):
+    """What the clerk is told: the module's own checks and the runner's refusals (ui/common/messages.py)."""
+    from xueji_desktop.ui.common import messages
+
     said = []
     monkeypatch.setattr(printing_actions, "show_error", lambda parent, title, message: said.append(message))
+    monkeypatch.setattr(messages, "show_error", lambda parent, title, message: said.append(message))
     return said
 
 

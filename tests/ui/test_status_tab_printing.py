@@ -46,6 +46,9 @@ def test_the_selected_procedures_form_is_previewed(qtbot, school, scan, monkeypa
         lambda parent, path, title, **_: shown.append(path) or True,
     )
     monkeypatch.setattr(status_changes_tab, "show_error", lambda parent, title, message: said.append(message))
+    from xueji_desktop.ui.common import messages  # the runner's refusals
+
+    monkeypatch.setattr(messages, "show_error", lambda parent, title, message: said.append(message))
     tab = StatusChangesTab(school, today=OCTOBER)
     qtbot.addWidget(tab)
     tab.refresh()

@@ -36,15 +36,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_import_students(store, args: argparse.Namespace) -> int:
-    """Exit 0: imported (or, --dry-run, would be); 1: the file has errors, nothing written; 2: unreadable file."""
+    """Exit 0: imported (or, --dry-run, would be); 1: the file has errors, nothing written; 2: refused — a file
+    that cannot be read (ImportFileError), a full disk — printed by main()."""
     from xueji_desktop.services.student_import import commit_import, plan_classes, plan_import
-    from xueji_desktop.spreadsheets.errors import ImportFileError
 
-    try:
-        plan = plan_import(store, args.file, sheet=args.sheet)
-    except ImportFileError as error:
-        print(str(error))
-        return 2
+    plan = plan_import(store, args.file, sheet=args.sheet)
     problems = plan.problems
     for problem in problems:
         hint = f"（{problem.hint}）" if problem.hint else ""
@@ -83,11 +79,10 @@ def cmd_import_students(store, args: argparse.Namespace) -> int:
 
 
 def cmd_export_batch(store, args: argparse.Namespace) -> int:
-    """Exit 0: written (each file on a line); 1: students blocked (one line each) or nothing to export."""
+    """Exit 0: written (each file on a line); 1: students blocked (one line each); 2: refused (nothing to export, a
+    file that cannot be written, a full disk), printed by main()."""
     from xueji_desktop.services import upload_batches
-    from xueji_desktop.services.upload_batches import BatchBlocked, BatchError
-    from xueji_desktop.spreadsheets.batch_writer import BatchWriteError
-    from xueji_desktop.store import StoreError
+    from xueji_desktop.services.upload_batches import BatchBlocked
 
     export = getattr(upload_batches, BATCH_KINDS[args.kind])
     try:
@@ -96,9 +91,6 @@ def cmd_export_batch(store, args: argparse.Namespace) -> int:
         for student in error.blocked:
             print(student.line())
         print(f"{len(error.blocked)} 名学生的信息未通过检查，没有导出任何文件。", file=sys.stderr)
-        return 1
-    except (BatchError, BatchWriteError, StoreError) as error:
-        print(str(error), file=sys.stderr)
         return 1
     for file in result.files:
         print(file)

@@ -80,21 +80,10 @@ def cmd_print(store, args: argparse.Namespace) -> int:
 
     try:
         return handler(store, args)
-    except RuleViolation as refusal:
-        for finding in refusal.findings:
-            print(finding.text, file=sys.stderr)
-        if any(f.overridable for f in refusal.findings):
-            print("经主管教育行政部门批准可再次开具：请加 --approval-number 和 --reason。", file=sys.stderr)
-        return 2
-    except LookupError as missing:
-        print(str(missing).strip("'\""), file=sys.stderr)
-        return 1
-    except ValueError as refused:  # CertificateRefused, RuleViolation, an offset out of range …
-        print(str(refused), file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"无法写入 {args.out}：{error.strerror or error}", file=sys.stderr)
-        return 1
+    except RuleViolation as refusal:  # printed by main() (exit 2), with what the clerk can do about it
+        if any(f.overridable for f in refusal.findings) and not refusal.hint:
+            refusal.hint = "经主管教育行政部门批准可再次开具：请加 --approval-number 和 --reason。"
+        raise
 
 
 def _print_enrolment_proof(store, args: argparse.Namespace) -> int:
@@ -112,7 +101,7 @@ def _print_info_form(store, args: argparse.Namespace) -> int:
 
     ids = students_of(store, args)
     if not ids:
-        raise LookupError(f"{args.class_name}没有在校学生")
+        raise NotFound(f"{args.class_name}没有在校学生")
     pages = forms.info_forms(store, ids, args.out)
     print(f"已生成学生基本信息表 {len(ids)} 份，共 {pages} 页：{args.out}")
     return 0
@@ -181,7 +170,7 @@ def _print_education_certificate(store, args: argparse.Namespace) -> int:
     from xueji_desktop.services.printing import certificates
 
     if len(args.student) != 1 or not args.studied_until:
-        raise LookupError(
+        raise NotFound(
             "学历证明书须用 --student 指定一名学生，并用 --studied-until 给出学习截至年月（如 2023-07）"
         )
     year, _, month = args.studied_until.partition("-")

@@ -55,7 +55,7 @@ def _school_year_default(today: date) -> int:
 
 
 def cmd_init(store, args: argparse.Namespace) -> int:
-    from xueji_desktop.services.school_setup import STAGES, SchoolSetup, SetupError, create_school
+    from xueji_desktop.services.school_setup import STAGES, SchoolSetup, create_school
 
     year = args.year or _school_year_default(date.today())
     setup = SchoolSetup(
@@ -73,11 +73,7 @@ def cmd_init(store, args: argparse.Namespace) -> int:
         term2_end=args.term2_end or date(year + 1, 7, 10),
         classes_per_grade={level: args.classes for level in STAGES[args.stage][1]},
     )
-    try:
-        create_school(store, setup)
-    except SetupError as error:
-        print(f"设置失败：{error}", file=sys.stderr)
-        return 1
+    create_school(store, setup)  # a SetupError is printed by main() (exit 2)
     print(f"已设置学校：{setup.name}（{store.folder.root}）")
     return 0
 

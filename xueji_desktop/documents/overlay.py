@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from xueji_desktop.documents import fonts
+from xueji_desktop.errors import InvalidInput
 from xueji_desktop.reference.resources import resource_path
 
 CALIBRATION_MARK_MM = (30.0, 30.0)  # the cross the clerk measures, from the paper's top-left corner
@@ -57,7 +58,7 @@ class Offset:
 
     def __post_init__(self) -> None:
         if abs(self.dx) > MAX_OFFSET_MM or abs(self.dy) > MAX_OFFSET_MM:
-            raise ValueError(f"偏移量不能超过 {MAX_OFFSET_MM:g} 毫米：请检查校准页的量取结果")
+            raise InvalidInput(f"偏移量不能超过 {MAX_OFFSET_MM:g} 毫米：请检查校准页的量取结果")
 
     @classmethod
     def from_calibration(

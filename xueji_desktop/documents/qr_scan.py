@@ -8,11 +8,13 @@ from pathlib import Path
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
+from xueji_desktop.errors import InvalidInput
+
 PDF_DPI = 150
 MAX_PDF_PAGES = 20  # a scan of a certificate is a page or two; a long PDF is read only this far
 
 
-class ScanError(ValueError):
+class ScanError(InvalidInput):
     """The file cannot be read as an image or a PDF; the message says so in Chinese."""
 
 

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
+from xueji_desktop.errors import InvalidInput
 from xueji_desktop.models.statuses import EnrolmentStep  # the enum alone: no ORM, no SQLAlchemy
 from xueji_desktop.rules.findings import Finding, Severity
 
@@ -107,7 +108,7 @@ def _index(step: str) -> int:
     try:
         return STEPS.index(step)
     except ValueError:
-        raise ValueError(f"没有“{step}”这个建籍步骤（应为：{_ORDER_TEXT}）") from None
+        raise InvalidInput(f"没有“{step}”这个建籍步骤（应为：{_ORDER_TEXT}）") from None
 
 
 # --- 学籍号 (R10.4) ---------------------------------------------------------------------------------------------
@@ -116,7 +117,7 @@ NATIONAL_ID_PREFIXES = "GLJ"  # G 正式学籍号, L 临时学籍号, J 无有�
 _NATIONAL_ID_TAIL = re.compile(r"[0-9]{17}[0-9X]")
 
 
-class NationalIdError(ValueError):
+class NationalIdError(InvalidInput):
     """A 学籍号 that cannot be one the national system issued; the message says why, in Chinese."""
 
 

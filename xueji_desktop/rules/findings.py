@@ -1,9 +1,12 @@
-"""What a rule says about a case: a finding (block or warn) carrying its rule id, article and Chinese message."""
+"""What a rule says about a case: a finding (block or warn) carrying its rule id, article and Chinese message; and
+`RuleViolation`, the refusal (a `DomainError`) that carries the findings to the clerk."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from xueji_desktop.errors import DomainError
 
 
 class Severity(StrEnum):
@@ -56,14 +59,15 @@ def warn(rule_id: str, message: str) -> Finding:
     return Finding(rule_id, Severity.WARN, message)
 
 
-class RuleViolation(Exception):
-    """A use case refused (or needing confirmation) because of findings; the UI shows each finding's text."""
+class RuleViolation(DomainError):
+    """A use case refused (or needing confirmation) because of findings; the UI shows each finding's text, each
+    naming its article (a `DomainError` whose message is the findings' texts, one a line)."""
 
     findings: list[Finding]  # with severity and rule id; DomainError knows only their text
 
     def __init__(self, findings: list[Finding]):
+        super().__init__("\n".join(f.text for f in findings), findings=findings)
         self.findings = findings
-        super().__init__("\n".join(f.text for f in findings))
 
     @property
     def blocking(self) -> bool:

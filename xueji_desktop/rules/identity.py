@@ -11,11 +11,13 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from xueji_desktop.errors import InvalidInput
+
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 _SPACES = re.compile(r"[\s\u3000\-]")
 
 
-class IdNumberError(ValueError):
+class IdNumberError(InvalidInput):
     """A 身份证件号 that cannot be right; the message names the field and says what is wrong, in Chinese."""
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xueji_desktop.errors import InvalidInput, NotFound
 from xueji_desktop.models import PaperArchivePlace, RecordConsultation, School, Student
 from xueji_desktop.rules.confidentiality import GUARDIAN_BASES, check_consultation
 from xueji_desktop.rules.findings import RuleViolation
@@ -63,7 +64,7 @@ _SPACES = re.compile(r"\s+")
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # what an .xlsx cannot hold
 
 
-class ArchiveRegisterError(ValueError):
+class ArchiveRegisterError(InvalidInput):
     """Nothing was written; the message says what is missing, in Chinese."""
 
 
@@ -147,7 +148,7 @@ def _student_name(session: Session, student_id: int | None) -> str:
         return ""
     name = session.scalar(select(Student.name).where(Student.id == student_id))
     if name is None:
-        raise LookupError(f"没有编号为 {student_id} 的学生")
+        raise NotFound(f"没有编号为 {student_id} 的学生")
     return name
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from xueji_desktop.errors import InvalidInput
 from xueji_desktop.models import Attachment
 from xueji_desktop.rules import proofs
 from xueji_desktop.store import DataFolder
@@ -35,7 +36,7 @@ _SIGNATURES = (
 )
 
 
-class ProofFileError(ValueError):
+class ProofFileError(InvalidInput):
     """A proof that cannot be kept; the message is one Chinese line for the clerk."""
 
 

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from xueji_desktop.errors import InvalidInput
 from xueji_desktop.rules import Finding, Severity
 from xueji_desktop.rules.class_size import check_class_size, limits_for_grade
 
@@ -90,7 +91,7 @@ def assign_balanced(
     newcomers cannot fit without a class going above the maximum, one BLOCK finding says how many classes are needed
     (the preview still shows the figures)."""
     if not classes:
-        raise ValueError("本年级还没有班级，请先新建班级再编班")
+        raise InvalidInput("本年级还没有班级，请先新建班级再编班")
     people = list(newcomers)
     # the seed orders equals (same score and birthday) and the order in which swaps are tried
     random.Random(seed).shuffle(people)
@@ -387,11 +388,11 @@ def _chinese_number(text: str) -> int:
     digits = {c: i for i, c in enumerate(_NUMERALS, start=1)}
     if "十" not in text:
         if text not in digits:
-            raise ValueError(text)
+            raise InvalidInput(text)
         return digits[text]
     tens, _, ones = text.partition("十")
     if (tens and tens not in digits) or (ones and ones not in digits):
-        raise ValueError(text)
+        raise InvalidInput(text)
     return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
 
 

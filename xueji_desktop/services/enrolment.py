@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from xueji_desktop.errors import NotFound
 from xueji_desktop.models import EnrolmentStep, Grade, SchoolClass, Student
 from xueji_desktop.rules import Finding, RuleViolation
 from xueji_desktop.rules.enrolment import (
@@ -110,7 +111,7 @@ def mark_step(
         students = _students_by_id(session, wanted)
         missing = [sid for sid in wanted if sid not in students]
         if missing:
-            raise LookupError(f"找不到以下学生（可能已被删除）：{', '.join(map(str, missing))}")
+            raise NotFound(f"找不到以下学生（可能已被删除）：{', '.join(map(str, missing))}")
         refused: list[Finding] = []
         for sid in wanted:
             student = students[sid]

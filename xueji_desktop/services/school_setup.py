@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from xueji_desktop.errors import InvalidInput
 from xueji_desktop.models import terms
 from xueji_desktop.store import Store
 
@@ -38,7 +39,7 @@ GRADE_NAMES = {
 }
 
 
-class SetupError(ValueError):
+class SetupError(InvalidInput):
     """A setup value that cannot be used; the message names the field in Chinese."""
 
 

@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
 
+from xueji_desktop.errors import InvalidInput
 from xueji_desktop.models import EnrolmentStep, FamilyMember, ImportMapping, SchoolYear, Student
 from xueji_desktop.reference.pinyin import pinyin_keys, pinyin_spelling
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS, FIELDS_BY_KEY
@@ -326,7 +327,7 @@ def commit_import(
     return ImportResult(created, len(plan.updates), skipped)
 
 
-class ImportRefused(ValueError):
+class ImportRefused(InvalidInput):
     """The file has errors and the clerk did not choose to import only the valid rows; nothing was written."""
 
     def __init__(self, problems: list[CellProblem]):

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xueji_desktop.errors import InvalidInput, NotFound
 from xueji_desktop.models import FamilyMember, SchoolClass, Student
 from xueji_desktop.reference.pinyin import pinyin_keys, pinyin_spelling
 from xueji_desktop.reference.regions import region_table
@@ -26,7 +27,7 @@ from xueji_desktop.services import audit
 from xueji_desktop.store import Store
 
 
-class InvalidRecord(ValueError):
+class InvalidRecord(InvalidInput):
     """The record has values that cannot be saved; each problem names its field."""
 
     def __init__(self, problems: list[FieldProblem]):
@@ -164,7 +165,7 @@ def _apply_family(session: Session, student: Student, family: list[dict[str, Any
 def _get(session: Session, student_id: int) -> Student:
     student = session.get(Student, student_id)
     if student is None:
-        raise LookupError("找不到这名学生（可能已被另一操作删除）")
+        raise NotFound("找不到这名学生（可能已被另一操作删除）")
     return student
 
 
@@ -209,7 +210,7 @@ def _class_findings(session: Session, class_id: int, extra: int) -> list[Finding
 
     school_class = session.get(SchoolClass, class_id)
     if school_class is None:
-        raise LookupError("没有这个班级")
+        raise NotFound("没有这个班级")
     return check_class_size(
         school_class.name, school_class.grade.level, class_size_now(session, class_id) + extra
     )

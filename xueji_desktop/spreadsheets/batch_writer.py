@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
 
+from xueji_desktop.errors import DomainError
 from xueji_desktop.spreadsheets.template import ColumnSpec, TemplateSpec
 
 TEXT_FORMAT = "@"
@@ -51,7 +52,7 @@ _VALUE_WIDTHS = {
 _FORM_WIDTHS = {"yyyymmdd": 10, "yyyymm": 8, "region12": 14, "region_name": 22}
 
 
-class BatchWriteError(Exception):
+class BatchWriteError(DomainError):
     """The batch could not be written; the message says why in Chinese. No partial file is left behind."""
 
 

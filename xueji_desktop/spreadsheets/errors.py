@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 
+from xueji_desktop.errors import DomainError
+
 # what would break the line: a sheet or file name from a damaged file can hold line breaks and control characters
 _NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-class ImportFileError(Exception):
+class ImportFileError(DomainError):
     """The file cannot be read at all (str() is one Chinese line: why, and what to do)."""
 
     def __init__(self, message: str, *, code: str = "unreadable", detail: str = "") -> None:

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xueji_desktop.errors import DomainError
 from xueji_desktop.rules.enrolment import STEPS
 from xueji_desktop.services import enrolment, upload_batches
-from xueji_desktop.services.upload_batches import BatchBlocked, BatchError, BatchResult, BlockedStudent
-from xueji_desktop.spreadsheets.batch_writer import BatchWriteError
+from xueji_desktop.services.upload_batches import BatchBlocked, BatchResult, BlockedStudent
 from xueji_desktop.store import Store
+from xueji_desktop.ui.common.operations import BATCHES, run
 from xueji_desktop.ui.common.tables import RowsModel
-from xueji_desktop.ui.common.worker import Cancelled, run_with_progress
 
 ERROR_STYLE = "QLabel { color: #c0392b; }"
 DONE_STYLE = "QLabel { color: #1e7e34; }"
@@ -192,28 +192,33 @@ class BatchDialog(QDialog):
         if out.exists() and not self._may_replace(out):
             return None
         valid_only = self.valid_only.isChecked()
-        try:
+
+        def refused(refusal: DomainError) -> None:
+            """Shown here, in the dialog: the blocked students in a table, anything else in the red line."""
+            if isinstance(refusal, BatchBlocked):
+                self._show_blocked(
+                    refusal.blocked,
+                    f"{len(refusal.blocked)} 名学生的信息未通过检查，没有导出任何文件。请先在名册中修改这些学生的信息"
+                    + ("。" if valid_only else "，或勾选「只导出检查通过的学生」。"),
+                )
+            else:
+                self._failed(f"没有导出：{refusal}")
+
+        def export() -> BatchResult:
             out.parent.mkdir(parents=True, exist_ok=True)
-            result = run_with_progress(
-                self,
-                "正在导出上报批次……",
-                lambda progress: self._export(out, valid_only),
-            )
-        except Cancelled:
+            return self._export(out, valid_only)
+
+        outcome = run(
+            self,
+            "导出上报批次",
+            export,
+            long="正在导出上报批次……",
+            changes={BATCHES},
+            on_refusal=refused,
+        )
+        if not outcome.ok:
             return None
-        except BatchBlocked as blocked:
-            self._show_blocked(
-                blocked.blocked,
-                f"{len(blocked.blocked)} 名学生的信息未通过检查，没有导出任何文件。请先在名册中修改这些学生的信息"
-                + ("。" if valid_only else "，或勾选「只导出检查通过的学生」。"),
-            )
-            return None
-        except (BatchError, BatchWriteError) as error:
-            self._failed(f"没有导出：{error}")
-            return None
-        except OSError as error:
-            self._failed(f"没有导出：无法写入“{out}”（{error.strerror or error}）。请换一个保存位置。")
-            return None
+        result = outcome.value
         self.last_result = result
         files = "<br>".join(f"　{html.escape(str(file))}" for file in result.files)
         self.outcome.setStyleSheet(DONE_STYLE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,15 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xueji_desktop.rules import RuleViolation
+from xueji_desktop.errors import NotFound
 from xueji_desktop.rules.enrolment import STEPS, check_step_change, enrolment_findings, next_step
 from xueji_desktop.rules.identity import mask_id_number
 from xueji_desktop.services import enrolment
 from xueji_desktop.services.enrolment import EnrolmentRow, NationalIdImportResult
 from xueji_desktop.store import Store
-from xueji_desktop.ui.common.messages import confirm_findings, show_error
+from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.operations import CLASSES, ENROLMENT, SCHOOL, STUDENTS, refresh_on, run
 from xueji_desktop.ui.common.tables import RowsModel, configure_table
-from xueji_desktop.ui.common.worker import Cancelled, run_with_progress
 
 OVERDUE = QColor("#c0392b")
 OVERDUE_BACKGROUND = QColor("#fdecea")
@@ -100,7 +100,7 @@ class EnrolmentModel(RowsModel):
 
 
 class EnrolmentTab(QWidget):
-    changed = Signal()  # something was written: other tabs may refresh
+    """Refreshes itself whenever an operation changed 建籍 steps, students, classes or the school."""
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -169,6 +169,7 @@ class EnrolmentTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
         self._selection_changed()
+        refresh_on(self, (ENROLMENT, STUDENTS, CLASSES, SCHOOL), self.refresh)
 
     # --- showing --------------------------------------------------------------------------------------------------
 
@@ -281,21 +282,20 @@ class EnrolmentTab(QWidget):
         return self._mark(rows, new_step, reason)
 
     def _mark(self, rows: list[EnrolmentRow], new_step: str, reason: str | None) -> int:
-        try:
-            changed = enrolment.mark_step(self.store, [row.id for row in rows], new_step, reason=reason)
-        except RuleViolation as violation:
-            confirm_findings(self, "建籍步骤", violation)  # R10.3 findings all block: shown, nothing changed
-            return 0
-        except LookupError as error:
-            show_error(self, "建籍步骤", str(error))
+        outcome = run(  # R10.3 findings all block: shown, nothing changed
+            self,
+            "建籍步骤",
+            lambda: enrolment.mark_step(self.store, [row.id for row in rows], new_step, reason=reason),
+            changes={ENROLMENT, STUDENTS},
+        )
+        if isinstance(outcome.refused, NotFound):  # a student deleted meanwhile: show the list as it is now
             self.refresh()
+        if not outcome.ok:
             return 0
+        changed = outcome.value or 0
         self.message.setText(
             f"已把 {changed} 名学生标记为“{new_step}”" if changed else f"选中的学生已是“{new_step}”"
         )
-        self.refresh()
-        if changed:
-            self.changed.emit()
         return changed
 
     # --- 学籍号 and the upload batch -------------------------------------------------------------------------------
@@ -309,25 +309,17 @@ class EnrolmentTab(QWidget):
 
     def import_national_ids(self, path: Path) -> NationalIdImportResult | None:
         """Read the file off the UI thread, set the 学籍号 found, and show what became of every line."""
-        from xueji_desktop.spreadsheets.errors import ImportFileError
-
-        try:
-            result = run_with_progress(
-                self,
-                "正在导入学籍号……",
-                lambda progress: enrolment.import_national_ids_file(self.store, path),
-            )
-        except Cancelled:
+        outcome = run(
+            self,
+            "导入学籍号",
+            lambda: enrolment.import_national_ids_file(self.store, path),
+            long="正在导入学籍号……",
+            changes={ENROLMENT, STUDENTS},
+            not_done="没有导入学籍号",
+        )
+        if not outcome.ok:
             return None
-        except ImportFileError as error:
-            show_error(self, "导入学籍号", f"没有导入学籍号：{error}")
-            return None
-        except OSError as error:
-            show_error(self, "导入学籍号", f"无法读取文件“{path.name}”：{error.strerror or error}")
-            return None
-        self.refresh()
-        if result.set:
-            self.changed.emit()
+        result = outcome.value
         self.national_id_dialog = NationalIdResultDialog(result, path.name, self)
         self.national_id_dialog.open()
         return result

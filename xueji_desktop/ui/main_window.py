@@ -2,7 +2,9 @@
 
 The window paints first (Qt only); the data folder is opened and the 名册 tab filled right after, with plain SQL, so the
 clerk sees the roster before SQLAlchemy has even loaded (importing it costs more than painting an empty
-window). The other tabs (their services need SQLAlchemy) are built once the roster has painted, or when first asked for.
+window). The other tabs (their services need SQLAlchemy) are built once the roster has painted, or when first asked for,
+and filled the first time they are shown. After that no one refreshes a tab from here: each tab refreshes itself from
+the one application-wide signal (ui/common/operations.py `announcer().changed`) for the areas it shows.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class MainWindow(QMainWindow):
         self.roster_tab = None
         self._other_tabs: tuple | None = None  # (enrolment, status changes, archive), built after the roster
         self._lock: QLockFile | None = None
-        self._roster_stale = False
+        self._filled: set[QWidget] = set()  # the other tabs already filled once
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 760)
         self.tabs = QTabWidget()
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
 
     def open_data(self) -> bool:
         """Open the store (migrating it), run first-run setup if needed, build and fill the tabs."""
+        from xueji_desktop.fault_log import log_to
         from xueji_desktop.services import holidays, school_setup
         from xueji_desktop.store import BUSY_MESSAGE, Store, StoreError
 
@@ -76,6 +79,7 @@ class MainWindow(QMainWindow):
         except StoreError as error:
             QMessageBox.warning(self, APP_NAME, str(error))
             return False
+        log_to(self.store.folder.root)  # faults nobody expected go to this folder's logs/xueji.log
         if not school_setup.is_set_up(self.store):
             if self.demo:
                 from xueji_desktop.demo import create_demo_school
@@ -121,8 +125,7 @@ class MainWindow(QMainWindow):
         for name in TAB_NAMES[1:]:
             self.tabs.addTab(QLabel("正在打开……"), name)
         self.tabs.blockSignals(False)
-        self.tabs.currentChanged.connect(self._refresh_tab)
-        self.roster_tab.changed.connect(lambda: self._refresh_tab(self.tabs.currentIndex()))
+        self.tabs.currentChanged.connect(self._tab_shown)
         context = school_setup.school_context(self.store)
         school_setup.sign_in_registrar(self.store)
         demo = "（演示学校，数据关闭后即删除）" if self.demo else ""
@@ -191,10 +194,9 @@ class MainWindow(QMainWindow):
             placeholder.deleteLater()
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
-        self._other_tabs[0].changed.connect(self._mark_roster_stale)
-        self._other_tabs[1].changed.connect(self._mark_roster_stale)
+        self._filled = set()
         if current > 0:
-            self._refresh_tab(current)
+            self._tab_shown(current)
         return self._other_tabs
 
     @property
@@ -212,37 +214,37 @@ class MainWindow(QMainWindow):
     def show_tab(self, name: str) -> None:
         self._build_other_tabs()
         self.tabs.setCurrentIndex(TAB_NAMES.index(name))
-        self._refresh_tab(self.tabs.currentIndex())
+        self._tab_shown(self.tabs.currentIndex())
 
-    def _refresh_tab(self, index: int) -> None:
+    def _tab_shown(self, index: int) -> None:
+        """Fill a tab the first time it is shown (building the other tabs if they are not yet)."""
         if index > 0 and self._other_tabs is None:
-            self._build_other_tabs()  # refreshes the current tab itself
+            self._build_other_tabs()  # fills the current tab itself
             return
         tab = self.tabs.widget(index)
-        if self._other_tabs is not None and tab in self._other_tabs:
+        if self._other_tabs is not None and tab in self._other_tabs and tab not in self._filled:
+            self._filled.add(tab)
             tab.refresh()
-        elif tab is self.roster_tab and self._roster_stale:
-            self.roster_tab.refresh_tree()  # steps marked or 学籍号 imported in 新生建籍
-        self._roster_stale = False
-
-    def _mark_roster_stale(self) -> None:
-        self._roster_stale = True
 
     def _backup(self) -> None:
         from xueji_desktop.store import StoreError
+        from xueji_desktop.ui.common.operations import ARCHIVE, announcer
 
         if self.store is None:
             return
         try:
             self.store.backup()
-            self.statusBar().showMessage("已自动备份数据", 5000)
-        except StoreError as error:
+        except StoreError as error:  # told in the status bar: the clerk did not ask for this backup
             self.statusBar().showMessage(str(error))
+            return
+        self.statusBar().showMessage("已自动备份数据", 5000)
+        announcer().announce({ARCHIVE})
 
     # --- closing --------------------------------------------------------------------------------------------------
 
     def _release(self) -> None:
         self._other_tabs = None
+        self._filled = set()
         if self.store is not None:
             self.store.close()
             self.store = None

@@ -22,6 +22,7 @@ from sqlalchemy import Row, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from xueji_desktop.documents.files import placed
+from xueji_desktop.errors import DomainError, InvalidInput, NotFound
 from xueji_desktop.models import CertificateIssue, School, SchoolClass, Student
 from xueji_desktop.services import audit
 from xueji_desktop.services.printing import document_settings
@@ -49,7 +50,7 @@ _CERTIFIED = (
 )  # what a certificate states: read as rows, not whole records
 
 
-class CertificateRefused(ValueError):
+class CertificateRefused(DomainError, ValueError):
     """Nothing was issued; the message says why, in Chinese."""
 
 
@@ -73,7 +74,7 @@ def issue_enrolment_proofs(
 
     today = today or date.today()
     if not student_ids:
-        raise ValueError("没有选择学生")
+        raise InvalidInput("没有选择学生")
     purpose = purpose.strip()
     with (
         store.transaction() as session,
@@ -88,7 +89,7 @@ def issue_enrolment_proofs(
         for student_id in student_ids:
             student = loaded.get(student_id)
             if student is None:
-                raise LookupError(f"没有编号为 {student_id} 的学生")
+                raise NotFound(f"没有编号为 {student_id} 的学生")
             if student.status not in IN_SCHOOL:
                 raise CertificateRefused(
                     f"{student.name}当前状态为“{student.status}”，不是在读学生，不能开具在读证明"
@@ -148,7 +149,7 @@ def issue_education_certificate(
         school = _school(session)
         student = session.get(Student, student_id)
         if student is None:
-            raise LookupError(f"没有编号为 {student_id} 的学生")
+            raise NotFound(f"没有编号为 {student_id} 的学生")
         if student.status != "毕业":
             raise CertificateRefused(f"{student.name}当前状态为“{student.status}”，学历证明书只为毕业生开具")
         before = session.scalar(

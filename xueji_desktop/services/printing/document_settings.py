@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xueji_desktop.errors import InvalidInput
 from xueji_desktop.models import DocumentSetting, School
 from xueji_desktop.services import audit
 from xueji_desktop.store import Store
@@ -75,7 +76,7 @@ SETTINGS: tuple[Setting, ...] = (
 BY_KEY = {setting.key: setting for setting in SETTINGS}
 
 
-class WordingError(ValueError):
+class WordingError(InvalidInput):
     """A text the clerk typed cannot be used; the message says which and why, in Chinese."""
 
 

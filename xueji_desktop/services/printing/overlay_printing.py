@@ -13,6 +13,7 @@ from sqlalchemy import select
 from xueji_desktop.documents import overlay
 from xueji_desktop.documents.files import placed
 from xueji_desktop.documents.overlay import Offset
+from xueji_desktop.errors import InvalidInput, NotFound
 from xueji_desktop.models import DocumentSetting, School, StatusChange, Student
 from xueji_desktop.services import audit
 from xueji_desktop.store import Store
@@ -90,7 +91,7 @@ def diplomas(
     is refused (nothing is written). Returns the number of sheets."""
     layout = overlay.layouts().get(layout_key)
     if layout is None:
-        raise LookupError(f"没有名为 {layout_key} 的套打版式")
+        raise NotFound(f"没有名为 {layout_key} 的套打版式")
     issued_on = issued_on or date.today()
     with store.read() as session:
         school = session.scalar(select(School).limit(1))
@@ -109,9 +110,9 @@ def diplomas(
         for student_id in student_ids:
             student = students.get(student_id)
             if student is None:
-                raise LookupError(f"没有编号为 {student_id} 的学生")
+                raise NotFound(f"没有编号为 {student_id} 的学生")
             if student.status != "毕业":
-                raise ValueError(f"{student.name}当前状态为“{student.status}”，不能打印毕业证书")
+                raise InvalidInput(f"{student.name}当前状态为“{student.status}”，不能打印毕业证书")
             finished = graduated_on.get(student.id, issued_on)
             entry_year, _, entry_month = student.entry_month.partition("-")
             sheets.append(

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from xueji_desktop.documents.files import placed
+from xueji_desktop.errors import NotFound
 from xueji_desktop.models import SchoolClass, Student
 from xueji_desktop.rules.identity import mask_id_number
 from xueji_desktop.services.roster import IN_SCHOOL_STATUSES
@@ -37,7 +38,7 @@ def school_rosters(store: Store, out: Path, *, full_id_numbers: bool = True) -> 
         )
     sections = [section for section in _class_sections(store, class_ids, full_id_numbers) if section[2]]
     if not sections:
-        raise LookupError("全校没有在校学生，无需打印名册")
+        raise NotFound("全校没有在校学生，无需打印名册")
     with placed(out) as temporary:
         return rosters.write_classes(temporary, "在校生分班名册", sections)
 
@@ -53,7 +54,7 @@ def _class_sections(store: Store, class_ids: list[int], full_id_numbers: bool) -
         for class_id in class_ids:
             school_class = session.get(SchoolClass, class_id)
             if school_class is None:
-                raise LookupError(f"没有编号为 {class_id} 的班级")
+                raise NotFound(f"没有编号为 {class_id} 的班级")
             students = session.scalars(
                 select(Student)
                 .where(Student.school_class_id == class_id, Student.status.in_(IN_SCHOOL_STATUSES))
@@ -166,7 +167,7 @@ def _roster(
     from xueji_desktop.documents import rosters
 
     if not rows:
-        raise LookupError(f"没有可列入{title}的学生")
+        raise NotFound(f"没有可列入{title}的学生")
     context = school_context(store)
     school = context.school_name if context else ""
     subtitle = f"{school}　共{len(rows)}人" + ("　（存档用，含完整身份证件号）" if full_id_numbers else "")

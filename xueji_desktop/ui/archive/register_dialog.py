@@ -31,19 +31,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xueji_desktop.rules import RuleViolation
 from xueji_desktop.rules.confidentiality import BASES, GUARDIAN_BASES, LETTER
 from xueji_desktop.services import archive_register
 from xueji_desktop.services.archive_register import (
     SCHOOL_ARCHIVE,
     SCHOOL_ITEMS,
     STUDENT_ITEMS,
-    ArchiveRegisterError,
     Consultation,
     PaperPlace,
 )
 from xueji_desktop.store import Store
-from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.operations import ARCHIVE, run
 from xueji_desktop.ui.common.student_picker import StudentPicker
 from xueji_desktop.ui.common.tables import RowsModel, configure_table
 
@@ -216,8 +214,10 @@ class ConsultationDialog(QDialog):
     def save(self) -> int | None:
         """Register the form's consultation; a refusal is shown with its article and nothing is saved."""
         on = self.on.date().toPython()
-        try:
-            entry_id = archive_register.register_consultation(
+        outcome = run(
+            self,
+            CONSULTATION_TITLE,
+            lambda: archive_register.register_consultation(
                 self.store,
                 on=on,
                 visitor=self.visitor.text(),
@@ -228,15 +228,13 @@ class ConsultationDialog(QDialog):
                 what=self.what.text(),
                 copies_out=self.copies_out.isChecked(),
                 approval_number=self.approval_number.text() if self.copies_out.isChecked() else "",
-            )
-        except RuleViolation as violation:
-            show_error(
-                self, CONSULTATION_TITLE, "没有登记：\n\n" + "\n\n".join(f.text for f in violation.findings)
-            )
+            ),
+            changes={ARCHIVE},
+            not_done="没有登记",
+        )
+        if not outcome.ok:
             return None
-        except (ArchiveRegisterError, LookupError) as error:
-            show_error(self, CONSULTATION_TITLE, f"没有登记：{error}")
-            return None
+        entry_id = outcome.value
         for field in (self.visitor, self.organisation, self.basis_number, self.what, self.approval_number):
             field.clear()
         self.copies_out.setChecked(False)
@@ -258,11 +256,12 @@ class ConsultationDialog(QDialog):
         if not chosen:
             return None
         out = Path(chosen) if chosen.lower().endswith(".xlsx") else Path(f"{chosen}.xlsx")
-        try:
-            path = archive_register.export_consultations(self.store, out)
-        except OSError as error:
-            show_error(self, CONSULTATION_TITLE, f"无法写入 {out}：{error.strerror or error}")
+        outcome = run(
+            self, CONSULTATION_TITLE, lambda: archive_register.export_consultations(self.store, out)
+        )
+        if not outcome.ok:
             return None
+        path = outcome.value
         QMessageBox.information(self, CONSULTATION_TITLE, f"查阅登记簿已导出到：\n{path}")
         return path
 
@@ -392,16 +391,21 @@ class PaperPlaceDialog(QDialog):
         self.place.selectAll()
 
     def save(self) -> int | None:
-        try:
-            entry_id = archive_register.set_paper_place(
+        outcome = run(
+            self,
+            PLACE_TITLE,
+            lambda: archive_register.set_paper_place(
                 self.store,
                 student_id=self.picker.student_id(),
                 item=self.item.currentText(),
                 place=self.place.text(),
-            )
-        except (ArchiveRegisterError, LookupError) as error:
-            show_error(self, PLACE_TITLE, f"没有保存：{error}")
+            ),
+            changes={ARCHIVE},
+            not_done="没有保存",
+        )
+        if not outcome.ok:
             return None
+        entry_id = outcome.value
         self.refresh(select=entry_id)
         self.saved.emit(entry_id)
         return entry_id

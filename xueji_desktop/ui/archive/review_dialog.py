@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from xueji_desktop.services import term_review
-from xueji_desktop.services.term_review import Review, ReviewExportError
+from xueji_desktop.services.term_review import Review
 from xueji_desktop.store import Store
-from xueji_desktop.ui.common.messages import show_error
-from xueji_desktop.ui.common.worker import Cancelled, run_with_progress
+from xueji_desktop.ui.common.operations import run
 
 TITLE = "本学期复核"
 EXPORT_TITLE = "导出复核报告"
@@ -120,17 +119,17 @@ class ReviewDialog(QDialog):
 
     def refresh(self) -> Review | None:
         """Review again (off the UI thread) and show the result; None when the clerk cancelled. A review only reads,
-        so an error here is unexpected: it goes to the app's handler (logged, shown once)."""
-        try:
-            result = run_with_progress(
-                self,
-                "正在复核本学期学籍……",
-                lambda progress: term_review.review(self.store, today=self.today),
-            )
-        except Cancelled:  # nothing is written by a review: the last result stays on screen
+        so a fault here is logged and told by the runner; a cancelled review leaves the last result on screen."""
+        outcome = run(
+            self,
+            "本学期复核",
+            lambda: term_review.review(self.store, today=self.today),
+            long="正在复核本学期学籍……",
+        )
+        if not outcome.ok:
             return None
-        self.show_review(result)
-        return result
+        self.show_review(outcome.value)
+        return outcome.value
 
     def show_review(self, result: Review) -> None:
         self.result = result
@@ -197,19 +196,14 @@ class ReviewDialog(QDialog):
         if not chosen:
             return None
         result = self.result
-        try:
-            written = run_with_progress(
-                self,
-                "正在导出复核报告……",
-                lambda progress: term_review.export_review(self.store, Path(chosen), result=result),
-            )
-        except Cancelled:
+        outcome = run(
+            self,
+            EXPORT_TITLE,
+            lambda: term_review.export_review(self.store, Path(chosen), result=result),
+            long="正在导出复核报告……",
+        )
+        if not outcome.ok:
             return None
-        except ReviewExportError as error:
-            show_error(self, EXPORT_TITLE, str(error))
-            return None
-        except OSError as error:
-            show_error(self, EXPORT_TITLE, f"无法写入“{chosen}”：{error.strerror or error}")
-            return None
+        written = outcome.value
         self.outcome.setText(f"复核报告已导出：{written}")
         return written

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBo
 
 from xueji_desktop.services import history
 from xueji_desktop.store import Store
+from xueji_desktop.ui.common.operations import AREAS, refresh_on
 from xueji_desktop.ui.common.tables import RowsModel, configure_table
 
 
@@ -74,6 +75,8 @@ class ArchiveTab(QWidget):
         layout.addWidget(_table(self.audit_model, (160, 90, 110)), 3)
         layout.addWidget(QLabel(f"数据备份（每次打开时自动备份，保留最近10份）：{store.folder.backups}"))
         layout.addWidget(_table(self.backup_model, (300, 160, 80)), 1)
+        # every change writes an audit entry (shown here); a backup is an ARCHIVE change
+        refresh_on(self, AREAS, self.refresh)
 
     def print_archive(self, which: str) -> None:
         from xueji_desktop.ui.printing.actions import Printing
@@ -99,9 +102,8 @@ class ArchiveTab(QWidget):
             from xueji_desktop.ui.archive.register_dialog import PaperPlaceDialog
 
             dialog = PaperPlaceDialog(self.store, self)
-        dialog.exec()
+        dialog.exec()  # what it registered was announced: this tab refreshes from that
         dialog.deleteLater()
-        self.refresh()
 
     def _open_student(self, student_id: int, parent: QWidget) -> None:
         from xueji_desktop.ui.roster.student_dialog import StudentDialog

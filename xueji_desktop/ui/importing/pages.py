@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from xueji_desktop.errors import DomainError
 from xueji_desktop.reference.codes import code_table
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS_BY_KEY, STUDENT_FIELDS, FieldKind
 from xueji_desktop.rules.class_size import limits_for_grade
@@ -46,9 +47,8 @@ from xueji_desktop.spreadsheets.errors import ImportFileError
 from xueji_desktop.spreadsheets.template import ColumnSpec
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.field_errors import ERROR_COLOUR
-from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.operations import run
 from xueji_desktop.ui.common.tables import RowsModel, configure_table
-from xueji_desktop.ui.common.worker import Cancelled
 
 
 class ImportSteps(Protocol):
@@ -593,15 +593,8 @@ class CheckPage(QWizardPage):
             path = Path(chosen)
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
-        try:
-            write_error_workbook(path, plan.table, plan.problems)
-        except OSError as error:
-            show_error(
-                self,
-                "导出错误清单",
-                f"无法保存到“{path}”：{error.strerror or error}。请换一个位置，或关闭已打开的同名文件。",
-            )
-            return None
+        if not run(self, "导出错误清单", lambda: write_error_workbook(path, plan.table, plan.problems)).ok:
+            return None  # a file that cannot be written (open in Excel …) was told by the runner
         self.exported.setText(f"错误清单已导出：{path}")
         self.exported.show()
         return path
@@ -754,21 +747,20 @@ class ConfirmPage(QWizardPage):
         self.what.setText(self.owner.describe())
 
     def validatePage(self) -> bool:
-        try:
-            result = self.owner.commit()
-        except Cancelled:
+        outcome = self.owner.commit(on_refusal=self._refused)
+        if outcome.cancelled:
             self._fail("已取消导入，没有写入任何学生。")
+        if not outcome.ok:
             return False
-        except ImportFileError as error:
-            self._fail(f"无法读取文件：{error}")
-            return False
-        except ValueError as error:  # ImportRefused: errors and 只导入没有错误的行 not chosen
-            self._fail(str(error))
-            return False
+        result = outcome.value
         text = self.owner.result_text(result)
         self.result.setText(text)
         QMessageBox.information(self, "导入完成", text)
         return True
+
+    def _refused(self, refusal: DomainError) -> None:
+        """ImportRefused (errors, and 只导入没有错误的行 not chosen), a file that cannot be read, a full disk."""
+        self._fail(f"无法读取文件：{refusal}" if isinstance(refusal, ImportFileError) else str(refusal))
 
     def _fail(self, message: str) -> None:
         self.error.setText(message)

@@ -1,8 +1,8 @@
 """导入新生名单: the wizard that turns an admissions list in Excel into new students.
 
 选择文件 → 对应列 → 检查结果 → 编班 → 确认. The wizard keeps the current plan (services.student_import.plan_import) and
-the class plan (plan_classes), each made off the UI thread through ui.worker.run_with_progress; the pages
-(ui.import_pages) show them and ask. Nothing is written until 完成, and then all rows — or only the valid ones — go in
+the class plan (plan_classes), each made off the UI thread through the one runner (ui/common/operations.py); the pages
+(ui/importing/pages.py) show them and ask, and show a refusal on the page that asked. Nothing is written until 完成, and then all rows — or only the valid ones — go in
 one transaction (commit_import); cancelling at any point, or during the commit, writes nothing.
 """
 
@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QWidget, QWizard
 
+from xueji_desktop.errors import DomainError
 from xueji_desktop.services.student_import import (
     ClassPlan,
     ImportPlan,
@@ -22,11 +23,10 @@ from xueji_desktop.services.student_import import (
     plan_classes,
     plan_import,
 )
-from xueji_desktop.spreadsheets.errors import ImportFileError
 from xueji_desktop.spreadsheets.template import ColumnSpec
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.messages import show_error
-from xueji_desktop.ui.common.worker import Cancelled, run_with_progress
+from xueji_desktop.ui.common.operations import CLASSES, ENROLMENT, STUDENTS, Outcome, run
 from xueji_desktop.ui.importing.pages import CheckPage, ClassPage, ConfirmPage, FilePage, MappingPage
 
 WINDOW_TITLE = "导入新生名单"
@@ -89,27 +89,20 @@ class ImportWizard(QWizard):
         plan = self.plan
         if plan is None:
             return
-        try:
-            self.class_plan = self._run(
-                "正在编班",
-                lambda progress: plan_classes(self.store, plan, grade_level=grade_level, mode=mode),
-            )
-        except Cancelled:
-            pass
+        outcome = run(
+            self,
+            "编班",
+            _checked(lambda progress: plan_classes(self.store, plan, grade_level=grade_level, mode=mode)),
+            long="正在编班",
+        )
+        if outcome.ok:
+            self.class_plan = outcome.value
 
     @property
     def valid_only(self) -> bool:
         return self.check_page.valid_only.isChecked()
 
     # --- work off the UI thread -----------------------------------------------------------------------------------
-
-    def _run(self, title: str, work: Callable[[Callable[[int, int], None]], T]) -> T:
-        def checked(progress: Callable[[int, int], None]) -> T:
-            result = work(progress)
-            progress(0, 0)  # a 取消 pressed while the work ran takes effect here
-            return result
-
-        return run_with_progress(self, title, checked)
 
     def _plan(self) -> str | None:
         """Plan the current file/sheet/columns; None when done, else why not (self.plan is then None)."""
@@ -118,32 +111,40 @@ class ImportWizard(QWizard):
         if path is None:
             self.plan = None
             return None
-        try:
-            self.plan = self._run(
-                "正在读取文件",
-                lambda progress: plan_import(self.store, path, sheet=sheet, columns=columns),
-            )
-        except ImportFileError as error:
-            self.plan = None
-            return f"无法读取：{error}"
-        except Cancelled:
-            self.plan = None
+        refused: list[DomainError] = []  # shown on the page that asked, not in a box
+        outcome = run(
+            self,
+            "读取文件",
+            _checked(lambda progress: plan_import(self.store, path, sheet=sheet, columns=columns)),
+            long="正在读取文件",
+            on_refusal=refused.append,
+        )
+        self.plan = outcome.value if outcome.ok else None
+        if refused:
+            return f"无法读取：{refused[0]}"
+        if outcome.cancelled:
             return "已取消读取，请重新选择文件。"
-        return None
+        return None  # done, or a fault the runner has logged and told
 
-    def commit(self) -> ImportResult:
-        """Write everything confirmed, in one transaction (raises Cancelled, ImportRefused or ImportFileError)."""
+    def commit(self, on_refusal: Callable[[DomainError], None]) -> Outcome[ImportResult]:
+        """Write everything confirmed, in one transaction; a refusal (ImportRefused, ImportFileError, a full disk)
+        goes to `on_refusal`, and nothing is written then, nor when the clerk cancelled."""
         plan, class_plan, valid_only = self.plan, self.class_plan, self.valid_only
         assert plan is not None
         class_of_row = dict(class_plan.class_of_row) if class_plan else {}
-        self.import_result = run_with_progress(
+        outcome = run(
             self,
-            "正在导入新生",
+            "导入新生",
             lambda progress: commit_import(
                 self.store, plan, valid_only=valid_only, class_of_row=class_of_row, progress=progress
             ),
+            long="正在导入新生",
+            changes={STUDENTS, CLASSES, ENROLMENT},
+            on_refusal=on_refusal,
         )
-        return self.import_result
+        if outcome.ok:
+            self.import_result = outcome.value
+        return outcome
 
     # --- words ----------------------------------------------------------------------------------------------------
 
@@ -187,3 +188,14 @@ class ImportWizard(QWizard):
         if result.skipped_rows:
             text += f"；有错误的{len(result.skipped_rows)}行未导入"
         return text + "。"
+
+
+def _checked(work: Callable[[Callable[[int, int], None]], T]) -> Callable[[Callable[[int, int], None]], T]:
+    """`work`, then one more look at 取消: a cancel pressed while the work ran takes effect here (writes nothing)."""
+
+    def checked(progress: Callable[[int, int], None]) -> T:
+        result = work(progress)
+        progress(0, 0)
+        return result
+
+    return checked

@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xueji_desktop.errors import DomainError
 from xueji_desktop.rules.findings import RuleViolation
 from xueji_desktop.store import Store
-from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.messages import show_error, show_refusal
+from xueji_desktop.ui.common.operations import CERTIFICATES, run
 from xueji_desktop.ui.printing import preview as print_preview
 
 PURPOSES = (
@@ -89,21 +91,25 @@ class Printing:
 
         dialog = EducationCertificateDialog(self.parent)
         while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                return self._make(
-                    "学历证明书",
-                    lambda out: certificates.issue_education_certificate(
-                        self.store,
-                        student_id,
-                        out,
-                        studied_until=dialog.studied_until(),
-                        approval_number=dialog.approval.text(),
-                        reason=dialog.reason.text(),
-                    ),
-                    refuse=False,
-                )
-            except RuleViolation as refusal:
-                dialog.ask_for_approval("\n".join(f.text for f in refusal.findings))
+            refused: list[DomainError] = []
+            made = self._make(
+                "学历证明书",
+                lambda out: certificates.issue_education_certificate(
+                    self.store,
+                    student_id,
+                    out,
+                    studied_until=dialog.studied_until(),
+                    approval_number=dialog.approval.text(),
+                    reason=dialog.reason.text(),
+                ),
+                on_refusal=refused.append,
+            )
+            if not refused:
+                return made
+            if not isinstance(refused[0], RuleViolation):
+                show_refusal(self.parent, "学历证明书", refused[0])
+                return None
+            dialog.ask_for_approval("\n".join(f.text for f in refused[0].findings))  # R33.2: asked again
         return None
 
     def diplomas(self, student_ids: Sequence[int]) -> None:
@@ -184,28 +190,27 @@ class Printing:
 
     # --- the common path ------------------------------------------------------------------------------------------
 
-    def _make(self, title: str, make: Callable[[Path], object], *, refuse: bool = True) -> Path | None:
-        """Run `make(out)` with a wait cursor, then preview `out`; a refusal is shown (or raised for the caller when
-        `refuse` is False and it is a RuleViolation the caller answers)."""
+    def _make(
+        self,
+        title: str,
+        make: Callable[[Path], object],
+        *,
+        on_refusal: Callable[[DomainError], object] | None = None,
+    ) -> Path | None:
+        """Run `make(out)` through the one runner with a wait cursor, then preview `out`; a refusal is shown by the
+        runner (or handed to `on_refusal`, for a caller that answers it) and nothing is previewed."""
         out = (
             print_folder() / f"{next(_numbers):03d}-{title}.pdf"
         )  # never over a PDF the session printed before
-        try:
+
+        def making() -> object:
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
-                make(out)
+                return make(out)
             finally:
                 QGuiApplication.restoreOverrideCursor()
-        except RuleViolation as refusal:
-            if not refuse:
-                raise
-            show_error(self.parent, title, "\n".join(f.text for f in refusal.findings))
-            return None
-        except (LookupError, ValueError) as refused:
-            show_error(self.parent, title, str(refused).strip("'\""))
-            return None
-        except OSError as error:
-            show_error(self.parent, title, f"无法生成 PDF：{error.strerror or error}")
+
+        if not run(self.parent, title, making, changes={CERTIFICATES}, on_refusal=on_refusal).ok:
             return None
         print_preview.show_preview(self.parent, out, title)
         return out

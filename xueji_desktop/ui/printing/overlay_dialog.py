@@ -34,6 +34,7 @@ from xueji_desktop.services import school_setup
 from xueji_desktop.services.printing import overlay_printing
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.operations import CERTIFICATES, run
 from xueji_desktop.ui.printing import preview as print_preview
 from xueji_desktop.ui.printing.preview import PrintPreviewDialog
 
@@ -354,10 +355,9 @@ class OverlayDialog(QDialog):
         """打印校准页: the calibration page at the layout's paper size with the offset in the boxes, in the preview."""
         layout, printer, offset = self.current_layout(), self.printer(), self.offset()
         out = self._temporary("套打校准页.pdf")
-        try:
-            overlay_printing.calibration_page(out, layout.key, offset, printer)
-        except OSError as error:
-            show_error(self, TITLE, f"无法生成校准页：{error.strerror or error}")
+        if not run(
+            self, TITLE, lambda: overlay_printing.calibration_page(out, layout.key, offset, printer)
+        ).ok:
             return False
         self.calibrated_with = (printer, offset)
         self._tell(
@@ -377,15 +377,16 @@ class OverlayDialog(QDialog):
         layout = self.current_layout()
         offset = overlay_printing.printer_offset(self.store, self.printer()) if self.printer() else Offset()
         out = self._temporary("毕业证书套打.pdf")
-        try:
-            overlay_printing.diplomas(
+        outcome = run(
+            self,
+            TITLE,
+            lambda: overlay_printing.diplomas(
                 self.store, ids, out, layout_key=layout.key, offset=offset, issued_on=self.issued_on
-            )
-        except (ValueError, LookupError) as error:
-            show_error(self, TITLE, f"没有生成毕业证书：{error}")
-            return False
-        except OSError as error:
-            show_error(self, TITLE, f"无法生成毕业证书：{error.strerror or error}")
+            ),
+            changes={CERTIFICATES},
+            not_done="没有生成毕业证书",
+        )
+        if not outcome.ok:
             return False
         return self._preview(out, f"{layout.title} {len(ids)} 人", layout.title.replace("（套打）", ""))
 

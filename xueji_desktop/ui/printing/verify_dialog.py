@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xueji_desktop.documents.qr_scan import ScanError
+from xueji_desktop.errors import DomainError
 from xueji_desktop.services.printing import certificates
 from xueji_desktop.services.printing.certificates import Verification
 from xueji_desktop.store import Store
-from xueji_desktop.ui.common.worker import Cancelled, run_with_progress
+from xueji_desktop.ui.common.operations import run
 
 TITLE = "核验证明"
 SCAN_FILTER = "证明的扫描件或照片 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.pdf);;所有文件 (*)"
@@ -142,16 +142,20 @@ class VerifyDialog(QDialog):
         """Every QR code in the file (read off the UI thread), checked; a file that cannot be read is told in red."""
         path = Path(path)
         source = f"扫描件：{path.name}"
-        try:
-            results = run_with_progress(
-                self, "正在识别二维码……", lambda progress: certificates.verify_scan(self.store, path)
-            )
-        except Cancelled:
+        refused: list[DomainError] = []  # a file that cannot be read is told here, in red, not in a box
+        outcome = run(
+            self,
+            "核验证明",
+            lambda: certificates.verify_scan(self.store, path),
+            long="正在识别二维码……",
+            on_refusal=refused.append,
+        )
+        if refused:
+            results = [Verification(False, str(refused[0]))]
+        elif outcome.ok:
+            results = outcome.value
+        else:
             return []
-        except ScanError as error:
-            results = [Verification(False, str(error))]
-        except OSError as error:
-            results = [Verification(False, f"无法读取文件：{path.name}（{error.strerror or error}）")]
         self.show_results(results, source)
         return results
 

@@ -32,12 +32,10 @@ from xueji_desktop.reference.student_fields import (
     FieldKind,
     FieldSpec,
 )
-from xueji_desktop.rules import RuleViolation
 from xueji_desktop.rules.identity import IdNumberError, check_id_number, normalise_id_number
 from xueji_desktop.rules.student_record import RESIDENT_ID_CARD, FieldProblem
 from xueji_desktop.services.roster import class_tree
 from xueji_desktop.services.students import (
-    InvalidRecord,
     StudentForm,
     blank_form,
     check_form,
@@ -48,7 +46,7 @@ from xueji_desktop.services.students import (
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.field_errors import ERROR_COLOUR, error_label, with_error
 from xueji_desktop.ui.common.field_widgets import CheckField, EditorFactory, FieldEditor
-from xueji_desktop.ui.common.messages import confirm_findings, show_error
+from xueji_desktop.ui.common.operations import CLASSES, STUDENTS, run
 
 FAMILY_TAB = "家庭成员"
 MIN_MEMBERS = 2  # the template carries two family members
@@ -421,27 +419,24 @@ class StudentDialog(QDialog):
     # ---- saving ---------------------------------------------------------------------------------------------
 
     def save(self) -> None:
+        """Problems of the record are shown at their fields (the service checks the same, check_form); the rest —
+        R12.1's class size, a student deleted meanwhile — through the one runner, warnings confirmed by the clerk."""
         form, self._sent_members = self._collect()
-        confirmed = False
-        while True:
-            try:
-                if self._student_id is None:
-                    saved = create_student(self._store, form, confirmed=confirmed)
-                else:
-                    update_student(self._store, self._student_id, form, confirmed=confirmed)
-                    saved = self._student_id
-            except InvalidRecord as invalid:
-                self.show_problems(invalid.problems)
-                return
-            except RuleViolation as violation:
-                self._clear_problems()
-                if not confirmed and confirm_findings(self, "保存学生信息", violation):
-                    confirmed = True
-                    continue
-                return
-            except LookupError as missing:
-                show_error(self, "保存学生信息", str(missing))
-                return
-            break
-        self.saved_student_id = saved
-        self.accept()
+        problems = check_form(form)
+        if problems:
+            self.show_problems(problems)
+            return
+        self._clear_problems()
+
+        def saving(confirmed: bool = False) -> int:
+            if self._student_id is None:
+                return create_student(self._store, form, confirmed=confirmed)
+            update_student(self._store, self._student_id, form, confirmed=confirmed)
+            return self._student_id
+
+        outcome = run(
+            self, "保存学生信息", saving, confirmed=lambda: saving(True), changes={STUDENTS, CLASSES}
+        )
+        if outcome.ok:
+            self.saved_student_id = outcome.value
+            self.accept()

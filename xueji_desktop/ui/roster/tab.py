@@ -3,7 +3,7 @@ search box that finds students across the whole school as the clerk types."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,11 +22,20 @@ from PySide6.QtWidgets import (
 )
 
 from xueji_desktop.models import StudentStatus
-from xueji_desktop.rules import RuleViolation
 from xueji_desktop.services import roster, school_setup
 from xueji_desktop.services.roster import GradeNode
 from xueji_desktop.store import Store
-from xueji_desktop.ui.common.messages import confirm_findings, show_error
+from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.operations import (
+    CLASSES,
+    ENROLMENT,
+    PROCEDURES,
+    SCHOOL,
+    STUDENTS,
+    announcer,
+    refresh_on,
+    run,
+)
 from xueji_desktop.ui.common.tables import configure_table
 from xueji_desktop.ui.roster.model import RosterTableModel
 
@@ -40,7 +49,8 @@ _KIND, _ID = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1
 
 
 class RosterTab(QWidget):
-    changed = Signal()  # something was written: other tabs may refresh
+    """Refreshes itself (tree and list) whenever an operation changed students, classes, the school, 建籍 steps or a
+    procedure (a status), wherever in the app it was done."""
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -117,6 +127,7 @@ class RosterTab(QWidget):
         splitter.setSizes([250, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+        refresh_on(self, (STUDENTS, CLASSES, SCHOOL, ENROLMENT, PROCEDURES), self.refresh_tree)
 
     # --- the tree -------------------------------------------------------------------------------------------------
 
@@ -277,8 +288,7 @@ class RosterTab(QWidget):
         from xueji_desktop.ui.roster.student_dialog import StudentDialog
 
         dialog = StudentDialog(self.store, self.model.row_at(index.row()).id, parent=self)
-        if dialog.exec():
-            self._after_write()
+        dialog.exec()  # a save announces STUDENTS: the tab refreshes from it
 
     def add_student(self) -> None:
         from xueji_desktop.ui.roster.student_dialog import StudentDialog
@@ -287,14 +297,12 @@ class RosterTab(QWidget):
         dialog = StudentDialog(
             self.store, None, school_class_id=node_id if kind == "class" else None, parent=self
         )
-        if dialog.exec():
-            self._after_write()
+        dialog.exec()
 
     def import_students(self) -> None:
         from xueji_desktop.ui.importing.wizard import ImportWizard
 
-        if ImportWizard(self.store, parent=self).exec():
-            self._after_write()
+        ImportWizard(self.store, parent=self).exec()  # the import announces STUDENTS and CLASSES
 
     def move_selected(self) -> None:
         ids = self.selected_student_ids()
@@ -312,18 +320,24 @@ class RosterTab(QWidget):
 
     def move_students(self, student_ids: list[int], class_id: int) -> int:
         """Move each student; R12.1 warnings ask once, a block stops the rest. Returns how many moved."""
-        moved, confirmed = 0, False
+        moved, confirmed = 0, [False]
+
+        def confirm(student_id: int) -> None:
+            confirmed[0] = True
+            roster.move_student(self.store, student_id, class_id, confirmed=True)
+
         for student_id in student_ids:
-            try:
-                roster.move_student(self.store, student_id, class_id, confirmed=confirmed)
-            except RuleViolation as violation:
-                if not confirm_findings(self, "调班", violation):
-                    break
-                confirmed = True
-                roster.move_student(self.store, student_id, class_id, confirmed=True)
+            outcome = run(
+                self,
+                "调班",
+                lambda s=student_id: roster.move_student(self.store, s, class_id, confirmed=confirmed[0]),
+                confirmed=lambda s=student_id: confirm(s),
+            )
+            if not outcome.ok:
+                break
             moved += 1
         if moved:
-            self._after_write()
+            announcer().announce({STUDENTS, CLASSES})  # once for all of them
         return moved
 
     def new_class(self) -> None:
@@ -340,13 +354,14 @@ class RosterTab(QWidget):
         name, ok = QInputDialog.getText(self, "新建班级", "班级名称（留空则按班号自动命名）：")
         if not ok:
             return
-        try:
-            class_id = school_setup.create_class(self.store, node_id, name or None)
-        except (school_setup.SetupError, LookupError) as error:
-            show_error(self, "新建班级", str(error))
-            return
-        self.refresh_tree(class_id)
-        self.changed.emit()
+        outcome = run(
+            self,
+            "新建班级",
+            lambda: school_setup.create_class(self.store, node_id, name or None),
+            changes={CLASSES},
+        )
+        if outcome.ok:
+            self.refresh_tree(outcome.value)  # the new class selected
 
     def rename_class(self) -> None:
         kind, node_id = self._selection()
@@ -357,14 +372,9 @@ class RosterTab(QWidget):
         name, ok = QInputDialog.getText(self, "重命名班级", "新的班级名称：", text=old)
         if not ok:
             return
-        try:
-            school_setup.rename_class(self.store, node_id, name)
-        except school_setup.SetupError as error:
-            show_error(self, "重命名班级", str(error))
-            return
-        self.refresh_tree(node_id)
-        self.changed.emit()
-
-    def _after_write(self) -> None:
-        self.refresh_tree()
-        self.changed.emit()
+        run(
+            self,
+            "重命名班级",
+            lambda: school_setup.rename_class(self.store, node_id, name),
+            changes={CLASSES},
+        )

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xueji_desktop.rules import RuleViolation
 from xueji_desktop.services.procedures import attendance
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common.operations import PROCEDURES, run
 from xueji_desktop.ui.common.student_picker import StudentPicker
 
 
@@ -78,8 +78,10 @@ class AbsenceDialog(QDialog):
         if student_id is None:
             show_error(self, "记录旷课", "请先选择学生")
             return
-        try:
-            attendance.record_absence(
+        outcome = run(
+            self,
+            "记录旷课",
+            lambda: attendance.record_absence(
                 self.store,
                 student_id,
                 longest_continuous_weeks=self.longest.value(),
@@ -87,8 +89,8 @@ class AbsenceDialog(QDialog):
                 contacted_family=self.contacted.isChecked(),
                 note=self.note.text(),
                 today=self.today,
-            )
-        except RuleViolation as violation:
-            show_error(self, "记录旷课", "\n\n".join(f.text for f in violation.findings))
-            return
-        self.accept()
+            ),
+            changes={PROCEDURES},  # the 异动 tab's students to act on (R26.1)
+        )
+        if outcome.ok:
+            self.accept()
