@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xueji_desktop.errors import DomainError
 from xueji_desktop.services import school_setup
 from xueji_desktop.services.printing import document_settings
 from xueji_desktop.services.printing.document_settings import SETTINGS, Setting, WordingError
 from xueji_desktop.store import Store
+from xueji_desktop.ui.common import operations
 from xueji_desktop.ui.common.field_errors import ERROR_COLOUR
 from xueji_desktop.ui.common.messages import show_error
 
@@ -299,12 +301,21 @@ class DocumentSettingsDialog(QDialog):
             if problem is not None:
                 self._refuse(key, problem)
                 return False
-        try:
-            self.saved_count = document_settings.save(self.store, changes) if changes else 0
-        except WordingError as error:
+
+        def refused(error: DomainError) -> None:  # marked at its text, the box shown, the text focused
             key = next((k for k, v in changes.items() if v is not None and self._fails(k, v)), None)
             self._refuse(key, str(error))
+
+        outcome = operations.run(
+            self,
+            TITLE,
+            lambda: document_settings.save(self.store, changes) if changes else 0,
+            changes={operations.SETTINGS},
+            on_refusal=refused,
+        )
+        if not outcome.ok:
             return False
+        self.saved_count = outcome.value
         self.accept()
         return True
 
