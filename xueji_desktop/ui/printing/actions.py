@@ -109,7 +109,7 @@ class Printing:
             if not isinstance(refused[0], RuleViolation):
                 show_refusal(self.parent, "学历证明书", refused[0])
                 return None
-            dialog.ask_for_approval("\n".join(f.text for f in refused[0].findings))  # R33.2: asked again
+            dialog.ask_for_approval("\n".join(f.text for f in refused[0].findings))  # R30.1: asked again
         return None
 
     def diplomas(self, student_ids: Sequence[int]) -> None:
