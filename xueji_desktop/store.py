@@ -8,7 +8,7 @@ saying what happened and what to do: a full disk (DiskFull), a write lock held e
 damaged file (StoreDamaged), another copy of the app (StoreBusyError). `store_fault` tells them from a raw sqlite3 or
 OS error; `transaction()` rolls back first, so nothing is half-written.
 
-Facts behind the choices are in shared/RELIABILITY.md: WAL + synchronous=FULL survives power loss, BEGIN IMMEDIATE
+Facts behind the choices are in docs/RELIABILITY.md: WAL + synchronous=FULL survives power loss, BEGIN IMMEDIATE
 avoids upgrade deadlocks, locking_mode=EXCLUSIVE keeps a second copy of the app out, and a backup is taken through
 SQLite's backup API (a file copy of a live WAL database can be empty).
 """
