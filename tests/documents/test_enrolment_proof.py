@@ -179,7 +179,7 @@ def test_print_and_verify_from_the_command_line(school, tmp_path, capsys):
                 data_dir,
             ]
         )
-        == 1
+        == 2
     )
     assert main(["verify", "1999-0001", "--data-dir", data_dir]) == 2
     assert "没有开具过" in capsys.readouterr().out

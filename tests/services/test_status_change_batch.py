@@ -406,7 +406,7 @@ def test_cli_export_batch_status_changes(school, scan, out_dir, capsys):
         school, _suspension_id(school, _student_id(school, "甲")), "已上报", on=TODAY
     )
     school.close()
-    assert cli.main(arguments) == 1
+    assert cli.main(arguments) == 2
     assert "没有需要上报的学籍异动" in capsys.readouterr().err and not out.exists()
 
 
