@@ -92,7 +92,7 @@ def action_name(action: str) -> str:
 def kind_name(kind: str) -> str:
     """休学, or 冲正（休学） for the reversal of one: the procedure kinds' labels from their registry, the other status
     changes (入学, 升级 …) from services/procedures/kinds.py's OTHER_CHANGE_NAMES."""
-    from xueji_desktop.services.procedures.kinds import change_name
+    from xueji_desktop.services.procedures.registry import change_name
 
     return change_name(kind)
 

@@ -183,7 +183,7 @@ def export_status_changes(
 
 def change_kinds() -> dict[str, dict[str, str]]:
     """Each procedure kind's 异动类别 ({"code", "name"}), as its registry entry declares it (BatchColumns)."""
-    from xueji_desktop.services.procedures.kinds import all_kinds
+    from xueji_desktop.services.procedures.registry import all_kinds
 
     return {
         code: {"code": kind.batch.category_code, "name": kind.batch.category_name}

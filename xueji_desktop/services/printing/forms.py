@@ -40,11 +40,8 @@ from xueji_desktop.services.procedures.kinds import (
     SUSPENSION_FORM,
     TRANSFER_LETTER,
     WITHDRAWAL_FORM,
-    all_kinds,
-    kind_of,
-    kinds_printing,
-    printable_forms,
 )
+from xueji_desktop.services.procedures.registry import all_kinds, kind_of, kinds_printing, printable_forms
 from xueji_desktop.services.procedures.suspensions import current_period
 from xueji_desktop.store import DataFolder, Store
 

@@ -14,25 +14,19 @@ from xueji_desktop.services.procedures.base import (
     CANCELLED,
     NO_DECISION,
     PROVINCE_STATES,
-    Completion,
     Decision,
     FindingsPreview,
-    Opening,
     current_state,
     decide,
     facts_of,
 )
 from xueji_desktop.services.procedures.kinds import (
     ClassId,
+    Completion,
+    Opening,
     Prefill,
     ProcedureKind,
     RequestField,
-    all_kinds,
-    change_name,
-    kind_for,
-    kind_of,
-    kinds_printing,
-    printable_forms,
     request_fields,
 )
 from xueji_desktop.services.procedures.operations import (
@@ -47,6 +41,14 @@ from xueji_desktop.services.procedures.operations import (
     procedure_rows,
     reverse,
     set_province_state,
+)
+from xueji_desktop.services.procedures.registry import (
+    all_kinds,
+    change_name,
+    kind_for,
+    kind_of,
+    kinds_printing,
+    printable_forms,
 )
 from xueji_desktop.services.procedures.state import ProcedureState, procedure_states
 

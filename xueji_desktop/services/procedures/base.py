@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,10 +24,8 @@ from xueji_desktop.rules.findings import Finding, RuleViolation, Severity, block
 from xueji_desktop.rules.stages import GradeFacts
 from xueji_desktop.services import audit
 from xueji_desktop.services.attachments import ProofFile, keep_proof
+from xueji_desktop.services.procedures.kinds import Opening, ProcedureKind, Requirement
 from xueji_desktop.store import Store
-
-if TYPE_CHECKING:
-    from xueji_desktop.services.procedures.kinds import ProcedureKind, Requirement
 
 STEPS, PROVINCE = "steps", "province"
 CANCELLED = "已撤销"
@@ -54,32 +52,6 @@ class FindingsPreview(Exception):
 
 
 NO_DECISION = Decision()  # nothing confirmed, no exception: the first time a wizard asks
-
-
-@dataclass(frozen=True, slots=True)
-class Completion:
-    """What completing a procedure does to its student (a kind's complete() returns it)."""
-
-    student: Student
-    status_after: str
-    effective_date: date
-    details: dict[str, Any] = field(default_factory=dict)
-    reason: str | None = None
-    new_record: bool = False  # the procedure made the student's record (a transfer in): no status before it
-
-
-@dataclass(frozen=True, slots=True)
-class Opening:
-    """What a kind's `prepare` found for a request, in the opening transaction: who the procedure is for (no id for
-    a 转入: the record is made when it completes), the facts kept with it, and the rules' findings."""
-
-    student_id: int | None
-    student_name: str
-    facts: dict[str, Any]
-    findings: list[Finding]
-    proof_rule: str | None = (
-        None  # where the article asking for the proofs depends on the student (退学: R23.1/R24.1)
-    )
 
 
 def decide(findings: Sequence[Finding], decision: Decision) -> list[dict[str, Any]]:

@@ -17,8 +17,15 @@ from xueji_desktop.models import Procedure
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS, FIELDS_BY_KEY, STUDENT_FIELDS
 from xueji_desktop.rules import information_change as rules
 from xueji_desktop.rules.findings import RuleViolation, block
-from xueji_desktop.services.procedures.base import Completion, Opening, student_of
-from xueji_desktop.services.procedures.kinds import BatchColumns, ProcedureKind, Proofs, ask
+from xueji_desktop.services.procedures.base import student_of
+from xueji_desktop.services.procedures.kinds import (
+    BatchColumns,
+    Completion,
+    Opening,
+    ProcedureKind,
+    Proofs,
+    ask,
+)
 
 STEPS = ("已申请", "学籍管理部门已核准", "已维护")  # R14.1: 报学籍管理部门审批，核准后维护
 required_proofs = rules.required_proofs

@@ -24,15 +24,13 @@ from enum import Enum
 from functools import cache
 from typing import TYPE_CHECKING, Any, NewType
 
-from xueji_desktop.errors import NotFound
-
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from xueji_desktop.models import Procedure
+    from xueji_desktop.models import Procedure, Student
     from xueji_desktop.reference.working_days import DueDate, WorkingCalendar
+    from xueji_desktop.rules.findings import Finding
     from xueji_desktop.rules.review import ReviewFinding, StudentRef
-    from xueji_desktop.services.procedures.base import Completion, Opening
 
 ClassId = NewType(
     "ClassId", int
@@ -241,6 +239,32 @@ class Prefill:
 
 
 @dataclass(frozen=True, slots=True)
+class Completion:
+    """What completing a procedure does to its student (a kind's complete() returns it)."""
+
+    student: Student
+    status_after: str
+    effective_date: date
+    details: dict[str, Any] = field(default_factory=dict)
+    reason: str | None = None
+    new_record: bool = False  # the procedure made the student's record (a transfer in): no status before it
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """What a kind's `prepare` found for a request, in the opening transaction: who the procedure is for (no id for
+    a 转入: the record is made when it completes), the facts kept with it, and the rules' findings."""
+
+    student_id: int | None
+    student_name: str
+    facts: dict[str, Any]
+    findings: list[Finding]
+    proof_rule: str | None = (
+        None  # where the article asking for the proofs depends on the student (退学: R23.1/R24.1)
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class ProcedureKind:
     """One kind of 异动手续, declared once.
 
@@ -286,65 +310,3 @@ class ProcedureKind:
 
     def required_proofs(self, request: Any) -> list[Requirement]:
         return self.proofs.required(request)
-
-
-@cache
-def _registry() -> dict[str, ProcedureKind]:
-    from xueji_desktop.services.procedures import information_changes, suspensions, transfers, withdrawals
-
-    order = (
-        transfers.TRANSFER_IN,
-        transfers.TRANSFER_OUT,
-        suspensions.SUSPENSION,
-        suspensions.EXTENSION,
-        suspensions.RESUMPTION,
-        withdrawals.WITHDRAWAL,
-        withdrawals.AUTOMATIC,
-        withdrawals.DEATH,
-        withdrawals.DROPOUT,
-        information_changes.INFORMATION_CHANGE,
-        withdrawals.RESTORATION,
-    )
-    return {kind.code: kind for kind in order}
-
-
-def all_kinds() -> dict[str, ProcedureKind]:
-    """Every kind of procedure by its code, in the order the 异动 tab offers them."""
-    return dict(_registry())
-
-
-def kind_of(code: str) -> ProcedureKind:
-    """The kind stored as `code`; NotFound for a code no kind has."""
-    kinds = _registry()
-    if code not in kinds:
-        raise NotFound(f"未知的异动手续：{code}")
-    return kinds[code]
-
-
-def kind_for(request: object) -> ProcedureKind:
-    """The kind a request dataclass belongs to."""
-    for kind in _registry().values():
-        if type(request) is kind.request:
-            return kind
-    raise NotFound(f"不是异动手续的申请：{type(request).__name__}")
-
-
-def kinds_printing(form: str) -> tuple[str, ...]:
-    """The codes of the kinds whose procedures print `form` (休学、复学申请表 …)."""
-    return tuple(kind.code for kind in _registry().values() if form in kind.forms)
-
-
-def printable_forms() -> tuple[str, ...]:
-    """Every form some kind prints, in the registry's order."""
-    return tuple(dict.fromkeys(form for kind in _registry().values() for form in kind.forms))
-
-
-def change_name(code: str) -> str:
-    """The Chinese name of a status change's kind: a procedure kind's label, one of OTHER_CHANGE_NAMES, or
-    冲正（休学） for the reversal of one."""
-    if code.startswith(REVERSAL_PREFIX):
-        return f"冲正（{change_name(code.removeprefix(REVERSAL_PREFIX))}）"
-    kinds = _registry()
-    if code in kinds:
-        return kinds[code].label
-    return OTHER_CHANGE_NAMES.get(code, code)

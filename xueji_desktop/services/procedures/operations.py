@@ -39,13 +39,8 @@ from xueji_desktop.services.procedures.base import (
     field_value,
     open_procedure,
 )
-from xueji_desktop.services.procedures.kinds import (
-    ClassId,
-    Prefill,
-    kind_for,
-    kind_of,
-    request_fields,
-)
+from xueji_desktop.services.procedures.kinds import ClassId, Prefill, request_fields
+from xueji_desktop.services.procedures.registry import kind_for, kind_of
 from xueji_desktop.services.procedures.state import procedure_states
 from xueji_desktop.store import Store
 

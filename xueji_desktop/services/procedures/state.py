@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from xueji_desktop.models import Procedure, ProcedureEvent
 from xueji_desktop.reference.working_days import DueDate, WorkingCalendar
 from xueji_desktop.services.procedures.base import CANCELLED, PROVINCE, STEPS
-from xueji_desktop.services.procedures.kinds import ProcedureKind, all_kinds
+from xueji_desktop.services.procedures.kinds import ProcedureKind
+from xueji_desktop.services.procedures.registry import all_kinds
 
 _ID_CHUNK = 900  # SQLite variables per IN (…)
 

@@ -20,12 +20,14 @@ from xueji_desktop.models import Procedure, SchoolClass, StatusChange, Student
 from xueji_desktop.rules import suspensions as rules
 from xueji_desktop.rules.findings import RuleViolation, block
 from xueji_desktop.rules.suspensions import SuspensionCase, SuspensionReason
-from xueji_desktop.services.procedures.base import Completion, Opening, grade_of, student_of, term_of
+from xueji_desktop.services.procedures.base import grade_of, student_of, term_of
 from xueji_desktop.services.procedures.kinds import (
     ANSWERS_SUSPENSION,
     SUSPENSION_FORM,
     BatchColumns,
     ClassId,
+    Completion,
+    Opening,
     Prefill,
     ProcedureKind,
     Proofs,

@@ -25,11 +25,13 @@ from xueji_desktop.rules.stages import GRADE_NAMES as _GRADE_NAMES
 from xueji_desktop.rules.stages import GradeFacts
 from xueji_desktop.rules.transfers import TransferCase, TransferReason
 from xueji_desktop.services import audit
-from xueji_desktop.services.procedures.base import Completion, Opening, grade_of, student_of, term_of
+from xueji_desktop.services.procedures.base import grade_of, student_of, term_of
 from xueji_desktop.services.procedures.kinds import (
     TRANSFER_LETTER,
     BatchColumns,
     ClassId,
+    Completion,
+    Opening,
     ProcedureKind,
     Proofs,
     ReviewChecks,

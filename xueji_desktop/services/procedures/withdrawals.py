@@ -21,7 +21,7 @@ from xueji_desktop.rules import proofs as proof_kinds
 from xueji_desktop.rules import withdrawals as rules
 from xueji_desktop.rules.findings import RuleViolation, block
 from xueji_desktop.rules.withdrawals import ApprovingBody, AttendanceFacts, WithdrawalCase, WithdrawalReason
-from xueji_desktop.services.procedures.base import Completion, Opening, grade_of, student_of, term_of
+from xueji_desktop.services.procedures.base import grade_of, student_of, term_of
 from xueji_desktop.services.procedures.kinds import (
     ANSWERS_ABSENCE,
     ANSWERS_SUSPENSION,
@@ -29,6 +29,8 @@ from xueji_desktop.services.procedures.kinds import (
     WITHDRAWAL_FORM,
     BatchColumns,
     ClassId,
+    Completion,
+    Opening,
     Prefill,
     ProcedureKind,
     Proofs,
