@@ -35,12 +35,14 @@ PLACEHOLDER = "查找学生：姓名、拼音首字母、身份证件号或学�
 ID_ROLE = Qt.ItemDataRole.UserRole
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 NOTE_STYLE = "QLabel { color: #555555; }"
+GAP = "\u3000"  # 全角空格: as wide as a 汉字
 MOVING_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
 
 
 def row_text(row: RosterRow) -> str:
-    """One match as the list shows it: name, class, masked ID number, status."""
-    return f"{row.name}　{row.class_name or '—'}　{row.id_number_masked}　{row.status}"
+    """One match as the list shows it: name (padded to four characters, so that the columns line up), class, masked
+    ID number, status."""
+    return GAP.join((row.name.ljust(4, GAP), row.class_name or "—", row.id_number_masked, row.status))
 
 
 class StudentPicker(QWidget):
