@@ -32,10 +32,3 @@ def students_of(store, args: argparse.Namespace) -> list[int]:
     if args.class_name:
         return roster.students_in_class(store, roster.class_by_name(store, args.class_name))
     raise NotFound("请用 --student 指定学生，或用 --class 指定班级")
-
-
-def find_class(store, given: str) -> int:
-    """The class --class names (by its name in the roster, or its number)."""
-    from xueji_desktop.services import roster
-
-    return roster.class_by_name(store, given)

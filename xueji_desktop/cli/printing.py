@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from xueji_desktop.cli.common import find_class, students_of, subcommand
+from xueji_desktop.cli.common import students_of, subcommand
 from xueji_desktop.errors import NotFound
 
 PRINT_FORMS = {
@@ -187,10 +187,11 @@ def _print_education_certificate(store, args: argparse.Namespace) -> int:
 
 
 def _print_roster(store, args: argparse.Namespace) -> int:
+    from xueji_desktop.services import roster
     from xueji_desktop.services.printing.rosters import class_roster
 
     pages = class_roster(
-        store, find_class(store, args.class_name or ""), args.out, full_id_numbers=args.full_ids
+        store, roster.class_by_name(store, args.class_name or ""), args.out, full_id_numbers=args.full_ids
     )
     print(f"已生成{args.class_name}在校生名册，共 {pages} 页：{args.out}")
     return 0

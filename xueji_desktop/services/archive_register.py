@@ -152,12 +152,6 @@ def _student_name(session: Session, student_id: int | None) -> str:
     return name
 
 
-def student_name(store: Store, student_id: int) -> str:
-    """The name the registers show for a student (the dialogs start from one)."""
-    with store.read() as session:
-        return _student_name(session, student_id)
-
-
 def register_consultation(
     store: Store,
     *,

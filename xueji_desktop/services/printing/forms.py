@@ -92,18 +92,12 @@ def info_forms(store: Store, student_ids: Sequence[int], out: Path, *, today: da
 
 def class_info_forms(store: Store, class_id: int, out: Path, *, today: date | None = None) -> int:
     """The whole class's 《学生基本信息表》 (students in school, by 学号 then name) in one PDF; returns the pages."""
-    from xueji_desktop.services.roster import IN_SCHOOL_STATUSES
+    from xueji_desktop.services import roster
 
     with store.read() as session:
         if session.get(SchoolClass, class_id) is None:
             raise NotFound(f"没有编号为 {class_id} 的班级")
-        ids = list(
-            session.scalars(
-                select(Student.id)
-                .where(Student.school_class_id == class_id, Student.status.in_(IN_SCHOOL_STATUSES))
-                .order_by(Student.school_number, Student.pinyin_key)
-            )
-        )
+    ids = roster.students_in_class(store, class_id)
     if not ids:
         raise InvalidInput("该班级没有在校学生")
     return info_forms(store, ids, out, today=today)

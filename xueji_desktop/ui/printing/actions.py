@@ -134,9 +134,10 @@ class Printing:
         )
 
     def class_info_forms(self, class_id: int) -> Path | None:
-        from xueji_desktop.services.roster import students_in_class
+        """Everyone's 学生基本信息表 in the class (a class with no one in school is refused by the service)."""
+        from xueji_desktop.services.printing import forms
 
-        return self.info_forms(students_in_class(self.store, class_id))
+        return self._make("学生基本信息表", lambda out: forms.class_info_forms(self.store, class_id, out))
 
     def school_rosters(self) -> Path | None:
         """Every class's roster with full ID numbers: the term's copy for the school archive (R6.1)."""
