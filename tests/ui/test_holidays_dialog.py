@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from xueji_desktop.reference.working_days import (
     SOURCE_CLERK,
@@ -18,7 +18,7 @@ from xueji_desktop.reference.working_days import (
     HolidayEntry,
 )
 from xueji_desktop.services import holidays
-from xueji_desktop.ui import holidays_dialog
+from xueji_desktop.ui.common import messages
 from xueji_desktop.ui.holidays_dialog import ESTIMATED, HolidaysDialog, ImportPreviewDialog
 
 TODAY = date(2026, 12, 10)  # December: the State Council has just published 2027
@@ -83,11 +83,9 @@ def dialog(qtbot, store, shipped):
 
 @pytest.fixture
 def errors(monkeypatch):
-    """The texts the dialog shows through the one error helper (no message box opens)."""
+    """The texts the dialog shows through the one error helper the runner uses (no message box opens)."""
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        holidays_dialog, "show_error", lambda parent, title, text: shown.append((title, text))
-    )
+    monkeypatch.setattr(messages, "show_error", lambda parent, title, text: shown.append((title, text)))
     return shown
 
 
@@ -252,6 +250,29 @@ def test_the_editor_saves_a_list_that_reads_back(dialog, store, qtbot, errors):
         ("2027-10-01", "休", "国庆节"),
         ("2027-10-09", "班", "国庆节"),
     ]
+
+
+def test_removing_the_clerks_list_asks_first_and_the_year_is_estimated_again(
+    dialog, store, qtbot, monkeypatch, errors
+):
+    holidays.save_year_list(store, 2027, ENTRIES_2027)
+    shown = dialog()
+    shown.select_year(2026)
+    assert not shown.remove_button.isEnabled()  # only the clerk's own list can be removed
+    shown.select_year(2027)
+    assert shown.remove_button.isEnabled()
+
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: next(answers))
+    assert shown.remove_selected() is False  # the clerk said 否: nothing happens
+    assert holidays.year_list(store, 2027) is not None
+
+    with qtbot.waitSignal(shown.saved):
+        assert shown.remove_selected() is True
+    assert errors == []
+    assert holidays.year_list(store, 2027) is None and 2027 not in holidays.clerk_lists(store)
+    assert source_of(shown, 2027) == SOURCE_ESTIMATED and is_red(shown, 2027)
+    assert not shown.remove_button.isEnabled()
 
 
 def test_the_editor_refuses_a_wrong_row_and_keeps_the_rows(dialog, store, qtbot, errors):

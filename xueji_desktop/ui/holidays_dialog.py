@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xueji_desktop.errors import DomainError
 from xueji_desktop.reference.working_days import (
     DAY_OFF,
     MAKE_UP_DAY,
@@ -46,8 +45,7 @@ from xueji_desktop.reference.working_days import (
 )
 from xueji_desktop.services import holidays
 from xueji_desktop.store import Store
-from xueji_desktop.ui.common.messages import show_error
-from xueji_desktop.ui.common.operations import HOLIDAYS, announcer
+from xueji_desktop.ui.common.operations import HOLIDAYS, run
 from xueji_desktop.ui.common.tables import ROW_HEIGHT, RowsModel, configure_table
 
 TITLE = "节假日安排（工作日计算）"
@@ -199,6 +197,11 @@ class HolidaysDialog(QDialog):
         self.edit_button = QPushButton("录入…")
         self.edit_button.setToolTip("逐日录入选中年份的放假和调休上班日期")
         self.edit_button.clicked.connect(self.open_editor)
+        self.remove_button = QPushButton("删除本机录入…")
+        self.remove_button.setToolTip(
+            "删除本机为选中年份录入或导入的安排（修改记录保留），改按软件自带的安排或工作日估算"
+        )
+        self.remove_button.clicked.connect(self.remove_selected)
         close = QPushButton("关闭")
         close.clicked.connect(self.reject)
         where = QLabel(
@@ -211,6 +214,7 @@ class HolidaysDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -269,6 +273,7 @@ class HolidaysDialog(QDialog):
 
     def show_selected(self) -> None:
         year = self.selected_year()
+        self.remove_button.setEnabled(year is not None and self.calendar.source(year) == SOURCE_CLERK)
         if year is None:
             self.year_title.setText("")
             self.entries_model.set_rows([])
@@ -300,11 +305,10 @@ class HolidaysDialog(QDialog):
         """Check the file, show its dates and ask to save them as that year's list; True when saved. A file with an
         error is named with its line, and nothing is saved."""
         path = Path(path)
-        try:
-            year_list = holidays.read_csv(path)
-        except DomainError as error:
-            show_error(self, IMPORT_TITLE, f"没有导入：{error}")
+        checked = run(self, IMPORT_TITLE, lambda: holidays.read_csv(path), not_done="没有导入")
+        if not checked.ok or checked.value is None:
             return False
+        year_list = checked.value
         preview = ImportPreviewDialog(year_list, path.name, self.calendar.source(year_list.year), self)
         if preview.exec() != QDialog.DialogCode.Accepted:
             return False
@@ -334,10 +338,31 @@ class HolidaysDialog(QDialog):
         editor.exec()
         editor.deleteLater()
 
-    def _after_save(self, year: int) -> None:
+    def remove_selected(self) -> bool:
+        """Take the clerk's list of the selected year away, once the clerk confirms; True when removed."""
+        year = self.selected_year()
+        if year is None or self.calendar.source(year) != SOURCE_CLERK:
+            return False
+        asked = QMessageBox.question(
+            self,
+            TITLE,
+            f"删除本机录入的{year}年节假日安排？\n删除后该年的期限按软件自带的安排计算（没有时按周一至周五估算），"
+            "修改记录仍然保留。",
+        )
+        if asked != QMessageBox.StandardButton.Yes:
+            return False
+        removing = run(self, TITLE, lambda: holidays.remove_year_list(self.store, year), changes={HOLIDAYS})
+        if not removing.ok:
+            return False
         self.refresh(select=year)
         self.saved.emit(year)
-        announcer().announce({HOLIDAYS})  # due dates counted through that year may move (the 异动 tab)
+        return True
+
+    def _after_save(self, year: int) -> None:
+        self.refresh(select=year)
+        self.saved.emit(
+            year
+        )  # the HOLIDAYS area was announced by the save: due dates through that year may move
 
 
 def _save(
@@ -350,13 +375,15 @@ def _save(
     *,
     imported_from: str | None = None,
 ) -> bool:
-    """holidays.save_year_list, its refusal shown as one Chinese line: nothing is saved then."""
-    try:
-        holidays.save_year_list(store, year, entries, imported_from=imported_from)  # type: ignore[arg-type]
-    except DomainError as error:
-        show_error(parent, title, f"{failed}：{error}")
-        return False
-    return True
+    """holidays.save_year_list through the runner: a refusal is shown as one Chinese line, and nothing is saved."""
+    saving = run(
+        parent,
+        title,
+        lambda: holidays.save_year_list(store, year, entries, imported_from=imported_from),  # type: ignore[arg-type]
+        changes={HOLIDAYS},
+        not_done=failed,
+    )
+    return saving.ok
 
 
 class ImportPreviewDialog(QDialog):

@@ -92,7 +92,10 @@ class MainWindow(QMainWindow):
                 if outcome == "cancelled":
                     return False
         self._build_tabs()
-        holidays.take_in_old_files(self.store)  # the 节假日安排 files an earlier version wrote, once
+        from xueji_desktop.ui.common.operations import HOLIDAYS, run
+
+        # the 节假日安排 files an earlier version wrote, once; a fault here is told and the window still opens
+        run(self, "节假日安排", lambda: holidays.take_in_old_files(self.store), changes={HOLIDAYS})
         QTimer.singleShot(0, self._backup)
         return True
 
