@@ -13,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 
 from xueji_desktop.cli import main as cli
+from xueji_desktop.services.school_setup import sign_in_registrar
 from xueji_desktop.store import Store
 from xueji_desktop.ui.fonts import install_fonts
 from xueji_desktop.ui.translations import install_qt_chinese
@@ -66,6 +67,7 @@ def _procedures(demo: Path, out: Path, app: QApplication) -> None:
     )
     today = date.today()
     with Store.open(demo) as store:
+        sign_in_registrar(store)  # the 经办人 is the school's 学籍管理员, as in the app
         students = roster.list_students(store, limit=40)
         done = procedures.open(
             store,
@@ -156,6 +158,7 @@ def _documents(demo: Path, out: Path, app: QApplication) -> None:
 
     work = Path(tempfile.mkdtemp(prefix="xueji-shots-docs-"))
     with Store.open(demo) as store:
+        sign_in_registrar(store)
         tab = RosterTab(store)
         tab.resize(1100, 600)
         tab.refresh_tree()
@@ -197,7 +200,7 @@ def _documents(demo: Path, out: Path, app: QApplication) -> None:
 
         review = ReviewDialog(
             store
-        )  # the demo school's own problems (unfinished enrolments, the planted procedures)
+        )  # the demo school's own problems (unfinished enrolments, planted procedures)
         review.resize(1180, 640)
         shoot(review, "review.png")
         consultations = ConsultationDialog(store)
@@ -205,6 +208,19 @@ def _documents(demo: Path, out: Path, app: QApplication) -> None:
         shoot(consultations, "consultations.png")
         shoot(PaperPlaceDialog(store), "paper_places.png")
         shoot(AboutDialog(store.folder.root), "about.png")
+
+        from xueji_desktop.services import holidays
+        from xueji_desktop.ui.holidays_dialog import HolidaysDialog
+
+        next_year = date.today().year + 1  # next year's list, as the clerk types it in once it is published
+        holidays.save_year_list(
+            store,
+            next_year,
+            [(date(next_year, 1, 1), "休", "元旦"), (date(next_year, 10, 1), "休", "国庆节")],
+        )
+        calendar_dialog = HolidaysDialog(store)
+        calendar_dialog.select_year(next_year)
+        shoot(calendar_dialog, "holidays.png")
 
 
 def main() -> None:
@@ -226,6 +242,7 @@ def main() -> None:
     from xueji_desktop.ui.setup_wizard import SetupWizard
 
     with Store.open(demo) as store:
+        sign_in_registrar(store)
         first = roster.list_students(store, limit=1)[0]
         dialog = StudentDialog(store, first.id)
         dialog.show()

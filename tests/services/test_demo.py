@@ -215,3 +215,11 @@ def test_region_codes_of_the_birth_year_make_valid_id_numbers(origin):
             check_id_number(body + demo.id_check_digit(body))
     assert region_code_on("140406", date(2015, 5, 1)) == "140481"
     assert region_code_on("140406", date(2019, 5, 1)) == "140406"
+
+
+def test_what_the_demo_records_is_the_registrars_doing(demo_store):
+    """The 经办人 of every change and audit entry is the school's 学籍管理员, never the computer's user name."""
+    with demo_store.read() as session:
+        registrar = session.scalar(select(School.registrar))
+        actors = set(session.scalars(select(StatusChange.actor))) | set(session.scalars(select(AuditEvent.actor)))
+    assert registrar and actors == {registrar}

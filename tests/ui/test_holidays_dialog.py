@@ -116,7 +116,7 @@ def test_each_year_shows_its_source_and_a_year_without_a_list_is_red(dialog):
         2026,
         2027,
     ]
-    assert source_of(shown, 2026) == SOURCE_PACKAGE == "国务院办公厅通知（chinese-calendar）"
+    assert source_of(shown, 2026) == SOURCE_PACKAGE == "国务院办公厅通知（软件内置）"
     assert not is_red(shown, 2026)
     assert source_of(shown, 2027) == SOURCE_ESTIMATED == "按周一至周五估算"
     assert is_red(shown, 2027)

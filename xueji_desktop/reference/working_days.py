@@ -6,7 +6,7 @@ up in this order:
 1. the clerk's list, typed in or imported in the app (「本机录入」): it lives in the database (services/holidays.py
    reads it and hands it in here as ``clerk_lists``);
 2. a list shipped with the app: ``resources/reference/holidays/<year>.csv`` (「随软件提供」);
-3. the ``chinese_calendar`` package, for the years it knows (「国务院办公厅通知（chinese-calendar）」).
+3. the ``chinese_calendar`` package, for the years it knows (「国务院办公厅通知（软件内置）」).
 
 A year with none of these counts Monday to Friday as working days, and every date computed through it is marked as
 estimated, so the screen can say 「按周一至周五估算（尚未录入2027年节假日安排）」 next to it.
@@ -40,7 +40,7 @@ HOLIDAYS_FOLDER = "holidays"  # under resources/reference/
 
 SOURCE_CLERK = "本机录入"
 SOURCE_SHIPPED = "随软件提供"
-SOURCE_PACKAGE = "国务院办公厅通知（chinese-calendar）"
+SOURCE_PACKAGE = "国务院办公厅通知（软件内置）"  # from the chinese_calendar package; the clerk sees no library names
 SOURCE_ESTIMATED = "按周一至周五估算"
 
 _HEADER = ("日期", "类型", "名称")
