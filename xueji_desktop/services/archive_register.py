@@ -8,9 +8,7 @@ An ID number shown as the basis of a consultation is stored as typed and masked 
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +22,7 @@ from xueji_desktop.rules.confidentiality import GUARDIAN_BASES, check_consultati
 from xueji_desktop.rules.findings import RuleViolation
 from xueji_desktop.rules.identity import mask_id_number, normalise_id_number
 from xueji_desktop.services import audit
+from xueji_desktop.spreadsheets.saving import UNWRITABLE, save_workbook
 from xueji_desktop.store import Store
 
 SCHOOL_ARCHIVE = "学校学籍档案"
@@ -61,7 +60,6 @@ EXPORT_WIDTHS = (12, 10, 22, 18, 22, 10, 30, 12, 22, 10)
 NO_STUDENT = "（不限于某一学生）"
 _ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
 _SPACES = re.compile(r"\s+")
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # what an .xlsx cannot hold
 
 
 class ArchiveRegisterError(InvalidInput):
@@ -348,7 +346,7 @@ def export_consultations(store: Store, out: Path) -> Path:
         )
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=number, column=column)
-            cell.value = _UNWRITABLE.sub("", value)
+            cell.value = UNWRITABLE.sub("", value)
             cell.data_type = "s"  # text, always: =… typed by a visitor stays text (RELIABILITY.md, T11)
             cell.number_format = "@"
             cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -361,11 +359,4 @@ def export_consultations(store: Store, out: Path) -> Path:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".xueji-", suffix=".xlsx", dir=out.parent)
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, out)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-    return out
+    return save_workbook(workbook, out)

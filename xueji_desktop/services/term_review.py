@@ -8,10 +8,7 @@ failed write leaves no half file). Nothing here changes a record.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import json
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -43,11 +40,11 @@ from xueji_desktop.rules.withdrawals import AttendanceFacts
 from xueji_desktop.services.holidays import working_calendar
 from xueji_desktop.services.procedures.kinds import ANSWERS_ABSENCE, ANSWERS_SUSPENSION
 from xueji_desktop.services.roster import IN_SCHOOL_STATUSES
+from xueji_desktop.spreadsheets.saving import save_workbook, write_failure
 from xueji_desktop.store import Store
 
 REPORT_COLUMNS = ("序号", "类别", "学生", "班级", "问题", "依据", "建议")
 REPORT_WIDTHS = (6, 24, 12, 16, 70, 30, 50)
-TEMP_SUFFIX = ".tmp"
 
 
 class ReviewExportError(DomainError):
@@ -203,19 +200,10 @@ def export_review(
     for index, width in enumerate(REPORT_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    temporary = out.with_name(f".{out.name}.{os.getpid()}{TEMP_SUFFIX}")
     try:
-        workbook.save(temporary)
-        os.replace(temporary, out)
+        return save_workbook(workbook, out)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-        raise ReviewExportError(_message(error, out)) from error
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-        raise
-    return out
+        raise ReviewExportError(write_failure(error, out, "复核报告")) from error
 
 
 def default_file_name(result: Review) -> str:
@@ -424,16 +412,3 @@ def _suspension_findings(
 def _sheet_title(label: str) -> str:
     cleaned = "".join("_" if ch in "\\*?:/[]" else ch for ch in label)
     return (cleaned or "学籍复核")[:31]
-
-
-def _message(error: OSError, target: Path) -> str:
-    if error.errno == errno.ENOSPC:
-        return f"磁盘空间已满，复核报告“{target.name}”没有写成（已删除不完整的文件）。请清理磁盘空间后重试。"
-    if isinstance(error, PermissionError):
-        return (
-            f"无法写入“{target}”：文件可能正在 Excel 等程序中打开，或没有写入这个文件夹的权限。"
-            "请关闭该文件或换一个文件夹后重试。"
-        )
-    if isinstance(error, FileNotFoundError):
-        return f"无法写入“{target}”：文件夹不存在。"
-    return f"无法写入“{target}”：{error.strerror or error}"

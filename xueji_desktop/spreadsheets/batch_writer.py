@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -28,10 +27,10 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
 
 from xueji_desktop.errors import DomainError
+from xueji_desktop.spreadsheets.saving import MAX_CELL_CHARS, write_failure
 from xueji_desktop.spreadsheets.template import ColumnSpec, TemplateSpec
 
 TEXT_FORMAT = "@"
-MAX_CELL_LENGTH = 32_767  # Excel's limit for one cell
 TEMP_SUFFIX = ".part"
 
 # Columns wider than their header: what the values usually need, in character widths (a Chinese character is 2).
@@ -81,7 +80,7 @@ def write_batch(path: Path, spec: TemplateSpec, rows: Iterable[list[str]]) -> li
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise BatchWriteError(_message(error, target)) from error
+            raise BatchWriteError(write_failure(error, target, "上报文件")) from error
         raise
     _fsync_folder(path.parent)
     return [final for _temporary, final in written]
@@ -206,7 +205,7 @@ class _TextRows:
                 text = ILLEGAL_CHARACTERS_RE.sub("", text)
             if "\r" in text:  # XML readers turn a bare CR into LF anyway: write what will be read
                 text = text.replace("\r\n", "\n").replace("\r", "\n")
-            cell._value = text[:MAX_CELL_LENGTH]
+            cell._value = text[:MAX_CELL_CHARS]
             cell.column = column
             cell.coordinate = letters[column] + suffix
             yield cell
@@ -216,19 +215,6 @@ def _column_width(column: ColumnSpec) -> float:
     header = sum(2 if ord(character) > 0x2E7F else 1 for character in column.header)
     typical = _VALUE_WIDTHS.get(column.field_key) or _FORM_WIDTHS.get(column.form, 0)
     return max(header, typical, 6) + 2
-
-
-def _message(error: OSError, target: Path) -> str:
-    if error.errno == errno.ENOSPC:
-        return f"磁盘空间已满，上报文件“{target.name}”没有写成（已删除不完整的文件）。请清理磁盘空间后重试。"
-    if isinstance(error, PermissionError):
-        return (
-            f"无法写入“{target}”：文件可能正在 Excel 等程序中打开，或没有写入这个文件夹的权限。"
-            "请关闭该文件或换一个文件夹后重试。"
-        )
-    if isinstance(error, FileNotFoundError):
-        return f"无法写入“{target}”：文件夹不存在。"
-    return f"无法写入“{target}”：{error.strerror or error}"
 
 
 def _remove_stale_temporaries(path: Path) -> None:

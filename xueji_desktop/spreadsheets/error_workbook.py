@@ -4,9 +4,7 @@ the file in Excel and imports it again. Written atomically; formulas in names ar
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,14 +16,12 @@ from openpyxl.styles import Font, PatternFill
 
 from xueji_desktop.spreadsheets.normalise import CellProblem
 from xueji_desktop.spreadsheets.reader import SheetTable
+from xueji_desktop.spreadsheets.saving import MAX_CELL_CHARS, UNWRITABLE, save_workbook
 
 BAD_FILL = PatternFill("solid", start_color="FFF4B6B0", end_color="FFF4B6B0")
 HEADER_FONT = Font(bold=True)
 EXPLANATION = "错误说明"
-# what an .xlsx cannot hold (XML 1.0) but a damaged file's cells can bring: control characters, U+FFFE/U+FFFF
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _BAD_TITLE = re.compile(r"[\\*?:/\[\]]")
-MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
 
 
 def write_error_workbook(
@@ -70,22 +66,14 @@ def write_error_workbook(
         cells.append(WriteOnlyCell(sheet, value=_writable(explanation)))
         sheet.append(cells)
     out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".xueji-", suffix=".xlsx", dir=out.parent)
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return out
+    return save_workbook(workbook, out)
 
 
 def _writable(value: object) -> object:
     """A value an .xlsx can hold: characters XML forbids shown as U+FFFD, text cut to Excel's 32,767 characters, NaN
     and infinities as text (the clerk still sees what the damaged cell held)."""
     if isinstance(value, str):
-        return _UNWRITABLE.sub("\ufffd", value)[:MAX_CELL_CHARS]
+        return UNWRITABLE.sub("\ufffd", value)[:MAX_CELL_CHARS]
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     return value
