@@ -40,7 +40,9 @@ HOLIDAYS_FOLDER = "holidays"  # under resources/reference/
 
 SOURCE_CLERK = "本机录入"
 SOURCE_SHIPPED = "随软件提供"
-SOURCE_PACKAGE = "国务院办公厅通知（软件内置）"  # from the chinese_calendar package; the clerk sees no library names
+SOURCE_PACKAGE = (
+    "国务院办公厅通知（软件内置）"  # from the chinese_calendar package; the clerk sees no library names
+)
 SOURCE_ESTIMATED = "按周一至周五估算"
 
 _HEADER = ("日期", "类型", "名称")
@@ -309,7 +311,7 @@ def _check_rows(
         )  # one line, as the file has one row per date
         if not text:
             raise HolidayListError(f"{prefix}缺少日期，应写成 2027-10-01 这样")
-        day = _parse_date(text)
+        day = parse_date(text)
         if day is None:
             raise HolidayListError(f"{prefix}「{text}」不是有效的日期，应写成 2027-10-01 这样")
         if year is not None and day.year != year:
@@ -342,7 +344,9 @@ def _check_rows(
     return YearList(year if year is not None else first[1].year, tuple(entries))
 
 
-def _parse_date(text: str) -> date | None:
+def parse_date(text: str) -> date | None:
+    """The day a list gives as 2027-10-01, 2027/10/1, 2027.10.1 or 2027年10月1日 (Excel's 00:00 after it allowed);
+    None for anything else or a day that does not exist."""
     match = _DATE.match(text)
     if not match:
         return None

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,10 +35,9 @@ from xueji_desktop.services.enrolment import EnrolmentRow, NationalIdImportResul
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.messages import show_error
 from xueji_desktop.ui.common.operations import CLASSES, ENROLMENT, SCHOOL, STUDENTS, refresh_on, run
-from xueji_desktop.ui.common.tables import RowsModel, configure_table
+from xueji_desktop.ui.common.tables import FLAGGED, FlaggedRowsModel, RowsModel, configure_table
 
-OVERDUE = QColor("#c0392b")
-OVERDUE_BACKGROUND = QColor("#fdecea")
+OVERDUE = FLAGGED
 ALL_STEPS = "全部"
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMN_WIDTHS = (110, 130, 110, 110, 110)
@@ -70,11 +69,11 @@ COLUMNS = (
 )
 
 
-class EnrolmentModel(RowsModel):
+class EnrolmentModel(FlaggedRowsModel):
     """The new students; overdue rows in red with the finding's text as their tooltip."""
 
     def __init__(self) -> None:
-        super().__init__([(header, text) for header, text, _key in COLUMNS])
+        super().__init__([(header, text) for header, text, _key in COLUMNS], lambda r: r.overdue)
         self.findings: dict[int, str] = {}  # student id → the R10.1 / R15.1 texts
 
     def set_students(self, rows: list[EnrolmentRow], findings: dict[int, str]) -> None:
@@ -88,10 +87,6 @@ class EnrolmentModel(RowsModel):
         if not index.isValid():
             return None
         row = self.row_at(index.row())
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(OVERDUE) if row.overdue else None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(OVERDUE_BACKGROUND) if row.overdue else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.findings.get(row.id)
         if role == SORT_ROLE:

@@ -8,14 +8,13 @@ A year with no list is counted Monday to Friday: it is shown in red, as every de
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,40 +41,28 @@ from xueji_desktop.reference.working_days import (
     HolidayEntry,
     WorkingCalendar,
     YearList,
+    parse_date,
 )
 from xueji_desktop.services import holidays
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.operations import HOLIDAYS, run
-from xueji_desktop.ui.common.tables import ROW_HEIGHT, RowsModel, configure_table
+from xueji_desktop.ui.common.tables import FLAGGED, ROW_HEIGHT, FlaggedRowsModel, RowsModel, configure_table
 
 TITLE = "节假日安排（工作日计算）"
 IMPORT_TITLE = "导入节假日安排"
 EDIT_TITLE = "录入节假日安排"
-ESTIMATED = QColor("#b3261e")
-ESTIMATED_BACKGROUND = QColor("#fdecea")
+ESTIMATED = FLAGGED  # a year counted Monday to Friday, a typed date that cannot be saved
 ERROR_STYLE = "QLabel { color: #b3261e; }"
 NOTE_STYLE = "QLabel { color: #555555; }"
 KIND_LABELS = {DAY_OFF: "休（放假）", MAKE_UP_DAY: "班（调休上班）"}
 WEEKDAYS = "一二三四五六日"
 KIND_HELP = "类型：休 = 放假（法定节假日及调休休息日）；班 = 调休上班的周六或周日。没有列出的日期按周一至周五上班计算。"
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 _INDEX = QModelIndex | QPersistentModelIndex
 
 
 def weekday_of(day: date) -> str:
     return f"星期{WEEKDAYS[day.weekday()]}"
-
-
-def _date_of(text: str) -> date | None:
-    """The date a clerk typed, for the 星期 hint only: saving checks the list properly (save_year_list)."""
-    match = _DATE_TEXT.match(text.strip())
-    if not match:
-        return None
-    try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return None
 
 
 def _counts(year_list: YearList) -> str:
@@ -104,12 +91,13 @@ class YearRow:
         return estimated_note(self.year) if self.year_list is None else _counts(self.year_list)
 
 
-class YearsModel(RowsModel):
+class YearsModel(FlaggedRowsModel):
     """The years and where each one's list comes from; a year counted Monday to Friday in red."""
 
     def __init__(self) -> None:
         super().__init__(
-            [("年份", lambda r: f"{r.year}年"), ("来源", lambda r: r.source), ("说明", lambda r: r.note)]
+            [("年份", lambda r: f"{r.year}年"), ("来源", lambda r: r.source), ("说明", lambda r: r.note)],
+            lambda r: r.estimated,
         )
 
     def row_at(self, row: int) -> YearRow:
@@ -117,16 +105,6 @@ class YearsModel(RowsModel):
 
     def row_of(self, year: int) -> int | None:
         return next((number for number, row in enumerate(self._rows) if row.year == year), None)  # type: ignore[attr-defined]
-
-    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        row = self.row_at(index.row())
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(ESTIMATED) if row.estimated else None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(ESTIMATED_BACKGROUND) if row.estimated else None
-        return super().data(index, role)
 
 
 def entries_model() -> RowsModel:
@@ -477,7 +455,7 @@ class EditableEntriesModel(QAbstractTableModel):
             return None
         text, kind, name = self._rows[index.row()]
         column = index.column()
-        day = _date_of(text)
+        day = parse_date(text.strip())  # read as saving reads it (save_year_list checks the rest)
         if role == Qt.ItemDataRole.EditRole:
             return (text, None, kind, name)[column]
         if role == Qt.ItemDataRole.DisplayRole:

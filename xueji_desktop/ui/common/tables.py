@@ -1,5 +1,6 @@
 """The one look of every read-only table: whole rows selected, alternating colours, fixed row height, set widths;
-and the read-only model over a list of rows the tabs and dialogs share.
+and the read-only model over a list of rows the tabs and dialogs share, with its flagged rows (overdue, counted
+without a holiday list) in red.
 
 Widths are set, never measured: resizeColumnsToContents over 50,000 rows costs seconds (benchmarks/roster_startup.py).
 """
@@ -7,11 +8,15 @@ Widths are set, never measured: resizeColumnsToContents over 50,000 rows costs s
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 ROW_HEIGHT = 26
+FLAGGED = QColor("#b3261e")  # a row that needs the clerk: its text …
+FLAGGED_BACKGROUND = QColor("#fdecea")  # … and its background
 _INDEX = QModelIndex | QPersistentModelIndex
 
 
@@ -61,3 +66,20 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self._columns[section][0]
         return None
+
+
+class FlaggedRowsModel(RowsModel):
+    """A RowsModel whose rows `flagged` picks (an overdue procedure, a year counted Monday to Friday) are red."""
+
+    def __init__(
+        self, columns: Sequence[tuple[str, Callable[[object], object]]], flagged: Callable[[Any], bool]
+    ):
+        super().__init__(columns)
+        self._flagged = flagged
+
+    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if index.isValid() and role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole):
+            if not self._flagged(self._rows[index.row()]):
+                return None
+            return QBrush(FLAGGED if role == Qt.ItemDataRole.ForegroundRole else FLAGGED_BACKGROUND)
+        return super().data(index, role)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,12 +39,9 @@ from xueji_desktop.ui.common.operations import (
     refresh_on,
     run,
 )
-from xueji_desktop.ui.common.tables import RowsModel, configure_table
+from xueji_desktop.ui.common.tables import FLAGGED, FlaggedRowsModel, RowsModel, configure_table
 from xueji_desktop.ui.status_changes.request_forms import date_edit, value_of
 from xueji_desktop.ui.status_changes.wizard import ProcedureWizard
-
-OVERDUE = QColor("#b3261e")
-OVERDUE_BACKGROUND = QColor("#fdecea")
 
 
 def _due_text(row: procedures.ProcedureRow) -> str:
@@ -54,7 +51,7 @@ def _due_text(row: procedures.ProcedureRow) -> str:
     return f"{row.due.day:%Y-%m-%d}{'（已逾期）' if row.overdue else ''}{note}"
 
 
-class ProceduresModel(RowsModel):
+class ProceduresModel(FlaggedRowsModel):
     """The procedures; overdue ones in red."""
 
     def __init__(self) -> None:
@@ -70,21 +67,12 @@ class ProceduresModel(RowsModel):
                     lambda r: r.province_state + (f"（{r.province_note}）" if r.province_note else ""),
                 ),
                 ("期限", _due_text),
-            ]
+            ],
+            lambda r: r.overdue,
         )
 
     def row_at(self, row: int) -> procedures.ProcedureRow:
         return self._rows[row]  # type: ignore[return-value]
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        row = self.row_at(index.row())
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(OVERDUE) if row.overdue else None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(OVERDUE_BACKGROUND) if row.overdue else None
-        return super().data(index, role)
 
 
 class AttentionModel(RowsModel):
@@ -98,7 +86,7 @@ class AttentionModel(RowsModel):
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if index.isValid() and role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(OVERDUE) if self.row_at(index.row()).urgent else None
+            return QBrush(FLAGGED) if self.row_at(index.row()).urgent else None
         return super().data(index, role)
 
 
