@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from datetime import date
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if "XUEJI_CACHE_DIR" not in os.environ:  # the rare-character font is made in a cache of the test run's own
@@ -13,28 +12,9 @@ if "XUEJI_CACHE_DIR" not in os.environ:  # the rare-character font is made in a 
 
 import pytest
 
-from xueji_desktop.services.school_setup import SchoolSetup, create_school
+from tests.factories import luchang_setup  # test files also import it from here
+from xueji_desktop.services.school_setup import create_school
 from xueji_desktop.store import Store
-
-
-def luchang_setup(**overrides) -> SchoolSetup:
-    values = dict(
-        name="潞城区实验小学",
-        code="2140012345",
-        stage="primary",
-        region_code="140406",
-        authority="长治市潞城区教育局学籍管理办公室",
-        principal="王建国",
-        registrar="李敏",
-        start_year=2026,
-        term1_start=date(2026, 9, 1),
-        term1_end=date(2027, 1, 22),
-        term2_start=date(2027, 2, 24),
-        term2_end=date(2027, 7, 9),
-        classes_per_grade={1: 2, 2: 2, 3: 1},
-    )
-    values.update(overrides)
-    return SchoolSetup(**values)
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +39,16 @@ def school(store):
     """A primary school with classes 一年级(1)(2), 二年级(1)(2), 三年级(1) and no students."""
     create_school(store, luchang_setup())
     return store
+
+
+@pytest.fixture
+def messages(monkeypatch) -> list[str]:
+    """What the dialogs tell the clerk in a warning (QMessageBox.warning, the one show_error uses); no box opens."""
+    from PySide6.QtWidgets import QMessageBox
+
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: told.append(text))
+    return told
 
 
 SCAN_PDF = b"%PDF-1.4\n%%EOF\n"  # the smallest file the proof check takes for a PDF

@@ -74,3 +74,191 @@ def add_student(
 ) -> int:
     """Create a valid student through the service; returns its id."""
     return create_student(store, student_form(school_class_id, **kwargs), confirmed=confirmed)
+
+
+# --- set-ups that several test files share: the school, a class, a graduate, a record ready for the upload batch, a
+# new-student list as admissions offices send it, a 查阅登记 row. Imports are local: the import fuzzer's workers and
+# benchmarks/import_fuzz.py load this module and need none of them until they call one.
+
+
+def luchang_setup(**overrides):
+    """The SchoolSetup of 潞城区实验小学, a primary school in 2026-2027 with classes 一年级(1)(2), 二年级(1)(2) and
+    三年级(1); keyword arguments change any of its fields (another name, stage or classes)."""
+    from xueji_desktop.services.school_setup import SchoolSetup
+
+    values = dict(
+        name="潞城区实验小学",
+        code="2140012345",
+        stage="primary",
+        region_code="140406",
+        authority="长治市潞城区教育局学籍管理办公室",
+        principal="王建国",
+        registrar="李敏",
+        start_year=2026,
+        term1_start=date(2026, 9, 1),
+        term1_end=date(2027, 1, 22),
+        term2_start=date(2027, 2, 24),
+        term2_end=date(2027, 7, 9),
+        classes_per_grade={1: 2, 2: 2, 3: 1},
+    )
+    values.update(overrides)
+    return SchoolSetup(**values)
+
+
+def class_id_of(store: Store, level: int, number: int = 1) -> int:
+    """The id of class `number` of grade `level`: class_id_of(store, 3) is 三年级(1)班."""
+    from sqlalchemy import select
+
+    from xueji_desktop.models import SchoolClass
+
+    with store.read() as session:
+        return next(
+            c.id
+            for c in session.scalars(select(SchoolClass))
+            if c.grade.level == level and c.number == number
+        )
+
+
+def add_graduate(
+    store: Store, school_class_id: int | None = None, *, on: date = date(2026, 7, 1), **kwargs
+) -> int:
+    """A student (add_student's keyword arguments) who graduated on `on`: status 毕业 and the graduation 异动 beside it
+    (what the 毕业生花名册 and the diploma read). Returns its id."""
+    from datetime import datetime
+
+    from xueji_desktop.models import StatusChange, Student
+
+    student_id = add_student(store, school_class_id, **kwargs)
+    with store.transaction() as session:
+        session.get(Student, student_id).status = "毕业"
+        session.add(
+            StatusChange(
+                student_id=student_id,
+                kind="graduation",
+                effective_date=on,
+                status_before="在读",
+                status_after="毕业",
+                actor="测试",
+                created_at=datetime.now(),
+            )
+        )
+    return student_id
+
+
+UPLOAD_ADDRESS = "山西省长治市潞城区潞华街道新华社区12号"
+
+
+def upload_ready_form(school_class_id: int | None = None, **kwargs) -> StudentForm:
+    """student_form's student (same keyword arguments) with every column the new-student upload template requires
+    filled: born, registered and living in 潞城区, and each family member's address, 户口 and phone."""
+    form = student_form(school_class_id, **kwargs)
+    form.values.update(
+        birthplace_region=LUCHENG,
+        native_place=LUCHENG,
+        hukou_region=LUCHENG,
+        hukou_type="1",
+        current_address=UPLOAD_ADDRESS,
+        mailing_address=UPLOAD_ADDRESS,
+        home_address=UPLOAD_ADDRESS,
+        phone="13800138000",
+        postcode="047500",
+        only_child=True,
+        preschool=True,
+        left_behind="0",
+        needs_aid=False,
+        one_subsidy=False,
+        orphan=False,
+        martyr_child=False,
+        migrant_child=False,
+        political_status="13",
+    )
+    for member in form.family:
+        member.update(address=UPLOAD_ADDRESS, hukou_region=LUCHENG, phone="13900139000")
+    return form
+
+
+NEW_STUDENT_LIST_TITLE = "潞城区实验小学2026年秋季一年级新生名单"
+NEW_STUDENT_HEADERS = [
+    "序号",
+    "姓名",
+    "性别",
+    "出生年月",
+    "民族",
+    "证件号码",
+    "现住址",
+    "成员1姓名",
+    "成员1关系",
+    "成员1是否监护人",
+    "成员1联系电话",
+]
+NEW_STUDENTS = [  # (name, gender, birth date) of a clean list's six newcomers
+    ("张三", "男", date(2020, 3, 12)),
+    ("李小红", "女", date(2020, 5, 1)),
+    ("王五", "男", date(2019, 11, 9)),
+    ("赵六六", "女", date(2020, 8, 30)),
+    ("孙七", "男", date(2020, 1, 15)),
+    ("周八", "女", date(2019, 12, 2)),
+]
+
+
+def new_student_row(
+    n: int, name: str, gender: str, born: date | str, number: str | None = None, ethnicity: str = "汉族"
+) -> list[object]:
+    """A row under NEW_STUDENT_HEADERS as an admissions office types it; `born` may be text such as an impossible
+    「2020.02.30」. The ID number is a valid one for `born` unless given."""
+    code = "1" if gender == "男" else "2"
+    if isinstance(born, date):
+        number = number or id_number(born, code, seq=100 + n)
+        born = f"{born:%Y.%m.%d}"
+    number = number or id_number(date(2020, 2, 28), code, seq=100 + n)
+    return [n, name, gender, born, ethnicity, number, "潞城区潞华街道", "张建国", "父亲", "是", "13800138000"]
+
+
+def new_student_book(rows, headers=NEW_STUDENT_HEADERS):
+    """An openpyxl workbook (not saved) as admissions offices send it: a sheet 一年级新生 with a merged title row, the
+    header row, then the rows."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "一年级新生"
+    sheet.append([NEW_STUDENT_LIST_TITLE])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    return book
+
+
+def write_new_student_list(path, rows, headers=NEW_STUDENT_HEADERS, *, notes_sheet: bool = False):
+    """new_student_book saved at `path` (with a second sheet 填表说明 when notes_sheet); returns the path."""
+    book = new_student_book(rows, headers)
+    if notes_sheet:
+        book.create_sheet("填表说明").append(["请按模板填写"])
+    book.save(path)
+    return path
+
+
+def new_students_file(folder, name: str = "新生.xlsx", **kwargs):
+    """A clean list of the six NEW_STUDENTS written in `folder` (write_new_student_list's keyword arguments)."""
+    rows = [new_student_row(i + 1, *person) for i, person in enumerate(NEW_STUDENTS)]
+    return write_new_student_list(folder / name, rows, **kwargs)
+
+
+def police_letter_row() -> list[str]:
+    """查阅登记 (R35.1) as the register lists it, on screen and in the exported .xlsx: on 2026-11-30 赵强 of the police
+    brings a 介绍信 to check 周小雨's 户籍 and takes a copy under the authority's approval (date, visitor,
+    organisation, basis, its number, student, what, copied or taken out, approval number)."""
+    from xueji_desktop.rules.confidentiality import LETTER
+
+    return [
+        "2026-11-30",
+        "赵强",
+        "潞城区公安分局",
+        LETTER,
+        "潞公函〔2026〕12号",
+        "周小雨",
+        "核对户籍信息",
+        "是",
+        "潞教学籍〔2026〕12号",
+    ]

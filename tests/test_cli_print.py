@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import date
 
 import pypdfium2
 import pytest
-from sqlalchemy import select
 
-from tests.factories import add_student
+from tests.factories import add_graduate, add_student, class_id_of
 from xueji_desktop.cli import main
 from xueji_desktop.cli.printing import PRINT_FORMS
-from xueji_desktop.models import SchoolClass, StatusChange, Student
+from xueji_desktop.models import Student
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
@@ -26,28 +25,12 @@ def _text(path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
-def _class_id(store, level=3):
-    with store.read() as session:
-        return next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == level)
-
-
 def _graduate(store, name):
-    student_id = add_student(
-        store, _class_id(store), name=name, birth=date(2014, 5, 2), entry_month="2020-09"
+    """A 三年级 pupil born in 2014 who graduated on 2026-07-01; returns the ID number."""
+    student_id = add_graduate(
+        store, class_id_of(store, 3), name=name, birth=date(2014, 5, 2), entry_month="2020-09"
     )
-    with store.transaction() as session:
-        session.get(Student, student_id).status = "毕业"
-        session.add(
-            StatusChange(
-                student_id=student_id,
-                kind="graduation",
-                effective_date=date(2026, 7, 1),
-                status_before="在读",
-                status_after="毕业",
-                actor="测试",
-                created_at=datetime.now(),
-            )
-        )
+    with store.read() as session:
         return session.get(Student, student_id).id_number
 
 
@@ -74,7 +57,7 @@ def test_every_form_of_the_issue_is_offered():
 
 def test_enrolment_proofs_for_a_whole_class(school, data_dir, tmp_path, capsys):
     for name in ("甲同学", "乙同学"):
-        add_student(school, _class_id(school, 2), name=name)
+        add_student(school, class_id_of(school, 2), name=name)
     school.close()
     out = tmp_path / "proofs.pdf"
     assert (
@@ -104,7 +87,7 @@ def test_enrolment_proofs_for_a_whole_class(school, data_dir, tmp_path, capsys):
 
 def test_graduate_and_admission_rosters_by_year(school, data_dir, tmp_path, capsys):
     _graduate(school, "毕业生甲")
-    add_student(school, _class_id(school, 1), name="新生乙", entry_month="2026-09")
+    add_student(school, class_id_of(school, 1), name="新生乙", entry_month="2026-09")
     school.close()
     assert (
         main(["print", "graduate-roster", str(tmp_path / "g.pdf"), "--year", "2026", "--data-dir", data_dir])
@@ -161,13 +144,13 @@ def add_student_after_close(data_dir) -> str:
     from xueji_desktop.store import Store
 
     with Store.open(data_dir) as store:
-        student_id = add_student(store, _class_id(store), name="在读丁")
+        student_id = add_student(store, class_id_of(store, 3), name="在读丁")
         with store.read() as session:
             return session.get(Student, student_id).id_number
 
 
 def test_verify_a_scanned_certificate_file(school, data_dir, tmp_path, capsys):
-    student = add_student(school, _class_id(school), name="扫描甲")
+    student = add_student(school, class_id_of(school, 3), name="扫描甲")
     with school.read() as session:
         number = session.get(Student, student).id_number
     school.close()
@@ -194,8 +177,8 @@ def test_info_forms_and_a_suspension_form_from_the_command_line(school, data_dir
     from xueji_desktop.services import procedures
     from xueji_desktop.services.procedures import suspensions
 
-    student = add_student(school, _class_id(school), name="休学甲")
-    add_student(school, _class_id(school), name="同班乙")
+    student = add_student(school, class_id_of(school, 3), name="休学甲")
+    add_student(school, class_id_of(school, 3), name="同班乙")
     with school.read() as session:
         number = session.get(Student, student).id_number
     procedure = procedures.open(

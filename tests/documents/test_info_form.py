@@ -10,10 +10,9 @@ import subprocess
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
 
-from tests.factories import add_student
-from xueji_desktop.models import FamilyMember, SchoolClass, Student
+from tests.factories import add_student, class_id_of
+from xueji_desktop.models import FamilyMember, Student
 from xueji_desktop.services.printing import forms
 
 TODAY = date(2026, 9, 10)
@@ -21,15 +20,6 @@ pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdfimages") is None,
     reason="poppler-utils (pdftotext, pdfimages) not installed",
 )
-
-
-def _class(store, level: int, number: int = 1) -> int:
-    with store.read() as session:
-        return next(
-            c.id
-            for c in session.scalars(select(SchoolClass))
-            if c.grade.level == level and c.number == number
-        )
 
 
 def _pages(path) -> list[str]:
@@ -68,7 +58,7 @@ def _photo(store, student_id: int, relative: str, content: bytes | None = None) 
 def test_r10_3_every_field_under_its_label_with_codes_as_names(school, out_dir):
     student = add_student(
         school,
-        _class(school, 3),
+        class_id_of(school, 3),
         name="李小明",
         former_name="李明明",
         ethnicity="02",
@@ -155,7 +145,7 @@ def test_r10_3_every_field_under_its_label_with_codes_as_names(school, out_dir):
 
 def test_a_rare_character_in_the_name_prints(school, out_dir):
     """王䶮: 䶮 (U+4DAE) comes from the fallback font, so it is in the text, not a box."""
-    student = add_student(school, _class(school, 2), name="王䶮")
+    student = add_student(school, class_id_of(school, 2), name="王䶮")
     forms.info_forms(school, [student], out_dir / "rare.pdf", today=TODAY)
     assert "王䶮" in _flat(out_dir / "rare.pdf")
     fonts_used = subprocess.run(
@@ -165,7 +155,7 @@ def test_a_rare_character_in_the_name_prints(school, out_dir):
 
 
 def test_the_photo_is_embedded_when_the_file_is_there(school, out_dir):
-    student = add_student(school, _class(school, 1), name="赵小飞")
+    student = add_student(school, class_id_of(school, 1), name="赵小飞")
     _photo(school, student, "photos/zhao.jpg")
     forms.info_forms(school, [student], out_dir / "photo.pdf", today=TODAY)
     assert _images(out_dir / "photo.pdf") == 1
@@ -176,7 +166,7 @@ def test_the_photo_is_embedded_when_the_file_is_there(school, out_dir):
 
 
 def test_a_file_that_is_no_image_leaves_the_box_empty(school, out_dir):
-    student = add_student(school, _class(school, 1), name="钱多多")
+    student = add_student(school, class_id_of(school, 1), name="钱多多")
     _photo(school, student, "photos/broken.jpg", b"\xff\xd8\xff\xe0 not really a jpeg")
     forms.info_forms(school, [student], out_dir / "broken.pdf", today=TODAY)
     assert _images(out_dir / "broken.pdf") == 0 and "照片" in _flat(out_dir / "broken.pdf")
@@ -185,7 +175,7 @@ def test_a_file_that_is_no_image_leaves_the_box_empty(school, out_dir):
 def test_a_photo_path_may_be_absolute(school, out_dir, tmp_path):
     from PIL import Image
 
-    student = add_student(school, _class(school, 1), name="孙小美")
+    student = add_student(school, class_id_of(school, 1), name="孙小美")
     Image.new("RGBA", (200, 280), (10, 120, 40, 200)).save(tmp_path / "sun.png")  # a PNG with transparency
     with school.transaction() as session:
         session.get(Student, student).photo_path = str(tmp_path / "sun.png")
@@ -194,13 +184,13 @@ def test_a_photo_path_may_be_absolute(school, out_dir, tmp_path):
 
 
 def test_a_whole_class_gives_one_page_per_student_in_order(school, out_dir):
-    class_id = _class(school, 3)
+    class_id = class_id_of(school, 3)
     names = {"2023003": "周三", "2023001": "周一", "2023002": "周二"}
     ids = {
         number: add_student(school, class_id, name=name, school_number=number)
         for number, name in names.items()
     }
-    add_student(school, _class(school, 2), name="别班生")
+    add_student(school, class_id_of(school, 2), name="别班生")
     with school.transaction() as session:  # left the school: not on the class's forms
         session.get(
             Student, add_student(school, class_id, name="已转出", school_number="2023000")
@@ -216,7 +206,7 @@ def test_a_whole_class_gives_one_page_per_student_in_order(school, out_dir):
 
 
 def test_a_large_family_goes_on_to_a_second_page(school, out_dir):
-    student = add_student(school, _class(school, 1), name="吴大家")
+    student = add_student(school, class_id_of(school, 1), name="吴大家")
     with school.transaction() as session:
         for n in range(6):
             session.add(
@@ -230,13 +220,13 @@ def test_a_large_family_goes_on_to_a_second_page(school, out_dir):
 
 
 def test_nothing_is_written_for_an_unknown_student(school, out_dir):
-    student = add_student(school, _class(school, 1))
+    student = add_student(school, class_id_of(school, 1))
     with pytest.raises(LookupError, match="没有编号为 9999 的学生"):
         forms.info_forms(school, [student, 9999], out_dir / "x.pdf", today=TODAY)
     with pytest.raises(ValueError, match="没有选择学生"):
         forms.info_forms(school, [], out_dir / "x.pdf", today=TODAY)
     with pytest.raises(ValueError, match="没有在校学生"):
-        forms.class_info_forms(school, _class(school, 2, 2), out_dir / "x.pdf", today=TODAY)
+        forms.class_info_forms(school, class_id_of(school, 2, 2), out_dir / "x.pdf", today=TODAY)
     assert list(out_dir.iterdir()) == []
 
 
@@ -247,7 +237,7 @@ def test_the_page_stays_inside_its_margins(school, out_dir, tmp_path):
         pytest.skip("pdftoppm not installed")
     student = add_student(
         school,
-        _class(school, 3),
+        class_id_of(school, 3),
         name="欧阳长名字",
         current_address="山西省长治市潞城区" * 8,
         specialty="书法、围棋、钢琴、游泳、篮球、足球、朗诵、绘画、舞蹈、编程" * 2,

@@ -3,40 +3,27 @@ calibration page and the offset worked out from it; offsets remembered per print
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pypdfium2
 import pytest
 from reportlab.lib.units import mm
 from sqlalchemy import select
 
-from tests.factories import add_student
+from tests.factories import add_graduate, add_student, class_id_of
 from xueji_desktop.documents import overlay
 from xueji_desktop.documents.overlay import CALIBRATION_MARK_MM, Offset
-from xueji_desktop.models import SchoolClass, StatusChange, Student
+from xueji_desktop.models import SchoolClass
 from xueji_desktop.services.printing import overlay_printing
 
 LAYOUT = "diploma_primary"
 
 
 def _graduate(store, name="林小满"):
-    with store.read() as session:
-        class_id = next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == 3)
-    student_id = add_student(store, class_id, name=name, birth=date(2014, 5, 2), entry_month="2020-09")
-    with store.transaction() as session:
-        session.get(Student, student_id).status = "毕业"
-        session.add(
-            StatusChange(
-                student_id=student_id,
-                kind="graduation",
-                effective_date=date(2026, 7, 1),
-                status_before="在读",
-                status_after="毕业",
-                actor="测试",
-                created_at=datetime.now(),
-            )
-        )
-    return student_id
+    """A 三年级 pupil born in 2014 who graduated on 2026-07-01."""
+    return add_graduate(
+        store, class_id_of(store, 3), name=name, birth=date(2014, 5, 2), entry_month="2020-09"
+    )
 
 
 def _where(pdf, text, page=0):

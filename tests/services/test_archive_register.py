@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from tests.factories import add_student, id_number
+from tests.factories import add_student, id_number, police_letter_row
 from xueji_desktop.models import AuditEvent, PaperArchivePlace, RecordConsultation, SchoolClass
 from xueji_desktop.rules.confidentiality import AUTHORITY_APPROVAL, GUARDIAN_ID, LETTER
 from xueji_desktop.rules.findings import RuleViolation
@@ -189,18 +189,7 @@ def test_r35_1_the_register_exports_to_xlsx_with_the_id_number_masked(school, ou
         "（不限于某一学生）",
     ]
     assert sheet.cell(row=3, column=2).data_type == "s"  # a typed = stays text, never a formula
-    assert letter == [
-        "2026-11-30",
-        "赵强",
-        "潞城区公安分局",
-        LETTER,
-        "潞公函〔2026〕12号",
-        "周小雨",
-        "核对户籍信息",
-        "是",
-        "潞教学籍〔2026〕12号",
-        letter[-1],
-    ]
+    assert letter == [*police_letter_row(), letter[-1]]
     assert letter[-1]  # 经办人
     assert not any(GUARDIAN_NUMBER in str(value) for row in rows for value in row)  # nowhere in the file
 

@@ -10,6 +10,7 @@ from random import Random
 import pytest
 from sqlalchemy import func, select
 
+from tests.factories import luchang_setup
 from xueji_desktop import demo
 from xueji_desktop.demo import create_demo_school, plan_class_sizes, region_code_on
 from xueji_desktop.models import (
@@ -164,20 +165,7 @@ def test_a_few_suspended_students_with_their_status_change(demo_store):
 
 def test_no_suspension_in_the_graduating_grade_second_term_R22_4():
     """R22.4: in the second term nobody of grade 9 (the graduating grade of a nine-year school) is suspended."""
-    setup = demo.SchoolSetup(
-        name="x",
-        code="2140406999",
-        stage="nine_year",
-        region_code="140406",
-        authority="a",
-        principal="p",
-        registrar="r",
-        start_year=2026,
-        term1_start=date(2026, 9, 1),
-        term1_end=date(2027, 1, 20),
-        term2_start=date(2027, 2, 20),
-        term2_end=date(2027, 7, 10),
-    )
+    setup = luchang_setup(stage="nine_year")
     sizes = {level: [40] * 30 for level in LEVELS}  # 10,800 students: about 43 suspensions
     generator = demo._Generator(Random(1), 2026, date(2027, 3, 15), setup)
     chosen = generator.pick_suspended(sizes)
@@ -221,5 +209,7 @@ def test_what_the_demo_records_is_the_registrars_doing(demo_store):
     """The 经办人 of every change and audit entry is the school's 学籍管理员, never the computer's user name."""
     with demo_store.read() as session:
         registrar = session.scalar(select(School.registrar))
-        actors = set(session.scalars(select(StatusChange.actor))) | set(session.scalars(select(AuditEvent.actor)))
+        actors = set(session.scalars(select(StatusChange.actor))) | set(
+            session.scalars(select(AuditEvent.actor))
+        )
     assert registrar and actors == {registrar}

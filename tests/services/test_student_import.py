@@ -11,62 +11,16 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import id_number
+from tests.factories import id_number, new_student_row, new_students_file, write_new_student_list
 from xueji_desktop.models import AuditEvent, EnrolmentStep, FamilyMember, ImportMapping, Student
 from xueji_desktop.services import roster
 from xueji_desktop.services.student_import import ImportRefused, commit_import, plan_classes, plan_import
 from xueji_desktop.services.students import load_form, update_student
 
-HEADERS = [
-    "序号",
-    "姓名",
-    "性别",
-    "出生年月",
-    "民族",
-    "证件号码",
-    "现住址",
-    "成员1姓名",
-    "成员1关系",
-    "成员1是否监护人",
-    "成员1联系电话",
-]
-
-
-def _row(n: int, name: str, gender: str, born: date | str, number: str | None = None) -> list[object]:
-    """A row as an admissions office types it; `born` may be text such as an impossible 「2020.02.30」."""
-    code = "1" if gender == "男" else "2"
-    if isinstance(born, date):
-        number = number or id_number(born, code, seq=100 + n)
-        born = f"{born:%Y.%m.%d}"
-    number = number or id_number(date(2020, 2, 28), code, seq=100 + n)
-    return [n, name, gender, born, "汉族", number, "潞城区潞华街道", "张建国", "父亲", "是", "13800138000"]
-
-
-def _write(path, rows, *, title: bool = True):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "一年级新生"
-    if title:
-        sheet.append(["潞城区实验小学2026年秋季一年级新生名单"])
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
-
 
 @pytest.fixture
 def good_file(tmp_path):
-    people = [
-        ("张三", "男", date(2020, 3, 12)),
-        ("李小红", "女", date(2020, 5, 1)),
-        ("王五", "男", date(2019, 11, 9)),
-        ("赵六六", "女", date(2020, 8, 30)),
-        ("孙七", "男", date(2020, 1, 15)),
-        ("周八", "女", date(2019, 12, 2)),
-    ]
-    return _write(tmp_path / "新生.xlsx", [_row(i + 1, *p) for i, p in enumerate(people)])
+    return new_students_file(tmp_path)
 
 
 def test_a_clean_file_plans_without_problems_and_commits_in_steps(school, good_file):
@@ -97,7 +51,9 @@ def test_the_mapping_is_remembered_for_files_of_the_same_shape(school, good_file
     commit_import(school, plan)
     with school.read() as session:
         assert session.scalar(select(func.count(ImportMapping.id))) == 1
-    other = _write(tmp_path / "补录.xlsx", [_row(9, "吴九", "男", date(2020, 2, 2))])
+    other = write_new_student_list(
+        tmp_path / "补录.xlsx", [new_student_row(9, "吴九", "男", date(2020, 2, 2))]
+    )
     assert plan_import(school, other).remembered_mapping
 
 
@@ -105,12 +61,12 @@ def test_errors_block_the_whole_file_unless_valid_only(school, tmp_path):
     """Nothing is written when a row is wrong; valid_only imports the rest."""
     bad_id = id_number(date(2020, 4, 4), "1", seq=7)[:-1] + "0"
     bad_id = bad_id if bad_id != id_number(date(2020, 4, 4), "1", seq=7) else bad_id[:-1] + "1"
-    path = _write(
+    path = write_new_student_list(
         tmp_path / "有错.xlsx",
         [
-            _row(1, "张三", "男", date(2020, 3, 12)),
-            _row(2, "钱二", "男", date(2020, 4, 4), bad_id),
-            _row(3, "李四", "女", "2020.02.30"),
+            new_student_row(1, "张三", "男", date(2020, 3, 12)),
+            new_student_row(2, "钱二", "男", date(2020, 4, 4), bad_id),
+            new_student_row(3, "李四", "女", "2020.02.30"),
         ],
     )
     plan = plan_import(school, path)
@@ -128,9 +84,12 @@ def test_errors_block_the_whole_file_unless_valid_only(school, tmp_path):
 def test_same_id_twice_in_the_file_is_refused_R13_1(school, tmp_path):
     """R13.1: the same ID number is the same person — the second row is an error naming the first."""
     number = id_number(date(2020, 3, 12), "1", seq=33)
-    path = _write(
+    path = write_new_student_list(
         tmp_path / "重复.xlsx",
-        [_row(1, "张三", "男", date(2020, 3, 12), number), _row(2, "张叁", "男", date(2020, 3, 12), number)],
+        [
+            new_student_row(1, "张三", "男", date(2020, 3, 12), number),
+            new_student_row(2, "张叁", "男", date(2020, 3, 12), number),
+        ],
     )
     plan = plan_import(school, path)
     assert [p.row_number for p in plan.problems] == [4]
@@ -140,9 +99,9 @@ def test_same_id_twice_in_the_file_is_refused_R13_1(school, tmp_path):
 def test_likely_duplicates_against_stored_students_are_for_the_clerk_R13_1(school, good_file, tmp_path):
     """R13.1: same name + birth date + gender as a stored student (another ID) is a warning, not an error."""
     commit_import(school, plan_import(school, good_file))
-    twin = _write(
+    twin = write_new_student_list(
         tmp_path / "再来.xlsx",
-        [_row(1, "张三", "男", date(2020, 3, 12), id_number(date(2020, 3, 12), "1", seq=400))],
+        [new_student_row(1, "张三", "男", date(2020, 3, 12), id_number(date(2020, 3, 12), "1", seq=400))],
     )
     plan = plan_import(school, twin)
     assert plan.problems == []
@@ -178,7 +137,7 @@ def test_cli_exit_codes_and_error_lines(school, good_file, tmp_path):
     root = school.folder.root
     school.close()
     run = [sys.executable, "-m", "xueji_desktop.cli", "import-students"]
-    bad = _write(tmp_path / "坏.xlsx", [_row(1, "张三", "男", "2020.02.30")])
+    bad = write_new_student_list(tmp_path / "坏.xlsx", [new_student_row(1, "张三", "男", "2020.02.30")])
     errors = tmp_path / "错误清单.xlsx"
     done = subprocess.run(
         [*run, str(bad), "--errors", str(errors), "--data-dir", str(root)], capture_output=True, text=True
@@ -251,10 +210,10 @@ def test_a_correction_row_does_not_hide_twins_R13_1(school, good_file, tmp_path)
     with school.read() as session:
         number = session.scalar(select(Student.id_number).where(Student.name == "张三"))
     rows = [
-        _row(1, "张三", "男", date(2020, 3, 12), number),
-        _row(2, "张三", "男", date(2020, 3, 12), number),
-        _row(3, "张三", "男", date(2020, 3, 12), id_number(date(2020, 3, 12), "1", seq=321)),
+        new_student_row(1, "张三", "男", date(2020, 3, 12), number),
+        new_student_row(2, "张三", "男", date(2020, 3, 12), number),
+        new_student_row(3, "张三", "男", date(2020, 3, 12), id_number(date(2020, 3, 12), "1", seq=321)),
     ]
-    plan = plan_import(school, _write(tmp_path / "更正.xlsx", rows))
+    plan = plan_import(school, write_new_student_list(tmp_path / "更正.xlsx", rows))
     assert [p.row_number for p in plan.problems] == [4]
     assert [w.row_number for w in plan.warnings] == [5]

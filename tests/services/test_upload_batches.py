@@ -13,7 +13,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select, update
 
-from tests.factories import id_number, id_number_ending_in_x, student_form
+from tests.factories import class_id_of, id_number, id_number_ending_in_x, upload_ready_form
 from xueji_desktop import cli
 from xueji_desktop.demo import create_demo_school
 from xueji_desktop.models import AuditEvent, FamilyMember, School, SchoolClass, Student, UploadBatch
@@ -108,36 +108,6 @@ def expected_row(store, student_id):
         return expected
 
 
-def complete_form(class_id, **values):
-    """A hand-made student that fills every column the template requires."""
-    form = student_form(class_id, **values)
-    form.values.update(
-        birthplace_region="140406",
-        native_place="140406",
-        hukou_region="140406",
-        hukou_type="1",
-        current_address="山西省长治市潞城区潞华街道新华社区12号",
-        mailing_address="山西省长治市潞城区潞华街道新华社区12号",
-        home_address="山西省长治市潞城区潞华街道新华社区12号",
-        phone="13800138000",
-        postcode="047500",
-        only_child=True,
-        preschool=True,
-        left_behind="0",
-        needs_aid=False,
-        one_subsidy=False,
-        orphan=False,
-        martyr_child=False,
-        migrant_child=False,
-        political_status="13",
-    )
-    for member in form.family:
-        member.update(
-            address="山西省长治市潞城区潞华街道新华社区12号", hukou_region="140406", phone="13900139000"
-        )
-    return form
-
-
 # --- value forms ----------------------------------------------------------------------------------------------------
 
 
@@ -161,11 +131,10 @@ def test_every_column_is_in_the_templates_value_form(demo, out_dir):
 
 def test_a_hand_made_student_in_literal_forms(school, out_dir):
     """The literal forms the provincial system expects, for one student whose every value is known."""
-    class_id = _class_id(school, level=1, number=2)
     born = date(2019, 3, 12)
     number = id_number(born, "2", seq=7)
-    form = complete_form(
-        class_id, name="李思雨", birth=born, gender="2", number=number, entry_month="2019-09"
+    form = upload_ready_form(
+        class_id_of(school, 1, 2), name="李思雨", birth=born, gender="2", number=number, entry_month="2019-09"
     )
     form.values["national_student_id"] = None  # R10.4: the national system assigns it after this upload
     father_number = id_number_ending_in_x(date(1985, 1, 1), "1")
@@ -327,11 +296,11 @@ def test_a_new_student_without_a_xueji_number_is_fine(demo, out_dir):
 
 def test_template_requirements_beyond_the_record_checks(school, out_dir):
     """The record's own checks pass, but the template wants a class, a second family member and 是/否 answers."""
-    without_class = create_student(school, complete_form(None, name="赵一"))
-    one_parent = complete_form(_class_id(school), name="钱二")
+    without_class = create_student(school, upload_ready_form(None, name="赵一"))
+    one_parent = upload_ready_form(class_id_of(school, 1), name="钱二")
     one_parent.family.pop()
     one_parent_id = create_student(school, one_parent)
-    unanswered = complete_form(_class_id(school), name="孙三")
+    unanswered = upload_ready_form(class_id_of(school, 1), name="孙三")
     unanswered.values["only_child"] = None
     unanswered_id = create_student(school, unanswered)
     make_new(school, [without_class, one_parent_id, unanswered_id])
@@ -477,13 +446,3 @@ def test_cli_export_batch_blocked_prints_one_line_per_student_and_writes_nothing
     assert cli.main([*arguments, "--valid-only"]) == 0
     assert capsys.readouterr().out.splitlines() == [str(out)]
     assert len(read_rows(out)["学生信息"]) == 2
-
-
-def _class_id(store, level=1, number=1):
-    with store.read() as session:
-        return session.scalar(
-            select(SchoolClass.id)
-            .join(SchoolClass.grade)
-            .where(SchoolClass.number == number)
-            .filter_by(level=level)
-        )

@@ -63,16 +63,13 @@ CLEAN_HEADERS = [
     "成员1联系电话",
     "班号",
 ]
-_PEOPLE = [
-    ("张三", "男", date(2020, 3, 12)),
-    ("李小红", "女", date(2020, 5, 1)),
-    ("王五", "男", date(2019, 11, 9)),
-    ("赵六六", "女", date(2020, 8, 30)),
-    ("孙七", "男", date(2020, 1, 15)),
-    ("周八", "女", date(2019, 12, 2)),
-    ("买买提·艾力", "男", date(2020, 6, 6)),
-    ("欧阳娜娜", "女", date(2020, 2, 29)),
-]
+
+
+def _people() -> list[tuple[str, str, date]]:
+    """The six newcomers of the tests' clean list (tests.factories.NEW_STUDENTS), a Uyghur and a compound surname."""
+    from tests.factories import NEW_STUDENTS
+
+    return [*NEW_STUDENTS, ("买买提·艾力", "男", date(2020, 6, 6)), ("欧阳娜娜", "女", date(2020, 2, 29))]
 
 
 def clean_rows() -> list[list[object]]:
@@ -80,7 +77,7 @@ def clean_rows() -> list[list[object]]:
     from tests.factories import id_number
 
     rows = []
-    for n, (name, gender, born) in enumerate(_PEOPLE, start=1):
+    for n, (name, gender, born) in enumerate(_people(), start=1):
         code = "1" if gender == "男" else "2"
         rows.append(
             [
@@ -104,16 +101,10 @@ def clean_rows() -> list[list[object]]:
 
 
 def write_clean_xlsx(path: Path) -> Path:
-    import openpyxl
+    from tests.factories import new_student_book
 
-    book = openpyxl.Workbook()
+    book = new_student_book(clean_rows(), CLEAN_HEADERS)
     sheet = book.active
-    sheet.title = "一年级新生"
-    sheet.append(["潞城区实验小学2026年秋季一年级新生名单"])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(CLEAN_HEADERS))
-    sheet.append(CLEAN_HEADERS)
-    for row in clean_rows():
-        sheet.append(row)
     for cell in sheet["D"][2:]:
         cell.number_format = "yyyy-mm-dd"
     book.save(path)
@@ -123,9 +114,11 @@ def write_clean_xlsx(path: Path) -> Path:
 def write_clean_xls(path: Path) -> Path:
     import xlwt
 
+    from tests.factories import NEW_STUDENT_LIST_TITLE
+
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("一年级新生")
-    sheet.write_merge(0, 0, 0, len(CLEAN_HEADERS) - 1, "潞城区实验小学2026年秋季一年级新生名单")
+    sheet.write_merge(0, 0, 0, len(CLEAN_HEADERS) - 1, NEW_STUDENT_LIST_TITLE)
     for column, header in enumerate(CLEAN_HEADERS):
         sheet.write(1, column, header)
     dated = xlwt.easyxf(num_format_str="YYYY-MM-DD")
@@ -160,29 +153,10 @@ def write_demo_export(folder: Path, students: int = 30) -> Path:
     return file.rename(folder / "demo_export.xlsx")
 
 
-def school_setup():
-    from xueji_desktop.services.school_setup import SchoolSetup
-
-    return SchoolSetup(
-        name="潞城区实验小学",
-        code="2140012345",
-        stage="primary",
-        region_code="140406",
-        authority="长治市潞城区教育局学籍管理办公室",
-        principal="王建国",
-        registrar="李敏",
-        start_year=2026,
-        term1_start=date(2026, 9, 1),
-        term1_end=date(2027, 1, 22),
-        term2_start=date(2027, 2, 24),
-        term2_end=date(2027, 7, 9),
-        classes_per_grade={1: 2, 2: 2, 3: 1},
-    )
-
-
 def prepare(folder: Path) -> Path:
     """Seed files in folder/seeds and data folders in folder/states: "empty" (a school, no students) and
     "seeded-<seed>" (the same with that seed's rows imported)."""
+    from tests.factories import luchang_setup
     from xueji_desktop.services.school_setup import create_school
     from xueji_desktop.services.student_import import commit_import, plan_import
     from xueji_desktop.store import Store
@@ -194,7 +168,7 @@ def prepare(folder: Path) -> Path:
     write_demo_export(folder).rename(seeds / "demo_export.xlsx")
     states = folder / "states"
     store = Store.open(states / "empty")
-    create_school(store, school_setup())
+    create_school(store, luchang_setup())
     store.close()
     for name in SEED_NAMES:
         shutil.copytree(states / "empty", states / f"seeded-{name}")

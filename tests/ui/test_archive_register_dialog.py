@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from sqlalchemy import select
 
-from tests.factories import add_student, id_number
+from tests.factories import add_student, id_number, police_letter_row
 from xueji_desktop.models import SchoolClass
 from xueji_desktop.rules.confidentiality import GUARDIAN_ID, LETTER
 from xueji_desktop.services import archive_register
@@ -22,14 +22,6 @@ from xueji_desktop.ui.archive.register_dialog import ConsultationDialog, PaperPl
 
 TODAY = date(2026, 11, 30)
 GUARDIAN_NUMBER = id_number(date(1988, 5, 20), "2", 11)
-
-
-@pytest.fixture
-def messages(monkeypatch) -> list[str]:
-    """What the dialogs tell the clerk in a warning (no message box opens)."""
-    told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: told.append(text))
-    return told
 
 
 @pytest.fixture
@@ -89,17 +81,7 @@ def test_r35_1_a_consultation_added_through_the_form_is_listed_newest_first(qtbo
         student,
     )
     assert entry.copies_out and entry.approval_number == "潞教学籍〔2026〕12号"
-    assert _cells(dialog.model)[0][:9] == [
-        "2026-11-30",
-        "赵强",
-        "潞城区公安分局",
-        LETTER,
-        "潞公函〔2026〕12号",
-        "周小雨",
-        "核对户籍信息",
-        "是",
-        "潞教学籍〔2026〕12号",
-    ]
+    assert _cells(dialog.model)[0][:9] == police_letter_row()
     assert dialog.visitor.text() == "" and dialog.what.text() == "" and not dialog.copies_out.isChecked()
 
     # an earlier consultation registered late is listed below it

@@ -9,50 +9,22 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QMessageBox
-from sqlalchemy import select
 
-from tests.factories import student_form
-from xueji_desktop.models import SchoolClass, Student
+from tests.factories import class_id_of, upload_ready_form
+from xueji_desktop.models import Student
 from xueji_desktop.services.school_setup import sign_in_registrar
 from xueji_desktop.services.students import create_student
 from xueji_desktop.spreadsheets.template import load_template
 from xueji_desktop.ui.batch_dialog import BatchDialog, default_output_path
 
 HEADERS = [column.header for column in load_template("new_students").columns]
-ADDRESS = "山西省长治市潞城区潞华街道新华社区12号"
-
-
-def _class_id(store):
-    with store.read() as session:
-        return session.scalar(select(SchoolClass.id).where(SchoolClass.name == "一年级(1)班"))
 
 
 def new_student(store, name, step="信息表已下发", **values):
-    """A student filling every column the upload template requires, put in the R10.3 steps."""
-    form = student_form(_class_id(store), name=name)
-    form.values.update(
-        birthplace_region="140406",
-        native_place="140406",
-        hukou_region="140406",
-        hukou_type="1",
-        current_address=ADDRESS,
-        mailing_address=ADDRESS,
-        home_address=ADDRESS,
-        phone="13800138000",
-        postcode="047500",
-        only_child=True,
-        preschool=True,
-        left_behind="0",
-        needs_aid=False,
-        one_subsidy=False,
-        orphan=False,
-        martyr_child=False,
-        migrant_child=False,
-        political_status="13",
-    )
+    """A student of 一年级(1)班 filling every column the upload template requires (`values` change some), put in the
+    R10.3 steps."""
+    form = upload_ready_form(class_id_of(store, 1), name=name)
     form.values.update(values)
-    for member in form.family:
-        member.update(address=ADDRESS, hukou_region="140406", phone="13900139000")
     student_id = create_student(store, form)
     with store.transaction() as session:
         student = session.get(Student, student_id)

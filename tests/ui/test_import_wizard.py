@@ -11,66 +11,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard
 from sqlalchemy import func, select
 
-from tests.factories import id_number
+from tests.factories import (
+    NEW_STUDENT_HEADERS,
+    NEW_STUDENTS,
+    id_number,
+    new_student_row,
+    new_students_file,
+    write_new_student_list,
+)
 from xueji_desktop.models import EnrolmentStep, ImportMapping, Student
 from xueji_desktop.services import roster
 from xueji_desktop.services.student_import import commit_import, plan_import
 from xueji_desktop.ui.importing.pages import NOT_IMPORTED, ONLY_ERRORS, ONLY_HINTS, REMEMBERED_NOTE
 from xueji_desktop.ui.importing.wizard import ImportWizard
 
-HEADERS = [
-    "序号",
-    "姓名",
-    "性别",
-    "出生年月",
-    "民族",
-    "证件号码",
-    "现住址",
-    "成员1姓名",
-    "成员1关系",
-    "成员1是否监护人",
-    "成员1联系电话",
-]
-PEOPLE = [
-    ("张三", "男", date(2020, 3, 12)),
-    ("李小红", "女", date(2020, 5, 1)),
-    ("王五", "男", date(2019, 11, 9)),
-    ("赵六六", "女", date(2020, 8, 30)),
-    ("孙七", "男", date(2020, 1, 15)),
-    ("周八", "女", date(2019, 12, 2)),
-]
 NEXT, FINISH = QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton
-
-
-def _row(
-    n: int, name: str, gender: str, born: date | str, number: str | None = None, ethnicity: str = "汉族"
-):
-    """A row as an admissions office types it; `born` may be text such as an impossible 「2020.02.30」."""
-    code = "1" if gender == "男" else "2"
-    if isinstance(born, date):
-        number = number or id_number(born, code, seq=100 + n)
-        born = f"{born:%Y.%m.%d}"
-    number = number or id_number(date(2020, 2, 28), code, seq=100 + n)
-    return [n, name, gender, born, ethnicity, number, "潞城区潞华街道", "张建国", "父亲", "是", "13800138000"]
-
-
-def _write(path, rows, headers=HEADERS, *, notes_sheet: bool = False):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "一年级新生"
-    sheet.append(["潞城区实验小学2026年秋季一年级新生名单"])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    if notes_sheet:
-        book.create_sheet("填表说明").append(["请按模板填写"])
-    book.save(path)
-    return path
-
-
-def _good(tmp_path, name="新生.xlsx", **kwargs):
-    return _write(tmp_path / name, [_row(i + 1, *p) for i, p in enumerate(PEOPLE)], **kwargs)
 
 
 @pytest.fixture
@@ -112,7 +67,7 @@ def test_a_clean_file_goes_through_every_page_into_balanced_classes_R12_1(wizard
         for b in (QWizard.WizardButton.BackButton, NEXT, FINISH, QWizard.WizardButton.CancelButton)
     ] == ["< 上一步(&B)", "下一步(&N) >", "完成(&F)", "取消"]  # Qt's own words (qtbase_zh_CN)
     assert not wizard.button(NEXT).isEnabled()  # no file yet
-    assert wizard.choose_file(_good(tmp_path, notes_sheet=True))
+    assert wizard.choose_file(new_students_file(tmp_path, notes_sheet=True))
     page = wizard.file_page
     assert [page.sheet_combo.itemText(i) for i in range(page.sheet_combo.count())] == [
         "一年级新生",
@@ -148,7 +103,7 @@ def test_a_clean_file_goes_through_every_page_into_balanced_classes_R12_1(wizard
     assert wizard.result() == QWizard.DialogCode.Accepted
     assert wizard.messages == ["已导入6名、更新0名。"]
     students = _students(school)
-    assert sorted(s.name for s in students) == sorted(p[0] for p in PEOPLE)
+    assert sorted(s.name for s in students) == sorted(p[0] for p in NEW_STUDENTS)
     assert {s.enrolment_step for s in students} == {EnrolmentStep.FORM_HANDED_OUT.value}
     assert all(s.school_class_id is not None for s in students)
     sizes = [c.size for c in roster.class_tree(school)[0].classes]
@@ -158,12 +113,12 @@ def test_a_clean_file_goes_through_every_page_into_balanced_classes_R12_1(wizard
 def _bad_file(tmp_path):
     good = id_number(date(2020, 4, 4), "1", seq=7)
     bad_id = good[:-1] + ("0" if good[-1] != "0" else "1")  # wrong check digit
-    return _write(
+    return write_new_student_list(
         tmp_path / "有错.xlsx",
         [
-            _row(1, "张三", "男", date(2020, 3, 12)),
-            _row(2, "钱二", "男", date(2020, 4, 4), bad_id),
-            _row(3, "李四", "女", "2020.02.30"),
+            new_student_row(1, "张三", "男", date(2020, 3, 12)),
+            new_student_row(2, "钱二", "男", date(2020, 4, 4), bad_id),
+            new_student_row(3, "李四", "女", "2020.02.30"),
         ],
     )
 
@@ -226,7 +181,7 @@ def test_a_renamed_text_file_is_refused_in_chinese_on_page_one(wizard, school, t
     text = page.error.text()
     assert "文本（CSV）文件" in text and "另存为" in text and "\n" not in text
     assert not wizard.button(NEXT).isEnabled() and wizard.currentPage() is page
-    assert wizard.choose_file(_good(tmp_path))  # another file: the message goes
+    assert wizard.choose_file(new_students_file(tmp_path))  # another file: the message goes
     assert page.error.isHidden() and wizard.button(NEXT).isEnabled()
     wizard.reject()
     assert _students(school) == []
@@ -236,7 +191,7 @@ def test_a_remembered_mapping_is_applied_with_its_note_on_a_file_of_the_same_sha
     wizard, school, tmp_path, qtbot
 ):
     """The clerk's confirmed mapping (here: 现住址 not imported) comes back for the next file with the same headers."""
-    assert wizard.choose_file(_good(tmp_path))
+    assert wizard.choose_file(new_students_file(tmp_path))
     _next(wizard)
     wizard.mapping_page.set_column("现住址", None)
     for _ in range(3):
@@ -247,7 +202,9 @@ def test_a_remembered_mapping_is_applied_with_its_note_on_a_file_of_the_same_sha
     second = ImportWizard(school)
     qtbot.addWidget(second)
     second.show()
-    other = _write(tmp_path / "补录.xlsx", [_row(9, "吴九", "男", date(2020, 2, 2))])
+    other = write_new_student_list(
+        tmp_path / "补录.xlsx", [new_student_row(9, "吴九", "男", date(2020, 2, 2))]
+    )
     assert second.choose_file(other)
     _next(second)
     page = second.mapping_page
@@ -258,8 +215,8 @@ def test_a_remembered_mapping_is_applied_with_its_note_on_a_file_of_the_same_sha
 
 
 def test_the_mapping_page_switches_columns_and_lists_missing_required_ones(wizard, school, tmp_path):
-    rows = [_row(i + 1, *p, ethnicity="回族") for i, p in enumerate(PEOPLE)]
-    assert wizard.choose_file(_write(tmp_path / "回族.xlsx", rows))
+    rows = [new_student_row(i + 1, *p, ethnicity="回族") for i, p in enumerate(NEW_STUDENTS)]
+    assert wizard.choose_file(write_new_student_list(tmp_path / "回族.xlsx", rows))
     _next(wizard)
     page = wizard.mapping_page
     ethnicity = page.row_of("民族")
@@ -286,9 +243,9 @@ def test_the_mapping_page_switches_columns_and_lists_missing_required_ones(wizar
 def test_file_classes_are_kept_and_a_class_over_the_maximum_blocks_R12_1(wizard, school, tmp_path):
     """按文件中的班级 when the file has a 班级 column; 均衡编班 on demand; a grade that cannot hold the newcomers
     without a class above 50 (R12.1) blocks the page."""
-    headers = [*HEADERS, "班级"]
-    rows = [[*_row(i + 1, *p), "1班" if i < 4 else "2班"] for i, p in enumerate(PEOPLE)]
-    assert wizard.choose_file(_write(tmp_path / "分好班.xlsx", rows, headers))
+    headers = [*NEW_STUDENT_HEADERS, "班级"]
+    rows = [[*new_student_row(i + 1, *p), "1班" if i < 4 else "2班"] for i, p in enumerate(NEW_STUDENTS)]
+    assert wizard.choose_file(write_new_student_list(tmp_path / "分好班.xlsx", rows, headers))
     for _ in range(3):
         _next(wizard)
     page = wizard.class_page
@@ -300,7 +257,7 @@ def test_file_classes_are_kept_and_a_class_over_the_maximum_blocks_R12_1(wizard,
 
     surnames, given = "赵钱孙李周吴郑王冯陈", "涵然桐轩怡宇泽晨阳佳"
     many = [
-        _row(
+        new_student_row(
             n,
             f"{surnames[n % 10]}{given[n // 10 % 10]}{'明亮'[n // 100]}",
             "男" if n % 2 else "女",
@@ -310,7 +267,7 @@ def test_file_classes_are_kept_and_a_class_over_the_maximum_blocks_R12_1(wizard,
     ]
     page.initializePage()  # nothing blocks so far
     wizard.restart()
-    assert wizard.choose_file(_write(tmp_path / "很多.xlsx", many))
+    assert wizard.choose_file(write_new_student_list(tmp_path / "很多.xlsx", many))
     _next(wizard)
     _next(wizard)
     assert wizard.check_page.summary.text().startswith("共101行：可导入101名新生")
@@ -323,11 +280,13 @@ def test_file_classes_are_kept_and_a_class_over_the_maximum_blocks_R12_1(wizard,
 def test_likely_duplicates_and_planned_updates_are_listed(wizard, school, tmp_path):
     """R13.1: a likely duplicate is a 提示 naming what it matches and does not block; a corrected file shows each
     student's changes old → new."""
-    commit_import(school, plan_import(school, _good(tmp_path)))
-    corrected = _row(1, *PEOPLE[0])
+    commit_import(school, plan_import(school, new_students_file(tmp_path)))
+    corrected = new_student_row(1, *NEW_STUDENTS[0])
     corrected[6] = "潞城区成家川街道"  # 张三's 现住址 corrected
-    twin = _row(7, "李小红", "女", date(2020, 5, 1), id_number(date(2020, 5, 1), "2", seq=402))  # another ID
-    good = _write(tmp_path / "更正.xlsx", [corrected, twin])
+    twin = new_student_row(
+        7, "李小红", "女", date(2020, 5, 1), id_number(date(2020, 5, 1), "2", seq=402)
+    )  # another ID
+    good = write_new_student_list(tmp_path / "更正.xlsx", [corrected, twin])
     assert wizard.choose_file(good)
     _next(wizard)
     _next(wizard)
@@ -342,7 +301,7 @@ def test_likely_duplicates_and_planned_updates_are_listed(wizard, school, tmp_pa
 
 
 def test_cancel_at_the_last_page_writes_nothing(wizard, school, tmp_path):
-    assert wizard.choose_file(_good(tmp_path))
+    assert wizard.choose_file(new_students_file(tmp_path))
     for _ in range(4):
         _next(wizard)
     assert wizard.currentPage() is wizard.confirm_page
@@ -359,7 +318,7 @@ def test_the_roster_tab_opens_the_wizard_and_refreshes_after_an_import(qtbot, sc
     from xueji_desktop.ui.importing import wizard as import_wizard
     from xueji_desktop.ui.roster.tab import RosterTab
 
-    good = _good(tmp_path)
+    good = new_students_file(tmp_path)
     monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
 
     def run(self):  # the clerk picks the file and clicks through

@@ -3,15 +3,15 @@ service and hands it to the preview; a refusal is a Chinese message and nothing 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pypdfium2
 import pytest
 from PySide6.QtWidgets import QDialog, QInputDialog
 from sqlalchemy import select
 
-from tests.factories import add_student
-from xueji_desktop.models import CertificateIssue, StatusChange, Student
+from tests.factories import add_graduate, add_student
+from xueji_desktop.models import CertificateIssue, Student
 from xueji_desktop.services import roster
 from xueji_desktop.ui.printing import actions as printing_actions
 from xueji_desktop.ui.roster.tab import RosterTab
@@ -134,20 +134,7 @@ def test_the_class_info_forms_are_of_its_students_in_school(tab, previewed, erro
 
 
 def test_the_graduate_roster_asks_the_year(tab, previewed, errors, monkeypatch, school):
-    student_id = add_student(school, roster.class_tree(school)[0].classes[0].id, name="毕业生")
-    with school.transaction() as session:
-        session.get(Student, student_id).status = "毕业"
-        session.add(
-            StatusChange(
-                student_id=student_id,
-                kind="graduation",
-                effective_date=date(2026, 7, 1),
-                status_before="在读",
-                status_after="毕业",
-                actor="测试",
-                created_at=datetime.now(),
-            )
-        )
+    add_graduate(school, roster.class_tree(school)[0].classes[0].id, name="毕业生")  # on 2026-07-01
     monkeypatch.setattr(QInputDialog, "getInt", lambda *args, **kwargs: (2026, True))
     path = tab.printing().year_roster("graduate")
     assert previewed[-1][1] == "2026年毕业生花名册" and "毕业生" in _pages(path)[0]
