@@ -137,10 +137,6 @@ def _clean(text: str | None) -> str:
     return _SPACES.sub(" ", text or "").strip()
 
 
-def _actor(session: Session) -> str:
-    return session.info.get("actor", "学籍管理员")
-
-
 def _student_name(session: Session, student_id: int | None) -> str:
     if student_id is None:
         return ""
@@ -186,11 +182,8 @@ def register_consultation(
             what=what,
             copies_out=bool(copies_out),
             approval_number=_clean(approval_number) or None,
-            actor=_actor(session),
-            created_at=datetime.now(),
         )
-        session.add(row)
-        session.flush()
+        audit.kept(session, row)
         changes = {
             "查阅登记": [None, f"#{row.id}"],
             "日期": [None, on.isoformat()],
@@ -264,11 +257,7 @@ def set_paper_place(store: Store, *, student_id: int | None, item: str, place: s
         )
         if before == place:
             raise ArchiveRegisterError(f"“{item}”已登记存放在 {place}，位置没有变化")
-        row = PaperArchivePlace(
-            student_id=student_id, item=item, place=place, actor=_actor(session), created_at=datetime.now()
-        )
-        session.add(row)
-        session.flush()
+        row = audit.kept(session, PaperArchivePlace(student_id=student_id, item=item, place=place))
         label = f"{student_name}·{item}" if student_name else f"{SCHOOL_ARCHIVE}·{item}"
         audit.record(
             session,

@@ -13,7 +13,6 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from xueji_desktop.errors import InvalidInput
 from xueji_desktop.models import Attachment
 from xueji_desktop.rules import proofs
+from xueji_desktop.services import audit
 from xueji_desktop.store import DataFolder
 
 MAX_BYTES = 30 * 1024 * 1024
@@ -92,12 +92,8 @@ def keep_proof(
         original_name=path.name[:260],
         stored_name=stored,
         sha256=digest,
-        actor=session.info.get("actor", "学籍管理员"),
-        created_at=datetime.now(),
     )
-    session.add(attachment)
-    session.flush()
-    return attachment
+    return audit.kept(session, attachment)
 
 
 def stored_path(folder: DataFolder, attachment: Attachment) -> Path:

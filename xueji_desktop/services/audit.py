@@ -1,4 +1,5 @@
-"""The audit trail: who did what, when, old → new per field; an HMAC chain makes edits and deletions detectable."""
+"""The audit trail: who did what, when, old → new per field; an HMAC chain makes edits and deletions detectable. And
+who and when on every append-only entry a use case adds (an attachment, a status change, a procedure step …)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,30 @@ from sqlalchemy.orm import Session
 from xueji_desktop.models import AuditEvent
 
 GENESIS = "0" * 64
+DEFAULT_ACTOR = "学籍管理员"  # a session that names nobody (a test's, the CLI's before a registrar is set)
+
+
+class _Entry(Protocol):
+    actor: str
+    created_at: datetime
+
+
+Entry = TypeVar("Entry", bound=_Entry)
+
+
+def actor(session: Session) -> str:
+    """Who does what the session does: the registrar the store signed in (Store.actor)."""
+    return session.info.get("actor", DEFAULT_ACTOR)
+
+
+def kept(session: Session, entry: Entry) -> Entry:
+    """`entry`, a row of an append-only table, stamped with who and when, added in the caller's transaction and
+    flushed (its id known)."""
+    entry.actor = actor(session)
+    entry.created_at = datetime.now()
+    session.add(entry)
+    session.flush()
+    return entry
 
 
 def _digest(key: bytes, event: AuditEvent | SimpleNamespace) -> str:
@@ -42,7 +67,7 @@ def record(
     previous = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
         at=datetime.now(),
-        actor=session.info.get("actor", "学籍管理员"),
+        actor=actor(session),
         action=action,
         entity=entity,
         entity_id=entity_id,
@@ -62,7 +87,7 @@ def record_many(session: Session, entries: Sequence[tuple[str, str, int | None, 
     from sqlalchemy import Table, insert
 
     previous = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or GENESIS
-    actor = session.info.get("actor", "学籍管理员")
+    who = actor(session)
     now = datetime.now()
     rows = []
     for (
@@ -73,7 +98,7 @@ def record_many(session: Session, entries: Sequence[tuple[str, str, int | None, 
     ) in entries:  # plain rows: a mapped AuditEvent each would cost more than the HMAC
         row = {
             "at": now,
-            "actor": actor,
+            "actor": who,
             "action": action,
             "entity": entity,
             "entity_id": entity_id,

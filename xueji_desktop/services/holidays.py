@@ -35,6 +35,7 @@ from xueji_desktop.reference.working_days import (
     shipped_lists,
     year_of_file,
 )
+from xueji_desktop.services import audit
 from xueji_desktop.store import Store
 
 if TYPE_CHECKING:
@@ -313,16 +314,7 @@ def _add(session: Session, year: int, checked: YearList, origin: str) -> SavedLi
 def _row(session: Session, year: int, entries: str | None, origin: str) -> Any:
     from xueji_desktop.models import HolidayList
 
-    row = HolidayList(
-        year=year,
-        entries=entries,
-        origin=origin,
-        actor=session.info.get("actor", "学籍管理员"),
-        created_at=datetime.now(),
-    )
-    session.add(row)
-    session.flush()
-    return row
+    return audit.kept(session, HolidayList(year=year, entries=entries, origin=origin))
 
 
 def _dump(checked: YearList) -> str:

@@ -528,7 +528,7 @@ def _record(
     """One UploadBatch per file (which students went in which file) and one audit event, in one transaction."""
     per_file = spec.max_rows_per_sheet * spec.max_sheets_per_file
     with store.transaction() as session:
-        actor = session.info.get("actor", "学籍管理员")
+        actor = audit.actor(session)
         now = datetime.now()
         records = []
         for index, file in enumerate(files):

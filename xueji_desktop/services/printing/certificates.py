@@ -212,7 +212,7 @@ class _Log:
                 "content": json.dumps(content, ensure_ascii=False),
                 "digest": digest,
                 "issued_on": self.today,
-                "actor": self.session.info.get("actor", "学籍管理员"),
+                "actor": audit.actor(self.session),
                 "created_at": datetime.now(),
             }
         )

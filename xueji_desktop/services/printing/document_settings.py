@@ -12,7 +12,6 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -171,14 +170,7 @@ def save(store: Store, changes: Mapping[str, str | None]) -> int:
             value = None if text is None or text == BY_KEY[key].default else text
             if (value or BY_KEY[key].default) == before[key]:
                 continue
-            session.add(
-                DocumentSetting(
-                    key=key,
-                    value=value,
-                    actor=session.info.get("actor", "学籍管理员"),
-                    created_at=datetime.now(),
-                )
-            )
+            audit.kept(session, DocumentSetting(key=key, value=value))
             entries.append(
                 (
                     "setting.change",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -49,13 +49,8 @@ def printer_offset(store: Store, printer: str) -> Offset:
 def save_printer_offset(store: Store, printer: str, offset: Offset) -> None:
     before = printer_offset(store, printer)
     with store.transaction() as session:
-        session.add(
-            DocumentSetting(
-                key=_key(printer),
-                value=json.dumps({"dx": offset.dx, "dy": offset.dy}),
-                actor=session.info.get("actor", "学籍管理员"),
-                created_at=datetime.now(),
-            )
+        audit.kept(
+            session, DocumentSetting(key=_key(printer), value=json.dumps({"dx": offset.dx, "dy": offset.dy}))
         )
         audit.record(
             session,

@@ -6,7 +6,7 @@ clerk would start for them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
@@ -59,11 +59,8 @@ def record_absence(
             total_weeks=total_weeks,
             contacted_family=contacted_family,
             note=(note or "").strip() or None,
-            actor=session.info.get("actor", "学籍管理员"),
-            created_at=datetime.now(),
         )
-        session.add(record)
-        session.flush()
+        audit.kept(session, record)
         audit.record(
             session,
             "student.absence",

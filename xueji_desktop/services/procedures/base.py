@@ -107,7 +107,7 @@ def open_procedure(
         raise FindingsPreview([*findings, *missing])
     kept_findings = decide([*findings, *missing], decision)
     now = datetime.now()
-    actor = session.info.get("actor", "学籍管理员")
+    actor = audit.actor(session)
     procedure = Procedure(
         student_id=student_id,
         student_name=student_name,
@@ -189,13 +189,10 @@ def complete_procedure(
         status_after=completion.status_after,
         reason=completion.reason,
         details=as_json({"procedure_id": procedure.id, **completion.details}),
-        actor=session.info.get("actor", "学籍管理员"),
-        created_at=datetime.now(),
     )
-    session.add(change)
     student.status = completion.status_after
     student.updated_at = datetime.now()
-    session.flush()
+    audit.kept(session, change)
     event = add_event(session, procedure, STEPS, state, on, approval_number, note, change.id)
     audit.record(
         session,
@@ -225,12 +222,8 @@ def add_event(
         approval_number=(approval_number or "").strip() or None,
         note=(note or "").strip() or None,
         status_change_id=status_change_id,
-        actor=session.info.get("actor", "学籍管理员"),
-        created_at=datetime.now(),
     )
-    session.add(event)
-    session.flush()
-    return event
+    return audit.kept(session, event)
 
 
 def as_json(value: object) -> str:

@@ -248,13 +248,10 @@ def reverse(store: Store, status_change_id: int, *, reason: str, on: date) -> in
             reason=reason.strip(),
             details=as_json(back),
             reverses_id=change.id,
-            actor=session.info.get("actor", "学籍管理员"),
-            created_at=datetime.now(),
         )
         student.status = status_before
         student.updated_at = datetime.now()
-        session.add(reversal)
-        session.flush()
+        audit.kept(session, reversal)
         audit.record(
             session,
             "status_change.reverse",
