@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xueji_desktop.errors import NotFound
-from xueji_desktop.models import Procedure, ProcedureEvent, ProcedureProof, StatusChange, Student
+from xueji_desktop.models import Procedure, ProcedureEvent, ProcedureProof, SchoolClass, StatusChange, Student
 from xueji_desktop.rules.findings import Finding, RuleViolation, Severity, block
 from xueji_desktop.rules.stages import GradeFacts
 from xueji_desktop.services import audit
@@ -241,7 +241,7 @@ def field_value(key: str, value: object) -> object:
 
 def grade_of(session: Session, student: Student) -> GradeFacts:
     """The student's grade (from the class) and the kind of school; RuleViolation for a student in no class."""
-    from xueji_desktop.models import School, SchoolClass
+    from xueji_desktop.models import School
 
     school_class = session.get(SchoolClass, student.school_class_id) if student.school_class_id else None
     if school_class is None:
@@ -275,3 +275,36 @@ def student_of(session: Session, student_id: int) -> Student:
     if student is None:
         raise NotFound(f"没有编号为 {student_id} 的学生")
     return student
+
+
+def procedure_student(session: Session, procedure: Procedure) -> Student:
+    """The student a procedure of a kind that picks one (every kind but 转入) was opened for."""
+    assert procedure.student_id is not None
+    return student_of(session, procedure.student_id)
+
+
+def student_in(session: Session, procedure: Procedure, status: str, rule_id: str, action: str) -> Student:
+    """The procedure's student, who must still be `status` when it completes: RuleViolation (`rule_id`) otherwise,
+    saying the student's status does not allow `action` (休学, 复学 …)."""
+    student = procedure_student(session, procedure)
+    if student.status != status:
+        raise RuleViolation([block(rule_id, f"该学生当前状态为“{student.status}”，不能{action}")])
+    return student
+
+
+def class_of(session: Session, class_id: int) -> SchoolClass:
+    school_class = session.get(SchoolClass, class_id)
+    if school_class is None:
+        raise NotFound(f"没有编号为 {class_id} 的班级")
+    return school_class
+
+
+def class_to_join(session: Session, class_id: int, joining: int = 1) -> tuple[SchoolClass, list[Finding]]:
+    """The class a student is put into (复学, 恢复学籍) and R12.1's findings on its size with `joining` more students
+    (0 when the student is in it already)."""
+    from xueji_desktop.rules.class_size import check_class_size
+    from xueji_desktop.services.roster import class_size_now
+
+    target = class_of(session, class_id)
+    size_after = class_size_now(session, target.id) + joining
+    return target, check_class_size(target.name, target.grade.level, size_after)

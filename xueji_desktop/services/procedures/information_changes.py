@@ -17,7 +17,7 @@ from xueji_desktop.models import Procedure
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS, FIELDS_BY_KEY, STUDENT_FIELDS
 from xueji_desktop.rules import information_change as rules
 from xueji_desktop.rules.findings import RuleViolation, block
-from xueji_desktop.services.procedures.base import student_of
+from xueji_desktop.services.procedures.base import procedure_student, student_of
 from xueji_desktop.services.procedures.kinds import (
     BatchColumns,
     Completion,
@@ -68,8 +68,7 @@ def _complete(session: Session, procedure: Procedure, facts: dict[str, Any], on:
     from xueji_desktop.services.procedures.base import field_value
     from xueji_desktop.services.students import apply_values
 
-    assert procedure.student_id is not None
-    student = student_of(session, procedure.student_id)
+    student = procedure_student(session, procedure)
     if student.status in rules.LEFT_AT_THE_END:
         raise RuleViolation([block("R14.2", f"学生{student.status}后，其原学籍信息不得修改")])
     changes = facts["fields"]

@@ -15,12 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xueji_desktop.errors import NotFound
-from xueji_desktop.models import Procedure, SchoolClass, StatusChange, Student
+from xueji_desktop.models import Procedure, StatusChange, Student
 from xueji_desktop.rules import suspensions as rules
 from xueji_desktop.rules.findings import RuleViolation, block
 from xueji_desktop.rules.suspensions import SuspensionCase, SuspensionReason
-from xueji_desktop.services.procedures.base import grade_of, student_of, term_of
+from xueji_desktop.services.procedures.base import class_to_join, grade_of, student_in, student_of, term_of
 from xueji_desktop.services.procedures.kinds import (
     ANSWERS_SUSPENSION,
     SUSPENSION_FORM,
@@ -34,7 +33,6 @@ from xueji_desktop.services.procedures.kinds import (
     ReviewChecks,
     ask,
 )
-from xueji_desktop.services.roster import class_size_now
 from xueji_desktop.store import Store
 
 STEPS = ("已申请", "学校已审核", "学籍管理部门已登记")  # R22.1: 学校审核同意后报学籍管理部门登记
@@ -136,18 +134,11 @@ def _prefill_extension(session: Session, student_id: int, today: date) -> Prefil
 
 def _prepare_resumption(session: Session, request: ResumptionRequest, today: date) -> Opening:
     """复学 (R22.2): into the same grade or the next one (never lower: R21.1), a class with a free place (R12.1)."""
-    from xueji_desktop.rules.class_size import check_class_size
-
     student = student_of(session, request.student_id)
-    target = session.get(SchoolClass, request.to_class_id)
-    if target is None:
-        raise NotFound(f"没有编号为 {request.to_class_id} 的班级")
+    joining = 0 if request.to_class_id == student.school_class_id else 1
+    target, size_findings = class_to_join(session, request.to_class_id, joining)
     grade = grade_of(session, student)
-    findings = rules.check_resumption(student.status, grade.level, target.grade.level)
-    joining = 0 if target.id == student.school_class_id else 1
-    findings += check_class_size(
-        target.name, target.grade.level, class_size_now(session, target.id) + joining
-    )
+    findings = rules.check_resumption(student.status, grade.level, target.grade.level) + size_findings
     facts = {"on": request.on, "from_grade": grade.level, "to_class_id": target.id, "to_class": target.name}
     return Opening(student.id, student.name, facts, findings)
 
@@ -199,9 +190,7 @@ def periods(session: Session, student_id: int) -> list[SuspensionPeriod]:
 def _complete_suspension(
     session: Session, procedure: Procedure, facts: dict[str, Any], on: date
 ) -> Completion:
-    student = _student(session, procedure)
-    if student.status != "在读":
-        raise RuleViolation([block("R22.1", f"该学生当前状态为“{student.status}”，不能完成休学")])
+    student = student_in(session, procedure, "在读", "R22.1", "完成休学")
     return Completion(
         student,
         "休学",
@@ -214,9 +203,7 @@ def _complete_suspension(
 def _complete_extension(
     session: Session, procedure: Procedure, facts: dict[str, Any], on: date
 ) -> Completion:
-    student = _student(session, procedure)
-    if student.status != "休学":
-        raise RuleViolation([block("R22.3", f"该学生当前状态为“{student.status}”，不能延长休学")])
+    student = student_in(session, procedure, "休学", "R22.3", "延长休学")
     details = {"start": facts["start"], "old_end": facts["old_end"], "end": facts["end"]}
     return Completion(student, "休学", date.fromisoformat(facts["old_end"]), details, EXTENSION.label)
 
@@ -224,17 +211,10 @@ def _complete_extension(
 def _complete_resumption(
     session: Session, procedure: Procedure, facts: dict[str, Any], on: date
 ) -> Completion:
-    student = _student(session, procedure)
-    if student.status != "休学":
-        raise RuleViolation([block("R22.2", f"该学生当前状态为“{student.status}”，不能复学")])
+    student = student_in(session, procedure, "休学", "R22.2", "复学")
     details = {"class_before": student.school_class_id, "class_after": facts["to_class_id"]}
     student.school_class_id = facts["to_class_id"]
     return Completion(student, "在读", date.fromisoformat(facts["on"]), details, f"复学到{facts['to_class']}")
-
-
-def _student(session: Session, procedure: Procedure) -> Student:
-    assert procedure.student_id is not None
-    return student_of(session, procedure.student_id)
 
 
 def _period_note(details: dict[str, Any]) -> str | None:

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xueji_desktop.errors import NotFound
 from xueji_desktop.models import Procedure, SchoolClass, Student
 from xueji_desktop.reference.working_days import DueDate, WorkingCalendar
 from xueji_desktop.rules import review as review_rules
@@ -25,7 +24,7 @@ from xueji_desktop.rules.stages import GRADE_NAMES as _GRADE_NAMES
 from xueji_desktop.rules.stages import GradeFacts
 from xueji_desktop.rules.transfers import TransferCase, TransferReason
 from xueji_desktop.services import audit
-from xueji_desktop.services.procedures.base import grade_of, student_of, term_of
+from xueji_desktop.services.procedures.base import class_of, grade_of, procedure_student, student_of, term_of
 from xueji_desktop.services.procedures.kinds import (
     TRANSFER_LETTER,
     BatchColumns,
@@ -183,9 +182,7 @@ def _prepare_out(session: Session, request: TransferOutRequest, today: date) -> 
 def _prepare_in(session: Session, request: TransferInRequest, today: date) -> Opening:
     """转入: the rules from our side (same grade R18.2, a free place R18.1, the timing R18.3 …) and the person's
     identity (R13.1: no record from false information, no second record)."""
-    target = session.get(SchoolClass, request.to_class_id)
-    if target is None:
-        raise NotFound(f"没有编号为 {request.to_class_id} 的班级")
+    target = class_of(session, request.to_class_id)
     case = transfer_case(
         GradeFacts(request.grade_level, _stage(session)),
         reason=request.reason,
@@ -238,8 +235,7 @@ def transfer_due(kind: str, days: dict[str, date], calendar: WorkingCalendar) ->
 
 
 def _complete_out(session: Session, procedure: Procedure, facts: dict[str, Any], on: date) -> Completion:
-    assert procedure.student_id is not None
-    student = student_of(session, procedure.student_id)
+    student = procedure_student(session, procedure)
     found = rules.check_student_state(student.status, False)
     if found:
         raise RuleViolation(found)

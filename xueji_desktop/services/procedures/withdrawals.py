@@ -14,14 +14,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xueji_desktop.errors import NotFound
-from xueji_desktop.models import AbsenceRecord, Procedure, SchoolClass, StatusChange
+from xueji_desktop.models import AbsenceRecord, Procedure, StatusChange
 from xueji_desktop.reference.working_days import DueDate, WorkingCalendar
 from xueji_desktop.rules import proofs as proof_kinds
 from xueji_desktop.rules import withdrawals as rules
 from xueji_desktop.rules.findings import RuleViolation, block
 from xueji_desktop.rules.withdrawals import ApprovingBody, AttendanceFacts, WithdrawalCase, WithdrawalReason
-from xueji_desktop.services.procedures.base import grade_of, student_of, term_of
+from xueji_desktop.services.procedures.base import (
+    class_to_join,
+    grade_of,
+    procedure_student,
+    student_in,
+    student_of,
+    term_of,
+)
 from xueji_desktop.services.procedures.kinds import (
     ANSWERS_ABSENCE,
     ANSWERS_SUSPENSION,
@@ -207,9 +213,6 @@ def _prepare_dropout(session: Session, request: DropoutRequest, today: date) -> 
 def _prepare_restoration(session: Session, request: RestorationRequest, today: date) -> Opening:
     """恢复学籍 (R25.2): a student who withdrew to settle abroad and has come back gets the old record reopened,
     in a class with a free place (R12.1)."""
-    from xueji_desktop.rules.class_size import check_class_size
-    from xueji_desktop.services.roster import class_size_now
-
     student = student_of(session, request.student_id)
     last = session.scalar(
         select(StatusChange)
@@ -217,11 +220,8 @@ def _prepare_restoration(session: Session, request: RestorationRequest, today: d
         .order_by(StatusChange.id.desc())
         .limit(1)
     )
-    findings = rules.check_restoration(student.status, last.reason if last else None)
-    target = session.get(SchoolClass, request.to_class_id)
-    if target is None:
-        raise NotFound(f"没有编号为 {request.to_class_id} 的班级")
-    findings += check_class_size(target.name, target.grade.level, class_size_now(session, target.id) + 1)
+    target, size_findings = class_to_join(session, request.to_class_id)
+    findings = rules.check_restoration(student.status, last.reason if last else None) + size_findings
     facts = {"to_class_id": target.id, "to_class": target.name}
     return Opening(student.id, student.name, facts, findings)
 
@@ -229,10 +229,7 @@ def _prepare_restoration(session: Session, request: RestorationRequest, today: d
 def _complete_restoration(
     session: Session, procedure: Procedure, facts: dict[str, Any], on: date
 ) -> Completion:
-    assert procedure.student_id is not None
-    student = student_of(session, procedure.student_id)
-    if student.status != "退学":
-        raise RuleViolation([block("R25.2", f"该学生当前状态为“{student.status}”，不能恢复学籍")])
+    student = student_in(session, procedure, "退学", "R25.2", "恢复学籍")
     details = {"class_before": student.school_class_id, "class_after": facts["to_class_id"]}
     student.school_class_id = facts["to_class_id"]
     return Completion(student, "在读", on, details, f"回国（境）就读，恢复学籍，编入{facts['to_class']}")
@@ -245,8 +242,7 @@ def death_due(died_on: date, calendar: WorkingCalendar) -> DueDate:
 
 def _complete(status: str, when: str | None = None, why: str | None = None):
     def complete(session: Session, procedure: Procedure, facts: dict[str, Any], on: date) -> Completion:
-        assert procedure.student_id is not None
-        student = student_of(session, procedure.student_id)
+        student = procedure_student(session, procedure)
         allowed = ("在读",) if status in ("辍学",) else ("在读", "休学")
         if student.status not in allowed:
             raise RuleViolation([block("R7.1", f"该学生当前状态为“{student.status}”，不能办理为“{status}”")])
