@@ -47,9 +47,10 @@ from xueji_desktop.store import DataFolder, Store
 
 if TYPE_CHECKING:
     from xueji_desktop.documents.info_form import InfoForm
-    from xueji_desktop.documents.pieces import Approval
+    from xueji_desktop.documents.pieces import Approval, Cell
     from xueji_desktop.documents.procedure_forms import (
         Application,
+        Choice,
         DropoutReport,
         Form,
         Particulars,
@@ -339,23 +340,18 @@ class _ProcedureFacts:
                     ("回原年级就读" if same else "到下一年级就读",),
                 )
             )
-        return paper.Application(
+        return self._application(
             paper.SUSPENSION_TITLE,
-            self.school.name,
-            self.number,
-            day_text(self.procedure.opened_on),
-            self.particulars(),
-            tuple(choices),
+            choices,
             reason,
-            tuple(details),
-            self.proof_lines(proofs.SUSPENSION_FORM),
+            details,
+            proofs.SUSPENSION_FORM,
             ("学生签字", "监护人签字"),
-            (
+            [
                 self.approval("学校意见", "学校已审核", f"同意{label}。"),
                 self.approval("学籍管理部门意见", "学籍管理部门已登记", f"已登记，准予{label}。"),
-            ),
+            ],
             paper.SUSPENSION_NOTE,
-            self.note(),
         )
 
     def _suspended_period(self) -> str:
@@ -387,8 +383,32 @@ class _ProcedureFacts:
                 self.approval("学籍管理部门意见", "学籍管理部门已批准", "同意按自动退学处理。"),
             ]
             applicants, footnote = ("经办人签字", "学校负责人签字"), paper.AUTOMATIC_NOTE
-        return paper.Application(
+        return self._application(
             paper.WITHDRAWAL_TITLE,
+            choices,
+            reason,
+            details,
+            proofs.WITHDRAWAL_FORM,
+            applicants,
+            blocks,
+            footnote,
+        )
+
+    def _application(
+        self,
+        title: str,
+        choices: list[Choice],
+        reason: str,
+        details: list[Cell],
+        form: str,
+        applicants: tuple[str, ...],
+        approvals: list[Approval],
+        footnote: str,
+    ) -> Application:
+        """An application form (休学、复学 or 退学): this procedure's school, number, day, student, proofs and note
+        around what the kind fills in."""
+        return self.paper.Application(
+            title,
             self.school.name,
             self.number,
             day_text(self.procedure.opened_on),
@@ -396,9 +416,9 @@ class _ProcedureFacts:
             tuple(choices),
             reason,
             tuple(details),
-            self.proof_lines(proofs.WITHDRAWAL_FORM),
+            self.proof_lines(form),
             applicants,
-            tuple(blocks),
+            tuple(approvals),
             footnote,
             self.note(),
         )
