@@ -69,33 +69,24 @@ def _procedures(demo: Path, out: Path, app: QApplication) -> None:
     with Store.open(demo) as store:
         sign_in_registrar(store)  # the 经办人 is the school's 学籍管理员, as in the app
         students = roster.list_students(store, limit=40)
-        done = procedures.open(
-            store,
-            suspensions.SuspensionRequest(
-                student_id=students[3].id,
+
+        def suspended(student: int, days_ago: int) -> int:
+            """A suspension for illness that began `days_ago`, approved and registered five days later."""
+            start = today - timedelta(days=days_ago)
+            request = suspensions.SuspensionRequest(
+                student_id=students[student].id,
                 reason=suspensions.SuspensionReason.ILLNESS,
-                start=today - timedelta(days=20),
+                start=start,
                 illness_share_of_term=0.5,
-            ),
-            proofs=[form, record],
-            today=today - timedelta(days=20),
-        )
-        for state in ("学校已审核", "学籍管理部门已登记"):
-            procedures.advance(store, done, state, on=today - timedelta(days=15))
+            )
+            procedure = procedures.open(store, request, proofs=[form, record], today=start)
+            for state in ("学校已审核", "学籍管理部门已登记"):
+                procedures.advance(store, procedure, state, on=start + timedelta(days=5))
+            return procedure
+
+        done = suspended(3, days_ago=20)
         procedures.set_province_state(store, done, "已上报", on=today - timedelta(days=14))
-        ending = procedures.open(
-            store,
-            suspensions.SuspensionRequest(
-                student_id=students[5].id,
-                reason=suspensions.SuspensionReason.ILLNESS,
-                start=today - timedelta(days=350),
-                illness_share_of_term=0.5,
-            ),
-            proofs=[form, record],
-            today=today - timedelta(days=350),
-        )
-        for state in ("学校已审核", "学籍管理部门已登记"):  # ends in about two weeks: listed for the clerk
-            procedures.advance(store, ending, state, on=today - timedelta(days=345))
+        suspended(5, days_ago=350)  # ends in about two weeks: listed for the clerk
         procedures.open(
             store,
             suspensions.SuspensionRequest(
