@@ -262,3 +262,170 @@ def police_letter_row() -> list[str]:
         "是",
         "潞教学籍〔2026〕12号",
     ]
+
+
+# --- procedures as the services open them, and a school of another shape: the requests the procedure tests open again
+# and again (a 转出 to 长治市实验小学, a 转入 from 平顺县实验小学, a 休学 for illness, a 退学 for settling abroad, a 辍学
+# reported to all three bodies), each with the fields a test changes given as keyword arguments, and a procedure taken
+# through its steps. Imports are local, as above.
+
+
+def school_store(folder, **setup):
+    """A data folder of its own at `folder` holding luchang_setup(**setup)'s school (only a 六年级, a senior school
+    …), for a with-block that closes it: `with school_store(tmp_path / "grade6", …) as store:`."""
+    from contextlib import closing
+
+    from xueji_desktop.services.school_setup import create_school
+
+    store = Store.open(folder)
+    try:
+        create_school(store, luchang_setup(**setup))
+    except BaseException:
+        store.close()
+        raise
+    return closing(store)
+
+
+def senior_school(folder, levels=(10, 11, 12)):
+    """school_store of 潞城区第一中学, a senior school with one class in each grade of `levels`."""
+    classes = dict.fromkeys(levels, 1)
+    return school_store(folder, name="潞城区第一中学", stage="senior", classes_per_grade=classes)
+
+
+def transfer_proofs(scan, residence=None) -> list:
+    """A transfer's proofs, each from scan(kind): the 转学申请 and the 户籍证明 (or `residence`, the 居住证)."""
+    from xueji_desktop.rules import proofs
+
+    return [scan(proofs.TRANSFER_APPLICATION), scan(residence or proofs.HUKOU_PROOF)]
+
+
+def illness_proofs(scan) -> list:
+    """A suspension's proofs for illness, each from scan(kind): the 休学、复学申请表 and a hospital record."""
+    from xueji_desktop.rules import proofs
+
+    return [scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)]
+
+
+def abroad_proofs(scan) -> list:
+    """A withdrawal's proofs for settling abroad, each from scan(kind): the form, the passport and the 户口簿."""
+    from xueji_desktop.rules import proofs
+
+    return [scan(proofs.WITHDRAWAL_FORM), scan(proofs.PASSPORT_COPY), scan(proofs.HOUSEHOLD_REGISTER_COPY)]
+
+
+def _open(store, request, proofs, decision, today: date) -> int:
+    from xueji_desktop.services import procedures
+
+    return procedures.open(store, request, proofs, decision or procedures.NO_DECISION, today)
+
+
+def open_transfer_out(store, student_id: int, proofs=(), *, today: date, decision=None, **fields) -> int:
+    """procedures.open of a 转出 to 长治市实验小学, the family moved across the county with its 户籍; `fields` change
+    the request (another school, reason, under_sanction …). Returns the procedure's id."""
+    from xueji_desktop.services.procedures.transfers import TransferOutRequest, TransferReason
+
+    values = {
+        "to_school": "长治市实验小学",
+        "reason": TransferReason.FAMILY_MOVED,
+        "crosses_county": True,
+        "hukou_moved": True,
+    } | fields
+    return _open(store, TransferOutRequest(student_id=student_id, **values), proofs, decision, today)
+
+
+def workplace_move() -> dict:
+    """open_transfer_in's fields for 王小丫 (女, born 6 May 2018), whose parents' workplace moved: her 户籍 stayed
+    behind, a 居住证 stands for it."""
+    from xueji_desktop.services.procedures.transfers import TransferReason
+
+    return {
+        "name": "王小丫",
+        "gender": "2",
+        "id_number": id_number(date(2018, 5, 6), "2", seq=77),
+        "reason": TransferReason.WORKPLACE_MOVED,
+        "hukou_moved": False,
+    }
+
+
+def open_transfer_in(store, proofs=(), *, today: date, decision=None, **fields) -> int:
+    """procedures.open of a 转入 of 钱多多 (男, born 6 May 2018) from 平顺县实验小学's 二年级 into the first class of
+    the same grade here, the family moved across the county with its 户籍; `fields` change the request (the
+    person, the grade, to_class_id …; **workplace_move() for 王小丫). The ID number is a valid one unless given."""
+    from xueji_desktop.services.procedures.transfers import TransferInRequest, TransferReason
+
+    values = {
+        "name": "钱多多",
+        "gender": "1",
+        "birth_date": date(2018, 5, 6),
+        "from_school": "平顺县实验小学",
+        "grade_level": 2,
+        "reason": TransferReason.FAMILY_MOVED,
+        "crosses_county": True,
+        "hukou_moved": True,
+    } | fields
+    values.setdefault("id_number", id_number(values["birth_date"], values["gender"]))
+    values.setdefault("to_class_id", class_id_of(store, values["grade_level"]))
+    return _open(store, TransferInRequest(**values), proofs, decision, today)
+
+
+def open_suspension(store, student_id: int, proofs=(), *, today: date, decision=None, **fields) -> int:
+    """procedures.open of a 休学 for illness starting the day it is asked for; `fields` change the request (start,
+    end, illness_share_of_term, reason …). Returns the procedure's id."""
+    from xueji_desktop.rules.suspensions import SuspensionReason
+    from xueji_desktop.services.procedures.suspensions import SuspensionRequest
+
+    values = {"reason": SuspensionReason.ILLNESS, "start": today} | fields
+    return _open(store, SuspensionRequest(student_id=student_id, **values), proofs, decision, today)
+
+
+def open_withdrawal(store, student_id: int, proofs=(), *, today: date, decision=None, **fields) -> int:
+    """procedures.open of a 退学 for settling abroad approved by the county's education bureau; `fields` change the
+    request (reason, approved_by). Returns the procedure's id."""
+    from xueji_desktop.rules.withdrawals import ApprovingBody, WithdrawalReason
+    from xueji_desktop.services.procedures.withdrawals import WithdrawalRequest
+
+    values = {"reason": WithdrawalReason.SETTLING_ABROAD, "approved_by": ApprovingBody.COUNTY_BUREAU} | fields
+    return _open(store, WithdrawalRequest(student_id=student_id, **values), proofs, decision, today)
+
+
+def open_dropout(store, student_id: int, proofs=(), *, today: date, decision=None, **fields) -> int:
+    """procedures.open of a 辍学 since 20 October 2026, reported in writing to all three bodies; `fields` change the
+    request (since, reported_to). Returns the procedure's id."""
+    from xueji_desktop.services.procedures.withdrawals import DROPOUT_RECIPIENTS, DropoutRequest
+
+    values = {"since": date(2026, 10, 20), "reported_to": list(DROPOUT_RECIPIENTS)} | fields
+    return _open(store, DropoutRequest(student_id=student_id, **values), proofs, decision, today)
+
+
+# The columns of the 学籍异动 upload sheet, in order (resources/templates/status_changes.json)
+STATUS_CHANGE_HEADERS = [
+    "学校标识码",
+    "学籍号",
+    "姓名",
+    "身份证件号",
+    "异动类别",
+    "异动日期",
+    "异动原因/说明",
+    "转入（转出）学校",
+    "审批文号",
+    "省级系统状态",
+]
+
+
+def advance_to(store, procedure_id: int, state: str | None = None, *, on: date, approval_number=None) -> int:
+    """Take a procedure through each of its next steps on the day `on`, up to `state` (by default the step that
+    makes it take effect, where its status change is written); the approval number goes with that last step.
+    Returns the procedure's id."""
+    from xueji_desktop.models import Procedure
+    from xueji_desktop.services import procedures
+
+    with store.read() as session:
+        kind = procedures.kind_of(session.get(Procedure, procedure_id).kind)
+        current = procedures.current_state(session, procedure_id, "steps")
+    steps = kind.steps[kind.steps.index(current) + 1 : kind.steps.index(state or kind.effective) + 1]
+    for step in steps:
+        last = step == steps[-1]
+        procedures.advance(
+            store, procedure_id, step, on=on, approval_number=approval_number if last else None
+        )
+    return procedure_id

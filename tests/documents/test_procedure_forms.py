@@ -9,22 +9,27 @@ import subprocess
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
-from tests.conftest import luchang_setup
 from tests.documents.test_info_form import _assert_inside_margins
-from tests.factories import add_student, id_number
-from xueji_desktop.models import SchoolClass
+from tests.factories import (
+    abroad_proofs,
+    add_student,
+    class_id_of,
+    open_dropout,
+    open_suspension,
+    open_transfer_in,
+    open_transfer_out,
+    open_withdrawal,
+    senior_school,
+    transfer_proofs,
+    workplace_move,
+)
 from xueji_desktop.rules import proofs
-from xueji_desktop.rules.suspensions import SuspensionReason
-from xueji_desktop.rules.withdrawals import ApprovingBody, AttendanceFacts, WithdrawalReason
+from xueji_desktop.rules.withdrawals import ApprovingBody, AttendanceFacts
 from xueji_desktop.services import procedures
 from xueji_desktop.services.attachments import ProofFile
 from xueji_desktop.services.printing import forms
-from xueji_desktop.services.procedures import suspensions, transfers, withdrawals
-from xueji_desktop.services.procedures.transfers import TransferReason
-from xueji_desktop.services.school_setup import create_school
-from xueji_desktop.store import Store
+from xueji_desktop.services.procedures import suspensions, withdrawals
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
@@ -51,21 +56,8 @@ def named_scan(tmp_path):
 
 @pytest.fixture
 def senior(tmp_path):
-    store = Store.open(tmp_path / "senior")
-    create_school(
-        store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1, 12: 1})
-    )
-    yield store
-    store.close()
-
-
-def _class(store, level: int, number: int = 1) -> int:
-    with store.read() as session:
-        return next(
-            c.id
-            for c in session.scalars(select(SchoolClass))
-            if c.grade.level == level and c.number == number
-        )
+    with senior_school(tmp_path / "senior") as store:
+        yield store
 
 
 def _text(path) -> str:
@@ -84,18 +76,14 @@ def _page_count(path) -> int:
 
 
 def _suspend(store, student, scan, named_scan) -> int:
-    return procedures.open(
-        store,
-        suspensions.SuspensionRequest(
-            student_id=student, reason=SuspensionReason.ILLNESS, start=OCTOBER, illness_share_of_term=0.5
-        ),
-        proofs=[scan(proofs.SUSPENSION_FORM), named_scan(proofs.HOSPITAL_RECORD, "长治市人民医院病历.jpg")],
-        today=OCTOBER,
+    record = named_scan(proofs.HOSPITAL_RECORD, "长治市人民医院病历.jpg")
+    return open_suspension(
+        store, student, [scan(proofs.SUSPENSION_FORM), record], today=OCTOBER, illness_share_of_term=0.5
     )
 
 
 def test_r22_1_suspension_form_before_and_after_the_authority_registers_it(school, scan, named_scan, out_dir):
-    student = add_student(school, _class(school, 3), name="赵小飞")
+    student = add_student(school, class_id_of(school, 3), name="赵小飞")
     procedure = _suspend(school, student, scan, named_scan)
     path = forms.procedure_form(school, procedure, out_dir / "休学.pdf")
     text = _text(path)
@@ -138,7 +126,7 @@ def test_r22_1_suspension_form_before_and_after_the_authority_registers_it(schoo
 
 
 def test_r22_3_an_extension_and_r22_2_a_resumption_on_the_same_form(school, scan, named_scan, out_dir):
-    student = add_student(school, _class(school, 3), name="孙小美")
+    student = add_student(school, class_id_of(school, 3), name="孙小美")
     procedure = _suspend(school, student, scan, named_scan)
     procedures.advance(school, procedure, "学校已审核", on=OCTOBER)
     procedures.advance(school, procedure, "学籍管理部门已登记", on=OCTOBER)
@@ -155,7 +143,7 @@ def test_r22_3_an_extension_and_r22_2_a_resumption_on_the_same_form(school, scan
     resumption = procedures.open(
         school,
         suspensions.ResumptionRequest(
-            student_id=student, to_class_id=_class(school, 3), on=date(2027, 2, 24)
+            student_id=student, to_class_id=class_id_of(school, 3), on=date(2027, 2, 24)
         ),
         today=date(2027, 2, 20),
         proofs=[scan(proofs.SUSPENSION_FORM), named_scan(proofs.HOSPITAL_RECORD, "康复证明.pdf")],
@@ -166,21 +154,14 @@ def test_r22_3_an_extension_and_r22_2_a_resumption_on_the_same_form(school, scan
 
 
 def test_r25_1_withdrawal_form_with_its_reason_proofs_and_three_opinions(school, scan, named_scan, out_dir):
-    student = add_student(school, _class(school, 2), name="钱多多")
-    procedure = procedures.open(
-        school,
-        withdrawals.WithdrawalRequest(
-            student_id=student,
-            reason=WithdrawalReason.SETTLING_ABROAD,
-            approved_by=ApprovingBody.COUNTY_BUREAU,
-        ),
-        proofs=[
-            scan(proofs.WITHDRAWAL_FORM),
-            named_scan(proofs.PASSPORT_COPY, "护照首页.pdf"),
-            named_scan(proofs.HOUSEHOLD_REGISTER_COPY, "户口簿.pdf"),
-        ],
-        today=NOVEMBER,
-    )
+    student = add_student(school, class_id_of(school, 2), name="钱多多")
+    proofs_given = [
+        scan(proofs.WITHDRAWAL_FORM),
+        named_scan(proofs.PASSPORT_COPY, "护照首页.pdf"),
+        named_scan(proofs.HOUSEHOLD_REGISTER_COPY, "户口簿.pdf"),
+    ]
+    # 出境定居, the county bureau approving (open_withdrawal's request)
+    procedure = open_withdrawal(school, student, proofs_given, today=NOVEMBER)
     procedures.advance(school, procedure, "学校已审核", on=date(2026, 11, 3))
     text = _text(forms.procedure_form(school, procedure, out_dir / "退学.pdf"))
     for expected in (
@@ -206,7 +187,7 @@ def test_r25_1_withdrawal_form_with_its_reason_proofs_and_three_opinions(school,
 
 
 def test_r26_1_automatic_withdrawal_prints_on_the_withdrawal_form(senior, out_dir):
-    student = add_student(senior, _class(senior, 11), name="高二生")
+    student = add_student(senior, class_id_of(senior, 11), name="高二生")
     procedure = procedures.open(
         senior,
         withdrawals.AutomaticWithdrawalRequest.from_attendance(student, AttendanceFacts(9, 9, True)),
@@ -220,19 +201,8 @@ def test_r26_1_automatic_withdrawal_prints_on_the_withdrawal_form(senior, out_di
 
 
 def test_r17_1_transfer_letter_out_with_its_receipt(school, scan, out_dir):
-    student = add_student(school, _class(school, 3), name="孙悟空")
-    procedure = procedures.open(
-        school,
-        transfers.TransferOutRequest(
-            student_id=student,
-            to_school="长治市实验小学",
-            reason=TransferReason.FAMILY_MOVED,
-            crosses_county=True,
-            hukou_moved=True,
-        ),
-        proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
-        today=SEPTEMBER,
-    )
+    student = add_student(school, class_id_of(school, 3), name="孙悟空")
+    procedure = open_transfer_out(school, student, transfer_proofs(scan), today=SEPTEMBER)
     path = forms.procedure_form(school, procedure, out_dir / "转出.pdf")
     text = _text(path)
     assert _page_count(path) == 1
@@ -261,23 +231,10 @@ def test_r17_1_transfer_letter_out_with_its_receipt(school, scan, out_dir):
 
 
 def test_r17_1_transfer_letter_in_before_the_record_exists(school, scan, out_dir):
-    number = id_number(date(2018, 5, 6), "2", seq=77)
-    procedure = procedures.open(
-        school,
-        transfers.TransferInRequest(
-            name="王小丫",
-            gender="2",
-            birth_date=date(2018, 5, 6),
-            id_number=number,
-            from_school="平顺县实验小学",
-            grade_level=2,
-            to_class_id=_class(school, 2),
-            reason=TransferReason.WORKPLACE_MOVED,
-            crosses_county=True,
-            hukou_moved=False,
-        ),
-        proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.RESIDENCE_PERMIT)],
-        today=SEPTEMBER,
+    person = workplace_move()  # 王小丫, her 居住证 for the 户籍证明
+    number = person["id_number"]
+    procedure = open_transfer_in(
+        school, transfer_proofs(scan, proofs.RESIDENCE_PERMIT), today=SEPTEMBER, **person
     )
     text = _text(forms.procedure_form(school, procedure, out_dir / "转入.pdf"))
     for expected in (
@@ -295,15 +252,8 @@ def test_r17_1_transfer_letter_in_before_the_record_exists(school, scan, out_dir
 
 
 def test_r28_1_dropout_report_to_every_body_it_went_to(school, scan, out_dir):
-    student = add_student(school, _class(school, 3), name="王䶮")
-    procedure = procedures.open(
-        school,
-        withdrawals.DropoutRequest(
-            student_id=student, since=date(2026, 10, 20), reported_to=list(withdrawals.DROPOUT_RECIPIENTS)
-        ),
-        proofs=[scan(proofs.DROPOUT_REPORT)],
-        today=NOVEMBER,
-    )
+    student = add_student(school, class_id_of(school, 3), name="王䶮")
+    procedure = open_dropout(school, student, [scan(proofs.DROPOUT_REPORT)], today=NOVEMBER)
     text = _text(forms.procedure_form(school, procedure, out_dir / "辍学.pdf"))
     for expected in (
         "辍学书面报告",
@@ -321,7 +271,7 @@ def test_r28_1_dropout_report_to_every_body_it_went_to(school, scan, out_dir):
 
 
 def test_a_kind_without_a_form_is_refused_and_nothing_is_written(school, scan, out_dir):
-    student = add_student(school, _class(school, 1))
+    student = add_student(school, class_id_of(school, 1))
     procedure = procedures.open(
         school,
         withdrawals.DeathRequest(student_id=student, died_on=date(2026, 10, 28)),
@@ -357,7 +307,7 @@ def test_every_form_is_printed_by_the_kinds_that_name_it_in_the_registry():
 
 
 def test_a_cancelled_procedure_says_so_on_its_form(school, scan, named_scan, out_dir):
-    student = add_student(school, _class(school, 3), name="吴反悔")
+    student = add_student(school, class_id_of(school, 3), name="吴反悔")
     procedure = _suspend(school, student, scan, named_scan)
     procedures.cancel(school, procedure, reason="家长撤回申请", on=date(2026, 10, 9))
     text = _text(forms.procedure_form(school, procedure, out_dir / "撤销.pdf"))
@@ -369,48 +319,25 @@ def test_every_form_stays_inside_its_margins(school, scan, named_scan, out_dir, 
         pytest.skip("pdftoppm not installed")
     suspended = add_student(
         school,
-        _class(school, 3),
+        class_id_of(school, 3),
         name="欧阳长名字",
         current_address="山西省长治市潞城区潞华街道黄牛蹄社区幸福里小区十二号楼三单元四零二室",
     )
-    leaving = add_student(school, _class(school, 2))
-    dropped = add_student(school, _class(school, 3))
+    leaving = add_student(school, class_id_of(school, 2))
+    dropped = add_student(school, class_id_of(school, 3))
     made = [
         _suspend(school, suspended, scan, named_scan),
-        procedures.open(
-            school,
-            withdrawals.WithdrawalRequest(
-                student_id=leaving,
-                reason=WithdrawalReason.SETTLING_ABROAD,
-                approved_by=ApprovingBody.TOWNSHIP,
-            ),
-            proofs=[
-                scan(proofs.WITHDRAWAL_FORM),
-                scan(proofs.PASSPORT_COPY),
-                scan(proofs.HOUSEHOLD_REGISTER_COPY),
-            ],
-            today=NOVEMBER,
+        open_withdrawal(
+            school, leaving, abroad_proofs(scan), today=NOVEMBER, approved_by=ApprovingBody.TOWNSHIP
         ),
-        procedures.open(
+        open_transfer_out(
             school,
-            transfers.TransferOutRequest(
-                student_id=suspended,
-                to_school="长治市潞州区某某街道中心学校附属小学",
-                reason=TransferReason.FAMILY_MOVED,
-                crosses_county=True,
-                hukou_moved=True,
-            ),
-            proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
+            suspended,
+            transfer_proofs(scan),
             today=SEPTEMBER,
+            to_school="长治市潞州区某某街道中心学校附属小学",
         ),
-        procedures.open(
-            school,
-            withdrawals.DropoutRequest(
-                student_id=dropped, since=date(2026, 10, 20), reported_to=list(withdrawals.DROPOUT_RECIPIENTS)
-            ),
-            proofs=[scan(proofs.DROPOUT_REPORT)],
-            today=NOVEMBER,
-        ),
+        open_dropout(school, dropped, [scan(proofs.DROPOUT_REPORT)], today=NOVEMBER),
     ]
     for index, procedure in enumerate(made):
         path = forms.procedure_form(school, procedure, out_dir / f"{index}.pdf")

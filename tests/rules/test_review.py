@@ -45,6 +45,11 @@ def _open(**changes) -> ProcedureFacts:
     return ProcedureFacts(**facts)
 
 
+def _absence(grade: GradeFacts, weeks: AttendanceFacts, *, handled: bool = False, status: str = "在读"):
+    """PUPIL's absence this term checked today: rules.absence_findings with the facts that change."""
+    return rules.absence_findings(PUPIL, grade, status, weeks, handled=handled, today=TODAY)
+
+
 # (id, the check's call on good facts, the same on bad facts, the check, what the finding must say)
 CASES = [
     pytest.param(
@@ -134,23 +139,15 @@ CASES = [
         id="R37.1-status-change-returned-not-resent",
     ),
     pytest.param(
-        lambda: rules.absence_findings(
-            PUPIL, SENIOR, "在读", AttendanceFacts(8, 9, True), handled=False, today=TODAY
-        ),
-        lambda: rules.absence_findings(
-            PUPIL, SENIOR, "在读", AttendanceFacts(9, 9, True), handled=False, today=TODAY
-        ),
+        lambda: _absence(SENIOR, AttendanceFacts(8, 9, True)),
+        lambda: _absence(SENIOR, AttendanceFacts(9, 9, True)),
         Check.DROPOUT,
         "连续无故旷课9周",
         id="R37.1-R26.1-senior-candidate-not-handled",
     ),
     pytest.param(
-        lambda: rules.absence_findings(
-            PUPIL, SENIOR, "在读", AttendanceFacts(9, 12, True), handled=True, today=TODAY
-        ),
-        lambda: rules.absence_findings(
-            PUPIL, PRIMARY, "在读", AttendanceFacts(2, 10, True), handled=False, today=TODAY
-        ),
+        lambda: _absence(SENIOR, AttendanceFacts(9, 12, True), handled=True),
+        lambda: _absence(PRIMARY, AttendanceFacts(2, 10, True)),
         Check.DROPOUT,
         "累计旷课10周",
         id="R37.1-R28.1-compulsory-dropout-not-reported",
@@ -219,9 +216,4 @@ def test_r34_1_an_overdue_procedure_is_not_listed_again_as_stalled():
 
 
 def test_r37_1_a_student_who_left_is_not_a_dropout_to_report():
-    assert (
-        rules.absence_findings(
-            PUPIL, PRIMARY, "休学", AttendanceFacts(12, 12, True), handled=False, today=TODAY
-        )
-        == []
-    )
+    assert _absence(PRIMARY, AttendanceFacts(12, 12, True), status="休学") == []

@@ -16,7 +16,10 @@ from xueji_desktop.rules.transfers import TransferCase, TransferReason, Transfer
 from xueji_desktop.rules.withdrawals import ApprovingBody, AttendanceFacts, WithdrawalCase, WithdrawalReason
 
 PRIMARY_3 = GradeFacts(3, "primary")
+SENIOR = GradeFacts(11, "senior")
 TERM1 = date(2026, 9, 1)
+SENIOR_MOVE = {"grade": SENIOR, "to_grade_level": 11}  # a 高二 student moving into 高二
+FROM_VOCATIONAL = {**SENIOR_MOVE, "from_vocational": True, "receiving_line": 540}  # the line is 540 points
 
 
 def _transfer(**changes) -> TransferCase:
@@ -49,6 +52,13 @@ def _assert(findings, rule_id: str, severity: Severity | None) -> None:
     assert all(f.text.startswith("依据《细则》第") and f.article == article for f in mine)
 
 
+def _by_rule(cases):
+    """Parametrize a test over (rule_id, changes, severity) cases, each named by its rule id and place in the list."""
+    return pytest.mark.parametrize(
+        ("rule_id", "changes", "severity"), cases, ids=[f"{c[0]}-{i}" for i, c in enumerate(cases)]
+    )
+
+
 TRANSFER_CASES = [
     # R16.1 compulsory: the two reasons only, across county, 户籍 moved for a family move
     ("R16.1", {}, None),
@@ -58,22 +68,10 @@ TRANSFER_CASES = [
     ("R16.1", {"hukou_moved": False}, Severity.BLOCK),
     ("R16.1", {"reason": TransferReason.OTHER, "special_education": True}, None),
     # R16.2 senior: family move across city/county, 户籍 moved, not within the same urban district
-    ("R16.2", {"grade": GradeFacts(11, "senior"), "to_grade_level": 11}, None),
-    (
-        "R16.2",
-        {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "reason": TransferReason.WORKPLACE_MOVED},
-        Severity.BLOCK,
-    ),
-    (
-        "R16.2",
-        {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "within_city_area": True},
-        Severity.BLOCK,
-    ),
-    (
-        "R16.2",
-        {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "hukou_moved": False},
-        Severity.BLOCK,
-    ),
+    ("R16.2", SENIOR_MOVE, None),
+    ("R16.2", {**SENIOR_MOVE, "reason": TransferReason.WORKPLACE_MOVED}, Severity.BLOCK),
+    ("R16.2", {**SENIOR_MOVE, "within_city_area": True}, Severity.BLOCK),
+    ("R16.2", {**SENIOR_MOVE, "hukou_moved": False}, Severity.BLOCK),
     # R17.1 normally within the first 15 days of a term
     ("R17.1", {"on": date(2026, 9, 15)}, None),
     ("R17.1", {"on": date(2026, 9, 16)}, Severity.WARN),
@@ -98,61 +96,16 @@ TRANSFER_CASES = [
     ("R18.4", {"under_sanction": True}, Severity.BLOCK),
     ("R18.4", {"student_status": "毕业"}, Severity.BLOCK),
     # R18.5 senior schools
-    ("R18.5", {"grade": GradeFacts(11, "senior"), "to_grade_level": 11}, None),
-    (
-        "R18.5",
-        {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "into_provincial_model_school": True},
-        Severity.BLOCK,
-    ),
-    (
-        "R18.5",
-        {"grade": GradeFacts(11, "senior"), "to_grade_level": 11, "within_city_area": True},
-        Severity.BLOCK,
-    ),
-    (
-        "R18.5",
-        {
-            "grade": GradeFacts(11, "senior"),
-            "to_grade_level": 11,
-            "from_vocational": True,
-            "zhongkao_score": 520,
-            "receiving_line": 540,
-            "makeup_courses_arranged": True,
-        },
-        Severity.BLOCK,
-    ),
-    (
-        "R18.5",
-        {
-            "grade": GradeFacts(11, "senior"),
-            "to_grade_level": 11,
-            "from_vocational": True,
-            "zhongkao_score": 560,
-            "receiving_line": 540,
-            "makeup_courses_arranged": False,
-        },
-        Severity.BLOCK,
-    ),
-    (
-        "R18.5",
-        {
-            "grade": GradeFacts(11, "senior"),
-            "to_grade_level": 11,
-            "from_vocational": True,
-            "zhongkao_score": 560,
-            "receiving_line": 540,
-            "makeup_courses_arranged": True,
-        },
-        None,
-    ),
+    ("R18.5", SENIOR_MOVE, None),
+    ("R18.5", {**SENIOR_MOVE, "into_provincial_model_school": True}, Severity.BLOCK),
+    ("R18.5", {**SENIOR_MOVE, "within_city_area": True}, Severity.BLOCK),
+    ("R18.5", {**FROM_VOCATIONAL, "zhongkao_score": 520, "makeup_courses_arranged": True}, Severity.BLOCK),
+    ("R18.5", {**FROM_VOCATIONAL, "zhongkao_score": 560, "makeup_courses_arranged": False}, Severity.BLOCK),
+    ("R18.5", {**FROM_VOCATIONAL, "zhongkao_score": 560, "makeup_courses_arranged": True}, None),
 ]
 
 
-@pytest.mark.parametrize(
-    ("rule_id", "changes", "severity"),
-    TRANSFER_CASES,
-    ids=[f"{c[0]}-{i}" for i, c in enumerate(TRANSFER_CASES)],
-)
+@_by_rule(TRANSFER_CASES)
 def test_transfer_rules(rule_id, changes, severity):
     _assert(transfers.check_transfer(_transfer(**changes)), rule_id, severity)
 
@@ -266,11 +219,7 @@ SUSPENSION_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("rule_id", "changes", "severity"),
-    SUSPENSION_CASES,
-    ids=[f"{c[0]}-{i}" for i, c in enumerate(SUSPENSION_CASES)],
-)
+@_by_rule(SUSPENSION_CASES)
 def test_suspension_rules(rule_id, changes, severity):
     _assert(suspensions.check_suspension(_suspension(**changes)), rule_id, severity)
 
@@ -309,7 +258,6 @@ def _withdrawal(**changes) -> WithdrawalCase:
     return replace(base, **changes)
 
 
-SENIOR = GradeFacts(11, "senior")
 WITHDRAWAL_CASES = [
     ("R23.1", {}, None),
     ("R23.1", {"reason": WithdrawalReason.LOST_ABILITY, "approved_by": ApprovingBody.TOWNSHIP}, None),
@@ -334,11 +282,7 @@ WITHDRAWAL_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("rule_id", "changes", "severity"),
-    WITHDRAWAL_CASES,
-    ids=[f"{c[0]}-{i}" for i, c in enumerate(WITHDRAWAL_CASES)],
-)
+@_by_rule(WITHDRAWAL_CASES)
 def test_withdrawal_rules(rule_id, changes, severity):
     _assert(withdrawals.check_withdrawal(_withdrawal(**changes)), rule_id, severity)
 

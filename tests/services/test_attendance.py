@@ -6,39 +6,29 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
-from tests.conftest import luchang_setup
-from tests.factories import add_student
-from xueji_desktop.models import SchoolClass
+from tests.factories import (
+    add_student,
+    advance_to,
+    class_id_of,
+    illness_proofs,
+    open_suspension,
+    senior_school,
+)
 from xueji_desktop.rules.findings import RuleViolation
-from xueji_desktop.rules.suspensions import SuspensionReason
-from xueji_desktop.services import procedures
-from xueji_desktop.services.attachments import ProofFile
-from xueji_desktop.services.procedures import attendance, suspensions
-from xueji_desktop.services.school_setup import create_school
-from xueji_desktop.store import Store
+from xueji_desktop.services.procedures import attendance
 
 TODAY = date(2026, 11, 20)
 
 
 @pytest.fixture
 def senior(tmp_path):
-    store = Store.open(tmp_path / "senior")
-    create_school(
-        store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1})
-    )
-    yield store
-    store.close()
-
-
-def _class(store, level: int) -> int:
-    with store.read() as session:
-        return next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == level)
+    with senior_school(tmp_path / "senior", levels=(10, 11)) as store:
+        yield store
 
 
 def test_r26_1_a_senior_student_absent_past_the_limit_is_a_candidate(senior):
-    student = add_student(senior, _class(senior, 11), name="韩梅")
+    student = add_student(senior, class_id_of(senior, 11), name="韩梅")
     attendance.record_absence(
         senior,
         student,
@@ -63,27 +53,17 @@ def test_r26_1_a_senior_student_absent_past_the_limit_is_a_candidate(senior):
 
 
 def test_r26_1_absence_weeks_must_make_sense(senior):
-    student = add_student(senior, _class(senior, 10))
+    student = add_student(senior, class_id_of(senior, 10))
     with pytest.raises(RuleViolation, match="连续旷课周数不能大于累计周数"):
         attendance.record_absence(
             senior, student, longest_continuous_weeks=5, total_weeks=3, contacted_family=False, today=TODAY
         )
 
 
-def test_r22_3_suspensions_ending_are_listed_with_resumption(school, tmp_path):
-    scan = tmp_path / "a.pdf"
-    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
-    student = add_student(school, _class(school, 3), name="孙小圣")
-    opened = procedures.open(
-        school,
-        suspensions.SuspensionRequest(
-            student_id=student, reason=SuspensionReason.ILLNESS, start=date(2025, 12, 1)
-        ),
-        proofs=[ProofFile("休学、复学申请表", scan), ProofFile("县级以上医疗单位病历", scan)],
-        today=date(2025, 12, 1),
-    )
-    for state in ("学校已审核", "学籍管理部门已登记"):
-        procedures.advance(school, opened, state, on=date(2025, 12, 1))
+def test_r22_3_suspensions_ending_are_listed_with_resumption(school, scan):
+    student = add_student(school, class_id_of(school, 3), name="孙小圣")
+    december = date(2025, 12, 1)
+    advance_to(school, open_suspension(school, student, illness_proofs(scan), today=december), on=december)
     [soon] = attendance.needing_attention(school, today=TODAY)
     assert soon.procedure == "resumption" and not soon.urgent and "2026-11-30" in soon.text
     [ended] = attendance.needing_attention(school, today=date(2026, 12, 5))

@@ -6,33 +6,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
-from tests.factories import add_student
-from xueji_desktop.models import SchoolClass
+from tests.factories import add_student, class_id_of, illness_proofs, open_suspension
 from xueji_desktop.rules import proofs
-from xueji_desktop.rules.suspensions import SuspensionReason
 from xueji_desktop.services import history, procedures
-from xueji_desktop.services.procedures import suspensions, withdrawals
+from xueji_desktop.services.procedures import withdrawals
 from xueji_desktop.services.procedures.state import procedure_states
 
 TODAY = date(2026, 10, 8)
 
 
-def _class(store) -> int:
-    with store.read() as session:
-        return next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == 3)
-
-
 def test_r22_1_states_of_several_procedures_in_one_pass(school, scan):
-    first = add_student(school, _class(school), name="甲")
-    second = add_student(school, _class(school), name="乙")
-    suspended = procedures.open(
-        school,
-        suspensions.SuspensionRequest(student_id=first, reason=SuspensionReason.ILLNESS, start=TODAY),
-        [scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
-        today=TODAY,
-    )
+    first = add_student(school, class_id_of(school, 3), name="甲")
+    second = add_student(school, class_id_of(school, 3), name="乙")
+    suspended = open_suspension(school, first, illness_proofs(scan), today=TODAY)
     procedures.advance(school, suspended, "学校已审核", on=date(2026, 10, 9))
     procedures.advance(
         school, suspended, "学籍管理部门已登记", on=date(2026, 10, 12), approval_number="潞教〔2026〕7号"

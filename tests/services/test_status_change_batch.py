@@ -13,15 +13,23 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from tests.factories import add_student
+from tests.factories import (
+    STATUS_CHANGE_HEADERS,
+    add_student,
+    advance_to,
+    class_id_of,
+    illness_proofs,
+    open_suspension,
+    open_transfer_out,
+    transfer_proofs,
+)
 from xueji_desktop import cli
-from xueji_desktop.models import AuditEvent, Procedure, ProcedureEvent, SchoolClass, Student, UploadBatch
+from xueji_desktop.models import AuditEvent, Procedure, ProcedureEvent, Student, UploadBatch
 from xueji_desktop.reference.resources import resource_path
 from xueji_desktop.rules import proofs
 from xueji_desktop.rules.suspensions import SuspensionReason
-from xueji_desktop.rules.transfers import TransferReason
 from xueji_desktop.services import procedures, upload_batches
-from xueji_desktop.services.procedures import Decision, suspensions, transfers, withdrawals
+from xueji_desktop.services.procedures import Decision, suspensions, withdrawals
 from xueji_desktop.services.upload_batches import (
     BatchBlocked,
     BatchError,
@@ -32,53 +40,28 @@ from xueji_desktop.services.upload_batches import (
 from xueji_desktop.spreadsheets.template import load_template
 
 SPEC = load_template("status_changes")
-HEADERS = [
-    "学校标识码",
-    "学籍号",
-    "姓名",
-    "身份证件号",
-    "异动类别",
-    "异动日期",
-    "异动原因/说明",
-    "转入（转出）学校",
-    "审批文号",
-    "省级系统状态",
-]
+HEADERS = STATUS_CHANGE_HEADERS
 TODAY = date(2026, 10, 8)
 PDF = b"%PDF-1.4\n%%EOF\n"
 APPROVAL = "潞教学籍〔2026〕12号"
 
 
-def _class(store, level: int, number: int = 1) -> int:
-    with store.read() as session:
-        return next(
-            c.id
-            for c in session.scalars(select(SchoolClass))
-            if c.grade.level == level and c.number == number
-        )
-
-
 def _student(store, name: str, *, numbered: bool = True) -> int:
     """A student of 三年级(1)班, with a 学籍号 (G + the ID number) unless numbered=False."""
-    student_id = add_student(store, _class(store, 3), name=name)
+    student_id = add_student(store, class_id_of(store, 3), name=name)
     with store.transaction() as session:
         student = session.get(Student, student_id)
         student.national_student_id = f"G{student.id_number}" if numbered else None
     return student_id
 
 
-def _suspension(store, scan, student_id: int, *, complete: bool = True) -> int:
-    procedure_id = procedures.open(
-        store,
-        suspensions.SuspensionRequest(
-            student_id=student_id, reason=SuspensionReason.ILLNESS, start=TODAY, illness_share_of_term=0.5
-        ),
-        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
-        today=TODAY,
+def _suspension(store, scan, student_id: int, *, complete: bool = True, approval: str = APPROVAL) -> int:
+    """A suspension for illness opened today and, when complete, registered today under `approval`."""
+    procedure_id = open_suspension(
+        store, student_id, illness_proofs(scan), today=TODAY, illness_share_of_term=0.5
     )
     if complete:
-        procedures.advance(store, procedure_id, "学校已审核", on=TODAY)
-        procedures.advance(store, procedure_id, "学籍管理部门已登记", on=TODAY, approval_number=APPROVAL)
+        advance_to(store, procedure_id, on=TODAY, approval_number=approval)
     return procedure_id
 
 
@@ -94,22 +77,12 @@ def _death(store, scan, student_id: int, died_on: date = date(2026, 10, 2)) -> i
 
 
 def _transfer_out(store, scan, student_id: int) -> int:
-    procedure_id = procedures.open(
-        store,
-        transfers.TransferOutRequest(
-            student_id=student_id,
-            to_school="长治市实验小学",
-            reason=TransferReason.FAMILY_MOVED,
-            crosses_county=True,
-            hukou_moved=True,
-        ),
-        proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
-        decision=Decision(confirmed=True),
-        today=TODAY,
+    """A transfer out to 长治市实验小学 (its late-term warning confirmed) through to 学籍已转出, today."""
+    confirmed = Decision(confirmed=True)
+    procedure_id = open_transfer_out(
+        store, student_id, transfer_proofs(scan), today=TODAY, decision=confirmed
     )
-    for state in ("转入方已审核", "转出方已审核", "学籍已转出"):
-        procedures.advance(store, procedure_id, state, on=TODAY)
-    return procedure_id
+    return advance_to(store, procedure_id, on=TODAY)
 
 
 def _sheet_rows(path, sheet: str = "学籍异动"):
@@ -166,16 +139,7 @@ def test_r7_1_the_columns_in_order_and_each_cell_a_text_cell_in_its_form(school,
 def test_a_name_or_number_beginning_with_a_formula_sign_stays_text(school, scan, out_dir):
     """T11 as in the new-student batch: = + - @ at the start of a cell are written as text, never a formula."""
     student = _student(school, "王小明")
-    procedure_id = procedures.open(
-        school,
-        suspensions.SuspensionRequest(
-            student_id=student, reason=SuspensionReason.ILLNESS, start=TODAY, illness_share_of_term=0.5
-        ),
-        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
-        today=TODAY,
-    )
-    procedures.advance(school, procedure_id, "学校已审核", on=TODAY)
-    procedures.advance(school, procedure_id, "学籍管理部门已登记", on=TODAY, approval_number="-1+2")
+    _suspension(school, scan, student, approval="-1+2")
     with school.transaction() as session:
         session.get(Student, student).name = '=HYPERLINK("http://example.com","点我")'
     [path] = export_status_changes(school, out_dir / "异动.xlsx").files
@@ -282,11 +246,10 @@ def test_a_kind_whose_name_is_not_its_category_is_named_in_the_explanation(schoo
     extension = procedures.open(
         school,
         suspensions.ExtensionRequest(student_id=student, new_end=date(2028, 6, 30)),
-        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
+        proofs=illness_proofs(scan),
         today=TODAY,
     )
-    procedures.advance(school, extension, "学校已审核", on=TODAY)
-    procedures.advance(school, extension, "学籍管理部门已登记", on=TODAY)
+    advance_to(school, extension, on=TODAY)
     [row] = _values(export_status_changes(school, out_dir / "异动.xlsx").files[0])
     assert row["异动类别"] == "休学"
     assert row["异动原因/说明"] == "延长休学；休学期限：2026-10-08至2028-06-30"

@@ -10,28 +10,26 @@ from datetime import date
 
 import openpyxl
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from tests.conftest import luchang_setup
-from tests.factories import add_student
-from xueji_desktop.models import FamilyMember, SchoolClass, Student
-from xueji_desktop.rules import proofs
+from tests.factories import (
+    add_student,
+    advance_to,
+    class_id_of,
+    illness_proofs,
+    open_suspension,
+    open_transfer_out,
+    senior_school,
+    transfer_proofs,
+)
+from xueji_desktop.models import FamilyMember, Student
 from xueji_desktop.rules.review import Check
-from xueji_desktop.rules.suspensions import SuspensionReason
 from xueji_desktop.rules.withdrawals import AttendanceFacts
 from xueji_desktop.services import procedures, term_review
-from xueji_desktop.services.procedures import Decision, attendance, suspensions, transfers, withdrawals
-from xueji_desktop.services.procedures.transfers import TransferReason
-from xueji_desktop.services.school_setup import create_school
+from xueji_desktop.services.procedures import Decision, attendance, suspensions, withdrawals
 from xueji_desktop.services.term_review import REPORT_COLUMNS, ReviewExportError, export_review, review
-from xueji_desktop.store import Store
 
 TODAY = date(2026, 11, 20)  # 2026-2027学年第一学期
-
-
-def _class(store, level: int) -> int:
-    with store.read() as session:
-        return next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == level)
 
 
 def _set(store, student_id: int, **values) -> None:
@@ -44,30 +42,13 @@ def _found(result, check: Check) -> list:
 
 
 def _suspend(store, scan, student_id: int, start: date, registered_on: date) -> int:
-    opened = procedures.open(
-        store,
-        suspensions.SuspensionRequest(student_id=student_id, reason=SuspensionReason.ILLNESS, start=start),
-        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
-        today=start,
-    )
-    for state in ("学校已审核", "学籍管理部门已登记"):
-        procedures.advance(store, opened, state, on=registered_on)
-    return opened
+    opened = open_suspension(store, student_id, illness_proofs(scan), today=start)
+    return advance_to(store, opened, on=registered_on)
 
 
 def _transfer_out(store, scan, student_id: int) -> int:
-    opened = procedures.open(
-        store,
-        transfers.TransferOutRequest(
-            student_id=student_id,
-            to_school="长治市实验小学",
-            reason=TransferReason.FAMILY_MOVED,
-            crosses_county=True,
-            hukou_moved=True,
-        ),
-        today=date(2026, 9, 8),
-        proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)],
-    )
+    """A transfer out opened on 8 September, both sides approving by the 10th: 学籍已转出 is due on the 23rd."""
+    opened = open_transfer_out(store, student_id, transfer_proofs(scan), today=date(2026, 9, 8))
     procedures.advance(store, opened, "转入方已审核", on=date(2026, 9, 8))
     procedures.advance(store, opened, "转出方已审核", on=date(2026, 9, 10))
     return opened
@@ -75,17 +56,13 @@ def _transfer_out(store, scan, student_id: int) -> int:
 
 @pytest.fixture
 def senior(tmp_path):
-    store = Store.open(tmp_path / "senior")
-    create_school(
-        store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1})
-    )
-    yield store
-    store.close()
+    with senior_school(tmp_path / "senior", levels=(10, 11)) as store:
+        yield store
 
 
 def test_r34_1_a_clean_school_gives_no_findings(school):
     for level in (1, 2, 3):
-        add_student(school, _class(school, level))
+        add_student(school, class_id_of(school, level))
     result = review(school, today=TODAY)
     assert result.total == 0 and result.findings == []
     assert result.term_label == "2026-2027学年第一学期" and result.students_checked == 3
@@ -93,7 +70,7 @@ def test_r34_1_a_clean_school_gives_no_findings(school):
 
 
 def test_r34_1_a_record_missing_a_required_field(school):
-    student = add_student(school, _class(school, 2), name="周芷若")
+    student = add_student(school, class_id_of(school, 2), name="周芷若")
     _set(school, student, ethnicity="")
     [found] = review(school, today=TODAY).findings
     assert (found.check, found.rule_id, found.student.id, found.student.name) == (
@@ -107,7 +84,7 @@ def test_r34_1_a_record_missing_a_required_field(school):
 
 
 def test_r34_1_a_record_with_no_guardian(school):
-    student = add_student(school, _class(school, 2))
+    student = add_student(school, class_id_of(school, 2))
     with school.transaction() as session:
         session.execute(
             update(FamilyMember).where(FamilyMember.student_id == student).values(is_guardian=False)
@@ -117,13 +94,13 @@ def test_r34_1_a_record_with_no_guardian(school):
 
 
 def test_r34_1_a_student_who_left_is_not_reviewed_for_the_record(school):
-    student = add_student(school, _class(school, 2))
+    student = add_student(school, class_id_of(school, 2))
     _set(school, student, ethnicity="", status="毕业")
     assert review(school, today=TODAY).total == 0
 
 
 def test_r37_1_an_enrolment_not_finished(school):
-    student = add_student(school, _class(school, 1), name="张无忌")
+    student = add_student(school, class_id_of(school, 1), name="张无忌")
     _set(school, student, enrolment_step="已录入系统", enrolment_date=date(2026, 9, 1))
     result = review(school, today=TODAY)
     [found] = _found(result, Check.ENROLMENT)
@@ -134,7 +111,7 @@ def test_r37_1_an_enrolment_not_finished(school):
 
 
 def test_r34_1_r20_1_an_open_transfer_past_its_deadline(school, scan):
-    student = add_student(school, _class(school, 3), name="赵敏")
+    student = add_student(school, class_id_of(school, 3), name="赵敏")
     _transfer_out(school, scan, student)
     [found] = review(school, today=TODAY).findings
     assert (found.check, found.rule_id) == (Check.OVERDUE, "R34.1")
@@ -142,7 +119,7 @@ def test_r34_1_r20_1_an_open_transfer_past_its_deadline(school, scan):
 
 
 def test_r37_1_r20_1_the_archive_not_sent_within_a_month(school, scan):
-    student = add_student(school, _class(school, 3), name="殷离")
+    student = add_student(school, class_id_of(school, 3), name="殷离")
     opened = _transfer_out(school, scan, student)
     procedures.advance(school, opened, "学籍已转出", on=date(2026, 9, 15))
     procedures.set_province_state(school, opened, "已上报", on=date(2026, 9, 16))
@@ -154,7 +131,7 @@ def test_r37_1_r20_1_the_archive_not_sent_within_a_month(school, scan):
 
 
 def test_r37_1_a_status_change_not_reported_after_ten_working_days(school, scan):
-    student = add_student(school, _class(school, 3), name="小昭")
+    student = add_student(school, class_id_of(school, 3), name="小昭")
     opened = _suspend(school, scan, student, date(2026, 10, 12), registered_on=date(2026, 10, 12))
     assert review(school, today=date(2026, 10, 26)).total == 0  # 10 working days: not yet late
     [found] = review(school, today=date(2026, 10, 27)).findings
@@ -168,22 +145,22 @@ def test_r37_1_a_status_change_not_reported_after_ten_working_days(school, scan)
 
 
 def test_r34_1_a_suspension_ended_without_resumption(school, scan):
-    student = add_student(school, _class(school, 3), name="杨不悔")
+    student = add_student(school, class_id_of(school, 3), name="杨不悔")
     opened = _suspend(school, scan, student, date(2025, 11, 3), registered_on=date(2025, 11, 3))
     procedures.set_province_state(school, opened, "已上报", on=date(2025, 11, 4))
     [found] = review(school, today=TODAY).findings
     assert (found.check, found.rule_id) == (Check.SUSPENSION_ENDED, "R34.1") and "2026-11-02" in found.problem
     procedures.open(
         school,
-        suspensions.ResumptionRequest(student_id=student, to_class_id=_class(school, 3), on=TODAY),
-        proofs=[scan(proofs.SUSPENSION_FORM), scan(proofs.HOSPITAL_RECORD)],
+        suspensions.ResumptionRequest(student_id=student, to_class_id=class_id_of(school, 3), on=TODAY),
+        proofs=illness_proofs(scan),
         today=TODAY,
     )
     assert review(school, today=TODAY).total == 0  # the resumption under way answers it
 
 
 def test_r37_1_r26_1_a_candidate_with_no_procedure(senior):
-    student = add_student(senior, _class(senior, 11), name="韩梅")
+    student = add_student(senior, class_id_of(senior, 11), name="韩梅")
     attendance.record_absence(
         senior, student, longest_continuous_weeks=9, total_weeks=10, contacted_family=True, today=TODAY
     )
@@ -200,15 +177,15 @@ def test_r37_1_r26_1_a_candidate_with_no_procedure(senior):
 
 
 def test_r34_1_r37_1_every_planted_problem_at_once_grouped_by_check(school, scan):
-    missing = add_student(school, _class(school, 2), name="周芷若")
+    missing = add_student(school, class_id_of(school, 2), name="周芷若")
     _set(school, missing, ethnicity="")
-    new = add_student(school, _class(school, 1), name="张无忌")
+    new = add_student(school, class_id_of(school, 1), name="张无忌")
     _set(school, new, enrolment_step="信息表已下发", enrolment_date=date(2026, 9, 1))
-    _transfer_out(school, scan, add_student(school, _class(school, 3), name="赵敏"))
+    _transfer_out(school, scan, add_student(school, class_id_of(school, 3), name="赵敏"))
     _suspend(
         school,
         scan,
-        add_student(school, _class(school, 3), name="小昭"),
+        add_student(school, class_id_of(school, 3), name="小昭"),
         date(2026, 10, 12),
         date(2026, 10, 12),
     )
@@ -224,9 +201,9 @@ def test_r34_1_r37_1_every_planted_problem_at_once_grouped_by_check(school, scan
 
 
 def test_the_report_as_xlsx_has_a_row_per_finding(school, scan, out_dir):
-    student = add_student(school, _class(school, 2), name="周芷若")
+    student = add_student(school, class_id_of(school, 2), name="周芷若")
     _set(school, student, ethnicity="")
-    _transfer_out(school, scan, add_student(school, _class(school, 3), name="赵敏"))
+    _transfer_out(school, scan, add_student(school, class_id_of(school, 3), name="赵敏"))
     written = export_review(school, out_dir / "复核报告", today=TODAY)
     assert written == out_dir / "复核报告.xlsx" and [p.name for p in out_dir.iterdir()] == ["复核报告.xlsx"]
     sheet = openpyxl.load_workbook(written).active
@@ -243,7 +220,7 @@ def test_the_report_as_xlsx_has_a_row_per_finding(school, scan, out_dir):
 
 
 def test_the_report_of_a_clean_school_says_so(school, out_dir):
-    add_student(school, _class(school, 2))
+    add_student(school, class_id_of(school, 2))
     rows = list(openpyxl.load_workbook(export_review(school, out_dir / "r.xlsx", today=TODAY)).active.values)
     assert len(rows) == 2 and "没有发现问题" in rows[1][4]
 

@@ -8,42 +8,29 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import add_student, id_number
+from tests.factories import (
+    abroad_proofs,
+    add_student,
+    advance_to,
+    class_id_of,
+    id_number,
+    open_transfer_in,
+    open_transfer_out,
+    open_withdrawal,
+    transfer_proofs,
+    workplace_move,
+)
 from xueji_desktop.errors import StoreError
-from xueji_desktop.models import Procedure, SchoolClass, StatusChange, Student
+from xueji_desktop.models import Procedure, StatusChange, Student
 from xueji_desktop.rules import proofs
 from xueji_desktop.rules.findings import RuleViolation
-from xueji_desktop.rules.withdrawals import ApprovingBody, WithdrawalReason
 from xueji_desktop.services import procedures
-from xueji_desktop.services.attachments import ProofFile
 from xueji_desktop.services.holidays import working_calendar
-from xueji_desktop.services.procedures import (
-    NO_DECISION,
-    Decision,
-    information_changes,
-    transfers,
-    withdrawals,
-)
+from xueji_desktop.services.procedures import Decision, information_changes, transfers, withdrawals
 from xueji_desktop.services.procedures.transfers import TransferReason
 
 TODAY = date(2026, 9, 8)  # the first days of 第一学期 (R17.1)
 PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-def _open_transfer_out(store, student_id, *, proofs=(), decision=NO_DECISION, today=None, **fields) -> int:
-    """procedures.open with a TransferOutRequest of these fields (the tests build their values as one dict)."""
-    return procedures.open(
-        store, transfers.TransferOutRequest(student_id=student_id, **fields), proofs, decision, today
-    )
-
-
-def _class(store, level: int, number: int = 1) -> int:
-    with store.read() as session:
-        return next(
-            c.id
-            for c in session.scalars(select(SchoolClass))
-            if c.grade.level == level and c.number == number
-        )
 
 
 def _student(store, student_id: int) -> Student:
@@ -53,29 +40,30 @@ def _student(store, student_id: int) -> Student:
         return student
 
 
-def _transfer_proofs(scan) -> list[ProofFile]:
-    return [scan(proofs.TRANSFER_APPLICATION), scan(proofs.HUKOU_PROOF)]
-
-
 def _state(store, procedure_id: int) -> str:
     with store.read() as session:
         return procedures.current_state(session, procedure_id, "steps")
 
 
+def _open_information_change(store, student_id: int, new_values: dict, proofs=()) -> int:
+    """procedures.open of an information change of `new_values` today, with these proofs."""
+    request = information_changes.InformationChangeRequest(student_id=student_id, new_values=new_values)
+    return procedures.open(store, request, proofs, today=TODAY)
+
+
+def _same_person(student: Student) -> dict:
+    """open_transfer_in's fields for the person `student` is: name, gender, birth date and ID number."""
+    return {
+        "name": student.name,
+        "gender": student.gender,
+        "birth_date": student.birth_date,
+        "id_number": student.id_number,
+    }
+
+
 def test_r17_1_a_transfer_out_through_its_states_then_the_archive(school, scan):
-    student = add_student(school, _class(school, 3))
-    procedure_id = procedures.open(
-        school,
-        transfers.TransferOutRequest(
-            student_id=student,
-            to_school="长治市实验小学",
-            reason=TransferReason.FAMILY_MOVED,
-            crosses_county=True,
-            hukou_moved=True,
-        ),
-        proofs=_transfer_proofs(scan),
-        today=TODAY,
-    )
+    student = add_student(school, class_id_of(school, 3))
+    procedure_id = open_transfer_out(school, student, transfer_proofs(scan), today=TODAY)
     procedures.advance(school, procedure_id, "转入方已审核", on=TODAY)
     procedures.advance(school, procedure_id, "转出方已审核", on=date(2026, 9, 10))
     [row] = procedures.procedure_rows(school, today=date(2026, 9, 30))
@@ -93,68 +81,38 @@ def test_r17_1_a_transfer_out_through_its_states_then_the_archive(school, scan):
         procedures.cancel(school, procedure_id, reason="家长改变主意", on=TODAY)
     procedures.advance(school, procedure_id, "档案已寄出", on=date(2026, 9, 20))
     assert not procedures.procedure_rows(school, today=date(2026, 9, 30))[0].open
-    assert _student(school, student).school_class_id == _class(school, 3)  # R17.2: the record is kept here
+    # R17.2: the record is kept here
+    assert _student(school, student).school_class_id == class_id_of(school, 3)
 
 
 def test_r18_3_r18_4_a_transfer_out_refused_writes_nothing(school, scan):
-    student = add_student(school, _class(school, 1))
+    student = add_student(school, class_id_of(school, 1))
     with pytest.raises(RuleViolation) as caught:
-        procedures.open(
-            school,
-            transfers.TransferOutRequest(
-                student_id=student,
-                to_school="长治市实验小学",
-                reason=TransferReason.FAMILY_MOVED,
-                crosses_county=True,
-                hukou_moved=True,
-                under_sanction=True,
-            ),
-            proofs=_transfer_proofs(scan),
-            today=TODAY,
-        )
+        open_transfer_out(school, student, transfer_proofs(scan), today=TODAY, under_sanction=True)
     assert {f.rule_id for f in caught.value.findings} == {"R18.3", "R18.4"}
     with school.read() as session:
         assert session.scalar(select(func.count(Procedure.id))) == 0
 
 
 def test_r16_1_a_transfer_for_another_reason_only_with_an_approved_exception(school, scan):
-    student = add_student(school, _class(school, 3))
-    values = {
-        "to_school": "长治市实验小学",
-        "reason": TransferReason.OTHER,
-        "crosses_county": False,
-        "hukou_moved": False,
-        "proofs": _transfer_proofs(scan),
-        "today": TODAY,
-    }
+    student = add_student(school, class_id_of(school, 3))
+    values = {"reason": TransferReason.OTHER, "crosses_county": False, "hukou_moved": False, "today": TODAY}
     with pytest.raises(RuleViolation, match="第十六条"):
-        _open_transfer_out(school, student, **values)
-    _open_transfer_out(
+        open_transfer_out(school, student, transfer_proofs(scan), **values)
+    open_transfer_out(
         school,
         student,
+        transfer_proofs(scan),
         decision=Decision(approval_number="潞教〔2026〕9号", reason="特殊困难，区教育局同意"),
         **values,
     )
 
 
 def test_r13_2_a_transfer_in_makes_the_record_only_when_it_completes(school, scan):
-    number = id_number(date(2018, 5, 6), "2", seq=77)
-    procedure_id = procedures.open(
-        school,
-        transfers.TransferInRequest(
-            name="王小丫",
-            gender="2",
-            birth_date=date(2018, 5, 6),
-            id_number=number,
-            from_school="平顺县实验小学",
-            grade_level=2,
-            to_class_id=_class(school, 2),
-            reason=TransferReason.WORKPLACE_MOVED,
-            crosses_county=True,
-            hukou_moved=False,
-        ),
-        proofs=[scan(proofs.TRANSFER_APPLICATION), scan(proofs.RESIDENCE_PERMIT)],
-        today=TODAY,
+    person = workplace_move()  # 王小丫, her 居住证 for the 户籍证明
+    number = person["id_number"]
+    procedure_id = open_transfer_in(
+        school, transfer_proofs(scan, proofs.RESIDENCE_PERMIT), today=TODAY, **person
     )
     with school.read() as session:
         assert session.scalar(select(func.count(Student.id)).where(Student.id_number == number)) == 0
@@ -162,7 +120,7 @@ def test_r13_2_a_transfer_in_makes_the_record_only_when_it_completes(school, sca
         procedures.advance(school, procedure_id, "学籍已转接", on=TODAY)
     for state in ("转入方已审核", "转出方已审核", "学籍已转接"):
         procedures.advance(school, procedure_id, state, on=TODAY)
-    class_two = _class(school, 2)
+    class_two = class_id_of(school, 2)
     with school.read() as session:
         student = session.scalar(select(Student).where(Student.id_number == number))
         assert (student.name, student.status, student.school_class_id) == ("王小丫", "在读", class_two)
@@ -175,87 +133,40 @@ def test_r13_2_a_transfer_in_makes_the_record_only_when_it_completes(school, sca
 
 def test_r18_2_r13_1_a_transfer_in_into_another_grade_or_with_a_false_id_is_refused(school, scan):
     with pytest.raises(RuleViolation) as caught:
-        procedures.open(
+        open_transfer_in(
             school,
-            transfers.TransferInRequest(
-                name="李雷",
-                gender="1",
-                birth_date=date(2018, 5, 6),
-                id_number="140406201805060000",
-                from_school="平顺县实验小学",
-                grade_level=2,
-                to_class_id=_class(school, 3),
-                reason=TransferReason.FAMILY_MOVED,
-                crosses_county=True,
-                hukou_moved=True,
-            ),
-            proofs=_transfer_proofs(scan),
+            transfer_proofs(scan),
             today=TODAY,
+            name="李雷",
+            id_number="140406201805060000",
+            grade_level=2,
+            to_class_id=class_id_of(school, 3),
         )
     assert {f.rule_id for f in caught.value.findings} == {"R18.2", "R13.1"}
 
 
 def test_r13_1_a_former_student_transferring_back_gets_the_old_record(school, scan):
-    student = add_student(school, _class(school, 3))
-    out = procedures.open(
-        school,
-        transfers.TransferOutRequest(
-            student_id=student,
-            to_school="长治市实验小学",
-            reason=TransferReason.FAMILY_MOVED,
-            crosses_county=True,
-            hukou_moved=True,
-        ),
-        proofs=_transfer_proofs(scan),
-        today=TODAY,
-    )
-    for state in ("转入方已审核", "转出方已审核", "学籍已转出"):
-        procedures.advance(school, out, state, on=TODAY)
+    student = add_student(school, class_id_of(school, 3))
+    advance_to(school, open_transfer_out(school, student, transfer_proofs(scan), today=TODAY), on=TODAY)
     old = _student(school, student)
-    back = procedures.open(
+    back = open_transfer_in(
         school,
-        transfers.TransferInRequest(
-            name=old.name,
-            gender=old.gender,
-            birth_date=old.birth_date,
-            id_number=old.id_number,
-            from_school="长治市实验小学",
-            grade_level=3,
-            to_class_id=_class(school, 3),
-            reason=TransferReason.FAMILY_MOVED,
-            crosses_county=True,
-            hukou_moved=True,
-        ),
-        proofs=_transfer_proofs(scan),
+        transfer_proofs(scan),
         today=date(2027, 2, 26),
+        **_same_person(old),
+        from_school="长治市实验小学",
+        grade_level=3,
     )
-    for state in ("转入方已审核", "转出方已审核", "学籍已转接"):
-        procedures.advance(school, back, state, on=date(2027, 2, 28))
+    advance_to(school, back, "学籍已转接", on=date(2027, 2, 28))
     assert _student(school, student).status == "在读"
     with school.read() as session:
         assert session.scalar(select(func.count(Student.id))) == 1  # one person, one record
 
 
 def test_r13_1_no_second_record_for_a_student_in_school(school, scan):
-    student = _student(school, add_student(school, _class(school, 2)))
+    student = _student(school, add_student(school, class_id_of(school, 2)))
     with pytest.raises(RuleViolation, match="不得重复建立学籍"):
-        procedures.open(
-            school,
-            transfers.TransferInRequest(
-                name=student.name,
-                gender=student.gender,
-                birth_date=student.birth_date,
-                id_number=student.id_number,
-                from_school="平顺县实验小学",
-                grade_level=2,
-                to_class_id=_class(school, 2),
-                reason=TransferReason.FAMILY_MOVED,
-                crosses_county=True,
-                hukou_moved=True,
-            ),
-            proofs=_transfer_proofs(scan),
-            today=TODAY,
-        )
+        open_transfer_in(school, transfer_proofs(scan), today=TODAY, **_same_person(student))
 
 
 def test_r20_1_deadline_estimated_where_no_year_list_exists(school):
@@ -266,20 +177,12 @@ def test_r20_1_deadline_estimated_where_no_year_list_exists(school):
 
 
 def test_r14_1_an_information_change_is_applied_after_approval_and_reversible(school, scan):
-    student = add_student(school, _class(school, 3), name="张三")
+    student = add_student(school, class_id_of(school, 3), name="张三")
     with pytest.raises(RuleViolation, match="户口簿"):
-        procedures.open(
-            school,
-            information_changes.InformationChangeRequest(student_id=student, new_values={"name": "张珊"}),
-            today=TODAY,
-        )
-    procedure_id = procedures.open(
-        school,
-        information_changes.InformationChangeRequest(
-            student_id=student, new_values={"name": "张珊", "current_address": "潞城区潞华街道1号"}
-        ),
-        proofs=[scan(proofs.HOUSEHOLD_REGISTER_COPY)],
-        today=TODAY,
+        _open_information_change(school, student, {"name": "张珊"})
+    new_values = {"name": "张珊", "current_address": "潞城区潞华街道1号"}
+    procedure_id = _open_information_change(
+        school, student, new_values, [scan(proofs.HOUSEHOLD_REGISTER_COPY)]
     )
     assert _student(school, student).name == "张三"  # not before the authority approved
     procedures.advance(
@@ -300,76 +203,45 @@ def test_r14_1_an_information_change_is_applied_after_approval_and_reversible(sc
 
 
 def test_r14_2_r10_4_no_change_after_graduation_nor_of_the_national_id(school, scan):
-    student = add_student(school, _class(school, 3))
+    student = add_student(school, class_id_of(school, 3))
+    register = [scan(proofs.HOUSEHOLD_REGISTER_COPY)]
     with pytest.raises(RuleViolation) as caught:
-        procedures.open(
-            school,
-            information_changes.InformationChangeRequest(
-                student_id=student, new_values={"national_student_id": "G140406201803140011"}
-            ),
-            proofs=[scan(proofs.HOUSEHOLD_REGISTER_COPY)],
-            today=TODAY,
-        )
+        _open_information_change(school, student, {"national_student_id": "G140406201803140011"}, register)
     assert [f.rule_id for f in caught.value.findings] == ["R10.4"]
     with school.transaction() as session:
         session.get(Student, student).status = "毕业"
     with pytest.raises(RuleViolation) as caught:
-        procedures.open(
-            school,
-            information_changes.InformationChangeRequest(student_id=student, new_values={"name": "改名"}),
-            proofs=[scan(proofs.HOUSEHOLD_REGISTER_COPY)],
-            today=TODAY,
-        )
+        _open_information_change(school, student, {"name": "改名"}, register)
     assert [f.rule_id for f in caught.value.findings] == ["R14.2"]
 
 
 def test_r14_1_a_wrong_new_value_is_refused(school, scan):
-    student = add_student(school, _class(school, 3))
+    student = add_student(school, class_id_of(school, 3))
     with pytest.raises(RuleViolation) as caught:
-        procedures.open(
-            school,
-            information_changes.InformationChangeRequest(
-                student_id=student, new_values={"id_number": "12345"}
-            ),
-            proofs=[scan(proofs.HOUSEHOLD_REGISTER_COPY)],
-            today=TODAY,
+        _open_information_change(
+            school, student, {"id_number": "12345"}, [scan(proofs.HOUSEHOLD_REGISTER_COPY)]
         )
     assert caught.value.findings[0].rule_id == "R14.1" and "身份证件号" in caught.value.findings[0].text
 
 
 def test_r25_2_a_student_back_from_abroad_gets_the_record_restored(school, scan):
-    student = add_student(school, _class(school, 2))
-    left = procedures.open(
-        school,
-        withdrawals.WithdrawalRequest(
-            student_id=student,
-            reason=WithdrawalReason.SETTLING_ABROAD,
-            approved_by=ApprovingBody.COUNTY_BUREAU,
-        ),
-        proofs=[
-            scan(proofs.WITHDRAWAL_FORM),
-            scan(proofs.PASSPORT_COPY),
-            scan(proofs.HOUSEHOLD_REGISTER_COPY),
-        ],
-        today=TODAY,
-    )
-    for state in ("学校已审核", "已批准", "学籍管理部门已办理"):
-        procedures.advance(school, left, state, on=TODAY)
+    student = add_student(school, class_id_of(school, 2))
+    advance_to(school, open_withdrawal(school, student, abroad_proofs(scan), today=TODAY), on=TODAY)
     back = procedures.open(
         school,
-        withdrawals.RestorationRequest(student_id=student, to_class_id=_class(school, 3)),
+        withdrawals.RestorationRequest(student_id=student, to_class_id=class_id_of(school, 3)),
         proofs=[scan(proofs.PASSPORT_COPY), scan(proofs.HOUSEHOLD_REGISTER_COPY)],
         today=date(2027, 9, 1),
     )
     for state in ("学籍管理部门已批准", "已恢复"):
         procedures.advance(school, back, state, on=date(2027, 9, 1))
     restored = _student(school, student)
-    assert (restored.status, restored.school_class_id) == ("在读", _class(school, 3))
-    other = add_student(school, _class(school, 2))
+    assert (restored.status, restored.school_class_id) == ("在读", class_id_of(school, 3))
+    other = add_student(school, class_id_of(school, 2))
     with pytest.raises(RuleViolation, match="第二十五条"):
         procedures.open(
             school,
-            withdrawals.RestorationRequest(student_id=other, to_class_id=_class(school, 3)),
+            withdrawals.RestorationRequest(student_id=other, to_class_id=class_id_of(school, 3)),
             proofs=[scan(proofs.PASSPORT_COPY), scan(proofs.HOUSEHOLD_REGISTER_COPY)],
             today=TODAY,
         )
@@ -378,25 +250,8 @@ def test_r25_2_a_student_back_from_abroad_gets_the_record_restored(school, scan)
 def test_a_transfer_in_failing_half_way_makes_no_record(school, scan, monkeypatch):
     """One transaction: the student record made at 学籍已转接 goes with the status change, or neither exists."""
     number = id_number(date(2018, 5, 6), "1", seq=91)
-    procedure_id = procedures.open(
-        school,
-        transfers.TransferInRequest(
-            name="钱多多",
-            gender="1",
-            birth_date=date(2018, 5, 6),
-            id_number=number,
-            from_school="平顺县实验小学",
-            grade_level=2,
-            to_class_id=_class(school, 2),
-            reason=TransferReason.FAMILY_MOVED,
-            crosses_county=True,
-            hukou_moved=True,
-        ),
-        proofs=_transfer_proofs(scan),
-        today=TODAY,
-    )
-    for state in ("转入方已审核", "转出方已审核"):
-        procedures.advance(school, procedure_id, state, on=TODAY)
+    procedure_id = open_transfer_in(school, transfer_proofs(scan), today=TODAY, id_number=number)  # 钱多多
+    advance_to(school, procedure_id, "转出方已审核", on=TODAY)
 
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")

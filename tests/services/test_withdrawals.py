@@ -7,17 +7,22 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import luchang_setup
-from tests.factories import add_student
-from xueji_desktop.models import Procedure, SchoolClass, StatusChange, Student
+from tests.factories import (
+    abroad_proofs,
+    add_student,
+    advance_to,
+    class_id_of,
+    open_dropout,
+    open_withdrawal,
+    senior_school,
+)
+from xueji_desktop.models import Procedure, StatusChange, Student
 from xueji_desktop.reference.working_days import build_calendar
 from xueji_desktop.rules import proofs
 from xueji_desktop.rules.findings import RuleViolation
 from xueji_desktop.rules.withdrawals import ApprovingBody, AttendanceFacts, WithdrawalReason
 from xueji_desktop.services import procedures
 from xueji_desktop.services.procedures import withdrawals
-from xueji_desktop.services.school_setup import create_school
-from xueji_desktop.store import Store
 
 TODAY = date(2026, 11, 2)
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -25,17 +30,8 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 @pytest.fixture
 def senior(tmp_path):
-    store = Store.open(tmp_path / "senior")
-    create_school(
-        store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1, 12: 1})
-    )
-    yield store
-    store.close()
-
-
-def _class(store, level: int) -> int:
-    with store.read() as session:
-        return next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == level)
+    with senior_school(tmp_path / "senior") as store:
+        yield store
 
 
 def _status(store, student_id: int) -> str:
@@ -43,31 +39,17 @@ def _status(store, student_id: int) -> str:
         return session.get(Student, student_id).status
 
 
-def _finish(store, procedure_id: int) -> None:
-    with store.read() as session:
-        kind = procedures.kind_of(session.get(Procedure, procedure_id).kind)
-        current = procedures.current_state(session, procedure_id, "steps")
-    for state in kind.steps[kind.steps.index(current) + 1 :]:
-        procedures.advance(store, procedure_id, state, on=TODAY)
+def _for_another_reason(store, student_id: int, scan, approved_by: ApprovingBody) -> int:
+    """procedures.open of a 退学 the student and guardian ask for another reason, the form its only proof."""
+    form = [scan(proofs.WITHDRAWAL_FORM)]
+    return open_withdrawal(
+        store, student_id, form, today=TODAY, reason=WithdrawalReason.OTHER, approved_by=approved_by
+    )
 
 
 def test_r23_1_compulsory_withdrawal_for_settling_abroad(school, scan):
-    student = add_student(school, _class(school, 2))
-    procedure_id = procedures.open(
-        school,
-        withdrawals.WithdrawalRequest(
-            student_id=student,
-            reason=WithdrawalReason.SETTLING_ABROAD,
-            approved_by=ApprovingBody.COUNTY_BUREAU,
-        ),
-        proofs=[
-            scan(proofs.WITHDRAWAL_FORM),
-            scan(proofs.PASSPORT_COPY),
-            scan(proofs.HOUSEHOLD_REGISTER_COPY),
-        ],
-        today=TODAY,
-    )
-    _finish(school, procedure_id)
+    student = add_student(school, class_id_of(school, 2))
+    advance_to(school, open_withdrawal(school, student, abroad_proofs(scan), today=TODAY), on=TODAY)
     assert _status(school, student) == "退学"
     with school.read() as session:
         change = session.scalar(select(StatusChange).where(StatusChange.kind == "withdrawal"))
@@ -75,16 +57,9 @@ def test_r23_1_compulsory_withdrawal_for_settling_abroad(school, scan):
 
 
 def test_r23_1_no_other_reason_in_the_compulsory_stage(school, scan):
-    student = add_student(school, _class(school, 2))
+    student = add_student(school, class_id_of(school, 2))
     with pytest.raises(RuleViolation) as caught:
-        procedures.open(
-            school,
-            withdrawals.WithdrawalRequest(
-                student_id=student, reason=WithdrawalReason.OTHER, approved_by=ApprovingBody.TOWNSHIP
-            ),
-            proofs=[scan(proofs.WITHDRAWAL_FORM)],
-            today=TODAY,
-        )
+        _for_another_reason(school, student, scan, ApprovingBody.TOWNSHIP)
     assert [f.rule_id for f in caught.value.findings] == ["R23.1"]
     assert "劝退" in caught.value.findings[0].text
     with school.read() as session:
@@ -92,21 +67,13 @@ def test_r23_1_no_other_reason_in_the_compulsory_stage(school, scan):
 
 
 def test_r24_1_senior_withdrawal_for_other_reasons(senior, scan):
-    student = add_student(senior, _class(senior, 11))
-    procedure_id = procedures.open(
-        senior,
-        withdrawals.WithdrawalRequest(
-            student_id=student, reason=WithdrawalReason.OTHER, approved_by=ApprovingBody.AUTHORITY
-        ),
-        proofs=[scan(proofs.WITHDRAWAL_FORM)],
-        today=TODAY,
-    )
-    _finish(senior, procedure_id)
+    student = add_student(senior, class_id_of(senior, 11))
+    advance_to(senior, _for_another_reason(senior, student, scan, ApprovingBody.AUTHORITY), on=TODAY)
     assert _status(senior, student) == "退学"
 
 
 def test_r26_1_automatic_withdrawal_only_for_a_candidate(senior, school):
-    student = add_student(senior, _class(senior, 11))
+    student = add_student(senior, class_id_of(senior, 11))
     with pytest.raises(RuleViolation, match="不符合自动退学"):
         procedures.open(
             senior,
@@ -125,9 +92,9 @@ def test_r26_1_automatic_withdrawal_only_for_a_candidate(senior, school):
         today=TODAY,
         decision=procedures.Decision(confirmed=True),
     )
-    _finish(senior, procedure_id)
+    advance_to(senior, procedure_id, on=TODAY)
     assert _status(senior, student) == "退学"
-    primary = add_student(school, _class(school, 3))
+    primary = add_student(school, class_id_of(school, 3))
     with pytest.raises(RuleViolation, match="不符合自动退学"):  # R26.1 is for senior students only
         procedures.open(
             school,
@@ -137,7 +104,7 @@ def test_r26_1_automatic_withdrawal_only_for_a_candidate(senior, school):
 
 
 def test_r27_1_death_with_proof_and_its_working_day_deadline(school, scan):
-    student = add_student(school, _class(school, 1))
+    student = add_student(school, class_id_of(school, 1))
     with pytest.raises(RuleViolation, match="死亡证明"):
         procedures.open(
             school, withdrawals.DeathRequest(student_id=student, died_on=date(2026, 9, 28)), today=TODAY
@@ -148,7 +115,7 @@ def test_r27_1_death_with_proof_and_its_working_day_deadline(school, scan):
         proofs=[scan(proofs.DEATH_PROOF)],
         today=TODAY,
     )
-    _finish(school, procedure_id)
+    advance_to(school, procedure_id, on=TODAY)
     assert _status(school, student) == "死亡"
     due = withdrawals.death_due(date(2026, 9, 28), build_calendar())
     # 29, 30 September; 国庆 1–7 October off; 8, 9, 10 (a make-up Saturday), 12–16 October: the tenth is the 16th
@@ -156,37 +123,17 @@ def test_r27_1_death_with_proof_and_its_working_day_deadline(school, scan):
 
 
 def test_r28_1_dropout_reported_to_all_three_bodies(school, scan, senior):
-    student = add_student(school, _class(school, 3))
+    student = add_student(school, class_id_of(school, 3))
+    report = [scan(proofs.DROPOUT_REPORT)]
     with pytest.raises(RuleViolation) as caught:
-        procedures.open(
-            school,
-            withdrawals.DropoutRequest(
-                student_id=student, since=date(2026, 10, 20), reported_to=[ApprovingBody.TOWNSHIP]
-            ),
-            proofs=[scan(proofs.DROPOUT_REPORT)],
-            today=TODAY,
-        )
+        open_dropout(school, student, report, today=TODAY, reported_to=[ApprovingBody.TOWNSHIP])
     assert "县级教育行政部门" in caught.value.findings[0].text
-    procedure_id = procedures.open(
-        school,
-        withdrawals.DropoutRequest(
-            student_id=student, since=date(2026, 10, 20), reported_to=list(withdrawals.DROPOUT_RECIPIENTS)
-        ),
-        proofs=[scan(proofs.DROPOUT_REPORT)],
-        today=TODAY,
-    )
-    _finish(school, procedure_id)
+    procedure_id = open_dropout(school, student, report, today=TODAY)  # to all three bodies
+    advance_to(school, procedure_id, on=TODAY)
     assert _status(school, student) == "辍学"
     with school.read() as session:  # the record is kept
         assert session.get(Student, student) is not None
-    older = add_student(senior, _class(senior, 10))
+    older = add_student(senior, class_id_of(senior, 10))
     with pytest.raises(RuleViolation) as caught:
-        procedures.open(
-            senior,
-            withdrawals.DropoutRequest(
-                student_id=older, since=date(2026, 10, 20), reported_to=list(withdrawals.DROPOUT_RECIPIENTS)
-            ),
-            proofs=[scan(proofs.DROPOUT_REPORT)],
-            today=TODAY,
-        )
+        open_dropout(senior, older, report, today=TODAY)
     assert [f.rule_id for f in caught.value.findings] == ["R28.1"]

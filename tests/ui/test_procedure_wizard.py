@@ -9,12 +9,18 @@ import pytest
 from PySide6.QtWidgets import QDialog, QWizard
 from sqlalchemy import select
 
-from tests.conftest import luchang_setup
-from tests.factories import add_student
-from xueji_desktop.models import SchoolClass, Student
+from tests.factories import (
+    STATUS_CHANGE_HEADERS,
+    add_student,
+    advance_to,
+    class_id_of,
+    open_suspension,
+    open_withdrawal,
+    school_store,
+    senior_school,
+)
+from xueji_desktop.models import Student
 from xueji_desktop.services import procedures
-from xueji_desktop.services.school_setup import create_school
-from xueji_desktop.store import Store
 from xueji_desktop.ui.status_changes import tab as status_changes_tab
 from xueji_desktop.ui.status_changes.tab import StatusChangesTab
 
@@ -34,9 +40,7 @@ def scans(tmp_path):
     return tmp_path
 
 
-def _class(store, level: int) -> int:
-    with store.read() as session:
-        return next(c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == level)
+_class = class_id_of  # tests/ui/test_print_preview.py takes _class (and _tab) from here
 
 
 def _status(store, student_id: int) -> str:
@@ -64,7 +68,7 @@ def _to_review(wizard, attach: dict[int, object]) -> None:
 
 
 def test_a_suspension_through_the_wizard_and_the_tab(qtbot, school, scans, monkeypatch):
-    student = add_student(school, _class(school, 3), name="李小明")
+    student = add_student(school, class_id_of(school, 3), name="李小明")
     tab = _tab(qtbot, school)
     assert not tab.empty.isHidden()
     wizard = tab.start("suspension", student_id=student)
@@ -94,7 +98,7 @@ def test_a_suspension_through_the_wizard_and_the_tab(qtbot, school, scans, monke
 
 
 def test_the_review_page_shows_a_refusal_with_its_article_and_finish_stays_off(qtbot, school, scans):
-    student = add_student(school, _class(school, 3))
+    student = add_student(school, class_id_of(school, 3))
     wizard = _tab(qtbot, school).start("suspension", student_id=student)
     _to_review(wizard, {0: scans / "申请表.pdf"})  # no hospital record
     review = wizard.review_page
@@ -107,10 +111,8 @@ def test_the_review_page_shows_a_refusal_with_its_article_and_finish_stays_off(q
 
 
 def test_an_exception_needs_the_approval_number_and_a_reason(qtbot, tmp_path, scans):
-    store = Store.open(tmp_path / "grade6")
-    try:
-        create_school(store, luchang_setup(classes_per_grade={6: 1}))
-        student = add_student(store, _class(store, 6))
+    with school_store(tmp_path / "grade6", classes_per_grade={6: 1}) as store:
+        student = add_student(store, class_id_of(store, 6))
         spring = date(2027, 3, 10)
         wizard = _tab(qtbot, store, spring).start("suspension", student_id=student)
         _to_review(wizard, {0: scans / "申请表.pdf", 1: scans / "病历.png"})
@@ -125,8 +127,6 @@ def test_an_exception_needs_the_approval_number_and_a_reason(qtbot, tmp_path, sc
         assert review.isComplete()
         wizard.button(QWizard.WizardButton.FinishButton).click()
         assert wizard.procedure_id is not None
-    finally:
-        store.close()
 
 
 def test_a_proof_that_is_not_a_scan_is_refused_on_the_page(qtbot, school, scans, monkeypatch):
@@ -134,7 +134,7 @@ def test_a_proof_that_is_not_a_scan_is_refused_on_the_page(qtbot, school, scans,
     monkeypatch.setattr(
         "xueji_desktop.ui.status_changes.wizard.show_error", lambda parent, title, text: shown.append(text)
     )
-    student = add_student(school, _class(school, 3))
+    student = add_student(school, class_id_of(school, 3))
     wizard = _tab(qtbot, school).start("suspension", student_id=student)
     wizard.next()
     wizard.next()
@@ -143,27 +143,10 @@ def test_a_proof_that_is_not_a_scan_is_refused_on_the_page(qtbot, school, scans,
 
 
 def test_a_resumption_into_a_lower_grade_is_refused(qtbot, school, scans):
-    from xueji_desktop.rules.suspensions import SuspensionReason
-    from xueji_desktop.services.attachments import ProofFile
-    from xueji_desktop.services.procedures import suspensions
-
-    student = add_student(school, _class(school, 3))
-    proofs = [
-        ProofFile("休学、复学申请表", scans / "申请表.pdf"),
-        ProofFile("县级以上医疗单位病历", scans / "病历.png"),
-    ]
-    suspended = procedures.open(
-        school,
-        suspensions.SuspensionRequest(student_id=student, reason=SuspensionReason.ILLNESS, start=TODAY),
-        proofs=proofs,
-        today=TODAY,
-    )
-    for state in ("学校已审核", "学籍管理部门已登记"):
-        procedures.advance(school, suspended, state, on=TODAY)
+    student = _suspended(school, 3, scans)
     wizard = _tab(qtbot, school).start("resumption", student_id=student)
     wizard.next()
-    boxes = wizard.form.widget("to_class_id")
-    boxes.setCurrentIndex(next(i for i in range(boxes.count()) if boxes.itemData(i) == _class(school, 2)))
+    _pick(wizard.form.widget("to_class_id"), class_id_of(school, 2))
     wizard.next()
     wizard.proofs_page.attach(0, scans / "申请表.pdf")
     wizard.proofs_page.attach(1, scans / "病历.png")
@@ -176,7 +159,7 @@ def test_a_resumption_into_a_lower_grade_is_refused(qtbot, school, scans):
 
 
 def test_a_compulsory_withdrawal_for_another_reason_is_refused(qtbot, school, scans):
-    student = add_student(school, _class(school, 2))
+    student = add_student(school, class_id_of(school, 2))
     wizard = _tab(qtbot, school).start("withdrawal", student_id=student)
     wizard.next()
     wizard.form.widget("reason").setCurrentText("本人及监护人因其他原因申请")
@@ -188,7 +171,7 @@ def test_a_compulsory_withdrawal_for_another_reason_is_refused(qtbot, school, sc
 
 
 def test_a_death_overdue_shows_in_red(qtbot, school, scans):
-    student = add_student(school, _class(school, 1))
+    student = add_student(school, class_id_of(school, 1))
     wizard = _tab(qtbot, school).start("death", student_id=student)
     wizard.next()
     wizard.form.widget("died_on").setDate(wizard.form.widget("died_on").date().addDays(-30))
@@ -205,7 +188,7 @@ def test_a_death_overdue_shows_in_red(qtbot, school, scans):
 
 
 def test_a_dropout_must_be_reported_to_all_three(qtbot, school, scans):
-    student = add_student(school, _class(school, 3))
+    student = add_student(school, class_id_of(school, 3))
     wizard = _tab(qtbot, school).start("dropout", student_id=student)
     wizard.next()
     wizard.form.widget("reported_to").boxes[next(iter(wizard.form.widget("reported_to").boxes))].setChecked(
@@ -232,13 +215,7 @@ def test_a_transfer_in_asks_who_the_student_is_and_makes_the_record_when_done(
     form.widget("id_number").setText(id_number(date(2018, 5, 6), "2", seq=77))
     form.widget("from_school").setText("平顺县实验小学")
     form.widget("grade_level").setCurrentIndex(1)  # 二年级
-    form.widget("to_class_id").setCurrentIndex(
-        next(
-            i
-            for i in range(form.widget("to_class_id").count())
-            if form.widget("to_class_id").itemData(i) == _class(school, 2)
-        )
-    )
+    _pick(form.widget("to_class_id"), class_id_of(school, 2))
     wizard.next()
     kinds = wizard.proofs_page.kinds
     assert kinds[1].currentText() == "户籍证明"  # 户籍证明 or 居住证 (R17.1)
@@ -261,7 +238,7 @@ def test_a_transfer_in_asks_who_the_student_is_and_makes_the_record_when_done(
 
 
 def test_an_information_change_of_a_wrong_id_number_is_refused(qtbot, school, scans):
-    student = add_student(school, _class(school, 3))
+    student = add_student(school, class_id_of(school, 3))
     wizard = _tab(qtbot, school).start("information_change", student_id=student)
     wizard.next()
     field, value = wizard.form.widget("new_values")[0]
@@ -278,7 +255,7 @@ def test_the_timeline_of_a_student_and_the_term_filter(qtbot, school, scans, mon
     from xueji_desktop.services import history
     from xueji_desktop.ui.status_changes.timeline_dialog import TimelineDialog
 
-    student = add_student(school, _class(school, 3), name="赵小飞")
+    student = add_student(school, class_id_of(school, 3), name="赵小飞")
     tab = _tab(qtbot, school)
     wizard = tab.start("suspension", student_id=student)
     _to_review(wizard, {0: scans / "申请表.pdf", 1: scans / "病历.png"})
@@ -317,43 +294,28 @@ def _finish_through(wizard, scans) -> None:
 
 
 def _suspended(store, level: int, scans) -> int:
-    from xueji_desktop.rules.suspensions import SuspensionReason
+    """A student of grade `level` on a suspension for illness opened and registered today; returns the student."""
     from xueji_desktop.services.attachments import ProofFile
-    from xueji_desktop.services.procedures import suspensions
 
-    student = add_student(store, _class(store, level))
+    student = add_student(store, class_id_of(store, level))
     proofs = [
         ProofFile("休学、复学申请表", scans / "申请表.pdf"),
         ProofFile("县级以上医疗单位病历", scans / "病历.png"),
     ]
-    done = procedures.open(
-        store,
-        suspensions.SuspensionRequest(student_id=student, reason=SuspensionReason.ILLNESS, start=TODAY),
-        proofs=proofs,
-        today=TODAY,
-    )
-    for state in ("学校已审核", "学籍管理部门已登记"):
-        procedures.advance(store, done, state, on=TODAY)
+    advance_to(store, open_suspension(store, student, proofs, today=TODAY), on=TODAY)
     return student
 
 
 def _withdrawn_abroad(store, scans, reason: str = "出境定居") -> int:
-    from xueji_desktop.rules.withdrawals import ApprovingBody, WithdrawalReason
+    """A student of 二年级 withdrawn for `reason` (the county bureau approving) today; returns the student."""
+    from xueji_desktop.rules.withdrawals import WithdrawalReason
     from xueji_desktop.services.attachments import ProofFile
-    from xueji_desktop.services.procedures import withdrawals
 
-    student = add_student(store, _class(store, 2))
+    student = add_student(store, class_id_of(store, 2))
     kinds = ("退学申请表", "本人护照复印件", "户口簿复印件", "县级以上医疗单位病历")
-    left = procedures.open(
-        store,
-        withdrawals.WithdrawalRequest(
-            student_id=student, reason=WithdrawalReason(reason), approved_by=ApprovingBody.COUNTY_BUREAU
-        ),
-        proofs=[ProofFile(k, scans / "申请表.pdf") for k in kinds],
-        today=TODAY,
-    )
-    for state in ("学校已审核", "已批准", "学籍管理部门已办理"):
-        procedures.advance(store, left, state, on=TODAY)
+    proofs = [ProofFile(k, scans / "申请表.pdf") for k in kinds]
+    left = open_withdrawal(store, student, proofs, today=TODAY, reason=WithdrawalReason(reason))
+    advance_to(store, left, on=TODAY)
     return student
 
 
@@ -378,37 +340,37 @@ def test_every_wizard_has_a_happy_path(qtbot, school, scans):
 
     run(
         "transfer_out",
-        add_student(school, _class(school, 3)),
+        add_student(school, class_id_of(school, 3)),
         lambda f: f.widget("to_school").setText("长治市实验小学"),
     )
     run("suspension_extension", _suspended(school, 3, scans))
     run(
         "resumption",
         _suspended(school, 2, scans),
-        lambda f: _pick(f.widget("to_class_id"), _class(school, 3)),
+        lambda f: _pick(f.widget("to_class_id"), class_id_of(school, 3)),
     )
     run(
         "withdrawal",
-        add_student(school, _class(school, 2)),
+        add_student(school, class_id_of(school, 2)),
         lambda f: f.widget("reason").setCurrentText("出境定居"),
     )
     run(
         "dropout",
-        add_student(school, _class(school, 3)),
+        add_student(school, class_id_of(school, 3)),
         lambda f: [box.setChecked(True) for box in f.widget("reported_to").boxes.values()],
     )
-    run("death", add_student(school, _class(school, 1)))
+    run("death", add_student(school, class_id_of(school, 1)))
     run(
         "restoration",
         _withdrawn_abroad(school, scans),
-        lambda f: _pick(f.widget("to_class_id"), _class(school, 3)),
+        lambda f: _pick(f.widget("to_class_id"), class_id_of(school, 3)),
     )
 
     def rename(f) -> None:
         f.widget("new_values")[0][0].setCurrentIndex(f.widget("new_values")[0][0].findText("现住址"))
         f.widget("new_values")[0][1].setText("潞城区潞华街道8号")
 
-    run("information_change", add_student(school, _class(school, 3)), rename)
+    run("information_change", add_student(school, class_id_of(school, 3)), rename)
     assert all(outcomes.values()) and len(outcomes) == 8
 
 
@@ -424,7 +386,7 @@ def test_every_wizard_has_a_refusal(qtbot, school, scans, tmp_path):
         text = wizard.review_page.findings_label.text()
         assert article in text and not wizard.review_page.isComplete(), text
 
-    grade_one = add_student(school, _class(school, 1))
+    grade_one = add_student(school, class_id_of(school, 1))
     refused(
         "transfer_out", grade_one, lambda f: f.widget("to_school").setText("长治市实验小学"), "第十八条"
     )  # R18.3
@@ -445,10 +407,10 @@ def test_every_wizard_has_a_refusal(qtbot, school, scans, tmp_path):
         lambda f: f.widget("new_end").setDate(f.widget("new_end").date().addYears(3)),
         "第二十二条",
     )
-    refused("automatic_withdrawal", add_student(school, _class(school, 3)), article="第二十六条")
+    refused("automatic_withdrawal", add_student(school, class_id_of(school, 3)), article="第二十六条")
     refused(
         "death",
-        add_student(school, _class(school, 1)),
+        add_student(school, class_id_of(school, 1)),
         lambda f: f.widget("died_on").setDate(f.widget("died_on").date().addDays(5)),
         "第二十七条",
     )
@@ -458,12 +420,8 @@ def test_every_wizard_has_a_refusal(qtbot, school, scans, tmp_path):
 def test_r26_1_absence_recorded_then_the_candidate_started_from_the_list(qtbot, tmp_path, scans):
     from xueji_desktop.ui.status_changes.absence_dialog import AbsenceDialog
 
-    store = Store.open(tmp_path / "senior")
-    try:
-        create_school(
-            store, luchang_setup(name="潞城区第一中学", stage="senior", classes_per_grade={10: 1, 11: 1})
-        )
-        student = add_student(store, _class(store, 11), name="韩梅")
+    with senior_school(tmp_path / "senior", levels=(10, 11)) as store:
+        student = add_student(store, class_id_of(store, 11), name="韩梅")
         today = date(2026, 11, 20)
         tab = _tab(qtbot, store, today)
         assert tab.attention.isHidden()
@@ -493,8 +451,6 @@ def test_r26_1_absence_recorded_then_the_candidate_started_from_the_list(qtbot, 
         wizard.review_page.confirm.setChecked(True)
         wizard.button(QWizard.WizardButton.FinishButton).click()
         assert wizard.procedure_id is not None
-    finally:
-        store.close()
 
 
 def test_the_holidays_dialog_opens_from_the_tab(qtbot, school):
@@ -520,14 +476,7 @@ def test_the_status_change_batch_is_exported_from_the_tab(qtbot, school, scans, 
     result = dialog.export()
     assert result is not None and result.exported == [student]
     sheet = openpyxl.load_workbook(result.files[0]).active
-    assert [c.value for c in sheet[1]][:6] == [
-        "学校标识码",
-        "学籍号",
-        "姓名",
-        "身份证件号",
-        "异动类别",
-        "异动日期",
-    ]
+    assert [c.value for c in sheet[1]][:6] == STATUS_CHANGE_HEADERS[:6]
     assert sheet.cell(2, 5).value == "休学" and dialog.history_model.rowCount() == 1
 
 
@@ -556,7 +505,7 @@ def test_every_kinds_details_page_is_built_from_its_request_dataclass(qtbot, sch
         "text": QLineEdit,
         "choices": ChoicesBox,
     }
-    student = add_student(school, _class(school, 3))
+    student = add_student(school, class_id_of(school, 3))
     for code, kind in procedures.all_kinds().items():
         form = request_form(school, code, TODAY)
         assert (form.label, form.statuses, form.intro) == (kind.label, kind.statuses, kind.explanation)
