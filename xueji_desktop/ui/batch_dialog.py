@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from xueji_desktop.rules.enrolment import STEPS
 from xueji_desktop.services import enrolment, upload_batches
 from xueji_desktop.services.upload_batches import BatchBlocked, BatchResult, BlockedStudent
 from xueji_desktop.store import Store
+from xueji_desktop.ui.common.messages import ask
 from xueji_desktop.ui.common.operations import BATCHES, run
 from xueji_desktop.ui.common.tables import RowsModel
 
@@ -256,11 +256,4 @@ class BatchDialog(QDialog):
         self.blocked_table.setVisible(False)
 
     def _may_replace(self, out: Path) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "导出新生上报批次",
-            f"“{out.name}”已经存在。要用这次导出的内容替换它吗？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return ask(self, "导出新生上报批次", f"“{out.name}”已经存在。要用这次导出的内容替换它吗？")

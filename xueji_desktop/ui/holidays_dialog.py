@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QStyledItemDelegate,
@@ -45,6 +44,7 @@ from xueji_desktop.reference.working_days import (
 )
 from xueji_desktop.services import holidays
 from xueji_desktop.store import Store
+from xueji_desktop.ui.common.messages import ask
 from xueji_desktop.ui.common.operations import HOLIDAYS, run
 from xueji_desktop.ui.common.tables import FLAGGED, ROW_HEIGHT, FlaggedRowsModel, RowsModel, configure_table
 
@@ -321,13 +321,11 @@ class HolidaysDialog(QDialog):
         year = self.selected_year()
         if year is None or self.calendar.source(year) != SOURCE_CLERK:
             return False
-        asked = QMessageBox.question(
-            self,
-            TITLE,
+        question = (
             f"删除本机录入的{year}年节假日安排？\n删除后该年的期限按软件自带的安排计算（没有时按周一至周五估算），"
-            "修改记录仍然保留。",
+            "修改记录仍然保留。"
         )
-        if asked != QMessageBox.StandardButton.Yes:
+        if not ask(self, TITLE, question):
             return False
         removing = run(self, TITLE, lambda: holidays.remove_year_list(self.store, year), changes={HOLIDAYS})
         if not removing.ok:
@@ -662,11 +660,4 @@ class HolidayEditorDialog(QDialog):
         return True
 
     def _may_replace(self, year: int) -> bool:
-        answer = QMessageBox.question(
-            self,
-            EDIT_TITLE,
-            f"本机已录入{year}年的节假日安排。要用这里的内容替换它吗？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return ask(self, EDIT_TITLE, f"本机已录入{year}年的节假日安排。要用这里的内容替换它吗？")

@@ -36,10 +36,15 @@ def confirm_findings(parent: QWidget | None, title: str, violation: RuleViolatio
     if violation.blocking:
         QMessageBox.warning(parent, title, lines)
         return False
+    return ask(parent, title, f"{lines}\n\n仍要继续吗？")
+
+
+def ask(parent: QWidget | None, title: str, question: str) -> bool:
+    """A yes-or-no question whose answer changes or replaces something: 否 is the default, so Enter changes nothing."""
     answer = QMessageBox.question(
         parent,
         title,
-        f"{lines}\n\n仍要继续吗？",
+        question,
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )
