@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.factories import add_student
+from tests.factories import add_graduate, add_student
 from xueji_desktop.models import SchoolClass, Student
 from xueji_desktop.services.printing.rosters import class_roster
 
@@ -68,25 +68,7 @@ def test_print_a_class_roster_from_the_command_line(school, tmp_path, capsys):
 
 
 def _graduate(store, class_id, name, on=date(2026, 7, 1)):
-    from datetime import datetime
-
-    from xueji_desktop.models import StatusChange
-
-    student_id = add_student(store, class_id, name=name, birth=date(2014, 5, 2))
-    with store.transaction() as session:
-        session.get(Student, student_id).status = "毕业"
-        session.add(
-            StatusChange(
-                student_id=student_id,
-                kind="graduation",
-                effective_date=on,
-                status_before="在读",
-                status_after="毕业",
-                actor="测试",
-                created_at=datetime.now(),
-            )
-        )
-    return student_id
+    return add_graduate(store, class_id, on=on, name=name, birth=date(2014, 5, 2))
 
 
 def test_r6_1_the_graduate_roster_lists_that_years_graduates_only(school, tmp_path):

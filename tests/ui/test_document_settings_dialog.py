@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog
 
 from xueji_desktop.services.printing import document_settings
 from xueji_desktop.services.printing.document_settings import BY_KEY
@@ -16,13 +16,6 @@ from xueji_desktop.ui.printing.document_settings_dialog import DocumentSettingsD
 BODY = "enrolment_proof.body"
 TITLE = "enrolment_proof.title"
 CLOSING = "enrolment_proof.closing"
-
-
-@pytest.fixture
-def messages(monkeypatch) -> list[str]:
-    told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: told.append(text))
-    return told
 
 
 @pytest.fixture

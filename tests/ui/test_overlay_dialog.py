@@ -40,13 +40,6 @@ def printers(monkeypatch):
 
 
 @pytest.fixture
-def messages(monkeypatch) -> list[str]:
-    told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: told.append(text))
-    return told
-
-
-@pytest.fixture
 def previews(monkeypatch, tmp_path) -> list[dict]:
     """What was handed to the print preview: its title, paper and a copy of the PDF (the dialog removes its own)."""
     shown: list[dict] = []

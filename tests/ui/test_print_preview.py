@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel
 from sqlalchemy import select
 
 from tests.documents.test_render import PAGE_H, PAGE_W, ink, marked_pdf
@@ -28,14 +28,6 @@ BLOCK_BAND = (160 + 40 / 2) / PAGE_H  # the middle of each marked page's black b
 @pytest.fixture
 def pdf(tmp_path) -> Path:
     return marked_pdf(tmp_path / "五页.pdf", pages=5)
-
-
-@pytest.fixture
-def messages(monkeypatch) -> list[str]:
-    """What the dialogs would have told the clerk (QMessageBox.warning, the one show_error uses)."""
-    told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: told.append(text))
-    return told
 
 
 def _dialog(qtbot, path: Path, title: str = TITLE, **options) -> PrintPreviewDialog:
@@ -495,12 +487,13 @@ def test_the_file_can_go_while_the_preview_shows_it(qtbot, pdf, tmp_path, monkey
 
 
 def test_a_pdf_proof_shows_a_thumbnail_of_its_first_page(qtbot, school, tmp_path):
-    from tests.ui.test_procedure_wizard import _class, _tab
+    from tests.factories import class_id_of
+    from tests.ui.test_procedure_wizard import _tab
 
     scan = marked_pdf(tmp_path / "申请表.pdf", pages=2)
     broken = tmp_path / "坏的申请表.pdf"
     broken.write_bytes(b"%PDF-1.4\n%%EOF\n")
-    student = add_student(school, _class(school, 3))
+    student = add_student(school, class_id_of(school, 3))
     wizard = _tab(qtbot, school).start("suspension", student_id=student)
     wizard.next()
     wizard.next()

@@ -40,9 +40,6 @@ def scans(tmp_path):
     return tmp_path
 
 
-_class = class_id_of  # tests/ui/test_print_preview.py takes _class (and _tab) from here
-
-
 def _status(store, student_id: int) -> str:
     with store.read() as session:
         return session.get(Student, student_id).status
