@@ -46,49 +46,31 @@ def find_duplicates(rows: Iterable[Person], existing: Iterable[Person]) -> list[
     found: list[DuplicateFinding] = []
     for row in rows:
         name_key = _name_key(row.name)
-        if row.id_number and (hit := _lookup("by_id", row.id_number, stored, earlier)):
-            label, ref, _ = hit
-            found.append(
-                DuplicateFinding(
-                    row.ref,
-                    label,
-                    ref,
-                    Finding(
-                        "R13.1",
-                        Severity.BLOCK,
-                        f"身份证件号 {row.id_number} 与{label}相同，同一人不能重复建立学籍",
-                    ),
-                )
-            )
-        elif hit := _lookup("by_person", (name_key, row.birth_date, row.gender), stored, earlier):
-            label, ref, _ = hit
-            found.append(
-                DuplicateFinding(
-                    row.ref,
-                    label,
-                    ref,
-                    Finding(
-                        "R13.1", Severity.WARN, f"与{label}同名、同出生日期、同性别，可能是重复学籍，请核实"
-                    ),
-                )
-            )
-        elif row.pinyin and (hit := _lookup("by_sound", (row.pinyin, row.birth_date), stored, earlier)):
-            label, ref, other = hit
-            if (name := _name_key(other.name)) != name_key:
-                found.append(
-                    DuplicateFinding(
-                        row.ref,
-                        label,
-                        ref,
-                        Finding(
-                            "R13.1",
-                            Severity.WARN,
-                            f"与{label}姓名读音相同（{row.name} / {name}）、出生日期相同，可能是同一人的不同写法，请核实",
-                        ),
-                    )
-                )
+        if duplicate := _duplicate(row, name_key, stored, earlier):
+            found.append(duplicate)
         earlier.add(row, name_key)
     return found
+
+
+def _duplicate(row: Person, name_key: str, stored: _Seen, earlier: _Seen) -> DuplicateFinding | None:
+    """R13.1 for one row: the same ID number blocks; the same name, birth date and gender warns, and so does the same
+    拼音 and birth date under another spelling of the name."""
+    if row.id_number and (hit := _lookup("by_id", row.id_number, stored, earlier)):
+        severity, said = Severity.BLOCK, "身份证件号 {id} 与{label}相同，同一人不能重复建立学籍"
+    elif hit := _lookup("by_person", (name_key, row.birth_date, row.gender), stored, earlier):
+        severity, said = Severity.WARN, "与{label}同名、同出生日期、同性别，可能是重复学籍，请核实"
+    elif (
+        row.pinyin
+        and (hit := _lookup("by_sound", (row.pinyin, row.birth_date), stored, earlier))
+        and _name_key(hit[2].name) != name_key
+    ):
+        severity = Severity.WARN
+        said = "与{label}姓名读音相同（{name} / {other}）、出生日期相同，可能是同一人的不同写法，请核实"
+    else:
+        return None
+    label, ref, other = hit
+    message = said.format(id=row.id_number, label=label, name=row.name, other=_name_key(other.name))
+    return DuplicateFinding(row.ref, label, ref, Finding("R13.1", severity, message))
 
 
 class _Seen:
