@@ -253,20 +253,14 @@ class OverlayDialog(QDialog):
         return overlay_printing.layouts()[self.layout_key()]
 
     def set_layout(self, key: str) -> bool:
-        index = self.layout_combo.findData(key)
-        if index >= 0:
-            self.layout_combo.setCurrentIndex(index)
-        return index >= 0
+        return _choose(self.layout_combo, key)
 
     def printer(self) -> str:
         """The chosen printer's name; "" when there is none."""
         return self.printer_combo.currentData() or ""
 
     def set_printer(self, name: str) -> bool:
-        index = self.printer_combo.findData(name)
-        if index >= 0:
-            self.printer_combo.setCurrentIndex(index)
-        return index >= 0
+        return _choose(self.printer_combo, name)
 
     def offset(self) -> Offset:
         """The offset in the boxes (perhaps not saved yet)."""
@@ -436,3 +430,11 @@ class OverlayDialog(QDialog):
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
         super().done(result)
+
+
+def _choose(combo: QComboBox, data: str) -> bool:
+    """Select the item holding `data`; False (the choice unchanged) when the list has none."""
+    index = combo.findData(data)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+    return index >= 0
