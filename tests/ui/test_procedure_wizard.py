@@ -129,7 +129,7 @@ def test_an_exception_needs_the_approval_number_and_a_reason(qtbot, tmp_path, sc
 def test_a_proof_that_is_not_a_scan_is_refused_on_the_page(qtbot, school, scans, monkeypatch):
     shown = []
     monkeypatch.setattr(
-        "xueji_desktop.ui.status_changes.wizard.show_error", lambda parent, title, text: shown.append(text)
+        "xueji_desktop.ui.common.messages.show_error", lambda parent, title, text: shown.append(text)
     )
     student = add_student(school, class_id_of(school, 3))
     wizard = _tab(qtbot, school).start("suspension", student_id=student)

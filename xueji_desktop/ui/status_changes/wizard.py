@@ -28,11 +28,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from xueji_desktop.rules import RuleViolation
-from xueji_desktop.services.attachments import ProofFile, ProofFileError, file_type
+from xueji_desktop.errors import DomainError
+from xueji_desktop.services.attachments import ProofFile, file_type
 from xueji_desktop.services.procedures import Decision, FindingsPreview
 from xueji_desktop.store import Store
-from xueji_desktop.ui.common.messages import show_error
+from xueji_desktop.ui.common import messages
+from xueji_desktop.ui.common.operations import run
 from xueji_desktop.ui.common.student_picker import StudentPicker
 from xueji_desktop.ui.printing.preview import pdf_thumbnail
 from xueji_desktop.ui.status_changes.request_forms import request_form
@@ -178,11 +179,10 @@ class ProofsPage(QWizardPage):
 
     def attach(self, row: int, path: Path, shown: QLabel | None = None, thumb: QLabel | None = None) -> bool:
         """Take `path` for requirement `row` (the file dialog's answer; tests call it directly)."""
-        try:
-            kind_of_file = file_type(path)
-        except ProofFileError as error:
-            show_error(self, "证明材料", str(error))
+        checked = run(self, "证明材料", lambda: file_type(path))
+        if not checked.ok or checked.value is None:
             return False
+        kind_of_file = checked.value
         kind = self.kinds[row]
         self.chosen[row] = ProofFile(kind.currentText() if isinstance(kind, QComboBox) else kind, path)
         shown = shown or self.findChild(QLabel, f"proof{row}")
@@ -272,15 +272,28 @@ class ReviewPage(QWizardPage):
         return "<br>".join(lines) + "<hr>"
 
     def _preview(self) -> list:
-        try:
-            self.owner.form.submit(
-                self.owner.student_id, self.owner.proofs_page.proofs(), Decision(preview=True)
-            )
-        except FindingsPreview as preview:
-            return preview.findings
-        except RuleViolation as violation:
-            return violation.findings
-        return []
+        """Every finding the rules have for the procedure as filled in, nothing written (Decision(preview=True)).
+        A refusal with findings (a student in no class …) is shown here as findings too; one without is told."""
+
+        def preview() -> list:
+            try:
+                self.owner.form.submit(
+                    self.owner.student_id, self.owner.proofs_page.proofs(), Decision(preview=True)
+                )
+            except FindingsPreview as answer:
+                return answer.findings
+            return []
+
+        refused: list = []
+
+        def in_place(refusal: DomainError) -> None:
+            if refusal.findings:
+                refused.extend(refusal.findings)
+            else:
+                messages.show_refusal(self, f"不能办理{self.owner.form.label}", refusal)
+
+        outcome = run(self, f"办理{self.owner.form.label}", preview, on_refusal=in_place)
+        return outcome.value if outcome.ok and outcome.value is not None else refused
 
     def decision(self) -> Decision:
         return Decision(
@@ -298,18 +311,15 @@ class ReviewPage(QWizardPage):
         return self.confirm.isChecked() or not any(not f.blocks for f in self.findings)
 
     def validatePage(self) -> bool:
-        try:
-            self.owner.procedure_id = self.owner.form.submit(
-                self.owner.student_id, self.owner.proofs_page.proofs(), self.decision()
-            )
-        except RuleViolation as violation:
-            show_error(
-                self, f"不能办理{self.owner.form.label}", "\n\n".join(f.text for f in violation.findings)
-            )
+        proofs, decision = self.owner.proofs_page.proofs(), self.decision()
+        opening = run(  # the 异动 tab announces what changed once the wizard is done
+            self,
+            f"不能办理{self.owner.form.label}",
+            lambda: self.owner.form.submit(self.owner.student_id, proofs, decision),
+        )
+        if not opening.ok:
             return False
-        except ProofFileError as error:
-            show_error(self, "证明材料", str(error))
-            return False
+        self.owner.procedure_id = opening.value
         return True
 
 
