@@ -75,20 +75,34 @@ def create_student(store: Store, form: StudentForm, *, confirmed: bool = False) 
         if form.school_class_id is not None:
             findings += _class_findings(session, form.school_class_id, extra=1)
         _raise_unless_confirmed(findings, confirmed)
-        now = datetime.now()
-        student = Student(created_at=now, updated_at=now, school_class_id=form.school_class_id, status="在读")
-        apply_values(student, values)
-        _apply_family(session, student, [_cleaned(m) for m in form.family])
-        session.add(student)
-        session.flush()
-        audit.record(
+        student = add_student(
             session,
-            "student.create",
-            "student",
-            student.id,
+            values,
             {FIELDS_BY_KEY[k].label: [None, v] for k, v in values.items() if v not in (None, "")},
+            school_class_id=form.school_class_id,
+            family=[_cleaned(m) for m in form.family],
         )
         return student.id
+
+
+def add_student(
+    session: Session,
+    values: dict[str, Any],
+    details: dict[str, list],
+    *,
+    school_class_id: int | None = None,
+    family: list[dict[str, Any]] | None = None,
+) -> Student:
+    """A new 在读 student from checked field values (and family members), added and flushed, with its
+    student.create audit entry carrying `details` ({label: [None, value]}): by hand or transferred in (R17.1)."""
+    now = datetime.now()
+    student = Student(created_at=now, updated_at=now, school_class_id=school_class_id, status="在读")
+    apply_values(student, values)
+    _apply_family(session, student, family or [])
+    session.add(student)
+    session.flush()
+    audit.record(session, "student.create", "student", student.id, details)
+    return student
 
 
 def update_student(

@@ -7,7 +7,7 @@ within a month), and what completing does — a student record made or reopened 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -23,7 +23,6 @@ from xueji_desktop.rules.review import ReviewFinding, StudentRef
 from xueji_desktop.rules.stages import GRADE_NAMES as _GRADE_NAMES
 from xueji_desktop.rules.stages import GradeFacts
 from xueji_desktop.rules.transfers import TransferCase, TransferReason
-from xueji_desktop.services import audit
 from xueji_desktop.services.procedures.base import class_of, grade_of, procedure_student, student_of, term_of
 from xueji_desktop.services.procedures.kinds import (
     TRANSFER_LETTER,
@@ -265,7 +264,7 @@ def _complete_in(session: Session, procedure: Procedure, facts: dict[str, Any], 
 
 def _new_student(session: Session, facts: dict[str, Any], on: date) -> Student:
     from xueji_desktop.reference.student_fields import new_student_defaults
-    from xueji_desktop.services.students import apply_values
+    from xueji_desktop.services.students import add_student
 
     values, _ = new_student_defaults(on)
     values.update(
@@ -277,19 +276,9 @@ def _new_student(session: Session, facts: dict[str, Any], on: date) -> Student:
         student_source="2",
         admission_method=None,
     )
-    now = datetime.now()
-    student = Student(created_at=now, updated_at=now, status="在读")
-    apply_values(student, values)
-    session.add(student)
-    session.flush()
-    audit.record(
-        session,
-        "student.create",
-        "student",
-        student.id,
-        {"姓名": [None, student.name], "来源": [None, f"由{facts['from_school']}转入"]},
+    return add_student(
+        session, values, {"姓名": [None, facts["name"]], "来源": [None, f"由{facts['from_school']}转入"]}
     )
-    return student
 
 
 def _identity_findings(name: str, gender: str, birth_date: date, id_number: str) -> list[Finding]:
