@@ -7,20 +7,17 @@ Usage: python benchmarks/certificates.py [--students 1000] [--runs 3]
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
-import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
+from pdf_figures import alternate, demo_school, options
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
-from xueji_desktop.demo import create_demo_school
-from xueji_desktop.documents import enrolment_proof, fonts, pieces
+from xueji_desktop.documents import enrolment_proof, pieces
 from xueji_desktop.models import Student
 from xueji_desktop.services.printing import certificates
 from xueji_desktop.store import Store
@@ -80,29 +77,20 @@ def strings_drawn(store: Store, ids: list[int], out: Path) -> list[list[tuple[st
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    fonts.registered()
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        store = Store.open(root / "data")
-        create_demo_school(store, students=args.students, today=date(2026, 11, 2))
+    args = options(__doc__, students=1000)
+    with demo_school(args.students, date(2026, 11, 2)) as (root, store):
         with store.read() as session:
             ids = list(
                 session.scalars(select(Student.id).where(Student.status == "在读").limit(args.students))
             )
         pages = strings_drawn(store, ids, root / "recorded.pdf")
-        issued_times, bare_times = [], []
-        for run in range(args.runs):
-            started = time.perf_counter()
-            certificates.issue_enrolment_proofs(store, ids, root / f"proofs{run}.pdf", purpose="用于办理医保")
-            issued_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            bare(root / f"bare{run}.pdf", pages)
-            bare_times.append(time.perf_counter() - started)
-        store.close()
+        issued_times, bare_times = alternate(
+            args.runs,
+            lambda run: certificates.issue_enrolment_proofs(
+                store, ids, root / f"proofs{run}.pdf", purpose="用于办理医保"
+            ),
+            lambda run: bare(root / f"bare{run}.pdf", pages),
+        )
     issued_median, bare_median = statistics.median(issued_times), statistics.median(bare_times)
     print(
         f"{len(ids):,} 在读证明, one PDF: {issued_median:.2f} s (runs: {', '.join(f'{t:.2f}' for t in issued_times)})"

@@ -7,19 +7,16 @@ Usage: python benchmarks/rosters.py [--students 1700] [--runs 3]
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
-import tempfile
-import time
 from datetime import date, datetime
 from pathlib import Path
 
+from pdf_figures import alternate, demo_school, options
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import insert, select, update
 
-from xueji_desktop.demo import create_demo_school
 from xueji_desktop.documents import fonts
 from xueji_desktop.models import StatusChange, Student
 from xueji_desktop.services.printing.rosters import graduate_roster
@@ -60,15 +57,8 @@ def strings_drawn(store: Store, out: Path) -> list[list[str]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=1700)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    fonts.registered()
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        store = Store.open(root / "data")
-        create_demo_school(store, students=args.students, today=date(2026, 6, 20))
+    args = options(__doc__, students=1700)
+    with demo_school(args.students, date(2026, 6, 20)) as (root, store):
         with store.transaction() as session:  # every student graduates on 2026-07-01
             ids = list(session.scalars(select(Student.id)))
             session.execute(update(Student).values(status="毕业"))
@@ -88,15 +78,12 @@ def main() -> int:
                 ],
             )
         pages = strings_drawn(store, root / "recorded.pdf")
-        made, drawn, counts = [], [], []
-        for run in range(args.runs):
-            started = time.perf_counter()
-            counts.append(graduate_roster(store, 2026, root / f"roster{run}.pdf"))
-            made.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            bare(root / f"bare{run}.pdf", pages)
-            drawn.append(time.perf_counter() - started)
-        store.close()
+        counts: list[int] = []
+        made, drawn = alternate(
+            args.runs,
+            lambda run: counts.append(graduate_roster(store, 2026, root / f"roster{run}.pdf")),
+            lambda run: bare(root / f"bare{run}.pdf", pages),
+        )
     made_median, bare_median = statistics.median(made), statistics.median(drawn)
     print(
         f"毕业生花名册, {len(ids):,} students, {counts[0]} pages: {made_median:.2f} s "

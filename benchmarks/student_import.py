@@ -21,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -29,7 +31,8 @@ from python_calamine import CalamineWorkbook
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from batch_export import prepare
 
-from xueji_desktop.services.school_setup import SchoolSetup, create_school
+from xueji_desktop.demo import demo_setup
+from xueji_desktop.services.school_setup import create_school
 from xueji_desktop.services.student_import import commit_import, plan_classes, plan_import
 from xueji_desktop.services.upload_batches import export_new_students
 from xueji_desktop.store import Store
@@ -60,28 +63,10 @@ def make_file(work: Path, rows: int) -> Path:
 
 
 def fresh_school(root: Path) -> Store:
-    from datetime import date
-
+    """A nine-year school (not a demo) in the demo's school year, with 120 classes of 一年级 to import into."""
     store = Store.open(root)
-    year = date.today().year if date.today().month >= 8 else date.today().year - 1
-    create_school(
-        store,
-        SchoolSetup(
-            name="潞城区基准学校",
-            code="2140406888",
-            stage="nine_year",
-            region_code="140406",
-            authority="长治市潞城区教育局",
-            principal="王校长",
-            registrar="李老师",
-            start_year=year,
-            term1_start=date(year, 9, 1),
-            term1_end=date(year + 1, 1, 20),
-            term2_start=date(year + 1, 2, 20),
-            term2_end=date(year + 1, 7, 10),
-            classes_per_grade={1: 120},
-        ),
-    )
+    setup = demo_setup(date.today(), {1: 120})
+    create_school(store, replace(setup, name="潞城区基准学校", code="2140406888", is_demo=False))
     return store
 
 

@@ -226,18 +226,10 @@ _ETHNICITY = _Weighted(_ETHNICITIES)
 _STREET_NAMES = frozenset(name for name, _ in _STREETS)
 
 
-def create_demo_school(
-    store: Store, students: int = 1000, seed: int = 2026, today: date | None = None
-) -> None:
-    """Create the demo school in an empty data folder: school, current year, grades 1-9, classes, students."""
-    if students < 0:
-        raise ValueError("students must be 0 or more")
-    today = today or date.today()
-    rng = Random(seed)
+def demo_setup(today: date, classes_per_grade: dict[int, int]) -> SchoolSetup:
+    """The demo school's SchoolSetup in the school year `today` falls in (from August on, the one starting then)."""
     start_year = today.year if today.month >= 8 else today.year - 1
-    levels = list(STAGES[STAGE][1])
-    sizes = plan_class_sizes(students, levels, rng)
-    setup = SchoolSetup(
+    return SchoolSetup(
         name="潞城区演示九年一贯制学校",
         code="2140406999",
         stage=STAGE,
@@ -250,11 +242,24 @@ def create_demo_school(
         term1_end=date(start_year + 1, 1, 20),
         term2_start=date(start_year + 1, 2, 20),
         term2_end=date(start_year + 1, 7, 10),
-        classes_per_grade={level: len(sizes[level]) for level in levels},
+        classes_per_grade=classes_per_grade,
         is_demo=True,
     )
+
+
+def create_demo_school(
+    store: Store, students: int = 1000, seed: int = 2026, today: date | None = None
+) -> None:
+    """Create the demo school in an empty data folder: school, current year, grades 1-9, classes, students."""
+    if students < 0:
+        raise ValueError("students must be 0 or more")
+    today = today or date.today()
+    rng = Random(seed)
+    levels = list(STAGES[STAGE][1])
+    sizes = plan_class_sizes(students, levels, rng)
+    setup = demo_setup(today, {level: len(sizes[level]) for level in levels})
     create_school(store, setup)
-    generator = _Generator(rng, start_year, today, setup)
+    generator = _Generator(rng, setup.start_year, today, setup)
     with store.transaction() as session:
         school = session.scalar(select(School).limit(1))
         assert school is not None
