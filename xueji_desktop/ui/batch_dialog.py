@@ -10,7 +10,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QFileDialog,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +28,7 @@ from xueji_desktop.services.upload_batches import BatchBlocked, BatchResult, Blo
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.messages import ask
 from xueji_desktop.ui.common.operations import BATCHES, run
-from xueji_desktop.ui.common.tables import RowsModel
+from xueji_desktop.ui.common.tables import RowsModel, table_view
 
 ERROR_STYLE = "QLabel { color: #c0392b; }"
 DONE_STYLE = "QLabel { color: #1e7e34; }"
@@ -59,18 +57,6 @@ def _problem_rows(blocked: list[BlockedStudent]) -> list[tuple[str, str, str]]:
                 field, message = "", field
             rows.append((student.name if number == 0 else "", field, message))
     return rows
-
-
-def _table(model: RowsModel, widths: tuple[int, ...]) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.verticalHeader().setVisible(False)
-    view.setAlternatingRowColors(True)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.horizontalHeader().setStretchLastSection(True)
-    for column, width in enumerate(widths):
-        view.setColumnWidth(column, width)
-    return view
 
 
 class BatchDialog(QDialog):
@@ -124,7 +110,7 @@ class BatchDialog(QDialog):
         self.blocked_model = RowsModel(
             [("学生", lambda r: r[0]), ("项目", lambda r: r[1]), ("问题", lambda r: r[2])]
         )
-        self.blocked_table = _table(self.blocked_model, (100, 170))
+        self.blocked_table = table_view(self.blocked_model, (100, 170))
         self.blocked_table.setVisible(False)
 
         self.history_model = RowsModel(
@@ -135,7 +121,7 @@ class BatchDialog(QDialog):
                 ("文件", lambda r: r.file_name),
             ]
         )
-        self.history_table = _table(self.history_model, (140, 80, 50))
+        self.history_table = table_view(self.history_model, (140, 80, 50))
         self.history_empty = QLabel("还没有导出过上报批次。")
 
         where = QHBoxLayout()

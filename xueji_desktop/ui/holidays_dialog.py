@@ -46,7 +46,7 @@ from xueji_desktop.services import holidays
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.messages import ask
 from xueji_desktop.ui.common.operations import HOLIDAYS, run
-from xueji_desktop.ui.common.tables import FLAGGED, ROW_HEIGHT, FlaggedRowsModel, RowsModel, configure_table
+from xueji_desktop.ui.common.tables import FLAGGED, ROW_HEIGHT, FlaggedRowsModel, RowsModel, table_view
 
 TITLE = "节假日安排（工作日计算）"
 IMPORT_TITLE = "导入节假日安排"
@@ -118,12 +118,6 @@ def entries_model() -> RowsModel:
     )
 
 
-def _table(model: QAbstractTableModel, widths: Sequence[int]) -> QTableView:
-    view = QTableView()
-    view.setModel(model)  # first: widths are set on the model's columns
-    return configure_table(view, widths)
-
-
 class HolidaysDialog(QDialog):
     """The years around today and any year with a list, each with its source; the selected year's dates below."""
 
@@ -158,11 +152,11 @@ class HolidaysDialog(QDialog):
         self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.years_model = YearsModel()
-        self.years_table = _table(self.years_model, (80, 300))
+        self.years_table = table_view(self.years_model, (80, 300))
         self.years_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.years_table.selectionModel().selectionChanged.connect(lambda *_: self.show_selected())
         self.entries_model = entries_model()
-        self.entries_table = _table(self.entries_model, (120, 80, 140))
+        self.entries_table = table_view(self.entries_model, (120, 80, 140))
         self.year_title = QLabel()
         self.year_title.setWordWrap(True)
         self.year_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -385,7 +379,7 @@ class ImportPreviewDialog(QDialog):
         self.summary.setWordWrap(True)
         self.entries_model = entries_model()
         self.entries_model.set_rows(sorted(year_list.entries, key=lambda e: e.day))
-        table = _table(self.entries_model, (100, 70, 110))
+        table = table_view(self.entries_model, (100, 70, 110))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

@@ -43,7 +43,7 @@ from xueji_desktop.services.archive_register import (
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.operations import ARCHIVE, run
 from xueji_desktop.ui.common.student_picker import StudentPicker
-from xueji_desktop.ui.common.tables import RowsModel, configure_table
+from xueji_desktop.ui.common.tables import RowsModel, table_view
 
 CONSULTATION_TITLE = "查阅登记"
 PLACE_TITLE = "纸质档案存放位置"
@@ -75,9 +75,7 @@ class TipsModel(RowsModel):
 
 
 def _table(model: RowsModel, widths: tuple[int, ...]) -> QTableView:
-    view = QTableView()
-    view.setModel(model)  # first: widths are set on the model's columns
-    configure_table(view, widths)
+    view = table_view(model, widths)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     return view
 

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from xueji_desktop.services import history
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.operations import AREAS, refresh_on
-from xueji_desktop.ui.common.tables import RowsModel, configure_table
-
-
-def _table(model: RowsModel, widths: Sequence[int]) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    return configure_table(view, widths)
+from xueji_desktop.ui.common.tables import RowsModel, table_view
 
 
 class ArchiveTab(QWidget):
@@ -72,9 +64,9 @@ class ArchiveTab(QWidget):
         layout.addLayout(registers)
         layout.addLayout(archive_prints)
         layout.addWidget(QLabel("操作记录（只增不改，每次修改都记下操作人、时间和修改前后的内容）"))
-        layout.addWidget(_table(self.audit_model, (160, 90, 110)), 3)
+        layout.addWidget(table_view(self.audit_model, (160, 90, 110)), 3)
         layout.addWidget(QLabel(f"数据备份（每次打开时自动备份，保留最近10份）：{store.folder.backups}"))
-        layout.addWidget(_table(self.backup_model, (300, 160, 80)), 1)
+        layout.addWidget(table_view(self.backup_model, (300, 160, 80)), 1)
         # every change writes an audit entry (shown here); a backup is an ARCHIVE change
         refresh_on(self, AREAS, self.refresh)
 

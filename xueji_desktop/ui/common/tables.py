@@ -36,6 +36,13 @@ def configure_table(view: QTableView, widths: Sequence[int], *, many: bool = Fal
     return view
 
 
+def table_view(model: QAbstractTableModel, widths: Sequence[int], *, many: bool = False) -> QTableView:
+    """A new read-only table over `model`, configured once the model is set: the widths are its columns'."""
+    view = QTableView()
+    view.setModel(model)
+    return configure_table(view, widths, many=many)
+
+
 class RowsModel(QAbstractTableModel):
     """A read-only table over a list of rows, each column a (header, getter) pair."""
 

@@ -48,7 +48,7 @@ from xueji_desktop.spreadsheets.template import ColumnSpec
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.field_errors import ERROR_COLOUR
 from xueji_desktop.ui.common.operations import run
-from xueji_desktop.ui.common.tables import RowsModel, configure_table
+from xueji_desktop.ui.common.tables import RowsModel, table_view
 
 
 class ImportSteps(Protocol):
@@ -105,9 +105,7 @@ def _note(text: str = "", colour: str = "#555") -> QLabel:
 def _view(model, widths: tuple[int, ...], *, lines: int = 1) -> QTableView:
     """A read-only table; `lines` > 1 wraps long messages over that many lines (a fixed height keeps a list of
     thousands of problems fast; the tooltip has the whole text)."""
-    view = QTableView()
-    view.setModel(model)
-    configure_table(view, widths)
+    view = table_view(model, widths)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().lineSpacing() * lines + 10)
     view.setWordWrap(lines > 1)
     return view
