@@ -10,8 +10,7 @@ from datetime import date
 
 import pytest
 
-from tests.factories import add_student
-from tests.services.test_student_import import _row, _write
+from tests.factories import add_student, new_student_row, write_new_student_list
 from xueji_desktop.cli import main
 from xueji_desktop.services import roster
 from xueji_desktop.store import DISK_FULL_MESSAGE
@@ -38,7 +37,9 @@ def test_a_full_disk_during_import_students_is_one_chinese_line_and_exit_2(
 ):
     """SQLITE_FULL inside the import's transaction: DiskFull's line, nothing written."""
     people = [("李小红", "女", date(2020, 5, 1)), ("王五", "男", date(2019, 11, 9))]
-    good = _write(tmp_path / "新生.xlsx", [_row(i + 1, *p) for i, p in enumerate(people)])
+    good = write_new_student_list(
+        tmp_path / "新生.xlsx", [new_student_row(i + 1, *p) for i, p in enumerate(people)]
+    )
 
     def full(*args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
