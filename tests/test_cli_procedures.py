@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import add_student, id_number
+from tests.factories import add_student, class_id_of, id_number
 from xueji_desktop import cli
 from xueji_desktop.models import Procedure, SchoolClass, StatusChange, Student
 from xueji_desktop.rules import proofs
@@ -48,11 +48,7 @@ def run(school, capsys):
 
 
 def _student(store, level: int = 3, **kwargs) -> int:
-    with store.read() as session:
-        class_id = next(
-            c.id for c in session.scalars(select(SchoolClass)) if c.grade.level == level and c.number == 1
-        )
-    return add_student(store, class_id, **kwargs)
+    return add_student(store, class_id_of(store, level), **kwargs)
 
 
 def _suspension_arguments(student: int, scans, *more: str) -> list[str]:
@@ -74,6 +70,11 @@ def _suspension_arguments(student: int, scans, *more: str) -> list[str]:
     ]
 
 
+def _proofs(scans, *kinds: str) -> list[str]:
+    """--proof KIND=PATH for each of the proof kinds."""
+    return [argument for kind in kinds for argument in ("--proof", scans[kind])]
+
+
 def _listed(run, *options: str) -> list[dict]:
     code, out, _ = run("procedures", "list", "--json", *options)
     assert code == 0
@@ -93,7 +94,7 @@ def _procedures(store) -> int:
 def test_a_suspension_opened_listed_advanced_to_completion_and_reversed(school, run, scans):
     student = _student(school, name="王小明")
     arguments = _suspension_arguments(
-        student, scans, "--proof", scans[proofs.SUSPENSION_FORM], "--proof", scans[proofs.HOSPITAL_RECORD]
+        student, scans, *_proofs(scans, proofs.SUSPENSION_FORM, proofs.HOSPITAL_RECORD)
     )
     code, out, err = run(*arguments)
     assert code == 0, err
@@ -163,7 +164,7 @@ def test_r22_1_preview_of_a_refused_suspension_prints_the_article_exits_2_and_wr
 ):
     student = _student(school)
     arguments = _suspension_arguments(
-        student, scans, "--proof", scans[proofs.SUSPENSION_FORM]
+        student, scans, *_proofs(scans, proofs.SUSPENSION_FORM)
     )  # no hospital record
     code, out, err = run(*arguments, "--preview")
     assert code == 2
@@ -180,10 +181,7 @@ def test_a_preview_that_would_pass_exits_0_and_writes_nothing(school, run, scans
     arguments = _suspension_arguments(
         student,
         scans,
-        "--proof",
-        scans[proofs.SUSPENSION_FORM],
-        "--proof",
-        scans[proofs.HOSPITAL_RECORD],
+        *_proofs(scans, proofs.SUSPENSION_FORM, proofs.HOSPITAL_RECORD),
         "--preview",
     )
     code, out, err = run(*arguments)
@@ -209,10 +207,7 @@ def test_r17_1_a_warning_needs_confirm_and_the_other_school_is_given_by_set(scho
         "hukou_moved=true",
         "--set",
         f"today={TODAY}",
-        "--proof",
-        scans[proofs.TRANSFER_APPLICATION],
-        "--proof",
-        scans[proofs.HUKOU_PROOF],
+        *_proofs(scans, proofs.TRANSFER_APPLICATION, proofs.HUKOU_PROOF),
     ]
     code, out, err = run(*arguments)
     assert code == 2
@@ -238,8 +233,7 @@ def test_r28_1_a_list_of_enum_values_and_the_province_track(school, run, scans):
         "reported_to=乡镇人民政府、县级教育行政部门、学籍管理部门",
         "--set",
         f"today={TODAY}",
-        "--proof",
-        scans[proofs.DROPOUT_REPORT],
+        *_proofs(scans, proofs.DROPOUT_REPORT),
     )
     assert code == 0, err
     procedure_id = out.strip()
@@ -268,8 +262,7 @@ def test_r14_1_an_information_change_takes_student_fields_by_set(school, run, sc
         "name=王晓明",
         "--set",
         f"today={TODAY}",
-        "--proof",
-        scans[proofs.HOUSEHOLD_REGISTER],
+        *_proofs(scans, proofs.HOUSEHOLD_REGISTER),
     )
     assert code == 0, err
     for state in ("学籍管理部门已核准", "已维护"):
@@ -310,10 +303,7 @@ def test_r13_2_a_transfer_in_makes_the_record_when_it_completes(school, run, sca
         "hukou_moved=是",
         "--set",
         f"today={TODAY}",
-        "--proof",
-        scans[proofs.TRANSFER_APPLICATION],
-        "--proof",
-        scans[proofs.HUKOU_PROOF],
+        *_proofs(scans, proofs.TRANSFER_APPLICATION, proofs.HUKOU_PROOF),
         "--confirm",
     )
     assert code == 0, out + err
@@ -332,7 +322,7 @@ def test_r13_2_a_transfer_in_makes_the_record_when_it_completes(school, run, sca
 def test_cancel_an_open_procedure_with_its_reason(school, run, scans):
     student = _student(school)
     arguments = _suspension_arguments(
-        student, scans, "--proof", scans[proofs.SUSPENSION_FORM], "--proof", scans[proofs.HOSPITAL_RECORD]
+        student, scans, *_proofs(scans, proofs.SUSPENSION_FORM, proofs.HOSPITAL_RECORD)
     )
     procedure_id = run(*arguments)[1].strip()
     with pytest.raises(SystemExit) as usage:  # --reason is required: argparse's usage error
@@ -360,7 +350,7 @@ def test_cancel_an_open_procedure_with_its_reason(school, run, scans):
 def test_bad_input_exits_1_with_a_chinese_line_and_writes_nothing(school, run, scans, values, message):
     student = _student(school)
     arguments = _suspension_arguments(
-        student, scans, "--proof", scans[proofs.SUSPENSION_FORM], "--proof", scans[proofs.HOSPITAL_RECORD]
+        student, scans, *_proofs(scans, proofs.SUSPENSION_FORM, proofs.HOSPITAL_RECORD)
     )
     for value in values:
         arguments += ["--set", value]

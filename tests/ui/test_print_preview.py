@@ -55,8 +55,10 @@ def _block_page(page: RenderedPage) -> int:
     return found[0]
 
 
-def _pdf_printer(out: Path, resolution: int = 100) -> QPrinter:
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+def _pdf_printer(out: Path, resolution: int = 100, printer: QPrinter | None = None) -> QPrinter:
+    """A new printer, or the one given (the session's), printing to the PDF file `out`."""
+    if printer is None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(out))
     printer.setResolution(resolution)  # coarse, so that the test is quick
@@ -263,9 +265,7 @@ def test_print_from_the_dialog_remembers_the_printer_and_honours_its_choices(
         printer.pageLayout().pageSize().id() == print_preview.QPageSize.PageSizeId.A4 and printer.fullPage()
     )
     out = tmp_path / "from-dialog.pdf"
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(out))
-    printer.setResolution(100)
+    _pdf_printer(out, 100, printer)
     asked = []
 
     def clerk_chooses_pages_2_to_3(self):
@@ -318,11 +318,8 @@ def test_a_paper_size_prints_the_page_on_that_paper_at_full_size(qtbot, tmp_path
     canvas.rect(30 * mm, (210 - 35) * mm, 5 * mm, 5 * mm, stroke=0, fill=1)
     canvas.save()
     monkeypatch.setattr(print_preview, "_session_printer", None)
-    printer = print_preview.session_printer()
     out = tmp_path / "printed.pdf"
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(out))
-    printer.setResolution(150)
+    printer = _pdf_printer(out, 150, print_preview.session_printer())
     offered = []
 
     def accept(self):

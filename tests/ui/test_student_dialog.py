@@ -246,16 +246,25 @@ def test_national_student_id_is_read_only_once_set(qtbot, school):
     assert not fresh.editor("national_student_id").isReadOnly()
 
 
+def second_not_saved(qtbot, store, **fill) -> StudentDialog:
+    """张三 saved, then a second new student (fill_required's `number` or `name` changed) whose save writes nothing
+    at first: the dialog of the second."""
+    first = new_dialog(qtbot, store)
+    fill_required(qtbot, first)
+    first.save()
+    second = new_dialog(qtbot, store)
+    fill_required(qtbot, second, **fill)
+    second.save()
+    assert second.saved_student_id is None and student_count(store) == 1
+    return second
+
+
 def test_likely_duplicate_asks_and_saves_only_when_confirmed(qtbot, school, no_message_boxes):
     """R13.1: same name, birth date and gender as another student is a warning the clerk decides."""
     shown, answer = no_message_boxes
-    first = new_dialog(qtbot, school)
-    fill_required(qtbot, first)
-    first.save()
-    twin = new_dialog(qtbot, school)
-    fill_required(qtbot, twin, number=id_number("14040620190312011"))  # another boy born the same day
-    twin.save()
-    assert twin.saved_student_id is None and student_count(school) == 1
+    twin = second_not_saved(
+        qtbot, school, number=id_number("14040620190312011")
+    )  # another boy born the same day
     assert shown[-1][0] == "question" and "第十三条" in shown[-1][1]
     answer[0] = QMessageBox.StandardButton.Yes
     twin.save()
@@ -265,13 +274,7 @@ def test_likely_duplicate_asks_and_saves_only_when_confirmed(qtbot, school, no_m
 def test_same_id_number_twice_is_refused(qtbot, school, no_message_boxes):
     """R13.1: the same ID number is the same person: refused, nothing written."""
     shown, _ = no_message_boxes
-    first = new_dialog(qtbot, school)
-    fill_required(qtbot, first)
-    first.save()
-    second = new_dialog(qtbot, school)
-    fill_required(qtbot, second, name="张小三")
-    second.save()
-    assert second.saved_student_id is None and student_count(school) == 1
+    second_not_saved(qtbot, school, name="张小三")
     assert shown[-1][0] == "warning" and "身份证件号" in shown[-1][1]
 
 
