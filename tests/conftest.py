@@ -71,6 +71,15 @@ def scan(tmp_path):
 
 
 @pytest.fixture
+def empty_shipped(tmp_path):
+    """A folder of holiday lists shipped with the app that has none, so the tests do not depend on what resources/
+    will ship later."""
+    folder = tmp_path / "shipped"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
 def out_dir(tmp_path):
     """Where exports go (the data folder is beside it, in tmp_path)."""
     folder = tmp_path / "exports"

@@ -230,11 +230,13 @@ def test_nothing_is_written_for_an_unknown_student(school, out_dir):
     assert list(out_dir.iterdir()) == []
 
 
+needs_pdftoppm = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm not installed")
+
+
+@needs_pdftoppm
 def test_the_page_stays_inside_its_margins(school, out_dir, tmp_path):
     """Rendered with pdftoppm: an A4 page with ink in its body and none in a 6 mm strip around its edges (nothing
     runs off the paper)."""
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm not installed")
     student = add_student(
         school,
         class_id_of(school, 3),

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from tests.documents.test_info_form import _assert_inside_margins
+from tests.documents.test_info_form import _assert_inside_margins, needs_pdftoppm
 from tests.factories import (
     abroad_proofs,
     add_student,
@@ -68,6 +68,12 @@ def _text(path) -> str:
     return "".join(out.split())
 
 
+def _one_page_text(path) -> str:
+    """The text of a form that fits on one page."""
+    assert _page_count(path) == 1
+    return _text(path)
+
+
 def _page_count(path) -> int:
     out = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
@@ -85,9 +91,7 @@ def _suspend(store, student, scan, named_scan) -> int:
 def test_r22_1_suspension_form_before_and_after_the_authority_registers_it(school, scan, named_scan, out_dir):
     student = add_student(school, class_id_of(school, 3), name="赵小飞")
     procedure = _suspend(school, student, scan, named_scan)
-    path = forms.procedure_form(school, procedure, out_dir / "休学.pdf")
-    text = _text(path)
-    assert _page_count(path) == 1
+    text = _one_page_text(forms.procedure_form(school, procedure, out_dir / "休学.pdf"))
     for expected in (
         "山西省中小学生休学、复学申请表",
         "潞城区实验小学",
@@ -203,9 +207,7 @@ def test_r26_1_automatic_withdrawal_prints_on_the_withdrawal_form(senior, out_di
 def test_r17_1_transfer_letter_out_with_its_receipt(school, scan, out_dir):
     student = add_student(school, class_id_of(school, 3), name="孙悟空")
     procedure = open_transfer_out(school, student, transfer_proofs(scan), today=SEPTEMBER)
-    path = forms.procedure_form(school, procedure, out_dir / "转出.pdf")
-    text = _text(path)
-    assert _page_count(path) == 1
+    text = _one_page_text(forms.procedure_form(school, procedure, out_dir / "转出.pdf"))
     for expected in (
         "转学联系函",
         "长治市实验小学：",
@@ -314,9 +316,8 @@ def test_a_cancelled_procedure_says_so_on_its_form(school, scan, named_scan, out
     assert "本手续已于2026年10月9日撤销：家长撤回申请" in text
 
 
+@needs_pdftoppm
 def test_every_form_stays_inside_its_margins(school, scan, named_scan, out_dir, tmp_path):
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm not installed")
     suspended = add_student(
         school,
         class_id_of(school, 3),

@@ -55,14 +55,6 @@ def clerk_list(folder: Path, year: int, text: str) -> dict[int, YearList]:
 
 
 @pytest.fixture
-def empty_shipped(tmp_path) -> Path:
-    """A shipped folder with no lists, so the tests do not depend on what resources/ will ship later."""
-    folder = tmp_path / "shipped"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def calendar(empty_shipped):
     return build_calendar(shipped_folder=empty_shipped)
 

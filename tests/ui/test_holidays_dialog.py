@@ -5,7 +5,6 @@ through services.holidays into the data file (no file is written). Real data fol
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -64,17 +63,9 @@ def no_files_written(store):
 
 
 @pytest.fixture
-def shipped(tmp_path) -> Path:
-    """No lists shipped with the app, so the tests do not depend on what resources/ will ship later."""
-    folder = tmp_path / "shipped"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
-def dialog(qtbot, store, shipped):
+def dialog(qtbot, store, empty_shipped):
     def make():
-        made = HolidaysDialog(store, today=TODAY, shipped_folder=shipped)
+        made = HolidaysDialog(store, today=TODAY, shipped_folder=empty_shipped)
         qtbot.addWidget(made)
         return made
 
