@@ -26,7 +26,10 @@ from xueji_desktop.models import (
     ProcedureEvent,
     ProcedureProof,
     RecordConsultation,
+    SanctionLifting,
     StatusChange,
+    StudentAward,
+    StudentSanction,
     UploadBatch,
 )
 from xueji_desktop.models.history import APPEND_ONLY_TABLES, DocumentSetting
@@ -200,6 +203,38 @@ def _history_rows(store):
                 student_id=student_id,
                 item="学生学籍档案",
                 place="档案室 · 3号柜 · 第2层 · 12盒",
+                actor="测试",
+                created_at=now,
+            )
+        )
+        # 第三十一条、第三十二条: an award, a sanction and its lifting (migration 0010)
+        session.add(
+            StudentAward(
+                student_id=student_id,
+                level="校级",
+                title="三好学生",
+                awarded_on=date(2026, 12, 1),
+                issuer="潞城区实验小学",
+                actor="测试",
+                created_at=now,
+            )
+        )
+        sanction = StudentSanction(
+            student_id=student_id,
+            kind="警告",
+            reason="多次违反课堂纪律",
+            decided_on=date(2026, 11, 2),
+            document_number="潞实小〔2026〕3号",
+            actor="测试",
+            created_at=now,
+        )
+        session.add(sanction)
+        session.flush()
+        session.add(
+            SanctionLifting(
+                sanction_id=sanction.id,
+                lifted_on=date(2027, 5, 2),
+                reason="表现良好",
                 actor="测试",
                 created_at=now,
             )

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         UploadBatch,
     )
     from xueji_desktop.models.holidays import HolidayList
+    from xueji_desktop.models.sanctions import SanctionLifting, StudentAward, StudentSanction
     from xueji_desktop.models.school import Grade, ImportMapping, School, SchoolClass, SchoolYear
     from xueji_desktop.models.student import FamilyMember, Student
 
@@ -49,6 +50,7 @@ _TABLE_MODULES = {
         "UploadBatch",
     ),
     "holidays": ("HolidayList",),
+    "sanctions": ("SanctionLifting", "StudentAward", "StudentSanction"),
     "school": ("Grade", "ImportMapping", "School", "SchoolClass", "SchoolYear"),
     "student": ("FamilyMember", "Student"),
 }
@@ -70,11 +72,14 @@ __all__ = [
     "ProcedureEvent",
     "ProcedureProof",
     "RecordConsultation",
+    "SanctionLifting",
     "School",
     "SchoolClass",
     "SchoolYear",
     "StatusChange",
     "Student",
+    "StudentAward",
+    "StudentSanction",
     "StudentStatus",
     "UploadBatch",
 ]

@@ -27,6 +27,9 @@ APPEND_ONLY_TABLES = (
     "record_consultation",
     "paper_archive_place",
     "holiday_list",  # models/holidays.py
+    "student_award",  # models/sanctions.py
+    "student_sanction",
+    "sanction_lifting",
 )
 
 
