@@ -183,6 +183,7 @@ def test_r34_1_and_r37_1_each_check_has_its_rule():
         Check.OVERDUE,
         Check.STALLED,
         Check.SUSPENSION_ENDED,
+        Check.SANCTION_ENDED,  # 第三十二条: a sanction's period ended, not lifted
     }
     assert {c for c, r in rules.RULE_OF_CHECK.items() if r == "R37.1"} == {
         Check.ENROLMENT,

@@ -61,6 +61,7 @@ class Check(StrEnum):
     DROPOUT = "旷课辍学未报告"
     ARCHIVE = "学籍档案未及时转出"
     TRANSFER_IN = "未办理转学手续接收学生"
+    SANCTION_ENDED = "处分期满未解除"  # 第三十二条 (rules/sanctions.py)
 
 
 RULE_OF_CHECK = {
@@ -73,6 +74,7 @@ RULE_OF_CHECK = {
     Check.DROPOUT: BLAME,
     Check.ARCHIVE: BLAME,
     Check.TRANSFER_IN: BLAME,
+    Check.SANCTION_ENDED: REVIEW,
 }
 
 NOT_CHECKED = (
@@ -370,5 +372,34 @@ def suspension_findings(
             f"休学已于{end:%Y-%m-%d}期满（{(today - end).days}天前），没有复学或延长休学的手续",
             advice,
             also="第二十二条" + ("、第二十六条" if senior else ""),
+        )
+    ]
+
+
+def sanction_findings(
+    student: StudentRef,
+    kind: str,
+    decided_on: date,
+    period_end: date | None,
+    lifted_on: date | None,
+    today: date,
+) -> list[ReviewFinding]:
+    """R34.1: a sanction whose period has ended but was not lifted (第三十二条) — still in force, so it still blocks a
+    transfer (R18.4) and, for 留校察看, the school must decide: lift it, or (no improvement) 开除学籍."""
+    from xueji_desktop.rules.sanctions import period_ended_unlifted
+
+    if not period_ended_unlifted(period_end, lifted_on, today):
+        return []
+    assert period_end is not None
+    advice = "请按学校决定办理解除处分（记录解除日期和理由）"
+    if kind == "留校察看":
+        advice += "；期满后仍无改正表现的，按第三十二条开除学籍须报市级教育行政部门批准"
+    return [
+        finding(
+            Check.SANCTION_ENDED,
+            student,
+            f"{kind}处分（{decided_on:%Y-%m-%d}决定）已于{period_end:%Y-%m-%d}期满，尚未解除",
+            advice,
+            also="第三十二条",
         )
     ]
