@@ -20,8 +20,10 @@ from xueji_desktop.models import (
     Attachment,
     Base,
     CertificateIssue,
+    FitnessResult,
     HolidayList,
     PaperArchivePlace,
+    PeExemption,
     Procedure,
     ProcedureEvent,
     ProcedureProof,
@@ -235,6 +237,28 @@ def _history_rows(store):
                 sanction_id=sanction.id,
                 lifted_on=date(2027, 5, 2),
                 reason="表现良好",
+                actor="测试",
+                created_at=now,
+            )
+        )
+        # 第二十九条: a 体质健康 result and a 体育免修 (migration 0011)
+        session.add(
+            FitnessResult(
+                student_id=student_id,
+                school_year=2026,
+                total_score=72.5,
+                grade="及格",
+                source="测试",
+                actor="测试",
+                created_at=now,
+            )
+        )
+        session.add(
+            PeExemption(
+                student_id=student_id,
+                school_year=2026,
+                exempt=True,
+                reason="心脏手术后一年内",
                 actor="测试",
                 created_at=now,
             )

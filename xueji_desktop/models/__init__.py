@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         StatusChange,
         UploadBatch,
     )
+    from xueji_desktop.models.fitness import FitnessResult, PeExemption
     from xueji_desktop.models.holidays import HolidayList
     from xueji_desktop.models.sanctions import SanctionLifting, StudentAward, StudentSanction
     from xueji_desktop.models.school import Grade, ImportMapping, School, SchoolClass, SchoolYear
@@ -49,6 +50,7 @@ _TABLE_MODULES = {
         "StatusChange",
         "UploadBatch",
     ),
+    "fitness": ("FitnessResult", "PeExemption"),
     "holidays": ("HolidayList",),
     "sanctions": ("SanctionLifting", "StudentAward", "StudentSanction"),
     "school": ("Grade", "ImportMapping", "School", "SchoolClass", "SchoolYear"),
@@ -64,10 +66,12 @@ __all__ = [
     "EnrolmentStep",
     "Base",
     "FamilyMember",
+    "FitnessResult",
     "Grade",
     "HolidayList",
     "ImportMapping",
     "PaperArchivePlace",
+    "PeExemption",
     "Procedure",
     "ProcedureEvent",
     "ProcedureProof",

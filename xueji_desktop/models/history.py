@@ -27,6 +27,8 @@ APPEND_ONLY_TABLES = (
     "record_consultation",
     "paper_archive_place",
     "holiday_list",  # models/holidays.py
+    "fitness_result",  # models/fitness.py
+    "pe_exemption",
     "student_award",  # models/sanctions.py
     "student_sanction",
     "sanction_lifting",
