@@ -53,6 +53,7 @@ ACTION_NAMES = {
     "enrolment.step": "建籍步骤",
     "enrolment.national_id": "导入学籍号",
     "student.import": "导入新生",
+    "student.import_existing": "导入本校现有学生",
     "batch.export": "导出上报批次",
     "procedure.open": "办理异动手续",
     "procedure.step": "异动手续下一步",
@@ -68,6 +69,9 @@ ACTION_NAMES = {
     "holiday_list.import": "导入节假日安排",
     "holiday_list.remove": "删除本机录入的节假日安排",
     "holiday_list.take_in": "转入旧版保存的节假日安排文件",
+    "award.add": "记录奖励",
+    "sanction.add": "记录处分",
+    "sanction.lift": "解除处分",
 }
 
 
