@@ -4,6 +4,8 @@ R13.1 duplicates refused."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 
 import openpyxl
@@ -19,6 +21,7 @@ from xueji_desktop.services.existing_import import (
     plan_existing,
 )
 from xueji_desktop.services.student_import import ImportRefused
+from xueji_desktop.store import Store
 
 HEADERS = [
     "序号",
@@ -195,3 +198,51 @@ def test_without_the_national_id_or_grade_columns_no_row_can_be_read(school, tmp
     plan = plan_existing(school, write_roster(tmp_path / "缺列.xlsx", rows, headers))
     assert not plan.mapping.usable
     assert {"学籍号", "年级"} <= set(plan.mapping.missing_required)
+
+
+def test_cli_existing_exit_codes_dry_run_and_error_workbook(school, good_file, tmp_path):
+    """`xueji import-students FILE --existing`: 1 errors (nothing written, the error workbook), 2 unreadable, 0 for a
+    dry run that writes nothing, 0 imported with the classes created and the statuses kept."""
+    root = school.folder.root
+    school.close()
+    run = [sys.executable, "-m", "xueji_desktop.cli", "import-students", "--data-dir", str(root)]
+    bad = write_roster(
+        tmp_path / "坏.xlsx", [existing_row(1, "钱七", "男", date(2018, 1, 7), "三年级", 1, national="G12")]
+    )
+    errors = tmp_path / "错误清单.xlsx"
+    done = subprocess.run(
+        [*run, str(bad), "--existing", "--errors", str(errors)], capture_output=True, text=True
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines()[0].split("\t")[:2] == ["2", "学籍号"]
+    sheet = openpyxl.load_workbook(errors).active
+    assert (
+        sheet.cell(1, sheet.max_column).value == "错误说明"
+        and "学籍号" in sheet.cell(2, sheet.max_column).value
+    )
+    assert sheet.cell(2, 1 + HEADERS.index("全国学籍号") + 1).fill.start_color.rgb == "FFF4B6B0"
+    renamed = tmp_path / "假的.xlsx"
+    renamed.write_text("姓名,性别\n张三,男\n", encoding="utf-8")
+    unreadable = subprocess.run([*run, str(renamed), "--existing"], capture_output=True, text=True)
+    assert unreadable.returncode == 2 and unreadable.stderr.strip()
+    dry = subprocess.run([*run, str(good_file), "--existing", "--dry-run"], capture_output=True, text=True)
+    assert dry.returncode == 0 and "未写入" in dry.stderr and "五年级(1)班（新建）" in dry.stderr
+    store = Store.open(root)
+    try:
+        with store.read() as session:
+            assert session.scalar(select(func.count(Student.id))) == 0
+            assert session.scalar(select(func.count(SchoolClass.id))) == 5
+    finally:
+        store.close()
+    done = subprocess.run([*run, str(good_file), "--existing"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    store = Store.open(root)
+    try:
+        with store.read() as session:
+            assert session.scalar(select(func.count(Student.id))) == 6
+            assert session.scalar(select(func.count(Student.id)).where(Student.status == "休学")) == 1
+            assert session.scalar(select(func.count(SchoolClass.id))) == 8
+    finally:
+        store.close()
+    again = subprocess.run([*run, str(good_file), "--existing"], capture_output=True, text=True)
+    assert again.returncode == 1  # R13.1: the same students a second time are refused, not updated

@@ -21,6 +21,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     load.add_argument("--errors", type=Path, help="把有错误的行写成错误清单工作簿（.xlsx）")
     load.add_argument("--valid-only", action="store_true", help="只导入没有错误的行")
     load.add_argument("--grade", type=int, help="新生编入的年级（默认：本校的起始年级）")
+    load.add_argument(
+        "--existing",
+        action="store_true",
+        help="导入本校现有学生（已有学籍号；按文件中的年级、班级和学籍状态，班级没有的自动新建）",
+    )
 
     batch = subcommand(commands, "export-batch", "导出上报批次（省学籍系统的导入模板）")
     batch.add_argument(
@@ -38,6 +43,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def cmd_import_students(store, args: argparse.Namespace) -> int:
     """Exit 0: imported (or, --dry-run, would be); 1: the file has errors, nothing written; 2: refused — a file
     that cannot be read (ImportFileError), a full disk — printed by main()."""
+    if args.existing:
+        from xueji_desktop.cli.existing_import import cmd_import_existing
+
+        return cmd_import_existing(store, args)
     from xueji_desktop.services.student_import import commit_import, plan_classes, plan_import
 
     plan = plan_import(store, args.file, sheet=args.sheet)
