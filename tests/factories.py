@@ -321,7 +321,7 @@ def _open(store, request, proofs, decision, today: date) -> int:
 
 def open_transfer_out(store, student_id: int, proofs=(), *, today: date, decision=None, **fields) -> int:
     """procedures.open of a 转出 to 长治市实验小学, the family moved across the county with its 户籍; `fields` change
-    the request (another school, reason, under_sanction …). Returns the procedure's id."""
+    the request (another school, reason …). Returns the procedure's id."""
     from xueji_desktop.services.procedures.transfers import TransferOutRequest, TransferReason
 
     values = {

@@ -86,9 +86,20 @@ def test_r17_1_a_transfer_out_through_its_states_then_the_archive(school, scan):
 
 
 def test_r18_3_r18_4_a_transfer_out_refused_writes_nothing(school, scan):
+    from xueji_desktop.services import sanctions
+
     student = add_student(school, class_id_of(school, 1))
+    # R18.4 from the records: a 警告 in force (no checkbox of the request)
+    sanctions.add_sanction(
+        school,
+        student,
+        kind="警告",
+        reason="打架",
+        decided_on=date(2026, 9, 1),
+        document_number="潞实小〔2026〕1号",
+    )
     with pytest.raises(RuleViolation) as caught:
-        open_transfer_out(school, student, transfer_proofs(scan), today=TODAY, under_sanction=True)
+        open_transfer_out(school, student, transfer_proofs(scan), today=TODAY)
     assert {f.rule_id for f in caught.value.findings} == {"R18.3", "R18.4"}
     with school.read() as session:
         assert session.scalar(select(func.count(Procedure.id))) == 0

@@ -25,6 +25,7 @@ HOUSEHOLD_REGISTER = "居民户口簿或其他证明文件"
 DEATH_PROOF = "死亡证明"
 ZHONGKAO_SCORE = "中考成绩证明"
 DROPOUT_REPORT = "辍学书面报告"
+AWARD_CERTIFICATE = "获奖证书"  # 第三十一条: an award's proof, optional (services/sanctions.py)
 
 KINDS = (
     HUKOU_PROOF,
@@ -41,6 +42,7 @@ KINDS = (
     DEATH_PROOF,
     ZHONGKAO_SCORE,
     DROPOUT_REPORT,
+    AWARD_CERTIFICATE,
 )
 
 Requirement = tuple[str, ...]  # any one of these kinds

@@ -130,6 +130,7 @@ def review(store: Store, *, today: date | None = None, calendar: WorkingCalendar
                     today=today,
                 )
         found += _suspension_findings(session, people, levels, status, stage, handling, today)
+        found += _sanction_findings(session, people, today)
     grouped: dict[Check, list[ReviewFinding]] = defaultdict(list)
     for item in found:
         grouped[item.check].append(item)
@@ -403,6 +404,17 @@ def _suspension_findings(
             today,
             handled=ANSWERS_SUSPENSION in handling[student_id],
         )
+    return found
+
+
+def _sanction_findings(session: Session, people: dict[int, StudentRef], today: date) -> list[ReviewFinding]:
+    """第三十二条: sanctions whose period ended but that were not lifted (services/sanctions.py)."""
+    from xueji_desktop.services.sanctions import ended_unlifted
+
+    found = []
+    for row in ended_unlifted(session, today):
+        ref = people.get(row.student_id, StudentRef(row.student_id, row.student_name))
+        found += rules.sanction_findings(ref, row.kind, row.decided_on, row.period_end, row.lifted_on, today)
     return found
 
 

@@ -36,6 +36,7 @@ from xueji_desktop.services.procedures.kinds import (
     ask,
 )
 from xueji_desktop.services.roster import class_size_now
+from xueji_desktop.services.sanctions import under_sanction
 
 # R17.1's states from each side; the status change is written when the student's record moves (学籍已转接), then the
 # sending school still sends the archive (R20.1: within a month)
@@ -63,7 +64,7 @@ class TransferOutRequest:
     within_city_area: bool = ask(_SAME_AREA, False)
     special_education: bool = ask(_SPECIAL, False)
     exam_registration_closed: bool = ask("本年度中考/高考报名已结束（毕业年级）", False)
-    under_sanction: bool = ask("学生正在受处分期间", False)
+    # R18.4's 受处分期间 is not asked: the sanctions recorded (services/sanctions.py) say it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -161,7 +162,7 @@ def _prepare_out(session: Session, request: TransferOutRequest, today: date) -> 
         on=today,
         exam_registration_closed=request.exam_registration_closed,
         student_status=student.status,
-        under_sanction=request.under_sanction,
+        under_sanction=under_sanction(session, student.id, today),  # R18.4, from the records
         special_education=request.special_education,
     )
     if not request.to_school.strip():
@@ -235,7 +236,7 @@ def transfer_due(kind: str, days: dict[str, date], calendar: WorkingCalendar) ->
 
 def _complete_out(session: Session, procedure: Procedure, facts: dict[str, Any], on: date) -> Completion:
     student = procedure_student(session, procedure)
-    found = rules.check_student_state(student.status, False)
+    found = rules.check_student_state(student.status, under_sanction(session, student.id, on))  # R18.4 still
     if found:
         raise RuleViolation(found)
     # R17.2: the record stays here (electronic copy kept), closed as 转出; the class is kept as history
