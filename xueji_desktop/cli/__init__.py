@@ -19,7 +19,7 @@ import os
 import sys
 
 from xueji_desktop import APP_NAME
-from xueji_desktop.cli import batches, printing, procedures, sanctions, school
+from xueji_desktop.cli import batches, fitness, printing, procedures, sanctions, school
 from xueji_desktop.errors import DomainError
 
 EXIT_PROBLEMS = 1  # the command ran and found problems (or a fault nobody expected happened)
@@ -29,7 +29,7 @@ EXIT_REFUSED = 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xueji", description=f"{APP_NAME} 命令行")
     commands = parser.add_subparsers(dest="command", required=True)
-    for area in (school, batches, procedures, printing, sanctions):
+    for area in (school, batches, procedures, printing, fitness, sanctions):
         area.add_commands(commands)
     return parser
 

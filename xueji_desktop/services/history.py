@@ -72,6 +72,8 @@ ACTION_NAMES = {
     "award.add": "记录奖励",
     "sanction.add": "记录处分",
     "sanction.lift": "解除处分",
+    "fitness.import": "导入体质健康成绩",
+    "fitness.exempt": "体育免修",
 }
 
 
@@ -82,6 +84,7 @@ ENTITY_NAMES = {
     "procedure": "异动手续",
     "document_setting": "证明设置",
     "holiday_list": "节假日安排",
+    "fitness_result": "体质健康成绩",
 }
 
 
