@@ -114,6 +114,16 @@ FAMILY_COLUMNS = (
     Column("工作单位", 25),
     Column("现住址", 29),
 )
+# 奖惩 that go into the archive (第三十一条 R31.1: awards of 校级 and above; 第三十二条 R32.2: 记过 and above)
+RECORD_COLUMNS = (
+    Column("类别", 12, "centre"),
+    Column("级别/处分", 18, "centre"),
+    Column("奖励名称/处分事由", 46),
+    Column("日期", 26, "centre"),
+    Column("授奖单位/决定文号", 34),
+    Column("解除", 34, "centre"),
+)
+RECORDS_HEADING = "奖励和处分（记入学籍档案）"
 SIGNERS = ("监护人签字", "班主任签字", "学籍管理员签字")
 NOTE = (
     "说明：请监护人逐项核对，有误或空缺处请在该栏内用正楷更正或填写，经班主任、学校学籍工作主管领导审核后，由学籍管理员"
@@ -143,6 +153,8 @@ class InfoForm:
     members: Sequence[Member]
     photo: Path | None  # an existing image file, or None for the empty box
     printed_on: str  # 2026年9月10日
+    # rows of RECORD_COLUMNS: what the archive keeps of 奖励 (R31.1) and 处分 (R32.2); none: the section is left out
+    records: Sequence[Sequence[str]] = ()
 
 
 def label(key: str) -> str:
@@ -180,6 +192,9 @@ def draw(canvas: Canvas, form: InfoForm) -> int:
             row_height=ROW,
             label_mm=WIDE_LABELS.get(heading, 24),
         )
+    if form.records:  # R31.1, R32.2
+        pieces.band(page, RECORDS_HEADING, size=9.5, height=BAND)
+        pieces.ruled_table(page, RECORD_COLUMNS, form.records, row_height=ROW)
     pages = 1
     rows = max(2, len(form.members))
     if page.top + BAND + (rows + 1) * ROW + SIGN_OFF > BOTTOM:  # the family and the signatures stay together

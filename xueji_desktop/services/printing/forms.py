@@ -148,7 +148,35 @@ def _info_form(
         )
         for m in student.family_members
     ]
-    return InfoForm(school.name, values, members, photo_file(folder, student.photo_path), day_text(today))
+    return InfoForm(
+        school.name,
+        values,
+        members,
+        photo_file(folder, student.photo_path),
+        day_text(today),
+        _archived_records(session, student.id),
+    )
+
+
+def _archived_records(session: Session, student_id: int) -> list[list[str]]:
+    """The 奖惩 the archive keeps, as rows of the form's table: awards of 校级 and above (R31.1), then sanctions of
+    记过 and above (R32.2) with their lifting."""
+    from xueji_desktop.services.sanctions import archive_entries
+
+    awards, sanctions = archive_entries(session, student_id)
+    rows = [["奖励", a.level, a.title, day_text(a.awarded_on), a.issuer, ""] for a in awards]
+    rows += [
+        [
+            "处分",
+            s.kind,
+            s.reason,
+            day_text(s.decided_on),
+            s.document_number,
+            f"{day_text(s.lifted_on)}解除" if s.lifted_on else "未解除",
+        ]
+        for s in sanctions
+    ]
+    return rows
 
 
 def shown(spec: FieldSpec, value: object) -> str:
