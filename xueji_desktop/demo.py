@@ -27,7 +27,9 @@ from sqlalchemy.orm import Session
 
 from xueji_desktop.models import (
     FamilyMember,
+    FitnessResult,
     Grade,
+    PeExemption,
     School,
     SchoolClass,
     StatusChange,
@@ -36,6 +38,7 @@ from xueji_desktop.models import (
 )
 from xueji_desktop.reference.pinyin import pinyin_keys, pinyin_spelling
 from xueji_desktop.rules.class_size import limits_for_grade
+from xueji_desktop.rules.graduation import fitness_grade
 from xueji_desktop.rules.suspensions import default_end
 from xueji_desktop.services import audit
 from xueji_desktop.services.school_setup import STAGES, SchoolSetup, create_school
@@ -275,6 +278,7 @@ def create_demo_school(
             [{"id": class_ids[key], "head_teacher": generator.adult_name()} for key in sorted(class_ids)],
         )
         _write_students(session, generator, sizes, class_ids)
+        _write_fitness(session, Random(seed + 29), setup.start_year, today)
         audit.record(
             session,
             "demo.create",
@@ -321,6 +325,63 @@ def _write_students(
     _insert(session, student_rows, family_rows)
     if change_rows:
         session.execute(insert(StatusChange.__table__), change_rows)
+
+
+def _write_fitness(session: Session, rng: Random, start_year: int, today: date) -> None:
+    """体质健康 (第二十九条, R29.1): last 学年's result for every student in school who was in grade 2 or above, and —
+    once the spring term's tests are done (from May) — this 学年's for the graduating grades (六年级, 九年级), so the
+    diploma list has something to say; a few 不及格 (the 标准's spread), one 体育免修 and one ninth grader below 及格 in
+    both years (no 毕业证书). Its own Random, so the students of a seed stay the same; one bulk insert for 50,000."""
+    grade_of = dict(
+        session.execute(select(SchoolClass.id, Grade.level).join(Grade, SchoolClass.grade_id == Grade.id))
+        .tuples()
+        .all()
+    )
+    students = session.execute(
+        select(Student.id, Student.school_class_id).where(Student.status == StudentStatus.ACTIVE.value)
+    ).all()
+    actor, now = audit.actor(session), datetime.now()
+    this_year_done = today >= date(start_year + 1, 5, 1)
+    rows: list[dict[str, Any]] = []
+    exempt: int | None = None
+    failing: int | None = None
+    for student_id, class_id in students:
+        level = grade_of.get(class_id, 0)
+        years = [start_year - 1] if level >= 2 else []
+        if this_year_done and level in (6, 9):
+            years.append(start_year)
+        for year in years:
+            total = round(min(max(rng.gauss(78, 9), 35.0), 108.0), 1)
+            if level == 9 and exempt in (None, student_id):  # 体育免修: low results, and still a diploma
+                exempt, total = student_id, round(rng.uniform(30, 50), 1)
+            elif level == 9 and exempt is not None and failing in (None, student_id):  # R29.1 blocks him
+                failing, total = student_id, round(rng.uniform(45, 58), 1)
+            rows.append(
+                {
+                    "student_id": student_id,
+                    "school_year": year,
+                    "total_score": total,
+                    "grade": fitness_grade(total),
+                    "source": f"演示：{year}-{year + 1}学年体质健康测试成绩.xlsx",
+                    "actor": actor,
+                    "created_at": now,
+                }
+            )
+    if rows:
+        session.execute(insert(FitnessResult), rows)
+    if exempt is not None:
+        for year in (start_year - 1, start_year):
+            session.add(
+                PeExemption(
+                    student_id=exempt,
+                    school_year=year,
+                    exempt=True,
+                    reason="先天性心脏病，县人民医院诊断证明（演示数据，未附扫描件）",
+                    attachment_id=None,
+                    actor=actor,
+                    created_at=now,
+                )
+            )
 
 
 def plan_class_sizes(students: int, levels: list[int], rng: Random) -> dict[int, list[int]]:
