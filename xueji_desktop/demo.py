@@ -278,6 +278,7 @@ def create_demo_school(
             [{"id": class_ids[key], "head_teacher": generator.adult_name()} for key in sorted(class_ids)],
         )
         _write_students(session, generator, sizes, class_ids)
+        _write_sanctions(session, Random(seed + 32), today)  # 第三十一条、第三十二条
         _write_fitness(session, Random(seed + 29), setup.start_year, today)
         audit.record(
             session,
@@ -382,6 +383,70 @@ def _write_fitness(session: Session, rng: Random, start_year: int, today: date) 
                     created_at=now,
                 )
             )
+
+
+def _write_sanctions(session: Session, rng: Random, today: date) -> None:
+    """奖励 and 处分 (第三十一条、第三十二条) for a few students in school, so the student dialog, the CLI, the 学生基本
+    信息表 (R31.1, R32.2) and the 转出 rule (R18.4) have something to show: a 县级 and a 校级 award and a 班级 one (not
+    archived); a 警告 already lifted and a 记过 in force (so that student cannot transfer out). Its own Random."""
+    from xueji_desktop.models import SanctionLifting, StudentAward, StudentSanction
+
+    candidates = list(
+        session.scalars(
+            select(Student.id)
+            .join(SchoolClass, Student.school_class_id == SchoolClass.id)
+            .join(Grade, SchoolClass.grade_id == Grade.id)
+            .where(Student.status == StudentStatus.ACTIVE.value, Grade.level >= 4)
+            .order_by(Student.id)
+        )
+    )
+    if len(candidates) < 5:
+        return
+    awarded, honoured, praised, warned, demerited = rng.sample(candidates, 5)
+    school_name = session.scalar(select(School.name).limit(1)) or ""
+    for student_id, level, title, issuer, days in (
+        (awarded, "县级", "优秀少先队员", "长治市潞城区教育局", 60),
+        (honoured, "校级", "三好学生", school_name, 150),
+        (praised, "班级", "劳动之星", "班主任", 30),
+    ):
+        audit.kept(
+            session,
+            StudentAward(
+                student_id=student_id,
+                level=level,
+                title=title,
+                awarded_on=today - timedelta(days=days),
+                issuer=issuer,
+            ),
+        )
+    warning = audit.kept(
+        session,
+        StudentSanction(
+            student_id=warned,
+            kind="警告",
+            reason="多次在课堂上扰乱教学秩序（演示数据）",
+            decided_on=today - timedelta(days=120),
+            period_end=today - timedelta(days=30),
+            document_number="潞实校〔演示〕1号",
+        ),
+    )
+    audit.kept(
+        session,
+        SanctionLifting(
+            sanction_id=warning.id, lifted_on=today - timedelta(days=20), reason="期满，表现良好"
+        ),
+    )
+    audit.kept(
+        session,
+        StudentSanction(
+            student_id=demerited,
+            kind="记过",
+            reason="故意损坏学校公共财物（演示数据）",
+            decided_on=today - timedelta(days=40),
+            period_end=today + timedelta(days=140),
+            document_number="潞实校〔演示〕2号",
+        ),
+    )
 
 
 def plan_class_sizes(students: int, levels: list[int], rng: Random) -> dict[int, list[int]]:
