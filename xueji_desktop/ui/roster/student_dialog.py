@@ -184,6 +184,10 @@ class StudentDialog(QDialog):
         for index, group in enumerate(GROUPS):
             self.tabs.addTab(self._group_page(group, index), group)
         self.tabs.addTab(self._family_page(len(GROUPS)), FAMILY_TAB)
+        if student_id is not None:  # 第二十九条: the 体质健康 results, read only
+            from xueji_desktop.ui.roster.fitness_page import TITLE, FitnessPage
+
+            self.tabs.addTab(FitnessPage(store, student_id), TITLE)
 
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(QDialogButtonBox.StandardButton.Save)
