@@ -407,8 +407,21 @@ class SetupWizard(QWizard):
         self.year_page = YearPage(default_start_year(self.today))
         self.classes_page = ClassesPage()
         self.summary_page = SummaryPage()
-        for page in (self.school_page, self.year_page, self.classes_page, self.summary_page):
+        from xueji_desktop.ui.importing.existing import SetupImportPage
+
+        # 导入本校现有学生 (issue 12 §1), optional: 完成 on the summary creates the school and skips it
+        self.import_page = SetupImportPage(lambda: self.store)
+        self.summary_page.setFinalPage(True)
+        self.summary_page.setCommitPage(True)  # the school is created there: no going back to change it
+        for page in (
+            self.school_page,
+            self.year_page,
+            self.classes_page,
+            self.summary_page,
+            self.import_page,
+        ):
             self.addPage(page)
+        self.setButtonText(QWizard.WizardButton.CommitButton, "创建学校并导入现有学生")
         self.setButtonText(QWizard.WizardButton.CustomButton1, "打开演示学校")
         self.setButtonLayout(
             [
@@ -416,6 +429,7 @@ class SetupWizard(QWizard):
                 QWizard.WizardButton.Stretch,
                 QWizard.WizardButton.BackButton,
                 QWizard.WizardButton.NextButton,
+                QWizard.WizardButton.CommitButton,
                 QWizard.WizardButton.FinishButton,
                 QWizard.WizardButton.CancelButton,
             ]

@@ -89,6 +89,11 @@ class RosterTab(QWidget):
         add_student.clicked.connect(self.add_student)
         import_students = QPushButton("导入新生…")
         import_students.clicked.connect(self.import_students)
+        import_existing = QPushButton("导入现有学生…")
+        import_existing.setToolTip(
+            "导入本校已有学籍号的学生（省级系统导出的本校学生信息表），班级没有的自动新建"
+        )
+        import_existing.clicked.connect(self.import_existing)
         move = QPushButton("调班…")
         move.clicked.connect(self.move_selected)
         new_class = QPushButton("新建班级…")
@@ -111,7 +116,15 @@ class RosterTab(QWidget):
         top.addWidget(self.status_filter)
         actions = QHBoxLayout()
         actions.addWidget(self.count_label, 1)
-        for button in (add_student, import_students, move, new_class, rename, self.print_button):
+        for button in (
+            add_student,
+            import_students,
+            import_existing,
+            move,
+            new_class,
+            rename,
+            self.print_button,
+        ):
             actions.addWidget(button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -303,6 +316,12 @@ class RosterTab(QWidget):
         from xueji_desktop.ui.importing.wizard import ImportWizard
 
         ImportWizard(self.store, parent=self).exec()  # the import announces STUDENTS and CLASSES
+
+    def import_existing(self) -> None:
+        """导入本校现有学生 (issue 12 §1): every grade, with 学籍号, class and status kept."""
+        from xueji_desktop.ui.importing.existing import ExistingImportWizard
+
+        ExistingImportWizard(self.store, parent=self).exec()  # announces STUDENTS and CLASSES
 
     def move_selected(self) -> None:
         ids = self.selected_student_ids()
