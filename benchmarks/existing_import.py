@@ -1,0 +1,113 @@
+"""The existing-students import figures (issue 12 §1): a 5,000-row, full-width file in the 71-column template plus
+学籍号, 年级, 班级 and 学籍状态, imported end to end, as a ratio to the bare reading of the same file by openpyxl
+read_only in the same run (target: the whole import ≤ 1.0 of that, as for new students).
+
+- the file: benchmarks/student_import.py's 5,000 demo students (every digit and letter of the text cells full-width),
+  with four more columns: 学籍号 (G + the ID number), 年级 一年级 … 九年级, 班级 (1)班 … (10)班, 学籍状态 (one in
+  fifty 休学);
+- open + validate + preview: services.existing_import.plan_existing (the new-student reading and checks, then the four
+  columns, R13.1 duplicates by ID number and 学籍号, the classes planned);
+- commit: commit_existing into a nine-year school with no classes yet (all 90 created; one transaction, one audit
+  entry);
+- bare: openpyxl load_workbook(read_only=True) iterating every cell's value.
+
+Usage: python benchmarks/existing_import.py [--rows 5000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import unicodedata
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from student_import import bare_read
+from student_import import make_file as new_student_file
+
+from xueji_desktop.demo import demo_setup
+from xueji_desktop.services.existing_import import commit_existing, plan_existing
+from xueji_desktop.services.school_setup import GRADE_NAMES, create_school
+from xueji_desktop.store import Store
+
+GRADES, CLASSES = 9, 10
+
+
+def make_file(work: Path, rows: int) -> Path:
+    source = new_student_file(work, rows)
+    book = openpyxl.load_workbook(source, read_only=True)
+    values = list(book.worksheets[0].iter_rows(values_only=True))
+    book.close()
+    headers = list(values[0])
+    id_column = headers.index("身份证件号")
+    out = openpyxl.Workbook(write_only=True)
+    sheet = out.create_sheet("学生信息")
+    sheet.append([*headers, "学籍号", "年级", "班级", "学籍状态"])
+    for n, row in enumerate(values[1:]):
+        number = unicodedata.normalize("NFKC", str(row[id_column]))
+        grade = GRADE_NAMES[n % GRADES + 1]
+        klass = f"({n // GRADES % CLASSES + 1})班"
+        status = "休学" if n % 50 == 49 else "在读"
+        sheet.append([*row, f"G{number}", grade, klass, status])
+    path = work / f"现有学生_{rows}.xlsx"
+    out.save(path)
+    return path
+
+
+def fresh_school(root: Path) -> Store:
+    """A nine-year school (not a demo) in the demo's school year, with no classes: the file creates them."""
+    store = Store.open(root)
+    setup = demo_setup(date.today(), {})
+    create_school(store, replace(setup, name="潞城区基准学校", code="2140406888", is_demo=False))
+    return store
+
+
+def one_import(path: Path, root: Path) -> tuple[float, float, int, int]:
+    store = fresh_school(root)
+    started = time.perf_counter()
+    plan = plan_existing(store, path)
+    planned = time.perf_counter() - started
+    assert not plan.problems, plan.problems[:3]
+    started = time.perf_counter()
+    result = commit_existing(store, plan)
+    committed = time.perf_counter() - started
+    store.close()
+    return planned, committed, result.created, len(plan.new_classes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as work_dir:
+        work = Path(work_dir)
+        path = make_file(work, args.rows)
+        bare, planned, committed = [], [], []
+        for run in range(args.runs):
+            started = time.perf_counter()
+            bare_read(path)
+            bare.append(time.perf_counter() - started)
+            p, c, created, classes = one_import(path, work / f"school{run}")
+            planned.append(p)
+            committed.append(c)
+        base = statistics.median(bare)
+        p, c = statistics.median(planned), statistics.median(committed)
+        print(f"file: {args.rows:,} rows × 75 columns, full-width, {path.stat().st_size / 1e6:.1f} MB")
+        print(f"bare openpyxl read_only of the file:   {base:6.2f} s (median of {args.runs})")
+        print(f"open + validate + preview (plan):      {p:6.2f} s  ratio {p / base:.2f}")
+        print(f"commit ({created:,} students, {classes} classes): {c:6.2f} s  ratio {c / base:.2f}")
+        print(
+            f"whole import:                          {p + c:6.2f} s  ratio {(p + c) / base:.2f} (target ≤ 1.0)"
+        )
+
+
+if __name__ == "__main__":
+    main()
