@@ -184,6 +184,10 @@ class StudentDialog(QDialog):
         for index, group in enumerate(GROUPS):
             self.tabs.addTab(self._group_page(group, index), group)
         self.tabs.addTab(self._family_page(len(GROUPS)), FAMILY_TAB)
+        if student_id is not None:  # 第三十一条、第三十二条: 奖惩, 添加/解除 through the runner
+            from xueji_desktop.ui.roster import sanctions_page
+
+            self.tabs.addTab(sanctions_page.SanctionsPage(store, student_id), sanctions_page.TITLE)
         if student_id is not None:  # 第二十九条: the 体质健康 results, read only
             from xueji_desktop.ui.roster.fitness_page import TITLE, FitnessPage
 
