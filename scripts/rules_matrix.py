@@ -217,6 +217,9 @@ def render(rules: list[Rule], matrix: Matrix) -> str:
         f"{sum(1 for r in rules if matrix.enforced.get(r.id))} enforced in the code by their id, "
         f"{len(tested)} proven by a test that names them.",
         "",
+        "Where the text needs reading before it can be built, the reading is written down beside the regulation:",
+        "[毕业、结业、肄业 (第二十九条, chapter 7)](regulation/graduation-reading.md).",
+        "",
         '- **Enforced by**: the functions holding the rule id as a value (`block("R18.3", …)`, `Finding(…)`,',
         "  `Proofs(…)`): the findings the clerk sees name it.",
         "- **Named in**: functions whose docstring, comment or message names the id (deadlines and records, which make",

@@ -14,6 +14,7 @@ from xueji_desktop.models.statuses import EnrolmentStep, StudentStatus
 
 if TYPE_CHECKING:
     from xueji_desktop.models.base import Base
+    from xueji_desktop.models.fitness import FitnessResult, PeExemption
     from xueji_desktop.models.history import (
         AbsenceRecord,
         Attachment,
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
         StatusChange,
         UploadBatch,
     )
-    from xueji_desktop.models.fitness import FitnessResult, PeExemption
     from xueji_desktop.models.holidays import HolidayList
     from xueji_desktop.models.sanctions import SanctionLifting, StudentAward, StudentSanction
     from xueji_desktop.models.school import Grade, ImportMapping, School, SchoolClass, SchoolYear
