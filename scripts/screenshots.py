@@ -240,6 +240,21 @@ def main() -> None:
         app.processEvents()
         dialog.grab().save(str(out / "student_dialog.png"))
         dialog.close()
+
+        from xueji_desktop.services import sanctions
+
+        sanctioned = sanctions.in_force(store)[
+            0
+        ].student_id  # the demo's 记过 in force, with its awards and results
+        dialog = StudentDialog(store, sanctioned)
+        dialog.show()
+        for index in range(dialog.tabs.count()):
+            if dialog.tabs.tabText(index) in ("奖惩", "体质健康"):
+                dialog.tabs.setCurrentIndex(index)
+                app.processEvents()
+                name = "student_sanctions" if dialog.tabs.tabText(index) == "奖惩" else "student_fitness"
+                dialog.grab().save(str(out / f"{name}.png"))
+        dialog.close()
     with Store.open(Path(tempfile.mkdtemp(prefix="xueji-shots-new-"))) as store:
         wizard = SetupWizard(store)
         wizard.show()

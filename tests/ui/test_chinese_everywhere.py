@@ -151,7 +151,9 @@ class Walk:
 
     def widget(self, root: QWidget, where: str = "", visited: set[int] | None = None) -> None:
         visited = set() if visited is None else visited
-        self.classes.add(type(root))
+        self.classes.update(
+            type(root).__mro__
+        )  # a base class of ours (a shared form) is walked with its subclass
         where = where or f"{type(root).__name__}「{root.windowTitle()}」"
         said = self.texts.append
         actions: set[QAction] = set(root.findChildren(QAction))
@@ -348,6 +350,18 @@ def _walk_the_dialogs_themselves(walk: Walk, store: Store, tmp: Path) -> None:
     holidays = HolidaysDialog(store)
     walk.what_opens(lambda: holidays.import_file(holiday_file), "节假日安排「导入文件…」（选了文件）")
     holidays.deleteLater()
+    from xueji_desktop.services import sanctions
+    from xueji_desktop.ui.roster.student_dialog import StudentDialog
+
+    sanctioned = sanctions.in_force(store)[
+        0
+    ].student_id  # the demo's 记过 in force: every 奖惩 button is enabled
+    record = StudentDialog(store, sanctioned)
+    walk.widget(record, "学生信息")
+    for index in range(record.tabs.count()):
+        record.tabs.setCurrentIndex(index)
+        _press_everything(walk, record.tabs.widget(index), f"学生信息「{record.tabs.tabText(index)}」")
+    record.deleteLater()
     with Store.open(tmp / "new") as empty:  # the first start: no school yet
         wizard = SetupWizard(empty)
         walk.widget(wizard)
