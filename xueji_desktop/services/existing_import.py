@@ -19,32 +19,29 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import select
 
-from xueji_desktop.models import FamilyMember, Grade, SchoolClass, Student, StudentStatus
-from xueji_desktop.reference.pinyin import pinyin_keys, pinyin_spelling
-from xueji_desktop.reference.student_fields import FAMILY_FIELDS, FIELDS_BY_KEY
-from xueji_desktop.rules.duplicates import Person, find_duplicates
+from xueji_desktop.models import Grade, SchoolClass, Student, StudentStatus
+from xueji_desktop.rules.duplicates import find_duplicates
 from xueji_desktop.rules.enrolment import NationalIdError, check_national_student_id
 from xueji_desktop.services import audit
 from xueji_desktop.services.school_setup import GRADE_NAMES, default_class_name
 from xueji_desktop.services.student_import import (
-    COMMIT_CHUNK,
     ImportPlan,
     ImportRefused,
     ImportResult,
-    _defaults,
     _remember_mapping,
-    _remembered_columns,
+    insert_students,
+    read_mapped_table,
+    row_person,
+    stored_people,
+    stored_person,
 )
 from xueji_desktop.spreadsheets.normalise import CellProblem, shown
-from xueji_desktop.spreadsheets.preflight import check_file
-from xueji_desktop.spreadsheets.reader import list_sheets, read_table
-from xueji_desktop.spreadsheets.rows import RowReader, check_header_mapping
+from xueji_desktop.spreadsheets.rows import RowReader, RowRecord
 from xueji_desktop.spreadsheets.template import ColumnSpec, load_template
 from xueji_desktop.store import Store
 
@@ -130,21 +127,7 @@ def plan_existing(
 ) -> ExistingPlan:
     """Read and check a roster of existing students; write nothing. `columns` as for plan_import."""
     spec = load_template(TEMPLATE)
-    check_file(path)
-    sheet_names = list_sheets(path)
-    table = read_table(path, sheet, is_header=lambda header: spec.column_for_header(header) is not None)
-    mapping = check_header_mapping(table.headers, spec)
-    remembered = False
-    if columns is None:
-        saved = _remembered_columns(store, spec, table.headers)
-        if saved is not None:
-            mapping.columns, remembered = saved, True
-    else:
-        mapping.columns = list(columns)
-    if remembered or columns is not None:
-        chosen = check_header_mapping([c.header if c else None for c in mapping.columns], spec)
-        mapping.columns = chosen.columns
-        mapping.missing_required, mapping.missing_optional = chosen.missing_required, chosen.missing_optional
+    sheet_names, table, mapping, remembered = read_mapped_table(store, spec, path, sheet, columns)
     index_of = {c.field: i for i, c in enumerate(mapping.columns) if c is not None}
     by_field = {c.field: c for c in spec.columns}
     # 学籍号, 年级 and 班级 (or the template's 班号) say who the student is and where they go: without them no row
@@ -173,18 +156,7 @@ def plan_existing(
                 select(Student.school_class_id).where(Student.school_class_id.is_not(None))
             )
         )
-        stored = session.execute(
-            select(
-                Student.id,
-                Student.name,
-                Student.birth_date,
-                Student.gender,
-                Student.id_number,
-                Student.pinyin_key,
-                Student.status,
-                Student.national_student_id,
-            )
-        ).all()
+        stored = stored_people(session, Student.national_student_id)
     cells = {row.row_number: row.cells for row in table.rows}
     columns_of = {f: (index_of[f], mapping.columns[index_of[f]]) for f in EXTRA_FIELDS if f in index_of}
     class_column = columns_of.get(CLASS) or (
@@ -348,23 +320,8 @@ def _chinese_number(text: str) -> int | None:
 def _plan_duplicates(plan: ExistingPlan, stored: Any) -> None:
     """R13.1 as for new students: the same ID number as a stored student or an earlier row is an error (a stored
     student is never updated here); the same name, birthday and gender warns."""
-    rows = []
-    for record in plan.records:
-        name = str(record.values.get("name") or "")
-        rows.append(
-            Person(
-                record.row_number,
-                name,
-                cast("date | None", record.values.get("birth_date")),
-                cast("str | None", record.values.get("gender")),
-                cast("str | None", record.values.get("id_number")),
-                pinyin_keys(name)[0] if name else "",
-            )
-        )
-    existing = [
-        Person(s.id, s.name, s.birth_date, s.gender, s.id_number, s.pinyin_key, s.status) for s in stored
-    ]
-    plan.duplicates.extend(find_duplicates(rows, existing))
+    rows = [row_person(record) for record in plan.records]
+    plan.duplicates.extend(find_duplicates(rows, [stored_person(s) for s in stored]))
 
 
 def commit_existing(
@@ -380,8 +337,6 @@ def commit_existing(
     if problems and not valid_only:
         raise ImportRefused(problems)
     records = [r for r in plan.valid_records if r.row_number in plan.placements]
-    now = datetime.now()
-    created = 0
     with store.transaction() as session:
         grades = {g.level: g for g in session.scalars(select(Grade))}
         class_ids = {(c.grade.level, c.number): c.id for c in session.scalars(select(SchoolClass))}
@@ -397,61 +352,18 @@ def commit_existing(
             session.flush()
             class_ids[key] = school_class.id
             made.append(planned.name)
-        mapped = {column.field for column in plan.mapping.columns if column is not None}
-        base = {key: None for key in FIELDS_BY_KEY} | {
-            k: v for k, v in _defaults().items() if k not in mapped
-        }
-        spelled: dict[str, tuple[str, str, str]] = {}
-        for chunk_start in range(0, len(records), COMMIT_CHUNK):
-            chunk = records[chunk_start : chunk_start + COMMIT_CHUNK]
-            student_rows = []
-            for record in chunk:
-                placement = plan.placements[record.row_number]
-                values = {k: v for k, v in record.values.items() if k in FIELDS_BY_KEY and v is not None}
-                name = str(values["name"])
-                if name not in spelled:
-                    spelled[name] = (*pinyin_keys(name), pinyin_spelling(name))
-                full, initials, spelling = spelled[name]
-                values.setdefault("name_pinyin", spelling)
-                student_rows.append(
-                    {
-                        **base,
-                        **values,
-                        "national_student_id": placement.national_id,
-                        "status": placement.status,
-                        "enrolment_step": None,  # a formal record: no R10.3 steps
-                        "enrolment_date": None,
-                        "created_at": now,
-                        "updated_at": now,
-                        "pinyin_key": full,
-                        "initials_key": initials,
-                        "school_class_id": class_ids[(placement.grade_level, placement.class_number)],
-                    }
-                )
-            ids = [
-                row[0]
-                for row in session.execute(
-                    insert(cast(Table, Student.__table__)).returning(
-                        Student.__table__.c.id, sort_by_parameter_order=True
-                    ),
-                    student_rows,
-                )
-            ]
-            family_rows = [
-                {
-                    **{s.key: member.get(s.key) for s in FAMILY_FIELDS},
-                    "student_id": student_id,
-                    "position_in_list": position,
-                    "is_guardian": bool(member.get("is_guardian")),
-                }
-                for student_id, record in zip(ids, chunk, strict=True)
-                for position, member in enumerate(record.family, start=1)
-            ]
-            if family_rows:
-                session.execute(insert(cast(Table, FamilyMember.__table__)), family_rows)
-            created += len(ids)
-            if progress:
-                progress(created, len(records))
+
+        def columns_of(record: RowRecord) -> dict[str, Any]:
+            placement = plan.placements[record.row_number]
+            return {
+                "national_student_id": placement.national_id,
+                "status": placement.status,
+                "enrolment_step": None,  # a formal record: no R10.3 steps
+                "enrolment_date": None,
+                "school_class_id": class_ids[(placement.grade_level, placement.class_number)],
+            }
+
+        created = insert_students(session, plan.mapping, records, columns_of, progress=progress)
         statuses = Counter(plan.placements[r.row_number].status for r in records)
         audit.record(
             session,

@@ -117,6 +117,23 @@ def plan_import(
     """Read and check a file; write nothing. `columns` is the clerk's corrected mapping (aligned with the headers);
     without it a mapping confirmed before for the same headers is used, else the one found by name and alias."""
     spec = load_template(TEMPLATE)
+    sheet_names, table, mapping, remembered = read_mapped_table(store, spec, path, sheet, columns)
+    read_row = RowReader(mapping.columns)
+    records = [read_row(row.row_number, row.cells) for row in table.rows]
+    plan = ImportPlan(path, spec, sheet_names, table, mapping, records, remembered_mapping=remembered)
+    _plan_against_database(store, plan)
+    return plan
+
+
+def read_mapped_table(
+    store: Store,
+    spec: TemplateSpec,
+    path: Path,
+    sheet: str | None,
+    columns: list[ColumnSpec | None] | None,
+) -> tuple[list[str], SheetTable, HeaderMapping, bool]:
+    """The file's sheets, the chosen sheet's table and its mapping onto `spec`: the clerk's `columns`, else a mapping
+    confirmed before for the same headers (remembered: True), else the one found by name and alias."""
     check_file(path)
     sheet_names = list_sheets(path)
     table = read_table(path, sheet, is_header=lambda header: spec.column_for_header(header) is not None)
@@ -133,29 +150,14 @@ def plan_import(
         chosen = check_header_mapping([c.header if c else None for c in mapping.columns], spec)
         mapping.columns = chosen.columns  # a field chosen twice keeps its first column
         mapping.missing_required, mapping.missing_optional = chosen.missing_required, chosen.missing_optional
-    read_row = RowReader(mapping.columns)
-    records = [read_row(row.row_number, row.cells) for row in table.rows]
-    plan = ImportPlan(path, spec, sheet_names, table, mapping, records, remembered_mapping=remembered)
-    _plan_against_database(store, plan)
-    return plan
+    return sheet_names, table, mapping, remembered
 
 
 def _plan_against_database(store: Store, plan: ImportPlan) -> None:
     """Duplicates (R13.1) in the file and against every stored student; updates for students still being enrolled;
     refusals for students whose record is formal (R14.1: change only through the information-change procedure)."""
     with store.read() as session:
-        stored = session.execute(
-            select(
-                Student.id,
-                Student.name,
-                Student.birth_date,
-                Student.gender,
-                Student.id_number,
-                Student.pinyin_key,
-                Student.status,
-                Student.enrolment_step,
-            )
-        ).all()
+        stored = stored_people(session, Student.enrolment_step)
         updatable = {
             s.id_number: s for s in stored if s.id_number and s.enrolment_step not in (None, APPROVED)
         }
@@ -173,21 +175,9 @@ def _plan_against_database(store: Store, plan: ImportPlan) -> None:
                 elif not changes:
                     plan.unchanged_rows.add(record.row_number)
                 continue
-            name = str(record.values.get("name") or "")
-            rows.append(
-                Person(
-                    record.row_number,
-                    name,
-                    cast("date | None", record.values.get("birth_date")),
-                    cast("str | None", record.values.get("gender")),
-                    number,
-                    pinyin_keys(name)[0] if name else "",
-                )
-            )
+            rows.append(row_person(record))
         # students being corrected stay in: another row with their ID, or their name and birthday, is still a twin
-        existing = [
-            Person(s.id, s.name, s.birth_date, s.gender, s.id_number, s.pinyin_key, s.status) for s in stored
-        ]
+        existing = [stored_person(s) for s in stored]
     for duplicate in find_duplicates(rows, existing):
         if _approved_match(
             duplicate, stored
@@ -203,6 +193,48 @@ def _plan_against_database(store: Store, plan: ImportPlan) -> None:
                 ),
             )
         plan.duplicates.append(duplicate)
+
+
+def stored_people(session, extra: Any) -> Sequence[Any]:
+    """Every stored student with what R13.1's duplicate check reads of them (stored_person), and `extra`."""
+    return session.execute(
+        select(
+            Student.id,
+            Student.name,
+            Student.birth_date,
+            Student.gender,
+            Student.id_number,
+            Student.pinyin_key,
+            Student.status,
+            extra,
+        )
+    ).all()
+
+
+def stored_person(student: Any) -> Person:
+    """A row of stored_people as R13.1's duplicate check sees it."""
+    return Person(
+        student.id,
+        student.name,
+        student.birth_date,
+        student.gender,
+        student.id_number,
+        student.pinyin_key,
+        student.status,
+    )
+
+
+def row_person(record: RowRecord) -> Person:
+    """A file's row as R13.1's duplicate check sees it (its cells checked already)."""
+    name = str(record.values.get("name") or "")
+    return Person(
+        record.row_number,
+        name,
+        cast("date | None", record.values.get("birth_date")),
+        cast("str | None", record.values.get("gender")),
+        cast("str | None", record.values.get("id_number")),
+        pinyin_keys(name)[0] if name else "",
+    )
 
 
 def _approved_match(duplicate: DuplicateFinding, stored: Sequence[Any]) -> bool:
@@ -242,65 +274,15 @@ def commit_import(
     good = plan.valid_records
     new_records = plan.new_records
     class_of_row = class_of_row or {}
-    now = datetime.now()
-    created = 0
     with store.transaction() as session:
         start = _enrolment_date(session, today)
-        spelled: dict[str, tuple[str, str, str]] = {}
-        # every row carries every column (one executemany); the new-student defaults only for fields the file has no
-        # column for, as read_row checked them: a blank cell stays blank (学生来源 exported empty comes back empty)
-        mapped = {column.field for column in plan.mapping.columns if column is not None}
-        defaults = {k: v for k, v in _defaults().items() if k not in mapped}
-        base = {key: None for key in FIELDS_BY_KEY} | defaults
         fixed = {
             "status": "在读",
             "enrolment_step": EnrolmentStep.FORM_HANDED_OUT.value,
             "enrolment_date": start,
-            "created_at": now,
-            "updated_at": now,
         }
-        # in chunks, so that a 100,000-row file never holds all its insert parameters at once
-        for chunk_start in range(0, len(new_records), COMMIT_CHUNK):
-            chunk = new_records[chunk_start : chunk_start + COMMIT_CHUNK]
-            student_rows = []
-            for record in chunk:
-                values = {k: v for k, v in record.values.items() if k in FIELDS_BY_KEY and v is not None}
-                name = str(values["name"])
-                if name not in spelled:
-                    spelled[name] = (*pinyin_keys(name), pinyin_spelling(name))
-                full, initials, spelling = spelled[name]
-                values.setdefault("name_pinyin", spelling)
-                student_rows.append(
-                    {
-                        **base,
-                        **values,
-                        **fixed,
-                        "pinyin_key": full,
-                        "initials_key": initials,
-                        "school_class_id": class_of_row.get(record.row_number),
-                    }
-                )
-            ids = [
-                row[0]
-                for row in session.execute(
-                    insert(cast(Table, Student.__table__)).returning(
-                        Student.__table__.c.id, sort_by_parameter_order=True
-                    ),
-                    student_rows,
-                )
-            ]
-            family_rows = [
-                {
-                    **{s.key: member.get(s.key) for s in FAMILY_FIELDS},
-                    "student_id": student_id,
-                    "position_in_list": position,
-                    "is_guardian": bool(member.get("is_guardian")),
-                }
-                for student_id, record in zip(ids, chunk, strict=True)
-                for position, member in enumerate(record.family, start=1)
-            ]
-            if family_rows:
-                session.execute(insert(cast(Table, FamilyMember.__table__)), family_rows)
+
+        def audit_chunk(ids: list[int], chunk: list[RowRecord]) -> None:
             audit.record_many(
                 session,
                 [
@@ -313,9 +295,15 @@ def commit_import(
                     for student_id, r in zip(ids, chunk, strict=True)
                 ],
             )
-            created += len(ids)
-            if progress:
-                progress(created, len(new_records))
+
+        created = insert_students(
+            session,
+            plan.mapping,
+            new_records,
+            lambda record: {**fixed, "school_class_id": class_of_row.get(record.row_number)},
+            progress=progress,
+            after_chunk=audit_chunk,
+        )
         records_by_row = {r.row_number: r for r in good}
         for update in plan.updates:
             _apply_update(session, update, records_by_row[update.row_number])
@@ -325,6 +313,75 @@ def commit_import(
         _remember_mapping(session, plan)
     skipped = sorted({p.row_number for p in problems})
     return ImportResult(created, len(plan.updates), skipped)
+
+
+def insert_students(
+    session,
+    mapping: HeaderMapping,
+    records: list[RowRecord],
+    columns_of: Callable[[RowRecord], dict[str, Any]],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    after_chunk: Callable[[list[int], list[RowRecord]], None] | None = None,
+) -> int:
+    """Insert the records as students with their family members, COMMIT_CHUNK at a time, so that a 100,000-row file
+    never holds all its insert parameters at once; `columns_of` gives a record's own columns (status, class …),
+    `after_chunk` sees each chunk's new ids (for its audit). Returns how many students were created."""
+    now = datetime.now()
+    spelled: dict[str, tuple[str, str, str]] = {}
+    # every row carries every column (one executemany); the new-student defaults only for fields the file has no
+    # column for, as read_row checked them: a blank cell stays blank (学生来源 exported empty comes back empty)
+    mapped = {column.field for column in mapping.columns if column is not None}
+    base = {key: None for key in FIELDS_BY_KEY} | {k: v for k, v in _defaults().items() if k not in mapped}
+    created = 0
+    for chunk_start in range(0, len(records), COMMIT_CHUNK):
+        chunk = records[chunk_start : chunk_start + COMMIT_CHUNK]
+        student_rows = []
+        for record in chunk:
+            values = {k: v for k, v in record.values.items() if k in FIELDS_BY_KEY and v is not None}
+            name = str(values["name"])
+            if name not in spelled:
+                spelled[name] = (*pinyin_keys(name), pinyin_spelling(name))
+            full, initials, spelling = spelled[name]
+            values.setdefault("name_pinyin", spelling)
+            student_rows.append(
+                {
+                    **base,
+                    **values,
+                    "created_at": now,
+                    "updated_at": now,
+                    **columns_of(record),
+                    "pinyin_key": full,
+                    "initials_key": initials,
+                }
+            )
+        ids = [
+            row[0]
+            for row in session.execute(
+                insert(cast(Table, Student.__table__)).returning(
+                    Student.__table__.c.id, sort_by_parameter_order=True
+                ),
+                student_rows,
+            )
+        ]
+        family_rows = [
+            {
+                **{s.key: member.get(s.key) for s in FAMILY_FIELDS},
+                "student_id": student_id,
+                "position_in_list": position,
+                "is_guardian": bool(member.get("is_guardian")),
+            }
+            for student_id, record in zip(ids, chunk, strict=True)
+            for position, member in enumerate(record.family, start=1)
+        ]
+        if family_rows:
+            session.execute(insert(cast(Table, FamilyMember.__table__)), family_rows)
+        if after_chunk:
+            after_chunk(ids, chunk)
+        created += len(ids)
+        if progress:
+            progress(created, len(records))
+    return created
 
 
 class ImportRefused(InvalidInput):

@@ -10,6 +10,7 @@ their 学籍号 (R10.4) and start no enrolment steps.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizardPage
 
@@ -17,10 +18,11 @@ from xueji_desktop.errors import DomainError
 from xueji_desktop.services.existing_import import ExistingPlan, commit_existing, plan_existing
 from xueji_desktop.services.school_setup import GRADE_NAMES
 from xueji_desktop.services.student_import import ImportResult
+from xueji_desktop.spreadsheets.template import ColumnSpec
 from xueji_desktop.store import Store
-from xueji_desktop.ui.common.operations import CLASSES, STUDENTS, Outcome, run
+from xueji_desktop.ui.common.operations import CLASSES, STUDENTS, Outcome
 from xueji_desktop.ui.importing.pages import NOTE_COLOUR, CheckPage, SortedRows, _note, _view
-from xueji_desktop.ui.importing.wizard import ImportWizard, _checked
+from xueji_desktop.ui.importing.wizard import ImportWizard
 
 WINDOW_TITLE = "导入本校现有学生"
 NEW_CLASS = "新建"
@@ -111,41 +113,20 @@ class ExistingImportWizard(ImportWizard):
     def choose_classes(self, grade_level: int | None, mode: str | None) -> None:
         """The classes come from the file (plan_existing): nothing to choose."""
 
-    def _plan(self) -> str | None:
-        path, sheet, columns = self.path, self.sheet, self.columns
-        self.class_plan = None
-        if path is None:
-            self.plan = None
-            return None
-        refused: list[DomainError] = []
-        outcome = run(
-            self,
-            "读取文件",
-            _checked(lambda progress: plan_existing(self.store, path, sheet=sheet, columns=columns)),
-            long="正在读取文件",
-            on_refusal=refused.append,
-        )
-        self.plan = outcome.value if outcome.ok else None
-        if refused:
-            return f"无法读取：{refused[0]}"
-        if outcome.cancelled:
-            return "已取消读取，请重新选择文件。"
-        return None
+    def read_plan(
+        self, path: Path, sheet: str | None, columns: list[ColumnSpec | None] | None
+    ) -> ExistingPlan:
+        return plan_existing(self.store, path, sheet=sheet, columns=columns)
 
     def commit(self, on_refusal: Callable[[DomainError], None]) -> Outcome[ImportResult]:
         plan, valid_only = self.plan, self.valid_only
         assert isinstance(plan, ExistingPlan)
-        outcome = run(
-            self,
+        return self._commit(
             WINDOW_TITLE,
             lambda progress: commit_existing(self.store, plan, valid_only=valid_only, progress=progress),
-            long="正在导入本校现有学生",
             changes={STUDENTS, CLASSES},
             on_refusal=on_refusal,
         )
-        if outcome.ok:
-            self.import_result = outcome.value
-        return outcome
 
     def describe(self) -> str:
         plan = self.plan
@@ -155,10 +136,7 @@ class ExistingImportWizard(ImportWizard):
         lines.append(f"导入现有学生：{len(plan.new_records)}名（学籍号、学籍状态照文件保留）")
         made = plan.new_classes
         lines.append(f"新建班级：{'、'.join(c.name for c in made)}" if made else "新建班级：无")
-        if plan.problems and self.valid_only:
-            rows = sorted(plan.error_rows)
-            shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")
-            lines.append(f"不导入：有错误的{len(rows)}行（第{shown}行）")
+        lines += self.skipped_lines()
         lines.append("这些学生的学籍已正式建立，不走新生的建籍步骤；以后的变动请通过学籍异动和信息变更办理。")
         return "\n\n".join(lines)
 

@@ -115,7 +115,7 @@ class ImportWizard(QWizard):
         outcome = run(
             self,
             "读取文件",
-            _checked(lambda progress: plan_import(self.store, path, sheet=sheet, columns=columns)),
+            _checked(lambda progress: self.read_plan(path, sheet, columns)),
             long="正在读取文件",
             on_refusal=refused.append,
         )
@@ -126,22 +126,35 @@ class ImportWizard(QWizard):
             return "已取消读取，请重新选择文件。"
         return None  # done, or a fault the runner has logged and told
 
+    def read_plan(self, path: Path, sheet: str | None, columns: list[ColumnSpec | None] | None) -> ImportPlan:
+        """The plan of the file (off the UI thread): new students here, existing ones in ExistingImportWizard."""
+        return plan_import(self.store, path, sheet=sheet, columns=columns)
+
     def commit(self, on_refusal: Callable[[DomainError], None]) -> Outcome[ImportResult]:
         """Write everything confirmed, in one transaction; a refusal (ImportRefused, ImportFileError, a full disk)
         goes to `on_refusal`, and nothing is written then, nor when the clerk cancelled."""
         plan, class_plan, valid_only = self.plan, self.class_plan, self.valid_only
         assert plan is not None
         class_of_row = dict(class_plan.class_of_row) if class_plan else {}
-        outcome = run(
-            self,
+        return self._commit(
             "导入新生",
             lambda progress: commit_import(
                 self.store, plan, valid_only=valid_only, class_of_row=class_of_row, progress=progress
             ),
-            long="正在导入新生",
             changes={STUDENTS, CLASSES, ENROLMENT},
             on_refusal=on_refusal,
         )
+
+    def _commit(
+        self,
+        title: str,
+        work: Callable[[Callable[[int, int], None]], ImportResult],
+        *,
+        changes: set[str],
+        on_refusal: Callable[[DomainError], None],
+    ) -> Outcome[ImportResult]:
+        """Run the commit `work` through the runner (its wait message 正在`title`); its result is kept for the page."""
+        outcome = run(self, title, work, long=f"正在{title}", changes=changes, on_refusal=on_refusal)
         if outcome.ok:
             self.import_result = outcome.value
         return outcome
@@ -170,10 +183,7 @@ class ImportWizard(QWizard):
             placed = "，暂不分班"
         lines.append(f"新建学生：{created}名{placed}")
         lines.append(f"更新学生：{len(plan.updates)}名（仍在学籍建立手续中的学生，按上一步列出的改动）")
-        if plan.problems and self.valid_only:
-            rows = sorted(plan.error_rows)
-            shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")
-            lines.append(f"不导入：有错误的{len(rows)}行（第{shown}行）")
+        lines += self.skipped_lines()
         if created:
             lines.append(
                 "每名新生从“信息表已下发”开始学籍建立手续（已签字回收 → 已录入系统 → 审核通过），"
@@ -181,6 +191,15 @@ class ImportWizard(QWizard):
             )
         lines.append("这次确认的列对应关系会被记住，下次同样格式的表格自动套用。")
         return "\n\n".join(lines)
+
+    def skipped_lines(self) -> list[str]:
+        """The rows left out, when the clerk chose to import only the valid ones (for describe)."""
+        plan = self.plan
+        if plan is None or not plan.problems or not self.valid_only:
+            return []
+        rows = sorted(plan.error_rows)
+        shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")
+        return [f"不导入：有错误的{len(rows)}行（第{shown}行）"]
 
     @staticmethod
     def result_text(result: ImportResult) -> str:
