@@ -17,7 +17,6 @@ Usage: python benchmarks/existing_import.py [--rows 5000] [--runs 3]
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -29,8 +28,8 @@ from pathlib import Path
 import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from student_import import bare_read
 from student_import import make_file as new_student_file
+from student_import import measure
 
 from xueji_desktop.demo import demo_setup
 from xueji_desktop.services.existing_import import commit_existing, plan_existing
@@ -90,22 +89,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work_dir:
         work = Path(work_dir)
         path = make_file(work, args.rows)
-        bare, planned, committed = [], [], []
-        for run in range(args.runs):
-            started = time.perf_counter()
-            bare_read(path)
-            bare.append(time.perf_counter() - started)
-            p, c, created, classes = one_import(path, work / f"school{run}")
-            planned.append(p)
-            committed.append(c)
-        base = statistics.median(bare)
-        p, c = statistics.median(planned), statistics.median(committed)
-        print(f"file: {args.rows:,} rows × 75 columns, full-width, {path.stat().st_size / 1e6:.1f} MB")
-        print(f"bare openpyxl read_only of the file:   {base:6.2f} s (median of {args.runs})")
-        print(f"open + validate + preview (plan):      {p:6.2f} s  ratio {p / base:.2f}")
-        print(f"commit ({created:,} students, {classes} classes): {c:6.2f} s  ratio {c / base:.2f}")
-        print(
-            f"whole import:                          {p + c:6.2f} s  ratio {(p + c) / base:.2f} (target ≤ 1.0)"
+        measure(
+            work,
+            path,
+            args.rows,
+            75,
+            args.runs,
+            one_import,
+            lambda created, classes: f"commit ({created:,} students, {classes} classes):",
         )
 
 

@@ -21,9 +21,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from python_calamine import CalamineWorkbook
@@ -80,6 +82,35 @@ def bare_read(path: Path) -> int:
     return count
 
 
+def measure(
+    work: Path,
+    path: Path,
+    rows: int,
+    columns: int,
+    runs: int,
+    one_import: Callable[[Path, Path], tuple[Any, ...]],
+    commit_label: Callable[..., str],
+) -> None:
+    """Print the medians of `runs` bare reads of `path` and of `runs` imports of it into fresh schools, each as a
+    ratio to the bare read. one_import gives the plan's and the commit's seconds, then figures for commit_label."""
+    bare, planned, committed = [], [], []
+    figures: list[Any] = []
+    for run in range(runs):
+        started = time.perf_counter()
+        bare_read(path)
+        bare.append(time.perf_counter() - started)
+        p, c, *figures = one_import(path, work / f"school{run}")
+        planned.append(p)
+        committed.append(c)
+    base = statistics.median(bare)
+    p, c = statistics.median(planned), statistics.median(committed)
+    print(f"file: {rows:,} rows × {columns} columns, full-width, {path.stat().st_size / 1e6:.1f} MB")
+    print(f"bare openpyxl read_only of the file:   {base:6.2f} s (median of {runs})")
+    print(f"open + validate + preview (plan):      {p:6.2f} s  ratio {p / base:.2f}")
+    print(f"{commit_label(*figures):<39}{c:6.2f} s  ratio {c / base:.2f}")
+    print(f"whole import:                          {p + c:6.2f} s  ratio {(p + c) / base:.2f} (target ≤ 1.0)")
+
+
 def one_import(path: Path, root: Path) -> tuple[float, float, int]:
     store = fresh_school(root)
     started = time.perf_counter()
@@ -114,22 +145,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work_dir:
         work = Path(work_dir)
         path = make_file(work, args.rows)
-        bare, planned, committed = [], [], []
-        for run in range(args.runs):
-            started = time.perf_counter()
-            bare_read(path)
-            bare.append(time.perf_counter() - started)
-            p, c, created = one_import(path, work / f"school{run}")
-            planned.append(p)
-            committed.append(c)
-        base = statistics.median(bare)
-        p, c = statistics.median(planned), statistics.median(committed)
-        print(f"file: {args.rows:,} rows × 71 columns, full-width, {path.stat().st_size / 1e6:.1f} MB")
-        print(f"bare openpyxl read_only of the file:   {base:6.2f} s (median of {args.runs})")
-        print(f"open + validate + preview (plan):      {p:6.2f} s  ratio {p / base:.2f}")
-        print(f"commit ({created:,} students):            {c:6.2f} s  ratio {c / base:.2f}")
-        print(
-            f"whole import:                          {p + c:6.2f} s  ratio {(p + c) / base:.2f} (target ≤ 1.0)"
+        measure(
+            work,
+            path,
+            args.rows,
+            71,
+            args.runs,
+            one_import,
+            lambda created: f"commit ({created:,} students):",
         )
         if args.rows_100k:
             big = make_file(work, 100_000)

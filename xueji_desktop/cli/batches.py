@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from xueji_desktop.cli.common import subcommand
+from xueji_desktop.cli.common import report_import_plan, subcommand
 
 BATCH_KINDS = {"new-students": "export_new_students", "status-changes": "export_status_changes"}
 # each kind of 异动手续 and the service that opens it (module in xueji_desktop.services, function)
@@ -50,21 +50,9 @@ def cmd_import_students(store, args: argparse.Namespace) -> int:
     from xueji_desktop.services.student_import import commit_import, plan_classes, plan_import
 
     plan = plan_import(store, args.file, sheet=args.sheet)
-    problems = plan.problems
-    for problem in problems:
-        hint = f"（{problem.hint}）" if problem.hint else ""
-        print(f"{problem.row_number}\t{problem.header}\t{problem.message}{hint}")
-    for warning in plan.warnings:
-        print(f"{warning.row_number}\t姓名\t提示：{warning.finding.text}")
-    if problems and args.errors:
-        from xueji_desktop.spreadsheets.error_workbook import write_error_workbook
-
-        write_error_workbook(args.errors, plan.table, problems)
-        print(f"错误清单已写入：{args.errors}", file=sys.stderr)
-    valid = plan.valid_records
-    if problems and not args.valid_only:
-        print(f"共 {len(problems)} 处错误（{len(plan.error_rows)} 行），没有导入任何学生。", file=sys.stderr)
+    if not report_import_plan(plan, args):
         return 1
+    valid = plan.valid_records
     if not valid:
         print("没有可导入的行。", file=sys.stderr)
         return 1

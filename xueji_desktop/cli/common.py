@@ -4,6 +4,7 @@ names on its line (by 身份证件号, 学籍号 or the app's own number)."""
 from __future__ import annotations
 
 import argparse
+import sys
 
 from xueji_desktop.errors import InvalidInput, NotFound
 
@@ -20,6 +21,26 @@ def pair(text: str, option: str, form: str) -> tuple[str, str]:
     if not sep or not key.strip():
         raise InvalidInput(f"{option} 的格式应为 {form}：{text}")
     return key.strip(), value.strip()
+
+
+def report_import_plan(plan, args: argparse.Namespace) -> bool:
+    """An import plan's problems (row, column, message, hint) and likely duplicates (R13.1) on stdout, and --errors'
+    workbook; False (said on stderr) when the file has errors and not --valid-only: nothing is to be written."""
+    problems = plan.problems
+    for problem in problems:
+        hint = f"（{problem.hint}）" if problem.hint else ""
+        print(f"{problem.row_number}\t{problem.header}\t{problem.message}{hint}")
+    for warning in plan.warnings:
+        print(f"{warning.row_number}\t姓名\t提示：{warning.finding.text}")
+    if problems and args.errors:
+        from xueji_desktop.spreadsheets.error_workbook import write_error_workbook
+
+        write_error_workbook(args.errors, plan.table, problems)
+        print(f"错误清单已写入：{args.errors}", file=sys.stderr)
+    if problems and not args.valid_only:
+        print(f"共 {len(problems)} 处错误（{len(plan.error_rows)} 行），没有导入任何学生。", file=sys.stderr)
+        return False
+    return True
 
 
 def students_of(store, args: argparse.Namespace) -> list[int]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from xueji_desktop.cli.common import report_import_plan
+
 
 def cmd_import_existing(store, args: argparse.Namespace) -> int:
     from xueji_desktop.services.existing_import import commit_existing, plan_existing
@@ -17,19 +19,7 @@ def cmd_import_existing(store, args: argparse.Namespace) -> int:
             f"缺少必需的列：{'、'.join(plan.mapping.missing_required)}，没有导入任何学生。", file=sys.stderr
         )
         return 1
-    problems = plan.problems
-    for problem in problems:
-        hint = f"（{problem.hint}）" if problem.hint else ""
-        print(f"{problem.row_number}\t{problem.header}\t{problem.message}{hint}")
-    for warning in plan.warnings:
-        print(f"{warning.row_number}\t姓名\t提示：{warning.finding.text}")
-    if problems and args.errors:
-        from xueji_desktop.spreadsheets.error_workbook import write_error_workbook
-
-        write_error_workbook(args.errors, plan.table, problems)
-        print(f"错误清单已写入：{args.errors}", file=sys.stderr)
-    if problems and not args.valid_only:
-        print(f"共 {len(problems)} 处错误（{len(plan.error_rows)} 行），没有导入任何学生。", file=sys.stderr)
+    if not report_import_plan(plan, args):
         return 1
     count = len([r for r in plan.valid_records if r.row_number in plan.placements])
     if not count:
