@@ -21,20 +21,16 @@ import sys
 import tempfile
 import time
 import unicodedata
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from student_import import fresh_school, measure
 from student_import import make_file as new_student_file
-from student_import import measure
 
-from xueji_desktop.demo import demo_setup
 from xueji_desktop.services.existing_import import commit_existing, plan_existing
-from xueji_desktop.services.school_setup import GRADE_NAMES, create_school
-from xueji_desktop.store import Store
+from xueji_desktop.services.school_setup import GRADE_NAMES
 
 GRADES, CLASSES = 9, 10
 
@@ -60,16 +56,8 @@ def make_file(work: Path, rows: int) -> Path:
     return path
 
 
-def fresh_school(root: Path) -> Store:
-    """A nine-year school (not a demo) in the demo's school year, with no classes: the file creates them."""
-    store = Store.open(root)
-    setup = demo_setup(date.today(), {})
-    create_school(store, replace(setup, name="潞城区基准学校", code="2140406888", is_demo=False))
-    return store
-
-
 def one_import(path: Path, root: Path) -> tuple[float, float, int, int]:
-    store = fresh_school(root)
+    store = fresh_school(root, {})  # no classes: the file creates them
     started = time.perf_counter()
     plan = plan_existing(store, path)
     planned = time.perf_counter() - started

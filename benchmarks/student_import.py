@@ -64,10 +64,11 @@ def make_file(work: Path, rows: int) -> Path:
     return path
 
 
-def fresh_school(root: Path) -> Store:
-    """A nine-year school (not a demo) in the demo's school year, with 120 classes of 一年级 to import into."""
+def fresh_school(root: Path, classes: dict[int, int] | None = None) -> Store:
+    """A nine-year school (not a demo) in the demo's school year, with `classes` (grade → how many; by default 120
+    classes of 一年级 to import into)."""
     store = Store.open(root)
-    setup = demo_setup(date.today(), {1: 120})
+    setup = demo_setup(date.today(), {1: 120} if classes is None else classes)
     create_school(store, replace(setup, name="潞城区基准学校", code="2140406888", is_demo=False))
     return store
 
