@@ -6,11 +6,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 from xueji_desktop.cli.common import subcommand
 from xueji_desktop.rules.sanctions import AWARD_LEVELS, SENIOR_SANCTIONS
+
+T = TypeVar("T")
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -103,46 +107,36 @@ def cmd_sanction_list(store, args: argparse.Namespace) -> int:
     rows = sanctions.sanctions_of(store, student)
     if args.in_force:
         rows = [row for row in rows if row.in_force(today)]
-    if args.json:
-        out = [
-            {
-                "id": row.id,
-                "student_id": row.student_id,
-                "student": row.student_name,
-                "kind": row.kind,
-                "reason": row.reason,
-                "decided_on": row.decided_on.isoformat(),
-                "period_end": row.period_end.isoformat() if row.period_end else None,
-                "document_number": row.document_number,
-                "lifted_on": row.lifted_on.isoformat() if row.lifted_on else None,
-                "lift_reason": row.lift_reason,
-                "in_force": row.in_force(today),
-                "state": row.state(today),
-                "archived": row.archived,  # R32.2
-            }
-            for row in rows
-        ]
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
-        print()
-        return 0
-    for row in rows:
-        period = f"至{row.period_end:%Y-%m-%d}" if row.period_end else ""
-        print(
-            "\t".join(
-                [
-                    str(row.id),
-                    row.student_name,
-                    row.kind,
-                    f"{row.decided_on:%Y-%m-%d}",
-                    period,
-                    row.document_number,
-                    row.state(today),
-                    row.reason,
-                ]
-            )
-        )
-    print(f"共 {len(rows)} 项处分", file=sys.stderr)
-    return 0
+    return _print_rows(
+        args,
+        rows,
+        "处分",
+        lambda row: {
+            "id": row.id,
+            "student_id": row.student_id,
+            "student": row.student_name,
+            "kind": row.kind,
+            "reason": row.reason,
+            "decided_on": row.decided_on.isoformat(),
+            "period_end": row.period_end.isoformat() if row.period_end else None,
+            "document_number": row.document_number,
+            "lifted_on": row.lifted_on.isoformat() if row.lifted_on else None,
+            "lift_reason": row.lift_reason,
+            "in_force": row.in_force(today),
+            "state": row.state(today),
+            "archived": row.archived,  # R32.2
+        },
+        lambda row: [
+            str(row.id),
+            row.student_name,
+            row.kind,
+            f"{row.decided_on:%Y-%m-%d}",
+            f"至{row.period_end:%Y-%m-%d}" if row.period_end else "",
+            row.document_number,
+            row.state(today),
+            row.reason,
+        ],
+    )
 
 
 def cmd_award_add(store, args: argparse.Namespace) -> int:
@@ -166,36 +160,46 @@ def cmd_award_list(store, args: argparse.Namespace) -> int:
 
     student = roster.find_student(store, args.student) if args.student else None
     rows = sanctions.awards_of(store, student)
+    return _print_rows(
+        args,
+        rows,
+        "奖励",
+        lambda row: {
+            "id": row.id,
+            "student_id": row.student_id,
+            "student": row.student_name,
+            "level": row.level,
+            "title": row.title,
+            "awarded_on": row.awarded_on.isoformat(),
+            "issuer": row.issuer,
+            "has_proof": row.has_proof,
+            "archived": row.archived,  # R31.1
+        },
+        lambda row: [
+            str(row.id),
+            row.student_name,
+            row.level,
+            row.title,
+            f"{row.awarded_on:%Y-%m-%d}",
+            row.issuer,
+        ],
+    )
+
+
+def _print_rows(
+    args: argparse.Namespace,
+    rows: Sequence[T],
+    noun: str,
+    as_json: Callable[[T], dict[str, Any]],
+    as_line: Callable[[T], list[str]],
+) -> int:
+    """The listed rows as JSON (--json) or one tab-separated line each with their count on stderr."""
     if args.json:
-        out = [
-            {
-                "id": row.id,
-                "student_id": row.student_id,
-                "student": row.student_name,
-                "level": row.level,
-                "title": row.title,
-                "awarded_on": row.awarded_on.isoformat(),
-                "issuer": row.issuer,
-                "has_proof": row.has_proof,
-                "archived": row.archived,  # R31.1
-            }
-            for row in rows
-        ]
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        json.dump([as_json(row) for row in rows], sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0
     for row in rows:
-        print(
-            "\t".join(
-                [
-                    str(row.id),
-                    row.student_name,
-                    row.level,
-                    row.title,
-                    f"{row.awarded_on:%Y-%m-%d}",
-                    row.issuer,
-                ]
-            )
-        )
-    print(f"共 {len(rows)} 项奖励", file=sys.stderr)
+        print("\t".join(as_line(row)))
+    print(f"共 {len(rows)} 项{noun}", file=sys.stderr)
+    return 0
     return 0
