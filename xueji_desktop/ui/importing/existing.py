@@ -141,11 +141,8 @@ class ExistingImportWizard(ImportWizard):
         return "\n\n".join(lines)
 
     @staticmethod
-    def result_text(result: ImportResult) -> str:
-        text = f"已导入本校现有学生{result.created}名"
-        if result.skipped_rows:
-            text += f"；有错误的{len(result.skipped_rows)}行未导入"
-        return text + "。"
+    def done_text(result: ImportResult) -> str:
+        return f"已导入本校现有学生{result.created}名"
 
 
 class SetupImportPage(QWizardPage):

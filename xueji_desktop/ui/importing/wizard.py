@@ -201,12 +201,16 @@ class ImportWizard(QWizard):
         shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")
         return [f"不导入：有错误的{len(rows)}行（第{shown}行）"]
 
-    @staticmethod
-    def result_text(result: ImportResult) -> str:
-        text = f"已导入{result.created}名、更新{result.updated}名"
+    def result_text(self, result: ImportResult) -> str:
+        text = self.done_text(result)
         if result.skipped_rows:
             text += f"；有错误的{len(result.skipped_rows)}行未导入"
         return text + "。"
+
+    @staticmethod
+    def done_text(result: ImportResult) -> str:
+        """What was written (result_text adds the rows left out)."""
+        return f"已导入{result.created}名、更新{result.updated}名"
 
 
 def _checked(work: Callable[[Callable[[int, int], None]], T]) -> Callable[[Callable[[int, int], None]], T]:
