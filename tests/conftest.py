@@ -80,6 +80,21 @@ def empty_shipped(tmp_path):
 
 
 @pytest.fixture
+def run(school, capsys):
+    """`xueji …` (cli.main) with the school's data folder (the fixture's store closed first: the app holds the file
+    alone); returns the exit code, stdout and stderr."""
+    from xueji_desktop import cli
+
+    def run(*arguments: str) -> tuple[int, str, str]:
+        school.close()
+        code = cli.main([*arguments, "--data-dir", str(school.folder.root)])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+@pytest.fixture
 def out_dir(tmp_path):
     """Where exports go (the data folder is beside it, in tmp_path)."""
     folder = tmp_path / "exports"

@@ -76,6 +76,28 @@ def add_student(
     return create_student(store, student_form(school_class_id, **kwargs), confirmed=confirmed)
 
 
+def add_sanction(store: Store, student_id: int, kind: str = "警告", **kwargs) -> int:
+    """Record a 处分 through the service (第三十二条): a 警告 decided 2026-09-10 for 多次违反课堂纪律 under 潞实小〔2026〕3号
+    unless keyword arguments say otherwise; returns its id."""
+    from xueji_desktop.services import sanctions
+
+    values = {
+        "reason": "多次违反课堂纪律",
+        "decided_on": date(2026, 9, 10),
+        "document_number": "潞实小〔2026〕3号",
+    }
+    return sanctions.add_sanction(store, student_id, kind=kind, **(values | kwargs))
+
+
+def add_award(store: Store, student_id: int, level: str = "校级", **kwargs) -> int:
+    """Record a 奖励 through the service (第三十一条): 三好学生 from 本校 on 2026-09-30 unless keyword arguments say
+    otherwise; returns its id."""
+    from xueji_desktop.services import sanctions
+
+    values = {"title": "三好学生", "awarded_on": date(2026, 9, 30), "issuer": "本校"}
+    return sanctions.add_award(store, student_id, level=level, **(values | kwargs))
+
+
 # --- set-ups that several test files share: the school, a class, a graduate, a record ready for the upload batch, a
 # new-student list as admissions offices send it, a 查阅登记 row. Imports are local: the import fuzzer's workers and
 # benchmarks/import_fuzz.py load this module and need none of them until they call one.

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import add_student, class_id_of, id_number
-from xueji_desktop import cli
 from xueji_desktop.models import Procedure, SchoolClass, StatusChange, Student
 from xueji_desktop.rules import proofs
 from xueji_desktop.rules.suspensions import SuspensionReason
@@ -32,19 +31,6 @@ def scans(scan):
         proofs.HOUSEHOLD_REGISTER,
     )
     return {kind: f"{kind}={scan(kind).path}" for kind in kinds}
-
-
-@pytest.fixture
-def run(school, capsys):
-    """xueji with the school's data folder (the fixture's store closed first: the app holds the file alone)."""
-
-    def run(*arguments: str) -> tuple[int, str, str]:
-        school.close()
-        code = cli.main([*arguments, "--data-dir", str(school.folder.root)])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 def _student(store, level: int = 3, **kwargs) -> int:

@@ -5,23 +5,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from tests.factories import add_student, class_id_of
-from xueji_desktop import cli
-
-
-@pytest.fixture
-def run(school, capsys):
-    """xueji with the school's data folder (the fixture's store closed first: the app holds the file alone)."""
-
-    def run(*arguments: str) -> tuple[int, str, str]:
-        school.close()
-        code = cli.main([*arguments, "--data-dir", str(school.folder.root)])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 def _add(run, student, kind="记过", *more):

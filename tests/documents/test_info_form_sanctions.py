@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from tests.factories import add_student, class_id_of
+from tests.factories import add_award, add_sanction, add_student, class_id_of
 from xueji_desktop.services import sanctions
 from xueji_desktop.services.printing import forms
 
@@ -28,33 +28,10 @@ def _text(path) -> list[str]:
 
 def test_r31_1_r32_2_archived_awards_and_sanctions_print(school, out_dir):
     student = add_student(school, class_id_of(school, 3), name="钱七")
-    sanctions.add_award(
-        school,
-        student,
-        level="县级",
-        title="优秀少先队员",
-        awarded_on=date(2026, 11, 5),
-        issuer="潞城区教育局",
-    )
-    sanctions.add_award(
-        school, student, level="班级", title="劳动之星", awarded_on=date(2026, 11, 6), issuer="三年级(1)班"
-    )
-    demerit = sanctions.add_sanction(
-        school,
-        student,
-        kind="记过",
-        reason="损坏公物",
-        decided_on=date(2026, 10, 9),
-        document_number="潞实小〔2026〕7号",
-    )
-    sanctions.add_sanction(
-        school,
-        student,
-        kind="警告",
-        reason="迟到早退",
-        decided_on=date(2026, 9, 20),
-        document_number="潞实小〔2026〕4号",
-    )
+    add_award(school, student, "县级", title="优秀少先队员", issuer="潞城区教育局")
+    add_award(school, student, "班级", title="劳动之星", issuer="三年级(1)班")
+    demerit = add_sanction(school, student, "记过", reason="损坏公物", document_number="潞实小〔2026〕7号")
+    add_sanction(school, student, "警告", reason="迟到早退")
     sanctions.lift_sanction(school, demerit, lifted_on=date(2027, 1, 5), reason="表现良好")
     pages = forms.info_forms(school, [student], out_dir / "钱七.pdf", today=TODAY)
     text = _text(out_dir / "钱七.pdf")
@@ -73,13 +50,6 @@ def test_r31_1_r32_2_archived_awards_and_sanctions_print(school, out_dir):
 
 def test_r31_1_r32_2_a_student_without_archived_records_has_no_section(school, out_dir):
     student = add_student(school, class_id_of(school, 3), name="孙八")
-    sanctions.add_sanction(
-        school,
-        student,
-        kind="严重警告",
-        reason="打架",
-        decided_on=date(2026, 9, 20),
-        document_number="潞实小〔2026〕4号",
-    )
+    add_sanction(school, student, "严重警告", reason="打架")
     assert forms.info_forms(school, [student], out_dir / "孙八.pdf", today=TODAY) == 1
     assert "奖励和处分" not in _text(out_dir / "孙八.pdf")[0]

@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import (
+    add_award,
+    add_sanction,
     add_student,
     advance_to,
     class_id_of,
@@ -24,12 +26,6 @@ from xueji_desktop.rules.review import Check
 from xueji_desktop.services import sanctions, term_review
 
 DECIDED = date(2026, 9, 10)
-DOC = "潞实小〔2026〕3号"
-
-
-def _sanction(store, student, kind="警告", **kwargs):
-    values = {"reason": "多次违反课堂纪律", "decided_on": DECIDED, "document_number": DOC} | kwargs
-    return sanctions.add_sanction(store, student, kind=kind, **values)
 
 
 def _count(store, table) -> int:
@@ -54,9 +50,7 @@ def test_r31_1_an_award_with_its_proof_and_one_audit_entry(school, scan):
         issuer="潞城区教育局",
         proof=proof,
     )
-    sanctions.add_award(
-        school, student, level="班级", title="劳动之星", awarded_on=date(2026, 11, 6), issuer="二年级(1)班"
-    )
+    add_award(school, student, "班级", title="劳动之星", awarded_on=date(2026, 11, 6), issuer="二年级(1)班")
     rows = sanctions.awards_of(school, student)
     assert [(r.title, r.archived, r.has_proof) for r in rows] == [
         ("劳动之星", False, False),
@@ -80,8 +74,8 @@ def test_an_award_of_an_unknown_level_or_without_title_is_refused(school):
 
 def test_r32_1_r32_2_a_sanction_recorded_and_lifted_as_a_new_entry(school):
     student = add_student(school, class_id_of(school, 3))
-    warning = _sanction(school, student)
-    demerit = _sanction(school, student, "记过", decided_on=date(2026, 10, 8), period_end=date(2027, 4, 8))
+    warning = add_sanction(school, student)
+    demerit = add_sanction(school, student, "记过", decided_on=date(2026, 10, 8), period_end=date(2027, 4, 8))
     sanctions.lift_sanction(school, warning, lifted_on=date(2026, 12, 1), reason="表现良好")
     rows = {r.kind: r for r in sanctions.sanctions_of(school, student)}
     assert rows["警告"].lifted_on == date(2026, 12, 1) and rows["警告"].lift_reason == "表现良好"
@@ -104,7 +98,7 @@ def test_r32_1_sanctions_refused_by_stage_write_nothing(school):
     before = len(_actions(school))
     for kind in ("开除学籍", "留校察看"):
         with pytest.raises(RuleViolation, match="第三十二条") as caught:
-            _sanction(school, student, kind, period_end=date(2027, 3, 1), city_approved=True)
+            add_sanction(school, student, kind, period_end=date(2027, 3, 1), city_approved=True)
         assert caught.value.findings[0].rule_id == "R32.1"
     assert _count(school, StudentSanction) == 0 and len(_actions(school)) == before
     with pytest.raises(NotFound):
@@ -115,10 +109,10 @@ def test_r32_1_senior_probation_at_most_a_year(tmp_path):
     with senior_school(tmp_path / "senior") as store:
         student = add_student(store, class_id_of(store, 11))
         with pytest.raises(RuleViolation, match="最长不超过一年"):
-            _sanction(store, student, "留校察看", period_end=date(2027, 9, 11))
-        assert _sanction(store, student, "留校察看", period_end=date(2027, 9, 10))
+            add_sanction(store, student, "留校察看", period_end=date(2027, 9, 11))
+        assert add_sanction(store, student, "留校察看", period_end=date(2027, 9, 10))
         with pytest.raises(RuleViolation, match="市级教育行政部门批准"):
-            _sanction(store, student, "开除学籍")
+            add_sanction(store, student, "开除学籍")
         assert [r.kind for r in sanctions.sanctions_of(store, student)] == ["留校察看"]
 
 
@@ -128,7 +122,7 @@ TODAY = date(2026, 9, 14)  # within 第十七条's first 15 days of the term
 def test_r18_4_a_sanction_in_force_blocks_a_transfer_out(school, scan):
     """R18.4 through procedures.open: the 转出 kind reads the records, no checkbox."""
     student = add_student(school, class_id_of(school, 3))
-    _sanction(school, student)
+    add_sanction(school, student)
     with pytest.raises(RuleViolation) as caught:
         open_transfer_out(school, student, transfer_proofs(scan), today=TODAY)
     assert [f.rule_id for f in caught.value.findings] == ["R18.4"]
@@ -138,7 +132,7 @@ def test_r18_4_a_sanction_in_force_blocks_a_transfer_out(school, scan):
 def test_r18_4_a_lifted_sanction_no_longer_blocks_a_transfer_out(school, scan):
     student = add_student(school, class_id_of(school, 3))
     sanctions.lift_sanction(
-        school, _sanction(school, student), lifted_on=date(2026, 9, 12), reason="表现良好"
+        school, add_sanction(school, student), lifted_on=date(2026, 9, 12), reason="表现良好"
     )
     assert open_transfer_out(school, student, transfer_proofs(scan), today=TODAY)
 
@@ -146,7 +140,7 @@ def test_r18_4_a_lifted_sanction_no_longer_blocks_a_transfer_out(school, scan):
 def test_r18_4_a_sanction_decided_while_the_transfer_runs_stops_it_completing(school, scan):
     student = add_student(school, class_id_of(school, 3))
     procedure = open_transfer_out(school, student, transfer_proofs(scan), today=TODAY)
-    _sanction(school, student, decided_on=date(2026, 9, 15))
+    add_sanction(school, student, decided_on=date(2026, 9, 15))
     with pytest.raises(RuleViolation, match="受处分期间不予转学"):
         advance_to(school, procedure, "学籍已转出", on=date(2026, 9, 20))
 
@@ -161,9 +155,9 @@ def test_the_transfer_out_request_asks_no_sanction_checkbox():
 
 def test_r34_1_the_term_review_lists_sanctions_ended_but_not_lifted(school):
     student = add_student(school, class_id_of(school, 3), name="李四")
-    _sanction(school, student, "记过", period_end=date(2026, 12, 10))
+    add_sanction(school, student, "记过", period_end=date(2026, 12, 10))
     other = add_student(school, class_id_of(school, 2))
-    lifted = _sanction(school, other, "严重警告", period_end=date(2026, 12, 10))
+    lifted = add_sanction(school, other, "严重警告", period_end=date(2026, 12, 10))
     sanctions.lift_sanction(school, lifted, lifted_on=date(2026, 12, 10), reason="期满表现良好")
     running = term_review.review(school, today=date(2026, 12, 10))
     assert running.counts[Check.SANCTION_ENDED] == 0

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests.factories import (
     abroad_proofs,
+    add_sanction,
     add_student,
     advance_to,
     class_id_of,
@@ -86,18 +87,9 @@ def test_r17_1_a_transfer_out_through_its_states_then_the_archive(school, scan):
 
 
 def test_r18_3_r18_4_a_transfer_out_refused_writes_nothing(school, scan):
-    from xueji_desktop.services import sanctions
-
     student = add_student(school, class_id_of(school, 1))
     # R18.4 from the records: a 警告 in force (no checkbox of the request)
-    sanctions.add_sanction(
-        school,
-        student,
-        kind="警告",
-        reason="打架",
-        decided_on=date(2026, 9, 1),
-        document_number="潞实小〔2026〕1号",
-    )
+    add_sanction(school, student, reason="打架", decided_on=date(2026, 9, 1))
     with pytest.raises(RuleViolation) as caught:
         open_transfer_out(school, student, transfer_proofs(scan), today=TODAY)
     assert {f.rule_id for f in caught.value.findings} == {"R18.3", "R18.4"}

@@ -10,27 +10,29 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QWizard
 from sqlalchemy import func, select
 
 from tests.services.test_existing_import import existing_row, good_rows, write_roster
+from tests.ui.test_import_wizard import FINISH, NEXT, _next, open_wizard
 from xueji_desktop.models import SchoolClass, Student
 from xueji_desktop.ui.importing.existing import ExistingImportWizard
-
-NEXT, FINISH = QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton
 
 
 @pytest.fixture
 def wizard(qtbot, school, monkeypatch):
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text, *a: shown.append(text))
-    opened = ExistingImportWizard(school)
-    opened.messages = shown
-    qtbot.addWidget(opened)
-    opened.show()
-    return opened
+    return open_wizard(qtbot, monkeypatch, ExistingImportWizard(school))
 
 
-def _next(wizard) -> None:
-    button = wizard.button(NEXT)
-    assert button.isEnabled(), f"下一步 disabled on {wizard.currentPage().title()}"
-    button.click()
+def _exec_imports(monkeypatch, path) -> None:
+    """ExistingImportWizard.exec, as a clerk would: choose `path`, go through the four pages, 完成."""
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+
+    def run(self):
+        self.show()
+        self.choose_file(path)
+        for _ in range(4):
+            self.next()
+        self.accept()
+        return self.result()
+
+    monkeypatch.setattr(ExistingImportWizard, "exec", run)
 
 
 def _shown_rows(view) -> list[list[str]]:
@@ -94,18 +96,7 @@ def test_the_roster_tab_offers_it_next_to_new_students(qtbot, school, tmp_path, 
     from xueji_desktop.ui.common.operations import STUDENTS, announcer
     from xueji_desktop.ui.roster.tab import RosterTab
 
-    good = write_roster(tmp_path / "本校学生.xlsx", good_rows())
-    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
-
-    def run(self):
-        self.show()
-        self.choose_file(good)
-        for _ in range(4):
-            self.next()
-        self.accept()
-        return self.result()
-
-    monkeypatch.setattr(ExistingImportWizard, "exec", run)
+    _exec_imports(monkeypatch, write_roster(tmp_path / "本校学生.xlsx", good_rows()))
     tab = RosterTab(school)
     qtbot.addWidget(tab)
     tab.refresh_tree()
@@ -133,18 +124,7 @@ def test_the_setup_wizard_ends_with_the_optional_import_page(qtbot, store, tmp_p
     commit.click()
     assert wizard.created and wizard.currentPage() is wizard.import_page
     assert wizard.import_page.title() == "导入本校现有学生"
-    good = write_roster(tmp_path / "本校学生.xlsx", good_rows())
-    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
-
-    def run(self):
-        self.show()
-        self.choose_file(good)
-        for _ in range(4):
-            self.next()
-        self.accept()
-        return self.result()
-
-    monkeypatch.setattr(ExistingImportWizard, "exec", run)
+    _exec_imports(monkeypatch, write_roster(tmp_path / "本校学生.xlsx", good_rows()))
     wizard.import_page.start.click()
     assert wizard.import_page.result.text() == "已导入本校现有学生6名。"
     wizard.button(FINISH).click()

@@ -28,16 +28,20 @@ from xueji_desktop.ui.importing.wizard import ImportWizard
 NEXT, FINISH = QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton
 
 
-@pytest.fixture
-def wizard(qtbot, school, monkeypatch):
+def open_wizard(qtbot, monkeypatch, wizard: ImportWizard) -> ImportWizard:
+    """`wizard` shown, its message boxes' texts kept in wizard.messages instead of shown."""
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text, *a: shown.append(text))
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: shown.append(text))
-    opened = ImportWizard(school)
-    opened.messages = shown
-    qtbot.addWidget(opened)
-    opened.show()
-    return opened
+    wizard.messages = shown
+    qtbot.addWidget(wizard)
+    wizard.show()
+    return wizard
+
+
+@pytest.fixture
+def wizard(qtbot, school, monkeypatch):
+    return open_wizard(qtbot, monkeypatch, ImportWizard(school))
 
 
 def _next(wizard: ImportWizard) -> None:

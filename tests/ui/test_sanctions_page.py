@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from tests.factories import add_student, class_id_of
+from tests.factories import add_award, add_sanction, add_student, class_id_of
 from xueji_desktop.services import sanctions
 from xueji_desktop.ui.roster import sanctions_page
 from xueji_desktop.ui.roster.sanctions_page import TITLE, AwardDialog, LiftDialog, SanctionDialog
@@ -43,17 +43,8 @@ def answers(monkeypatch):
 
 def test_r31_1_r32_2_the_tab_lists_awards_and_sanctions(qtbot, school):
     student = add_student(school, class_id_of(school, 3))
-    sanctions.add_award(
-        school, student, level="校级", title="三好学生", awarded_on=date(2026, 9, 30), issuer="本校"
-    )
-    lifted = sanctions.add_sanction(
-        school,
-        student,
-        kind="警告",
-        reason="迟到",
-        decided_on=date(2026, 9, 10),
-        document_number="潞实小〔2026〕1号",
-    )
+    add_award(school, student, "校级", title="三好学生", awarded_on=date(2026, 9, 30), issuer="本校")
+    lifted = add_sanction(school, student, "警告", reason="迟到")
     sanctions.lift_sanction(school, lifted, lifted_on=date(2026, 10, 10), reason="表现良好")
     dialog = StudentDialog(school, student)
     qtbot.addWidget(dialog)
