@@ -103,3 +103,21 @@ def test_usage_errors_stay_argparse_s_own(capsys):
         main(["print"])
     assert caught.value.code == 2
     assert "usage:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["procedures", "cancel", "5", "--reason", "家长撤回", "--on", "2026-13-01"], "应为日期 YYYY-MM-DD"),
+        (["sanctions", "add", "--student", "1"], "缺少必填的参数：--kind"),
+        (["no-such-command"], "无效的选项：'no-such-command'"),
+    ],
+)
+def test_a_command_line_that_cannot_be_taken_is_told_in_chinese(capsys, argv, said):
+    """A wrong date, a missing option or an unknown command: exit 2, one Chinese line after the usage."""
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "命令行有误" in last and said in last
+    assert "invalid" not in last and "required" not in last

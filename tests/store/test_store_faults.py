@@ -83,8 +83,7 @@ def test_a_write_lock_held_elsewhere_is_store_locked_and_writes_nothing(tmp_path
 
     The app's own connection takes the lock at open (locking_mode=EXCLUSIVE), so the store here is given a
     connection in normal locking mode, as after a reconnect while another program had the file."""
-    with Store.open(tmp_path / "data"):
-        pass
+    Store.open(tmp_path / "data").close()  # the data folder and its database, made once
     folder = DataFolder(tmp_path / "data")
     connection = sqlite3.connect(folder.database, timeout=0.2, isolation_level=None, check_same_thread=False)
     store = Store(folder, connection, _load_audit_key(folder))

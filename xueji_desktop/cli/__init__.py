@@ -20,6 +20,7 @@ import sys
 
 from xueji_desktop import APP_NAME
 from xueji_desktop.cli import batches, fitness, printing, procedures, sanctions, school
+from xueji_desktop.cli.common import ChineseParser
 from xueji_desktop.errors import DomainError
 
 EXIT_PROBLEMS = 1  # the command ran and found problems (or a fault nobody expected happened)
@@ -27,7 +28,7 @@ EXIT_REFUSED = 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="xueji", description=f"{APP_NAME} 命令行")
+    parser = ChineseParser(prog="xueji", description=f"{APP_NAME} 命令行")
     commands = parser.add_subparsers(dest="command", required=True)
     for area in (school, batches, procedures, printing, fitness, sanctions):
         area.add_commands(commands)

@@ -5,8 +5,38 @@ from __future__ import annotations
 
 import argparse
 import sys
+import typing
+from datetime import date
 
 from xueji_desktop.errors import InvalidInput, NotFound
+
+# argparse's own words for a command line it cannot take, in the clerk's language (the rest of its message is ours)
+_ARGPARSE_WORDS = (
+    ("the following arguments are required: ", "缺少必填的参数："),
+    ("invalid choice: ", "无效的选项："),
+    ("choose from ", "可选："),
+    ("unrecognized arguments: ", "无法识别的参数："),
+    ("expected one argument", "需要一个值"),
+    ("argument ", "参数 "),
+)
+
+
+class ChineseParser(argparse.ArgumentParser):
+    """An ArgumentParser that says what is wrong with a command line in Chinese (exit 2, as argparse does)."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        for english, chinese in _ARGPARSE_WORDS:
+            message = message.replace(english, chinese)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：命令行有误：{message}\n")
+
+
+def day(text: str) -> date:
+    """A date given on the command line (YYYY-MM-DD), refused in Chinese when it is not one."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为日期 YYYY-MM-DD（如 2026-09-01），现在是“{text}”") from None
 
 
 def subcommand(subparsers: argparse._SubParsersAction, name: str, help_text: str) -> argparse.ArgumentParser:

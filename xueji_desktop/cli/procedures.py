@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from xueji_desktop.cli.common import pair, subcommand
+from xueji_desktop.cli.common import day, pair, subcommand
 from xueji_desktop.errors import InvalidInput, NotFound
 
 _YES_NO = {"是": True, "否": False, "true": True, "false": False}
@@ -68,25 +68,25 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     step = action("advance", "办理手续的下一步（最后一步写入异动）")
     step.add_argument("id", type=int, help="手续编号")
     step.add_argument("state", help="下一步，如 学校已审核")
-    step.add_argument("--on", type=date.fromisoformat, help="日期 YYYY-MM-DD（默认今天）")
+    step.add_argument("--on", type=day, help="日期 YYYY-MM-DD（默认今天）")
     step.add_argument("--approval-number", help="审批文号")
     step.add_argument("--note", help="备注")
 
     province = action("province", "记录手续在省级学籍系统中的状态（已上报、已通过、已退回）")
     province.add_argument("id", type=int, help="手续编号")
     province.add_argument("state", help="已上报、已通过或已退回")
-    province.add_argument("--on", type=date.fromisoformat, help="日期 YYYY-MM-DD（默认今天）")
+    province.add_argument("--on", type=day, help="日期 YYYY-MM-DD（默认今天）")
     province.add_argument("--note", help="备注（已退回时填写退回原因）")
 
     cancel = action("cancel", "撤销尚未生效的手续")
     cancel.add_argument("id", type=int, help="手续编号")
     cancel.add_argument("--reason", required=True, help="撤销原因")
-    cancel.add_argument("--on", type=date.fromisoformat, help="日期 YYYY-MM-DD（默认今天）")
+    cancel.add_argument("--on", type=day, help="日期 YYYY-MM-DD（默认今天）")
 
     reverse = action("reverse", "冲正一条录错的异动记录")
     reverse.add_argument("status_change_id", type=int, help="异动记录编号（procedures list 的最后一列）")
     reverse.add_argument("--reason", required=True, help="冲正原因")
-    reverse.add_argument("--on", type=date.fromisoformat, help="日期 YYYY-MM-DD（默认今天）")
+    reverse.add_argument("--on", type=day, help="日期 YYYY-MM-DD（默认今天）")
     group.set_defaults(handler=cmd_procedures)
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from xueji_desktop.cli.common import subcommand
+from xueji_desktop.cli.common import day, subcommand
 from xueji_desktop.rules.sanctions import AWARD_LEVELS, SENIOR_SANCTIONS
 
 T = TypeVar("T")
@@ -29,26 +29,22 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--student", required=True, help="学生（身份证件号、学籍号或本系统编号）")
     add.add_argument("--kind", required=True, choices=SENIOR_SANCTIONS, help="处分类别")
     add.add_argument("--reason", required=True, help="处分事由")
-    add.add_argument(
-        "--date", dest="decided_on", required=True, type=date.fromisoformat, help="处分决定日期 YYYY-MM-DD"
-    )
+    add.add_argument("--date", dest="decided_on", required=True, type=day, help="处分决定日期 YYYY-MM-DD")
     add.add_argument("--document", required=True, help="处分决定文号，如 潞实小〔2027〕3号")
-    add.add_argument("--until", type=date.fromisoformat, help="处分期限 YYYY-MM-DD（留校察看必填，最长一年）")
+    add.add_argument("--until", type=day, help="处分期限 YYYY-MM-DD（留校察看必填，最长一年）")
     add.add_argument("--city-approved", action="store_true", help="开除学籍已报市级教育行政部门批准")
     add.set_defaults(handler=cmd_sanction_add)
 
     lift = subcommand(verbs, "lift", "解除一项处分（新增一条解除记录）")
     lift.add_argument("sanction", type=int, help="处分编号（见 xueji sanctions list）")
-    lift.add_argument(
-        "--date", dest="lifted_on", required=True, type=date.fromisoformat, help="解除日期 YYYY-MM-DD"
-    )
+    lift.add_argument("--date", dest="lifted_on", required=True, type=day, help="解除日期 YYYY-MM-DD")
     lift.add_argument("--reason", required=True, help="解除理由")
     lift.set_defaults(handler=cmd_sanction_lift)
 
     listing = subcommand(verbs, "list", "列出处分（默认全部学生）")
     listing.add_argument("--student", help="只列出此学生的处分")
     listing.add_argument("--in-force", action="store_true", help="只列出今天（或 --on 那天）仍在处分期间的")
-    listing.add_argument("--on", type=date.fromisoformat, help="日期 YYYY-MM-DD（默认今天）")
+    listing.add_argument("--on", type=day, help="日期 YYYY-MM-DD（默认今天）")
     listing.add_argument("--json", action="store_true", help="以 JSON 输出")
     listing.set_defaults(handler=cmd_sanction_list)
 
@@ -61,9 +57,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add_award.add_argument("--student", required=True, help="学生（身份证件号、学籍号或本系统编号）")
     add_award.add_argument("--level", required=True, choices=AWARD_LEVELS, help="奖励级别")
     add_award.add_argument("--title", required=True, help="奖励名称，如 三好学生")
-    add_award.add_argument(
-        "--date", dest="awarded_on", required=True, type=date.fromisoformat, help="获奖日期 YYYY-MM-DD"
-    )
+    add_award.add_argument("--date", dest="awarded_on", required=True, type=day, help="获奖日期 YYYY-MM-DD")
     add_award.add_argument("--issuer", required=True, help="授奖单位")
     add_award.add_argument("--proof", type=Path, help="获奖证书扫描件（PDF 或图片，可不提供）")
     add_award.set_defaults(handler=cmd_award_add)

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from xueji_desktop.cli.common import subcommand
+from xueji_desktop.cli.common import day, subcommand
 
 STAGE_CHOICES = ("primary", "junior", "senior", "nine_year", "twelve_year", "special")
 
@@ -24,9 +24,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     init.add_argument("--registrar", required=True, help="学籍管理员")
     init.add_argument("--year", type=int, help="学年开始的年份（默认：当前学年）")
     for term in ("term1-start", "term1-end", "term2-start", "term2-end"):
-        init.add_argument(
-            f"--{term}", type=date.fromisoformat, help="学期日期 YYYY-MM-DD（默认 9/1、1/20、2/20、7/10）"
-        )
+        init.add_argument(f"--{term}", type=day, help="学期日期 YYYY-MM-DD（默认 9/1、1/20、2/20、7/10）")
     init.add_argument("--classes", type=int, default=2, help="每个年级的班级数（默认2）")
 
     demo = subcommand(commands, "demo", "生成一所演示学校")
