@@ -51,6 +51,7 @@ OTHER_CHANGE_NAMES = {
     "registration": "注册",
     "promotion": "升级",
     "graduation": "毕业",
+    "continuation": "新生学籍转接",  # 初一、高一新生 (第十五条, R15.1), and a nine-year school's 六年级 going on to 初一
     "completion": "结业",
     "non_completion": "肄业",
     "info_change": "信息变更",
