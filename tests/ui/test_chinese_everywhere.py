@@ -279,6 +279,7 @@ def demo_dir(tmp_path_factory):
             store,
             withdrawals.DeathRequest(student_id=student.id, died_on=date.today()),
             proofs=[ProofFile(proofs.DEATH_PROOF, scan)],
+            decision=procedures.Decision(confirmed=True),  # R7.1 warns from 7月1日 for a 九年级 student
             today=date.today(),
         )
     return work / "data"

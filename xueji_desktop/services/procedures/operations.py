@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -20,11 +20,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xueji_desktop.errors import NotFound
-from xueji_desktop.models import Procedure, ProcedureEvent, StatusChange, Student
+from xueji_desktop.models import Procedure, ProcedureEvent, School, SchoolClass, StatusChange, Student
+from xueji_desktop.reference import school_year_calendar
 from xueji_desktop.reference.working_days import DueDate, WorkingCalendar
-from xueji_desktop.rules.findings import RuleViolation, block
+from xueji_desktop.rules.findings import Finding, RuleViolation, block
+from xueji_desktop.rules.stages import GradeFacts
+from xueji_desktop.rules.summer_freeze import check_summer_freeze
 from xueji_desktop.services import audit
 from xueji_desktop.services.attachments import ProofFile
+from xueji_desktop.services.procedures import transfers as transfer_family
 from xueji_desktop.services.procedures.base import (
     CANCELLED,
     NO_DECISION,
@@ -39,7 +43,7 @@ from xueji_desktop.services.procedures.base import (
     field_value,
     open_procedure,
 )
-from xueji_desktop.services.procedures.kinds import ClassId, Prefill, request_fields
+from xueji_desktop.services.procedures.kinds import ClassId, Opening, Prefill, ProcedureKind, request_fields
 from xueji_desktop.services.procedures.registry import kind_for, kind_of
 from xueji_desktop.services.procedures.state import procedure_states
 from xueji_desktop.store import Store
@@ -60,6 +64,9 @@ def open(  # procedures.open(store, request): the one way to open a procedure of
     today = today or date.today()
     with store.transaction() as session:
         opening = kind.prepare(session, request, today)
+        opening = replace(
+            opening, findings=[*opening.findings, *_summer_freeze(session, kind, request, opening, today)]
+        )
         procedure = open_procedure(
             session,
             store,
@@ -72,6 +79,43 @@ def open(  # procedures.open(store, request): the one way to open a procedure of
             on=today,
         )
         return procedure.id
+
+
+def _summer_freeze(
+    session: Session, kind: ProcedureKind, request: object, opening: Opening, today: date
+) -> list[Finding]:
+    """R7.1, for every kind: the provincial system's summer pauses (resources/reference/school_year.json) — no new
+    business for a student in a graduating grade, no new 转入 or 转出 (the kinds the transfers family declares). The
+    grade is the one a 转入 asks for, else the student's class's; a student in no class is in no graduating grade."""
+    calendar = school_year_calendar.summer_calendar()
+    transfer = any(kind is declared for declared in vars(transfer_family).values())
+    grade = _grade(session, kind, request, opening.student_id)
+    return check_summer_freeze(
+        today,
+        kind.label,
+        graduating=grade is not None and grade.graduating,
+        transfer=transfer,
+        graduating_freeze=calendar.graduating_freeze,
+        transfer_freeze=calendar.transfer_freeze,
+    )
+
+
+def _grade(
+    session: Session, kind: ProcedureKind, request: object, student_id: int | None
+) -> GradeFacts | None:
+    """The grade a procedure concerns: the request's own 年级 where the kind asks for one (转入), else the class of
+    the student; None for a student in no class."""
+    asked = [spec.name for spec in request_fields(kind.request) if spec.name == "grade_level"]
+    level: int | None = getattr(request, asked[0]) if asked else None
+    if level is None and student_id is not None:
+        student = session.get(Student, student_id)
+        school_class = (
+            session.get(SchoolClass, student.school_class_id) if student and student.school_class_id else None
+        )
+        level = school_class.grade.level if school_class is not None else None
+    if level is None:
+        return None
+    return GradeFacts(level, session.scalar(select(School.stage).limit(1)) or "primary")
 
 
 def prefill(store: Store, code: str, student_id: int | None, *, today: date | None = None) -> Prefill:
