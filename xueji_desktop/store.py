@@ -351,15 +351,18 @@ class Store:
 
     # --- backups -------------------------------------------------------------------------------------------------
 
-    def backup(self, keep: int = BACKUPS_TO_KEEP) -> Path:
+    def backup(self, keep: int = BACKUPS_TO_KEEP, *, into: Path | None = None) -> Path:
         """Take a verified backup through SQLite's backup API, then keep only the newest `keep` backups.
 
         The copy is written to a .part file, checked (integrity and row counts against the source), fsynced and
-        renamed atomically; its manifest records the hash, the counts and the audit head.
+        renamed atomically; its manifest records the hash, the counts and the audit head. `into` is another folder
+        (a year end's backup, kept apart from the rotation of the everyday ones: only the newest `keep` of that
+        folder are kept).
         """
-        self.folder.backups.mkdir(parents=True, exist_ok=True)
+        folder = into or self.folder.backups
+        folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        final = self.folder.backups / f"xueji-{stamp}.sqlite3"
+        final = folder / f"xueji-{stamp}.sqlite3"
         part = final.with_suffix(".sqlite3.part")
         try:
             with self._raw() as source:
@@ -398,10 +401,26 @@ class Store:
                     "磁盘空间已满，本次备份没有完成（已删除不完整的备份文件），数据文件完好。"
                 ) from error
             raise
-        for old in list_backups(self.folder)[keep:]:
+        for old in sorted(folder.glob("xueji-*.sqlite3"), reverse=True)[keep:]:
             old.unlink(missing_ok=True)
             old.with_suffix(".json").unlink(missing_ok=True)
         return final
+
+    def restore_in_place(self, backup: Path) -> None:
+        """Put a verified backup back into the open data file, through SQLite's backup API on the store's own
+        connection (the app keeps its exclusive lock; nothing else may be running a use case). Every table becomes
+        exactly what the backup holds; a backup whose hash does not match its manifest is refused untouched."""
+        _verified(backup)
+        try:
+            with self._raw() as target:
+                source = sqlite3.connect(backup)
+                try:
+                    source.backup(target)
+                finally:
+                    source.close()
+        except (sqlite3.Error, OSError) as error:
+            self._raise_fault(error)
+            raise
 
 
 def list_backups(folder: DataFolder) -> list[Path]:
@@ -411,15 +430,7 @@ def list_backups(folder: DataFolder) -> list[Path]:
 
 def restore_backup(backup: Path, target_root: Path) -> Path:
     """Put a backup in place as the database of a (new or closed) data folder, removing any stale -wal/-shm."""
-    try:
-        manifest = json.loads(backup.with_suffix(".json").read_text(encoding="utf-8"))
-        expected = manifest["sha256"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise StoreError(
-            f"备份文件 {backup.name} 的说明文件（.json）缺失或已损坏，无法校验，请选择另一个备份。"
-        ) from error
-    if _sha256(backup) != expected:
-        raise StoreError(f"备份文件 {backup.name} 已损坏（校验值不符），请选择另一个备份。")
+    manifest = _verified(backup)
     folder = DataFolder(target_root)
     folder.create()
     for suffix in ("-wal", "-shm", "-journal"):
@@ -432,6 +443,20 @@ def restore_backup(backup: Path, target_root: Path) -> Path:
     if manifest.get("audit_key"):  # the chain verifies with the key it was written with, on any machine
         _write_atomically(folder.audit_key_file, manifest["audit_key"])
     return folder.database
+
+
+def _verified(backup: Path) -> dict[str, Any]:
+    """The backup's manifest, once its hash matches the file; else a StoreError saying which is wrong."""
+    try:
+        manifest = json.loads(backup.with_suffix(".json").read_text(encoding="utf-8"))
+        expected = manifest["sha256"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise StoreError(
+            f"备份文件 {backup.name} 的说明文件（.json）缺失或已损坏，无法校验，请选择另一个备份。"
+        ) from error
+    if _sha256(backup) != expected:
+        raise StoreError(f"备份文件 {backup.name} 已损坏（校验值不符），请选择另一个备份。")
+    return manifest
 
 
 def _load_audit_key(folder: DataFolder) -> bytes:

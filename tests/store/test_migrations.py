@@ -33,6 +33,7 @@ from xueji_desktop.models import (
     StudentAward,
     StudentSanction,
     UploadBatch,
+    YearEnd,
 )
 from xueji_desktop.models.history import APPEND_ONLY_TABLES, DocumentSetting
 
@@ -259,6 +260,18 @@ def _history_rows(store):
                 school_year=2026,
                 exempt=True,
                 reason="心脏手术后一年内",
+                actor="测试",
+                created_at=now,
+            )
+        )
+        # 第十五条、第二十九条: a year end (migration 0012)
+        session.add(
+            YearEnd(
+                ended_year=2026,
+                new_year=2027,
+                effective_date=date(2027, 7, 20),
+                backup_file="backups/year_end/xueji-20270720.sqlite3",
+                summary="{}",
                 actor="测试",
                 created_at=now,
             )

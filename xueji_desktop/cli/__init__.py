@@ -19,7 +19,7 @@ import os
 import sys
 
 from xueji_desktop import APP_NAME
-from xueji_desktop.cli import batches, fitness, printing, procedures, sanctions, school
+from xueji_desktop.cli import batches, fitness, printing, procedures, sanctions, school, year_end
 from xueji_desktop.cli.common import ChineseParser
 from xueji_desktop.errors import DomainError
 
@@ -30,7 +30,7 @@ EXIT_REFUSED = 2
 def _parser() -> argparse.ArgumentParser:
     parser = ChineseParser(prog="xueji", description=f"{APP_NAME} 命令行")
     commands = parser.add_subparsers(dest="command", required=True)
-    for area in (school, batches, procedures, printing, fitness, sanctions):
+    for area in (school, batches, procedures, printing, fitness, sanctions, year_end):
         area.add_commands(commands)
     return parser
 

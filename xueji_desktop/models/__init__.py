@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from xueji_desktop.models.sanctions import SanctionLifting, StudentAward, StudentSanction
     from xueji_desktop.models.school import Grade, ImportMapping, School, SchoolClass, SchoolYear
     from xueji_desktop.models.student import FamilyMember, Student
+    from xueji_desktop.models.year_end import YearEnd
 
 _TABLE_MODULES = {
     "base": ("Base",),
@@ -55,6 +56,7 @@ _TABLE_MODULES = {
     "sanctions": ("SanctionLifting", "StudentAward", "StudentSanction"),
     "school": ("Grade", "ImportMapping", "School", "SchoolClass", "SchoolYear"),
     "student": ("FamilyMember", "Student"),
+    "year_end": ("YearEnd",),
 }
 
 __all__ = [
@@ -86,6 +88,7 @@ __all__ = [
     "StudentSanction",
     "StudentStatus",
     "UploadBatch",
+    "YearEnd",
 ]
 
 

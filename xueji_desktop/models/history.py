@@ -32,6 +32,7 @@ APPEND_ONLY_TABLES = (
     "student_award",  # models/sanctions.py
     "student_sanction",
     "sanction_lifting",
+    "year_end",  # models/year_end.py
 )
 
 

@@ -488,26 +488,29 @@ def diploma_eligibility(
     store: Store, student_ids: Sequence[int], *, school_year: int | None = None
 ) -> list[DiplomaEligibility]:
     """R29.1 for each student, in the order given: the graduating 学年 is `school_year`, or the school's current one.
-    Reads only; the year end and the 套打 list ask it for their graduates."""
+    Reads only; the 套打 list asks it for its graduates."""
     with store.read() as session:
-        if school_year is None:
-            current = session.scalar(
-                select(SchoolYear.start_year).order_by(
-                    SchoolYear.is_current.desc(), SchoolYear.start_year.desc()
-                )
-            )
-            if current is None:
-                raise InvalidInput("尚未设置学年，无法判断毕业学年")
-            school_year = current
-        names = dict(
-            session.execute(select(Student.id, Student.name).where(Student.id.in_(student_ids)))
-            .tuples()
-            .all()
+        return eligibility_in(session, student_ids, school_year=school_year)
+
+
+def eligibility_in(
+    session: Session, student_ids: Sequence[int], *, school_year: int | None = None
+) -> list[DiplomaEligibility]:
+    """`diploma_eligibility` in a session the caller holds (the year end's preview reads it with everything else)."""
+    if school_year is None:
+        current = session.scalar(
+            select(SchoolYear.start_year).order_by(SchoolYear.is_current.desc(), SchoolYear.start_year.desc())
         )
-        totals: dict[int, dict[int, float]] = {}
-        for (student_id, year), row in _results_in_force(session, student_ids).items():
-            totals.setdefault(student_id, {})[year] = row.total_score
-        exemptions = set(_exemptions_in_force(session, student_ids))
+        if current is None:
+            raise InvalidInput("尚未设置学年，无法判断毕业学年")
+        school_year = current
+    names = dict(
+        session.execute(select(Student.id, Student.name).where(Student.id.in_(student_ids))).tuples().all()
+    )
+    totals: dict[int, dict[int, float]] = {}
+    for (student_id, year), row in _results_in_force(session, student_ids).items():
+        totals.setdefault(student_id, {})[year] = row.total_score
+    exemptions = set(_exemptions_in_force(session, student_ids))
     found = []
     for student_id in student_ids:
         if student_id not in names:
