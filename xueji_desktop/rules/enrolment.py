@@ -1,4 +1,5 @@
-"""建立学籍 (第十条, 第十五条): the 30-day deadline, the order of R10.3's steps, and the form of a 学籍号 (R10.4).
+"""建立学籍 (第十条, 第十五条): the 30-day deadline, the order of R10.3's steps, 初一/高一新生学籍转接 (R15.1: its
+deadline, its two states, the schools that receive by it), and the form of a 学籍号 (R10.4).
 
 Pure: dates and step names in, findings out. A step is one of models.statuses.EnrolmentStep's values; None means a
 record that was formal before the app knew it, so none of these steps applies to it.
@@ -61,6 +62,93 @@ def enrolment_findings(
             f"学籍应{since}建立，期限{deadline:%Y-%m-%d}已过{late}天，当前步骤为“{step}”",
         )
     ]
+
+
+# --- 初一/高一新生学籍转接 (第十五条, R15.1) -------------------------------------------------------------------------
+#
+# A newcomer to grade 7 or 10 brings the 学籍号 of the primary (or junior) school: the record is not established anew
+# (R10.3's form is not handed out again) but taken over, and the authority approves it. The student waits at
+# 已录入系统 (the school has received them in the provincial system) until the clerk records 审核通过 — 转接完成.
+# The days allowed are data (reference/school_year_calendar: continuation_days), given to these functions.
+
+CONTINUATION_GRADES = {  # the grades a school of each stage takes newcomers into with their 学籍号
+    "junior": (7,),
+    "senior": (10,),
+    "nine_year": (7,),  # its own 六年级 go on to 初一 at the year end; outsiders come in by 转接 as well
+    "twelve_year": (7, 10),
+    "special": (7,),
+}
+CONTINUATION_START = EnrolmentStep.ENTERED.value  # received in the provincial system, awaiting its 审核
+CONTINUATION_STEPS = (CONTINUATION_START, EnrolmentStep.APPROVED.value)  # 待审核 → 转接完成
+
+
+def continuation_grades(stage: str | None) -> tuple[int, ...]:
+    """初一 and/or 高一 for a school of this stage; () for a primary school, which takes no one by 转接."""
+    return CONTINUATION_GRADES.get(stage or "", ())
+
+
+def check_continuation_school(stage_name: str, grades: tuple[int, ...]) -> list[Finding]:
+    """R15.1: only a school with a grade 7 or 10 (of its stage, set up) receives 初一/高一新生 by 学籍转接."""
+    if grades:
+        return []
+    return [
+        Finding(
+            "R15.1",
+            Severity.BLOCK,
+            f"本校（{stage_name}）没有初一、高一年级，不办理初一、高一新生学籍转接；一年级新生请用“导入新生”建立学籍",
+        )
+    ]
+
+
+def continuation_deadline(entry_date: date, days: int) -> date:
+    """The last day of 第十五条's 「入学之日30天之内」: `days` calendar days after the entry date (as R10.1 counts)."""
+    return entry_date + timedelta(days=days)
+
+
+def continuation_overdue(step: str | None, entry_date: date | None, today: date, days: int) -> bool:
+    """Not yet 审核通过 (转接完成) after the deadline day has passed."""
+    if step is None or step == EnrolmentStep.APPROVED or entry_date is None:
+        return False
+    return today > continuation_deadline(entry_date, days)
+
+
+def continuation_findings(
+    step: str | None, entry_date: date | None, today: date, *, days: int
+) -> list[Finding]:
+    """R15.1: a WARN finding when a 初一/高一新生's 学籍转接 is not complete by `days` days after the entry date; the
+    deadline day itself is still in time. Nothing for a 转接 complete (审核通过) or without an entry date."""
+    if entry_date is None or not continuation_overdue(step, entry_date, today, days):
+        return []
+    deadline = continuation_deadline(entry_date, days)
+    return [
+        Finding(
+            "R15.1",
+            Severity.WARN,
+            f"初一、高一新生应自入学之日（{entry_date:%Y-%m-%d}）起{days}天内办理新生学籍转接，"
+            f"期限{deadline:%Y-%m-%d}已过{(today - deadline).days}天，尚未转接完成（省级学籍系统审核通过）",
+        )
+    ]
+
+
+def check_continuation_step(current: str | None, new: str, reason: str | None = None) -> list[Finding]:
+    """R15.1: a 转接 has two states, 已录入系统 (awaiting the authority) and 审核通过 (转接完成); R10.3's form steps do
+    not apply. Going back from 审核通过 needs a written reason, as R10.3's going back does."""
+    _index(new)
+    if current is None:
+        return [Finding("R15.1", Severity.BLOCK, "该学生的学籍已是正式学籍，不在学籍转接中")]
+    if new not in CONTINUATION_STEPS:
+        return [
+            Finding(
+                "R15.1",
+                Severity.BLOCK,
+                f"新生学籍转接沿用原学籍，不走“{new}”这一建籍步骤；只能标记为“{CONTINUATION_STEPS[1]}”（转接完成）",
+            )
+        ]
+    if new == current or new == EnrolmentStep.APPROVED:
+        return []
+    if reason and reason.strip():
+        return []
+    return [Finding("R15.1", Severity.BLOCK, f"从“{current}”退回“{new}”须写明原因（原因将记入操作日志）")]
 
 
 def next_step(step: str | None) -> str | None:

@@ -6,7 +6,8 @@ checks reuse the rules that already exist — the record checks of rules.student
 month, R26.1's absence limits, the suspension's end — rather than saying them again.
 
 What 第三十七条 lists and where it is looked for:
-  (一) 不为已接收学生建立学籍档案 — enrolment_findings (R10.3 not finished);
+  (一) 不为已接收学生建立学籍档案 — enrolment_findings (R10.3 not finished), and for 初一/高一新生 who came with a
+       学籍号, continuation_findings (第十五条's 新生学籍转接 not finished in time, R15.1);
   (二) 以虚假信息建立学籍 — record_findings (the record checks: an invalid ID number, fields that disagree) under
        第三十四条's 基本信息准确; duplicate ID numbers are refused when a record is written (R13.1), so not again here;
   (三) 不及时把学籍变动信息纳入学籍档案 — unreported_findings (a 异动 still 待上报 / 已退回 in the provincial system);
@@ -26,7 +27,7 @@ from enum import StrEnum
 from typing import Any
 
 from xueji_desktop.models.statuses import EnrolmentStep
-from xueji_desktop.rules.enrolment import TRANSFER_GRADES, enrolment_deadline
+from xueji_desktop.rules.enrolment import TRANSFER_GRADES, continuation_deadline, enrolment_deadline
 from xueji_desktop.rules.findings import Finding, Severity, article_name
 from xueji_desktop.rules.stages import GradeFacts
 from xueji_desktop.rules.student_record import check_student
@@ -54,6 +55,7 @@ class Check(StrEnum):
 
     RECORD = "基本信息不准确"
     ENROLMENT = "已接收学生未建立学籍"
+    CONTINUATION = "新生学籍转接逾期"  # 第十五条 (R15.1)
     OVERDUE = "手续逾期未办结"
     STALLED = "手续长期未推进"
     UNREPORTED = "学籍变动未及时上报"
@@ -67,6 +69,7 @@ class Check(StrEnum):
 RULE_OF_CHECK = {
     Check.RECORD: REVIEW,
     Check.ENROLMENT: BLAME,
+    Check.CONTINUATION: "R15.1",
     Check.OVERDUE: REVIEW,
     Check.STALLED: REVIEW,
     Check.UNREPORTED: BLAME,
@@ -176,6 +179,31 @@ def enrolment_findings(
             "请按信息表下发、签字回收、录入系统、审核通过的顺序办结",
             item="第一项",
             also=article,
+        )
+    ]
+
+
+def continuation_findings(
+    student: StudentRef, step: str | None, entry_date: date | None, today: date, *, days: int
+) -> list[ReviewFinding]:
+    """R15.1: a 初一/高一新生 taken in with a 学籍号 whose 新生学籍转接 has not reached 审核通过 within `days` days of entry
+    (第十五条; the days are data, school_year.json). Still within them is work in hand; with no entry date the
+    deadline is unknown and the student is listed. Also 第三十七条第一项: received without a record of the school's."""
+    if step is None or step == EnrolmentStep.APPROVED:
+        return []
+    when = "，入学日期未登记，无法判断期限"
+    if entry_date is not None:
+        deadline = continuation_deadline(entry_date, days)
+        if today <= deadline:
+            return []
+        when = f"，入学之日起{days}天的期限{deadline:%Y-%m-%d}已过{(today - deadline).days}天"
+    return [
+        finding(
+            Check.CONTINUATION,
+            student,
+            f"新生学籍转接尚未完成（省级学籍系统未审核通过）{when}",
+            "请在省级学籍系统中接收该生并提请审核，审核通过后在“新生建籍”页标记转接完成",
+            also="第三十七条第一项",
         )
     ]
 

@@ -1,25 +1,32 @@
-"""建立学籍 follow-up: new students by R10.3 step with their R10.1 deadline, marking steps for many students at once, and
-学籍号 brought back from the provincial system's student export (R10.4: set once, never overwritten)."""
+"""建立学籍 follow-up: new students by R10.3 step with their R10.1 deadline — and 初一/高一新生 whose 学籍转接 runs to
+R15.1's deadline (services/continuation.py: told apart by their 新生学籍转接 status change) — marking steps for many
+students at once, and 学籍号 brought back from the provincial system's student export (R10.4: set once, never
+overwritten)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 
 from xueji_desktop.errors import NotFound
-from xueji_desktop.models import EnrolmentStep, Grade, SchoolClass, Student
+from xueji_desktop.models import EnrolmentStep, Grade, SchoolClass, StatusChange, Student
+from xueji_desktop.reference.school_year_calendar import summer_calendar
 from xueji_desktop.rules import Finding, RuleViolation
 from xueji_desktop.rules.enrolment import (
-    ENROLMENT_DAYS,
     NationalIdError,
+    check_continuation_step,
     check_national_student_id,
     check_step_change,
+    continuation_deadline,
+    continuation_findings,
+    continuation_overdue,
     enrolment_deadline,
+    enrolment_findings,
     is_overdue,
 )
 from xueji_desktop.rules.identity import normalise_id_number
@@ -28,6 +35,7 @@ from xueji_desktop.services.roster import IN_SCHOOL_STATUSES
 from xueji_desktop.store import Store
 
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
+CONTINUATION = "continuation"  # the status change of a 新生学籍转接 (services/continuation.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +51,41 @@ class EnrolmentRow:
     days_left: int | None
     overdue: bool
     grade_level: int | None = None  # 7 and 10 count under R15.1 (学籍转接) rather than R10.1
+    continuation: bool = False  # 新生学籍转接 (R15.1): came with a 学籍号, awaiting 审核通过 (转接完成)
+
+
+def continuing_students():
+    """The students a 新生学籍转接 status change took in (a select of their ids, for an IN or a column)."""
+    return select(StatusChange.student_id).where(StatusChange.kind == CONTINUATION)
+
+
+def deadline_of(enrolment_date: date, continuation: bool) -> date:
+    """R15.1's deadline (continuation_days of school_year.json) for a 转接, else R10.1's."""
+    if continuation:
+        return continuation_deadline(enrolment_date, summer_calendar().continuation_days)
+    return enrolment_deadline(enrolment_date)
+
+
+def overdue(step: str | None, enrolment_date: date | None, today: date, continuation: bool) -> bool:
+    if continuation:
+        return continuation_overdue(step, enrolment_date, today, summer_calendar().continuation_days)
+    return is_overdue(step, enrolment_date, today)
+
+
+def findings_of(row: EnrolmentRow, today: date) -> list[Finding]:
+    """The overdue finding of a row: R15.1 for a 转接, else R10.1 (R15.1 for other grade 7/10 newcomers)."""
+    if row.continuation:
+        return continuation_findings(
+            row.step, row.enrolment_date, today, days=summer_calendar().continuation_days
+        )
+    return enrolment_findings(row.step, row.enrolment_date, today, row.grade_level)
 
 
 def new_students(
     store: Store, *, step: str | None = None, overdue_only: bool = False, today: date | None = None
 ) -> list[EnrolmentRow]:
-    """Students in school who have an R10.3 step (审核通过 ones included unless a step is chosen), most urgent first."""
+    """Students in school who have an R10.3 step (审核通过 ones included unless a step is chosen), most urgent first;
+    初一/高一新生 in 学籍转接 among them (continuation), with R15.1's deadline."""
     today = today or date.today()
     statement = (
         select(
@@ -58,6 +95,7 @@ def new_students(
             Grade.level,
             Student.enrolment_step,
             Student.enrolment_date,
+            Student.id.in_(continuing_students()),
         )
         .outerjoin(SchoolClass, Student.school_class_id == SchoolClass.id)
         .outerjoin(Grade, SchoolClass.grade_id == Grade.id)
@@ -67,15 +105,16 @@ def new_students(
     if step:
         statement = statement.where(Student.enrolment_step == step)
     if overdue_only:
-        statement = statement.where(
-            Student.enrolment_step != EnrolmentStep.APPROVED.value,
-            Student.enrolment_date < today - timedelta(days=ENROLMENT_DAYS),
-        )
+        statement = statement.where(Student.enrolment_step != EnrolmentStep.APPROVED.value)
     with store.read() as session:
         rows = session.execute(statement).all()
     result = []
-    for sid, name, class_name, level, current, started in rows:
-        deadline = enrolment_deadline(started) if started else None
+    for sid, name, class_name, level, current, started, continuing in rows:
+        continuing = bool(continuing)
+        deadline = deadline_of(started, continuing) if started else None
+        late = overdue(current, started, today, continuing)
+        if overdue_only and not late:
+            continue
         result.append(
             EnrolmentRow(
                 sid,
@@ -85,8 +124,9 @@ def new_students(
                 started,
                 deadline,
                 (deadline - today).days if deadline else None,
-                is_overdue(current, started, today),
+                late,
                 level,
+                continuing,
             )
         )
     return result
@@ -112,10 +152,12 @@ def mark_step(
         missing = [sid for sid in wanted if sid not in students]
         if missing:
             raise NotFound(f"找不到以下学生（可能已被删除）：{', '.join(map(str, missing))}")
+        continuing = _continuing(session, wanted)
         refused: list[Finding] = []
         for sid in wanted:
             student = students[sid]
-            for finding in check_step_change(student.enrolment_step, new_step, reason):
+            check = check_continuation_step if sid in continuing else check_step_change  # R15.1 / R10.3
+            for finding in check(student.enrolment_step, new_step, reason):
                 refused.append(
                     Finding(finding.rule_id, finding.severity, f"{student.name}：{finding.message}")
                 )
@@ -128,17 +170,26 @@ def mark_step(
             old = student.enrolment_step
             if old == new_step:
                 continue
-            changes: dict[str, object] = {"建籍步骤": [old, new_step]}
+            transfer = sid in continuing
+            changes: dict[str, object] = {"学籍转接" if transfer else "建籍步骤": [old, new_step]}
             if reason:
                 changes["原因"] = reason
-            if new_step == EnrolmentStep.APPROVED and is_overdue(old, student.enrolment_date, today):
+            if new_step == EnrolmentStep.APPROVED and overdue(old, student.enrolment_date, today, transfer):
                 assert student.enrolment_date is not None
-                changes["逾期天数"] = (today - enrolment_deadline(student.enrolment_date)).days
+                changes["逾期天数"] = (today - deadline_of(student.enrolment_date, transfer)).days
             events.append(("enrolment.step", "student", sid, changes))
             student.enrolment_step = new_step
             student.updated_at = now
         audit.record_many(session, events)
         return len(events)
+
+
+def _continuing(session, ids: list[int]) -> set[int]:
+    found: set[int] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        found.update(session.scalars(continuing_students().where(StatusChange.student_id.in_(chunk))))
+    return found
 
 
 def _students_by_id(session, ids: list[int]) -> dict[int, Student]:

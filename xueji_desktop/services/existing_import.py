@@ -77,7 +77,7 @@ class Placement:
 
     national_id: str
     grade_level: int
-    class_number: int
+    class_number: int | None  # None: not placed in a class yet (a 转接 list without classes)
     status: str
 
 
@@ -143,20 +143,7 @@ def plan_existing(
     if not mapping.usable:
         return plan
     with store.read() as session:
-        grades = {level: name for level, name in session.execute(select(Grade.level, Grade.name))}
-        stored_classes = {
-            (level, number): (class_id, name)
-            for class_id, name, number, level in session.execute(
-                select(SchoolClass.id, SchoolClass.name, SchoolClass.number, Grade.level).join(Grade)
-            )
-        }
-        size_of = Counter(
-            row[0]
-            for row in session.execute(
-                select(Student.school_class_id).where(Student.school_class_id.is_not(None))
-            )
-        )
-        stored = stored_people(session, Student.national_student_id)
+        grades, stored_classes, size_of, stored = school_facts(session)
     cells = {row.row_number: row.cells for row in table.rows}
     columns_of = {f: (index_of[f], mapping.columns[index_of[f]]) for f in EXTRA_FIELDS if f in index_of}
     class_column = columns_of.get(CLASS) or (
@@ -173,20 +160,80 @@ def plan_existing(
         )
         if placement is not None:
             plan.placements[record.row_number] = placement
-    _plan_duplicates(plan, stored)
+    plan_duplicates(plan, stored)
+    plan.classes = planned_classes(plan, grades, stored_classes, size_of)
+    return plan
+
+
+def school_facts(session) -> tuple[dict[int, str], dict[tuple[int, int], tuple[int, str]], Counter, Any]:
+    """What a plan checks rows against: the school's grades (level → name), its classes ((level, number) → (id,
+    name)), each class's size, and every stored student with their 学籍号 (R10.4, R13.1)."""
+    grades = {level: name for level, name in session.execute(select(Grade.level, Grade.name))}
+    stored_classes = {
+        (level, number): (class_id, name)
+        for class_id, name, number, level in session.execute(
+            select(SchoolClass.id, SchoolClass.name, SchoolClass.number, Grade.level).join(Grade)
+        )
+    }
+    size_of = Counter(
+        row[0]
+        for row in session.execute(
+            select(Student.school_class_id).where(Student.school_class_id.is_not(None))
+        )
+    )
+    return grades, stored_classes, size_of, stored_people(session, Student.national_student_id)
+
+
+def planned_classes(
+    plan: ExistingPlan,
+    grades: dict[int, str],
+    stored_classes: dict[tuple[int, int], tuple[int, str]],
+    size_of: Counter,
+) -> list[PlannedClass]:
+    """The classes the valid rows go into (R12.1): the school's own, or new ones the commit creates."""
     bad = plan.error_rows
-    counts = Counter((p.grade_level, p.class_number) for row, p in plan.placements.items() if row not in bad)
+    counts = Counter(
+        (p.grade_level, p.class_number)
+        for row, p in plan.placements.items()
+        if row not in bad and p.class_number is not None
+    )
+    classes = []
     for (level, number), students in sorted(counts.items()):
+        assert number is not None
         existing = stored_classes.get((level, number))
         if existing is not None:
             class_id, name = existing
-            plan.classes.append(
-                PlannedClass(level, number, name, class_id, students, size_of.get(class_id, 0))
-            )
+            classes.append(PlannedClass(level, number, name, class_id, students, size_of.get(class_id, 0)))
         else:
-            name = default_class_name(grades[level], number)
-            plan.classes.append(PlannedClass(level, number, name, None, students))
-    return plan
+            classes.append(
+                PlannedClass(level, number, default_class_name(grades[level], number), None, students)
+            )
+    return classes
+
+
+def check_national_id(
+    raw: object, held: dict[str, str], first_row_of: dict[str, int], row_number: int
+) -> tuple[str | None, tuple[str, str] | None]:
+    """A row's 学籍号 cell: (the 学籍号, None), or (None, (problem, hint)) — blank, not a 学籍号 (R10.4), or already
+    held by a stored student or an earlier row (R10.4, R13.1: one 学籍号, one person, one record)."""
+    if blank(raw):
+        return None, ("必填", "请填写学籍号（已有学籍的学生的学籍号见省级学籍系统）")
+    try:
+        national_id = check_national_student_id(str(raw))
+    except NationalIdError as error:
+        return None, (str(error), "请对照省级学籍系统核对学籍号（R10.4：学籍号终身不变）")
+    if national_id in held:
+        return None, (
+            f"学籍号与已有学生{held[national_id]}相同，同一人不能重复建立学籍",
+            "删去这一行；已有学生的信息变更须走信息变更手续",
+        )
+    if national_id in first_row_of:
+        return None, (
+            f"学籍号与第{first_row_of[national_id]}行相同，同一人不能重复建立学籍",
+            "删除重复的一行，或核对学籍号",
+        )
+    first_row_of[national_id] = row_number
+    return national_id, None
 
 
 def _cell(cells: Any, index: int) -> object:
@@ -212,34 +259,12 @@ def _place(
 
     national_id = level = number = status = None
     index, column = columns_of[NATIONAL_ID]
-    raw = _cell(cells, index)
-    if _blank(raw):
-        problem(index, column, "必填", "请填写学籍号（现有学生的学籍号见省级学籍系统）")
-    else:
-        try:
-            national_id = check_national_student_id(str(raw))
-        except NationalIdError as error:
-            problem(index, column, str(error), "请对照省级学籍系统核对学籍号（R10.4：学籍号终身不变）")
-        else:
-            if national_id in held:  # R10.4, R13.1: one 学籍号, one person, one record
-                problem(
-                    index,
-                    column,
-                    f"学籍号与已有学生{held[national_id]}相同，同一人不能重复建立学籍",
-                    "删去这一行；已有学生的信息变更须走信息变更手续",
-                )
-            elif national_id in first_row_of:
-                problem(
-                    index,
-                    column,
-                    f"学籍号与第{first_row_of[national_id]}行相同，同一人不能重复建立学籍",
-                    "删除重复的一行，或核对学籍号",
-                )
-            else:
-                first_row_of[national_id] = row_number
+    national_id, wrong = check_national_id(_cell(cells, index), held, first_row_of, row_number)
+    if wrong is not None:
+        problem(index, column, *wrong)
     index, column = columns_of[GRADE]
     raw = _cell(cells, index)
-    if _blank(raw):
+    if blank(raw):
         problem(index, column, "必填", "请填写年级，如 三年级、初二、高一")
     else:
         level = parse_grade(raw)
@@ -252,7 +277,7 @@ def _place(
     if class_column is not None:
         index, column = class_column
         raw = _cell(cells, index)
-        if _blank(raw):
+        if blank(raw):
             problem(index, column, "必填", "请填写班级，如 2 或 (2)班")
         else:
             number = parse_class(raw)
@@ -261,7 +286,7 @@ def _place(
     if STATUS in columns_of:
         index, column = columns_of[STATUS]
         raw = _cell(cells, index)
-        if _blank(raw):
+        if blank(raw):
             problem(index, column, "必填", f"请填写学籍状态：{'、'.join(KNOWN_STATUSES)}")
         else:
             text = unicodedata.normalize("NFKC", str(raw)).strip()
@@ -277,7 +302,7 @@ def _place(
     return Placement(national_id, level, number, status)
 
 
-def _blank(raw: object) -> bool:
+def blank(raw: object) -> bool:
     return raw is None or not str(raw).strip()
 
 
@@ -317,7 +342,7 @@ def _chinese_number(text: str) -> int | None:
     return None
 
 
-def _plan_duplicates(plan: ExistingPlan, stored: Any) -> None:
+def plan_duplicates(plan: ExistingPlan, stored: Any) -> None:
     """R13.1 as for new students: the same ID number as a stored student or an earlier row is an error (a stored
     student is never updated here); the same name, birthday and gender warns."""
     rows = [row_person(record) for record in plan.records]
@@ -338,20 +363,7 @@ def commit_existing(
         raise ImportRefused(problems)
     records = [r for r in plan.valid_records if r.row_number in plan.placements]
     with store.transaction() as session:
-        grades = {g.level: g for g in session.scalars(select(Grade))}
-        class_ids = {(c.grade.level, c.number): c.id for c in session.scalars(select(SchoolClass))}
-        made = []
-        for planned in plan.new_classes:
-            key = (planned.grade_level, planned.number)
-            if key in class_ids:  # created meanwhile (another window): used, not made twice
-                continue
-            school_class = SchoolClass(
-                grade_id=grades[planned.grade_level].id, number=planned.number, name=planned.name
-            )
-            session.add(school_class)
-            session.flush()
-            class_ids[key] = school_class.id
-            made.append(planned.name)
+        class_ids, made = create_classes(session, plan)
 
         def columns_of(record: RowRecord) -> dict[str, Any]:
             placement = plan.placements[record.row_number]
@@ -360,7 +372,7 @@ def commit_existing(
                 "status": placement.status,
                 "enrolment_step": None,  # a formal record: no R10.3 steps
                 "enrolment_date": None,
-                "school_class_id": class_ids[(placement.grade_level, placement.class_number)],
+                "school_class_id": class_ids.get((placement.grade_level, placement.class_number)),
             }
 
         created = insert_students(session, plan.mapping, records, columns_of, progress=progress)
@@ -379,3 +391,25 @@ def commit_existing(
         )
         _remember_mapping(session, plan)
     return ImportResult(created, 0, sorted({p.row_number for p in problems}))
+
+
+def create_classes(session, plan: ExistingPlan) -> tuple[dict[tuple[int, int | None], int], list[str]]:
+    """Create the plan's new classes in the caller's transaction (R12.1); returns every class by (grade, number) and
+    the names of those made. A class created meanwhile (another window) is used, not made twice."""
+    grades = {g.level: g for g in session.scalars(select(Grade))}
+    class_ids: dict[tuple[int, int | None], int] = {
+        (c.grade.level, c.number): c.id for c in session.scalars(select(SchoolClass))
+    }
+    made = []
+    for planned in plan.new_classes:
+        key = (planned.grade_level, planned.number)
+        if key in class_ids:
+            continue
+        school_class = SchoolClass(
+            grade_id=grades[planned.grade_level].id, number=planned.number, name=planned.name
+        )
+        session.add(school_class)
+        session.flush()
+        class_ids[key] = school_class.id
+        made.append(planned.name)
+    return class_ids, made

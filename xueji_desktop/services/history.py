@@ -54,6 +54,7 @@ ACTION_NAMES = {
     "enrolment.national_id": "导入学籍号",
     "student.import": "导入新生",
     "student.import_existing": "导入本校现有学生",
+    "student.import_continuation": "导入初一/高一新生（学籍转接）",
     "batch.export": "导出上报批次",
     "procedure.open": "办理异动手续",
     "procedure.step": "异动手续下一步",

@@ -31,12 +31,14 @@ from xueji_desktop.models import (
     Student,
 )
 from xueji_desktop.reference.regions import region_table
+from xueji_desktop.reference.school_year_calendar import summer_calendar
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS, STUDENT_FIELDS
 from xueji_desktop.reference.working_days import WorkingCalendar
 from xueji_desktop.rules import review as rules
 from xueji_desktop.rules.review import NOT_CHECKED, Check, ProcedureFacts, ReviewFinding, StudentRef
 from xueji_desktop.rules.stages import TERM_NAMES, GradeFacts
 from xueji_desktop.rules.withdrawals import AttendanceFacts
+from xueji_desktop.services.enrolment import continuing_students
 from xueji_desktop.services.holidays import working_calendar
 from xueji_desktop.services.procedures.kinds import ANSWERS_ABSENCE, ANSWERS_SUSPENSION
 from xueji_desktop.services.roster import IN_SCHOOL_STATUSES
@@ -107,12 +109,19 @@ def review(store: Store, *, today: date | None = None, calendar: WorkingCalendar
         people = _people(session)
         rank = {student_id: position for position, student_id in enumerate(people)}
         in_school = _students_in_school(session)
+        continuing = set(session.scalars(continuing_students()))  # 新生学籍转接 (R15.1)
+        days = summer_calendar().continuation_days
         for row, values, family in in_school:
             ref = people[row["id"]]
             found += rules.record_findings(ref, values, family, region_exists=regions.exists, today=today)
-            found += rules.enrolment_findings(
-                ref, row["enrolment_step"], row["enrolment_date"], today, row["_grade"]
-            )
+            if row["id"] in continuing:
+                found += rules.continuation_findings(
+                    ref, row["enrolment_step"], row["enrolment_date"], today, days=days
+                )
+            else:
+                found += rules.enrolment_findings(
+                    ref, row["enrolment_step"], row["enrolment_date"], today, row["_grade"]
+                )
         procedures, handling, notes = _procedure_findings(session, people, today, term_start, calendar)
         found += procedures.findings
         levels = {row["id"]: row["_grade"] for row, _, _ in in_school}
