@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from xueji_desktop.cli.common import report_import_plan, subcommand
+from xueji_desktop.cli.existing_import import add_continuation_arguments
 
 BATCH_KINDS = {"new-students": "export_new_students", "status-changes": "export_status_changes"}
 # each kind of 异动手续 and the service that opens it (module in xueji_desktop.services, function)
@@ -26,6 +27,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="导入本校现有学生（已有学籍号；按文件中的年级、班级和学籍状态，班级没有的自动新建）",
     )
+    add_continuation_arguments(load)
 
     batch = subcommand(commands, "export-batch", "导出上报批次（省学籍系统的导入模板）")
     batch.add_argument(
@@ -43,6 +45,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def cmd_import_students(store, args: argparse.Namespace) -> int:
     """Exit 0: imported (or, --dry-run, would be); 1: the file has errors, nothing written; 2: refused — a file
     that cannot be read (ImportFileError), a full disk — printed by main()."""
+    if args.continuation:
+        from xueji_desktop.cli.existing_import import cmd_import_continuation
+
+        return cmd_import_continuation(store, args)
     if args.existing:
         from xueji_desktop.cli.existing_import import cmd_import_existing
 
