@@ -72,11 +72,17 @@ def block_graduation(name: str, what: str, rule_id: str) -> Finding:
     return block(rule_id, f"{name}有未办结的业务（{what}），办结或撤销后才能毕业")
 
 
-def check_no_repeat(held_back: int) -> list[Finding]:
-    """R21.1: no student may repeat a year — every student 在读 of a grade that moves up moves with it."""
-    if held_back <= 0:
+def check_no_repeat(unplaced: int) -> list[Finding]:
+    """R21.1: no student may repeat a year — every student 在读 moves up with his class, so one in no class (whom
+    the year end cannot move) must be placed in a class first."""
+    if unplaced <= 0:
         return []
-    return [block("R21.1", f"有{held_back}名在读学生未随年级升级：义务教育和普通高中阶段不允许留级")]
+    return [
+        block(
+            "R21.1",
+            f"有{unplaced}名在读学生没有分班，无法随年级升级（义务教育和普通高中阶段不允许留级）：请先为他们分班",
+        )
+    ]
 
 
 @dataclass(frozen=True, slots=True)

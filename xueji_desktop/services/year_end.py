@@ -277,11 +277,16 @@ def _items(session: Session, school: _School, on: date) -> list[Item]:
     names = {c.id: c.name for by_number in school.classes.values() for c in by_number.values()}
 
     def where(student_id: int | None) -> tuple[str, bool]:
+        """The student's class, and whether he is to graduate (在读 in a graduating grade)."""
         if student_id is None:
             return "", False
-        class_id = session.scalar(select(Student.school_class_id).where(Student.id == student_id))
+        class_id, status = session.execute(
+            select(Student.school_class_id, Student.status).where(Student.id == student_id)
+        ).one()
         level = school.class_level.get(class_id) if class_id is not None else None
-        return names.get(class_id, "") if class_id is not None else "", level in graduating
+        return names.get(
+            class_id, ""
+        ) if class_id is not None else "", status == ACTIVE and level in graduating
 
     items: list[Item] = []
     procedures = {p.id: p for p in session.scalars(select(Procedure))}
@@ -316,8 +321,10 @@ def _items(session: Session, school: _School, on: date) -> list[Item]:
                     procedure_id=pid,
                 )
             )
-    for sid, name, class_id, step in session.execute(
-        select(Student.id, Student.name, Student.school_class_id, Student.enrolment_step).where(
+    for sid, name, class_id, status, step in session.execute(
+        select(
+            Student.id, Student.name, Student.school_class_id, Student.status, Student.enrolment_step
+        ).where(
             Student.status.in_(IN_SCHOOL_STATUSES),
             Student.enrolment_step.is_not(None),
             Student.enrolment_step != EnrolmentStep.APPROVED.value,
@@ -332,7 +339,7 @@ def _items(session: Session, school: _School, on: date) -> list[Item]:
                 f"建立学籍停在“{step}”",
                 "办完建籍各步，在省级学籍系统审核通过后记录“审核通过”",
                 "R10.3",
-                school.class_level.get(class_id) in graduating,
+                status == ACTIVE and school.class_level.get(class_id) in graduating,
             )
         )
     for row in ended_unlifted(session, on):
@@ -445,6 +452,8 @@ def _plan(
     findings: list[Finding] = []
     facts = rules.YearFacts(year.start_year, year.term1_start, year.term2_end, school.begun_by_year_end)
     findings += rules.check_year_end_date(facts, on, date_confirmed=date_confirmed)
+    unplaced = sum(1 for _, class_id, status in people.values() if status == ACTIVE and class_id is None)
+    findings += rules.check_no_repeat(unplaced)
     for item in items:
         if item.graduating:
             findings.append(
