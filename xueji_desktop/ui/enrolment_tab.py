@@ -1,5 +1,6 @@
 """新生建籍 tab: new students by R10.3 step with their 30-day deadline (R10.1, R15.1 for 初一、高一), overdue ones in red;
-marking steps for many students at once, 学籍号 brought back from the provincial export (R10.4), and the upload batch.
+初一/高一新生学籍转接 (第十五条, R15.1) beside them — imported here, followed to 转接完成; marking steps for many
+students at once, 学籍号 brought back from the provincial export (R10.4), and the upload batch.
 
 Only shows and asks: every change goes through services.enrolment; the overdue text is the rule's own Finding.text.
 """
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from xueji_desktop.errors import NotFound
-from xueji_desktop.rules.enrolment import STEPS, check_step_change, enrolment_findings, next_step
+from xueji_desktop.rules.enrolment import STEPS, check_step_change, next_step
 from xueji_desktop.rules.identity import mask_id_number
 from xueji_desktop.services import enrolment
 from xueji_desktop.services.enrolment import EnrolmentRow, NationalIdImportResult
@@ -39,12 +40,15 @@ from xueji_desktop.ui.common.tables import FLAGGED, FlaggedRowsModel, RowsModel,
 
 OVERDUE = FLAGGED
 ALL_STEPS = "全部"
+NEW_RECORD, CONTINUATION = "新生建籍", "学籍转接"  # R10.1/R10.3, or 第十五条's 新生学籍转接 (R15.1)
+KINDS = (ALL_STEPS, NEW_RECORD, CONTINUATION)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMN_WIDTHS = (110, 130, 110, 110, 110)
 EMPTY_TEXT = (
     "还没有新生。\n\n新生从 Excel 名单导入：请到「名册」页点「导入新生」。导入后，每名新生会出现在这里，"
     "按建籍步骤（信息表已下发 → 已签字回收 → 已录入系统 → 审核通过）跟进，"
-    "并提示入学之日起 30 天的建籍期限（《细则》第十条）。"
+    "并提示入学之日起 30 天的建籍期限（《细则》第十条）。\n\n初中、高中（含九年一贯制、十二年一贯制学校招收的外校新生）"
+    "的初一、高一新生已有学籍号：请点下方「导入初一/高一新生（学籍转接）…」，逐人跟进到转接完成（《细则》第十五条）。"
 )
 
 
@@ -66,7 +70,9 @@ COLUMNS = (
     ("截止日期", lambda r: _date_text(r.deadline), lambda r: _date_text(r.deadline)),
     # most urgent first: overdue longest at the top, finished ones (审核通过) and undated ones last
     ("剩余天数", _days_text, lambda r: 10**6 if r.step == STEPS[-1] or r.days_left is None else r.days_left),
+    ("类别", lambda r: CONTINUATION if r.continuation else NEW_RECORD, lambda r: r.continuation),
 )
+DAYS_COLUMN = 5
 
 
 class EnrolmentModel(FlaggedRowsModel):
@@ -108,6 +114,9 @@ class EnrolmentTab(QWidget):
         for step in (ALL_STEPS, *STEPS):
             self.step_filter.addItem(step, "" if step == ALL_STEPS else step)
         self.step_filter.currentIndexChanged.connect(lambda _: self._show_rows())
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItems(KINDS)
+        self.kind_filter.currentIndexChanged.connect(lambda _: self._show_rows())
         self.overdue_only = QCheckBox("只看逾期")
         self.overdue_only.toggled.connect(lambda _: self._show_rows())
         self.summary = QLabel()
@@ -120,7 +129,7 @@ class EnrolmentTab(QWidget):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(len(COLUMNS) - 1, Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(DAYS_COLUMN, Qt.SortOrder.AscendingOrder)
         configure_table(self.table, COLUMN_WIDTHS, many=True)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
 
@@ -137,6 +146,16 @@ class EnrolmentTab(QWidget):
         self.mark_button.clicked.connect(lambda: self.mark_selected(self.target_step.currentText()))
         self.target_step = QComboBox()
         self.target_step.addItems(STEPS)
+        self.complete_button = QPushButton("转接完成")
+        self.complete_button.setToolTip(
+            "选中的初一/高一新生已在省级学籍系统审核通过：学籍转接完成（《细则》第十五条）"
+        )
+        self.complete_button.clicked.connect(self.mark_transfer_complete)
+        import_continuation = QPushButton("导入初一/高一新生（学籍转接）…")
+        import_continuation.setToolTip(
+            "初一、高一新生已有学籍号：导入分配到本校的新生名单，自入学之日起限期办理新生学籍转接（《细则》第十五条）"
+        )
+        import_continuation.clicked.connect(self.import_continuation)
         import_ids = QPushButton("导入学籍号…")
         import_ids.setToolTip(
             "从省级学籍系统导出的学生信息表中读回学籍号（按身份证件号对应，已有的学籍号不会被改动）"
@@ -148,14 +167,17 @@ class EnrolmentTab(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(QLabel("建籍步骤："))
         filters.addWidget(self.step_filter)
+        filters.addWidget(QLabel("类别："))
+        filters.addWidget(self.kind_filter)
         filters.addWidget(self.overdue_only)
         filters.addSpacing(16)
         filters.addWidget(self.summary, 1)
         actions = QHBoxLayout()
         actions.addWidget(self.selected_label)
-        for widget in (self.next_button, self.mark_button, self.target_step):
+        for widget in (self.next_button, self.mark_button, self.target_step, self.complete_button):
             actions.addWidget(widget)
         actions.addWidget(self.message, 1)
+        actions.addWidget(import_continuation)
         actions.addWidget(import_ids)
         actions.addWidget(export)
         layout = QVBoxLayout(self)
@@ -173,9 +195,7 @@ class EnrolmentTab(QWidget):
         today = date.today()
         self._all = enrolment.new_students(self.store, today=today)
         self._findings = {
-            row.id: "\n".join(
-                f.text for f in enrolment_findings(row.step, row.enrolment_date, today, row.grade_level)
-            )
+            row.id: "\n".join(f.text for f in enrolment.findings_of(row, today))
             for row in self._all
             if row.overdue
         }
@@ -183,16 +203,19 @@ class EnrolmentTab(QWidget):
 
     def _show_rows(self) -> None:
         step = self.step_filter.currentData()
+        kind = self.kind_filter.currentText()
         rows = [
             row
             for row in self._all
-            if (not step or row.step == step) and (not self.overdue_only.isChecked() or row.overdue)
+            if (not step or row.step == step)
+            and (kind == ALL_STEPS or (kind == CONTINUATION) == row.continuation)
+            and (not self.overdue_only.isChecked() or row.overdue)
         ]
         self.model.set_students(rows, self._findings)
         has_students = bool(self._all)
         self.empty.setVisible(not has_students)
         self.table.setVisible(has_students)
-        for widget in (self.step_filter, self.overdue_only):
+        for widget in (self.step_filter, self.kind_filter, self.overdue_only):
             widget.setEnabled(has_students)
         self.summary.setText(self._summary_text(len(rows)))
         self._selection_changed()
@@ -208,7 +231,10 @@ class EnrolmentTab(QWidget):
             else "逾期 0"
         )
         filtered = f"（当前显示 {shown} 名）" if shown != len(self._all) else ""
-        return f"新生 {len(self._all)} 名：{counts}；{late}{filtered}"
+        transfers = [r for r in self._all if r.continuation]
+        pending = sum(r.step != STEPS[-1] for r in transfers)
+        moving = f"；学籍转接 {len(transfers)} 名（待完成 {pending}）" if transfers else ""
+        return f"新生 {len(self._all)} 名：{counts}；{late}{moving}{filtered}"
 
     # --- selection ------------------------------------------------------------------------------------------------
 
@@ -233,6 +259,7 @@ class EnrolmentTab(QWidget):
         self.selected_label.setText(f"已选 {count} 名" if count else "未选中学生")
         for widget in (self.next_button, self.mark_button, self.target_step):
             widget.setEnabled(count > 0)
+        self.complete_button.setEnabled(count > 0 and all(row.continuation for row in self.selected_rows()))
 
     # --- marking steps --------------------------------------------------------------------------------------------
 
@@ -255,6 +282,20 @@ class EnrolmentTab(QWidget):
             show_error(self, "标记为下一步", "选中的学生已审核通过，建立学籍的步骤都已完成。")
             return 0
         return self._mark(rows, target, None)
+
+    def mark_transfer_complete(self) -> int:
+        """R15.1: the selected 初一/高一新生 were approved in the provincial system — their 学籍转接 is complete."""
+        rows = self.selected_rows()
+        if not rows:
+            return 0
+        if not all(row.continuation for row in rows):
+            show_error(
+                self,
+                "转接完成",
+                "「转接完成」只用于学籍转接的初一、高一新生；新建学籍的新生请按建籍步骤标记。",
+            )
+            return 0
+        return self._mark(rows, STEPS[-1], None)
 
     def mark_selected(self, new_step: str) -> int:
         """Move the selected students to new_step; going back a step asks for the reason (kept in the audit trail)."""
@@ -293,7 +334,13 @@ class EnrolmentTab(QWidget):
         )
         return changed
 
-    # --- 学籍号 and the upload batch -------------------------------------------------------------------------------
+    # --- 学籍转接, 学籍号 and the upload batch ----------------------------------------------------------------------
+
+    def import_continuation(self) -> None:
+        """初一/高一新生学籍转接 (第十五条): the import wizard in its 转接 mode; the tab refreshes from its announcement."""
+        from xueji_desktop.ui.importing.continuation import open_continuation_import
+
+        open_continuation_import(self.store, self)
 
     def choose_national_ids_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
