@@ -572,7 +572,7 @@ def _carry_out(session: Session, school: _School, plan: Plan) -> tuple[int, int,
                     change(sid, "graduation", ACTIVE, GRADUATED, "待审核", details)
                 if outcome is GradeOutcome.GRADUATE:
                     graduate_ids += students
-                    _set_status(session, students, GRADUATED, now)
+                    _graduate_class(session, school_class.id, now)
                     continue
             target = _class_above(session, school, level, number)
             for sid in students:
@@ -587,7 +587,7 @@ def _carry_out(session: Session, school: _School, plan: Plan) -> tuple[int, int,
                         PROMOTION_STATE,
                         {"从": school_class.name, "到": target.name},
                     )
-            _move(session, students, target.id, now)
+            _move_class(session, school_class.id, target.id, now)
             target.head_teacher = school_class.head_teacher  # the 班主任 goes up with the class
             filled.add(target.id)
     for level in levels:  # a class no class moved up into has no 班主任 for its new students yet
@@ -652,18 +652,25 @@ def _prepare_starting_grade(session: Session, school: _School, level: int, wante
     session.flush()
 
 
-def _set_status(session: Session, ids: list[int], status: str, now: datetime) -> None:
-    for chunk in _chunks(ids, 900):
-        session.execute(update(Student).where(Student.id.in_(chunk)).values(status=status, updated_at=now))
+_STUDENTS = cast(Table, Student.__table__)  # Core statements: one per class, no ORM bookkeeping per row
 
 
-def _move(session: Session, ids: list[int], class_id: int, now: datetime) -> None:
-    for chunk in _chunks(ids, 900):
-        session.execute(
-            update(Student)
-            .where(Student.id.in_(chunk))
-            .values(school_class_id=class_id, status=ACTIVE, updated_at=now)
-        )
+def _graduate_class(session: Session, class_id: int, now: datetime) -> None:
+    """毕业: the class's students 在读 (the suspended stay 休学 with it)."""
+    session.execute(
+        update(_STUDENTS)
+        .where(_STUDENTS.c.school_class_id == class_id, _STUDENTS.c.status == ACTIVE)
+        .values(status=GRADUATED, updated_at=now)
+    )
+
+
+def _move_class(session: Session, class_id: int, target_id: int, now: datetime) -> None:
+    """升级: the class's students 在读 into the class above (run top down, so no one moves twice)."""
+    session.execute(
+        update(_STUDENTS)
+        .where(_STUDENTS.c.school_class_id == class_id, _STUDENTS.c.status == ACTIVE)
+        .values(school_class_id=target_id, updated_at=now)
+    )
 
 
 def _chunks(values: list, size: int) -> list[list]:
