@@ -280,3 +280,13 @@ def test_r15_1_the_term_review_lists_an_overdue_transfer(junior, good_file):
     assert "2026-10-01已过50天" in found[0].problem and "第十五条" in found[0].basis
     enrolment.mark_step(junior, [f.student.id for f in found], APPROVED)
     assert term_review.review(junior, today=date(2026, 11, 20)).counts[Check.CONTINUATION] == 0
+
+
+def test_r15_1_a_transfer_is_not_uploaded_as_a_new_student(junior, good_file, tmp_path):
+    """The newcomers of a 转接 are in the provincial system already (their 学籍号): the new-student upload batch, which
+    carries R10.3's records to it, leaves them out."""
+    from xueji_desktop.services.upload_batches import BatchError, export_new_students
+
+    commit_continuation(junior, plan_continuation(junior, good_file), entry_date=ENTRY)
+    with pytest.raises(BatchError, match="没有需要上报的新生"):
+        export_new_students(junior, tmp_path / "新生上报.xlsx")

@@ -44,6 +44,7 @@ from xueji_desktop.reference.student_fields import (
     STUDENT_FIELDS,
 )
 from xueji_desktop.services import audit
+from xueji_desktop.services.enrolment import continuing_students
 from xueji_desktop.services.procedures.state import ProcedureState
 from xueji_desktop.services.students import StudentForm, check_form
 from xueji_desktop.spreadsheets.batch_writer import write_batch
@@ -237,6 +238,7 @@ def _load(store: Store, student_ids: list[int] | None) -> list[_Candidate]:
                 and_(
                     Student.enrolment_step.is_not(None),
                     Student.enrolment_step != EnrolmentStep.APPROVED.value,
+                    Student.id.not_in(continuing_students()),  # 学籍转接 (R15.1): in the system already
                 )
             ]
         else:
