@@ -133,8 +133,8 @@ def test_r15_1_a_junior_school_takes_its_newcomers_with_their_national_ids(junio
             "在读",
         )
         assert change.authority_state == "待审核"
-        assert json.loads(change.details)["previous_school"] == "潞城区实验小学"
-        assert "previous_school" not in json.loads(changes[students["钱二"].id].details)
+        assert json.loads(change.details)["from_school"] == "潞城区实验小学"
+        assert "from_school" not in json.loads(changes[students["钱二"].id].details)
         [event] = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "student.import_continuation")
         )

@@ -337,5 +337,5 @@ def commit_continuation(
 def _details(plan: ContinuationPlan, record: RowRecord) -> str:
     details: dict[str, object] = {"source": f"{plan.path.name} 第{record.row_number}行"}
     if record.row_number in plan.previous_school:
-        details["previous_school"] = plan.previous_school[record.row_number]
+        details["from_school"] = plan.previous_school[record.row_number]  # as a 转入 names it
     return json.dumps(details, ensure_ascii=False)
