@@ -145,10 +145,11 @@ def add_graduate(
     store: Store, school_class_id: int | None = None, *, on: date = date(2026, 7, 1), **kwargs
 ) -> int:
     """A student (add_student's keyword arguments) who graduated on `on`: status 毕业 and the graduation 异动 beside it
-    (what the 毕业生花名册 and the diploma read). Returns its id."""
+    (what the 毕业生花名册 and the diploma read), with a 体质健康 result of 80 for the 学年 he graduated in (R29.1: he
+    may receive the 毕业证书). Returns its id."""
     from datetime import datetime
 
-    from xueji_desktop.models import StatusChange, Student
+    from xueji_desktop.models import FitnessResult, StatusChange, Student
 
     student_id = add_student(store, school_class_id, **kwargs)
     with store.transaction() as session:
@@ -160,6 +161,17 @@ def add_graduate(
                 effective_date=on,
                 status_before="在读",
                 status_after="毕业",
+                actor="测试",
+                created_at=datetime.now(),
+            )
+        )
+        session.add(
+            FitnessResult(
+                student_id=student_id,
+                school_year=on.year if on.month >= 8 else on.year - 1,
+                total_score=80.0,
+                grade="良好",
+                source="测试",
                 actor="测试",
                 created_at=datetime.now(),
             )

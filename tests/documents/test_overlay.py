@@ -97,6 +97,69 @@ def test_a_student_who_has_not_graduated_gets_no_diploma(school, tmp_path):
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_diplomas_numbered_from_a_first_number_are_logged_and_never_reused(school, tmp_path):
+    from xueji_desktop.models import CertificateIssue
+    from xueji_desktop.services.printing import certificates
+
+    assert overlay_printing.diploma_numbers("潞小毕2027098", 3) == [
+        "潞小毕2027098",
+        "潞小毕2027099",
+        "潞小毕2027100",
+    ]
+    first, second = _graduate(school, "林小满"), _graduate(school, "周小雨")
+    out = tmp_path / "numbered.pdf"
+    assert (
+        overlay_printing.diplomas(
+            school, [first, second], out, layout_key=LAYOUT, first_number="潞小毕2027001"
+        )
+        == 2
+    )
+    text = _all_text(out)
+    assert "潞小毕2027001" in text and "潞小毕2027002" in text
+    with school.read() as session:
+        logged = [
+            (c.number, c.student_id)
+            for c in session.scalars(select(CertificateIssue).order_by(CertificateIssue.id))
+        ]
+    assert logged == [("潞小毕2027001", first), ("潞小毕2027002", second)]
+    assert "毕业证书 潞小毕2027002：周小雨" in certificates.verify(school, "潞小毕2027002").message
+    with pytest.raises(ValueError, match="潞小毕2027002 已经用过"):
+        overlay_printing.diplomas(
+            school, [first], tmp_path / "again.pdf", layout_key=LAYOUT, first_number="潞小毕2027002"
+        )
+    assert not (tmp_path / "again.pdf").exists()
+    with pytest.raises(ValueError, match="应以数字结尾"):
+        overlay_printing.diplomas(
+            school, [first], tmp_path / "x.pdf", layout_key=LAYOUT, first_number="潞小毕"
+        )
+
+
+def test_a_graduate_below_the_fitness_standard_gets_no_diploma_R29_1(school, tmp_path):
+    from datetime import datetime
+
+    from xueji_desktop.models import FitnessResult
+    from xueji_desktop.rules.findings import RuleViolation
+
+    fit, unfit = _graduate(school, "林小满"), _graduate(school, "周小雨")
+    with school.transaction() as session:
+        session.add(
+            FitnessResult(
+                student_id=unfit,
+                school_year=2025,
+                total_score=42.0,
+                grade="不及格",
+                source="测试",
+                actor="测试",
+                created_at=datetime.now(),
+            )
+        )
+    with pytest.raises(RuleViolation, match="第二十九条") as refused:
+        overlay_printing.diplomas(school, [fit, unfit], tmp_path / "x.pdf", layout_key=LAYOUT)
+    assert "周小雨" in str(refused.value) and "林小满" not in str(refused.value)
+    assert not (tmp_path / "x.pdf").exists()
+    assert overlay_printing.diplomas(school, [fit], tmp_path / "y.pdf", layout_key=LAYOUT) == 1
+
+
 def test_calibration_finds_the_offset_that_puts_the_cross_back(tmp_path):
     """A printer that lands everything 1.5 mm right and 2 mm high: the clerk measures the cross at 31.5 / 28 mm; the
     offset worked out from it, printed again, puts the cross where it belongs."""

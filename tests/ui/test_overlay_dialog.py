@@ -174,6 +174,22 @@ def test_diplomas_with_the_saved_offset_go_to_the_preview(
     assert messages == [] and not shown["path"].exists()
 
 
+def test_the_first_number_numbers_the_diplomas(qtbot, school, printers, previews, messages):
+    from sqlalchemy import select
+
+    from xueji_desktop.models import CertificateIssue
+
+    graduate = _graduate(school, name="林小满")
+    dialog = _dialog(qtbot, school, student_ids=[graduate], issued_on=date(2026, 7, 5))
+    assert dialog.first_number.isVisible()
+    dialog.first_number.setText("潞小毕2026001")
+    assert dialog.print_diplomas() is True
+    assert "潞小毕2026001" in _all_text(previews[0]["pdf"])
+    with school.read() as session:
+        assert session.scalars(select(CertificateIssue.number)).all() == ["潞小毕2026001"]
+    assert dialog.print_diplomas() is False and "已经用过" in messages[0]  # the same blank number twice
+
+
 def test_an_unsaved_offset_is_asked_about_before_the_diplomas(
     qtbot, school, printers, previews, monkeypatch, tmp_path
 ):

@@ -57,6 +57,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "--layout", default="diploma_primary", help="套打版式：diploma_primary 小学、diploma_junior 初中"
     )
     printing.add_argument("--printer", default="", help="套打：用这台打印机保存的偏移（打印机名称）")
+    printing.add_argument(
+        "--first-number",
+        default="",
+        help="毕业证书套打：证书起始编号，按学生顺序递增并登记（如 潞小毕2027001）",
+    )
     check = subcommand(
         commands, "verify", "核验证明：扫描所得的二维码内容、证明编号，或扫描件（图片、PDF）的路径"
     )
@@ -147,7 +152,12 @@ def _print_diploma(store, args: argparse.Namespace) -> int:
 
     offset = overlay_printing.printer_offset(store, args.printer)
     pages = overlay_printing.diplomas(
-        store, students_of(store, args), args.out, layout_key=args.layout, offset=offset
+        store,
+        students_of(store, args),
+        args.out,
+        layout_key=args.layout,
+        offset=offset,
+        first_number=args.first_number,
     )
     print(
         f"已生成毕业证书套打 {pages} 张（偏移：向右 {offset.dx:g} 毫米，向下 {offset.dy:g} 毫米）：{args.out}"

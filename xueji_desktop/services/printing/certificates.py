@@ -30,7 +30,7 @@ from xueji_desktop.store import Store
 
 ENROLMENT_PROOF = "enrolment_proof"
 EDUCATION_CERTIFICATE = "education_certificate"
-KIND_NAMES = {ENROLMENT_PROOF: "在读证明", EDUCATION_CERTIFICATE: "学历证明书"}
+KIND_NAMES = {ENROLMENT_PROOF: "在读证明", EDUCATION_CERTIFICATE: "学历证明书", "diploma": "毕业证书"}
 NUMBER_PREFIX = {ENROLMENT_PROOF: "", EDUCATION_CERTIFICATE: "XL"}  # numbers never meet across kinds
 QR_PREFIX = "XJ1"
 DIGEST_LENGTH = 16
@@ -281,7 +281,8 @@ def verify(store: Store, code: str) -> Verification:
         if issue is None:
             return Verification(False, f"本校没有开具过编号为 {number} 的证明")
         content = json.loads(issue.content)
-        said = f"{KIND_NAMES.get(issue.kind, issue.kind)} {number}：{content.get('姓名')}，{content.get('年级班级')}，{issue.issued_on:%Y-%m-%d}开具"
+        where = content.get("年级班级") or f"{content.get('毕业年', '')}年毕业"  # a 毕业证书 names no class
+        said = f"{KIND_NAMES.get(issue.kind, issue.kind)} {number}：{content.get('姓名')}，{where}，{issue.issued_on:%Y-%m-%d}开具"
         if digest is not None and digest != issue.digest:
             return Verification(
                 False,

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -145,6 +146,11 @@ class OverlayDialog(QDialog):
             " border-radius: 3px; font-weight: bold; padding: 5px 14px; }"
             " QPushButton#printDiplomas:disabled { background: #9fb4d6; border-color: #9fb4d6; }"
         )
+        self.first_number = QLineEdit()
+        self.first_number.setPlaceholderText("可不填；如 潞小毕2027001，按学生顺序递增并登记")
+        self.first_number.setToolTip(
+            "学籍管理部门下发的证书编号：填第一张的编号，其余依次加一，每个编号都记入开具记录"
+        )
         close = QPushButton("关闭")
         close.setAutoDefault(False)
         close.clicked.connect(self.reject)
@@ -154,6 +160,8 @@ class OverlayDialog(QDialog):
         choose.addRow("版式：", self._beside(self.layout_combo, self.paper_label))
         choose.addRow("打印机：", self.printer_combo)
         choose.addRow("", self.printer_note)
+        self.first_number_label = QLabel("证书起始编号：")
+        choose.addRow(self.first_number_label, self.first_number)
 
         offset_group = QGroupBox("这台打印机的偏移")
         offset_grid = QGridLayout(offset_group)
@@ -304,6 +312,8 @@ class OverlayDialog(QDialog):
 
     def _show_students(self) -> None:
         self.diplomas_button.setVisible(bool(self.student_ids))
+        self.first_number.setVisible(bool(self.student_ids))
+        self.first_number_label.setVisible(bool(self.student_ids))
         self.diplomas_button.setText(f"打印毕业证书（{len(self.student_ids)} 人）…")
         self.diplomas_button.setToolTip("按所选版式和这台打印机已保存的偏移生成，在预览中核对后打印")
 
@@ -375,7 +385,13 @@ class OverlayDialog(QDialog):
             self,
             TITLE,
             lambda: overlay_printing.diplomas(
-                self.store, ids, out, layout_key=layout.key, offset=offset, issued_on=self.issued_on
+                self.store,
+                ids,
+                out,
+                layout_key=layout.key,
+                offset=offset,
+                issued_on=self.issued_on,
+                first_number=self.first_number.text(),
             ),
             changes={CERTIFICATES},
             not_done="没有生成毕业证书",
