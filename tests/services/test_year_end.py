@@ -347,3 +347,19 @@ def test_undo_refuses_a_damaged_backup_and_changes_nothing(primary):
 def _excepted():
     """The decision a test gives for a graduating grade's 休学 in its second term (R22.4, an exception approved)."""
     return procedures.Decision(confirmed=True, approval_number="潞教学〔2027〕1号", reason="病情需要")
+
+
+def test_the_graduate_roster_names_the_class_each_graduated_from(primary, tmp_path):
+    import pypdfium2
+
+    from xueji_desktop.services.printing.rosters import graduate_roster
+    from xueji_desktop.services.school_setup import rename_class
+
+    year_end.run(primary, on=END)
+    rename_class(primary, class_id_of(primary, 6, 1), "六年级(1)班（新）")  # the class the fifth grade moved into
+    out = tmp_path / "毕业生花名册.pdf"
+    assert graduate_roster(primary, 2027, out) == 1
+    document = pypdfium2.PdfDocument(str(out))
+    text = document[0].get_textpage().get_text_range()
+    document.close()
+    assert "2027年毕业生花名册" in text and text.count("六年级(1)班") == 2 and "（新）" not in text

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy import select
@@ -101,9 +102,14 @@ def graduate_roster(store: Store, year: int, out: Path, *, full_id_numbers: bool
         students = session.scalars(
             select(Student).where(Student.status == "毕业", Student.id.in_(list(graduated)))
         ).all()
+
+        def class_of(student: Student) -> str:  # as he graduated from it (the year end notes it), else as now
+            noted = json.loads(graduated[student.id].details or "{}").get("班级")
+            return noted or classes.get(student.school_class_id, "")
+
         chosen = sorted(
             (s for s in students if graduated[s.id].effective_date.year == year),
-            key=lambda s: (classes.get(s.school_class_id, ""), s.pinyin_key),
+            key=lambda s: (class_of(s), s.pinyin_key),
         )
         rows = [
             [
@@ -112,7 +118,7 @@ def graduate_roster(store: Store, year: int, out: Path, *, full_id_numbers: bool
                 f"{s.birth_date:%Y-%m-%d}",
                 _id(s, full_id_numbers),
                 s.national_student_id or "",
-                classes.get(s.school_class_id, ""),
+                class_of(s),
                 s.entry_month,
             ]
             for s in chosen
