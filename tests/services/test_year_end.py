@@ -240,6 +240,12 @@ def test_a_nine_year_schools_sixth_grade_graduates_from_primary_and_goes_on_R15_
             assert session.get(Student, ninth).status == "毕业"
         assert changes == [("graduation", "在读", "毕业"), ("continuation", "毕业", "在读")]
         assert students_of(store, 7) == {sixth}
+        with store.read() as session:
+            moved = session.get(Student, sixth)
+            tracked = (moved.enrolment_step, moved.enrolment_date)
+        assert tracked == ("已录入系统", date(2027, 8, 31))  # the new term's first day: 30 days of 转接 (R15.1)
+        [item] = year_end.check(store, on=date(2027, 9, 1)).items
+        assert (item.problem, item.rule_id, item.student_id) == ("新生学籍转接未完成", "R15.1", sixth)
 
 
 def test_only_students_in_school_are_touched_R29_1(primary):

@@ -43,9 +43,11 @@ from xueji_desktop.models import (
 )
 from xueji_desktop.models.terms import school_year_name
 from xueji_desktop.rules import year_end as rules
+from xueji_desktop.rules.enrolment import CONTINUATION_START
 from xueji_desktop.rules.findings import Finding, RuleViolation
 from xueji_desktop.rules.year_end import GradeOutcome, TermDates
 from xueji_desktop.services import audit
+from xueji_desktop.services.enrolment import continuing_students
 from xueji_desktop.services.procedures.state import procedure_states
 from xueji_desktop.services.roster import IN_SCHOOL_STATUSES
 from xueji_desktop.services.school_setup import default_class_name
@@ -70,6 +72,7 @@ class Problem:
 
     PROCEDURE = "在办异动手续"
     ENROLMENT = "新生学籍未审核通过"
+    CONTINUATION = "新生学籍转接未完成"
     UNREPORTED = "异动未上报省级系统"
     SANCTION = "处分期满未解除"
 
@@ -321,6 +324,7 @@ def _items(session: Session, school: _School, on: date) -> list[Item]:
                     procedure_id=pid,
                 )
             )
+    continuing = set(session.scalars(continuing_students()))
     for sid, name, class_id, status, step in session.execute(
         select(
             Student.id, Student.name, Student.school_class_id, Student.status, Student.enrolment_step
@@ -330,15 +334,18 @@ def _items(session: Session, school: _School, on: date) -> list[Item]:
             Student.enrolment_step != EnrolmentStep.APPROVED.value,
         )
     ):
+        continuation = sid in continuing
         items.append(
             Item(
-                Problem.ENROLMENT,
+                Problem.CONTINUATION if continuation else Problem.ENROLMENT,
                 sid,
                 name,
                 names.get(class_id, ""),
-                f"建立学籍停在“{step}”",
-                "办完建籍各步，在省级学籍系统审核通过后记录“审核通过”",
-                "R10.3",
+                "新生学籍转接尚未完成" if continuation else f"建立学籍停在“{step}”",
+                "在省级学籍系统完成转接后记录“转接完成”"
+                if continuation
+                else "办完建籍各步，在省级学籍系统审核通过后记录“审核通过”",
+                "R15.1" if continuation else "R10.3",
                 status == ACTIVE and school.class_level.get(class_id) in graduating,
             )
         )
@@ -587,7 +594,15 @@ def _carry_out(session: Session, school: _School, plan: Plan) -> tuple[int, int,
                         PROMOTION_STATE,
                         {"从": school_class.name, "到": target.name},
                     )
-            _move_class(session, school_class.id, target.id, now)
+            _move_class(
+                session,
+                school_class.id,
+                target.id,
+                now,
+                continuation=plan.terms.term1_start
+                if outcome is GradeOutcome.GRADUATE_AND_CONTINUE
+                else None,
+            )
             target.head_teacher = school_class.head_teacher  # the 班主任 goes up with the class
             filled.add(target.id)
     for level in levels:  # a class no class moved up into has no 班主任 for its new students yet
@@ -664,12 +679,19 @@ def _graduate_class(session: Session, class_id: int, now: datetime) -> None:
     )
 
 
-def _move_class(session: Session, class_id: int, target_id: int, now: datetime) -> None:
-    """升级: the class's students 在读 into the class above (run top down, so no one moves twice)."""
+def _move_class(
+    session: Session, class_id: int, target_id: int, now: datetime, *, continuation: date | None = None
+) -> None:
+    """升级: the class's students 在读 into the class above (run top down, so no one moves twice). A class going on
+    from primary into 初一 (`continuation`: the new term's first day) is tracked to 第十五条's 30 days of 新生学籍转接
+    (R15.1) like a 转接 from another school."""
+    values: dict[str, Any] = {"school_class_id": target_id, "updated_at": now}
+    if continuation is not None:
+        values |= {"enrolment_step": CONTINUATION_START, "enrolment_date": continuation}
     session.execute(
         update(_STUDENTS)
         .where(_STUDENTS.c.school_class_id == class_id, _STUDENTS.c.status == ACTIVE)
-        .values(school_class_id=target_id, updated_at=now)
+        .values(**values)
     )
 
 
