@@ -323,6 +323,9 @@ def test_undo_restores_every_table_exactly(primary, scan):
 
     with primary.read() as session:
         assert verify_chain(session) == []
+    from xueji_desktop.services.history import action_name
+
+    assert action_name("year_end.undo") == "撤销学年结束" and "学年结束" in action_name("year_end.run")
     assert year_end.undoable(primary).refusal == "还没有办理过学年结束，无可撤销"
 
 

@@ -75,6 +75,8 @@ ACTION_NAMES = {
     "sanction.lift": "解除处分",
     "fitness.import": "导入体质健康成绩",
     "fitness.exempt": "体育免修",
+    "year_end.run": "学年结束（毕业、升级、新学年）",
+    "year_end.undo": "撤销学年结束",
 }
 
 
@@ -86,6 +88,7 @@ ENTITY_NAMES = {
     "document_setting": "证明设置",
     "holiday_list": "节假日安排",
     "fitness_result": "体质健康成绩",
+    "school_year": "学年",
 }
 
 

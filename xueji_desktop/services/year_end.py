@@ -738,7 +738,7 @@ def undoable(store: Store) -> Undoable:
 def audit_label(action: str) -> str:
     from xueji_desktop.services.history import ACTION_NAMES
 
-    return ACTION_NAMES.get(action, "其他操作")
+    return ACTION_NAMES.get(action, "其他操作")  # never the action's code in front of the clerk
 
 
 def undo(store: Store) -> str:
