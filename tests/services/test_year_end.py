@@ -243,7 +243,10 @@ def test_a_nine_year_schools_sixth_grade_graduates_from_primary_and_goes_on_R15_
         with store.read() as session:
             moved = session.get(Student, sixth)
             tracked = (moved.enrolment_step, moved.enrolment_date)
-        assert tracked == ("已录入系统", date(2027, 8, 31))  # the new term's first day: 30 days of 转接 (R15.1)
+        assert tracked == (
+            "已录入系统",
+            date(2027, 8, 31),
+        )  # the new term's first day: 30 days of 转接 (R15.1)
         [item] = year_end.check(store, on=date(2027, 9, 1)).items
         assert (item.problem, item.rule_id, item.student_id) == ("新生学籍转接未完成", "R15.1", sixth)
 
@@ -365,10 +368,34 @@ def test_the_graduate_roster_names_the_class_each_graduated_from(primary, tmp_pa
     from xueji_desktop.services.school_setup import rename_class
 
     year_end.run(primary, on=END)
-    rename_class(primary, class_id_of(primary, 6, 1), "六年级(1)班（新）")  # the class the fifth grade moved into
+    rename_class(
+        primary, class_id_of(primary, 6, 1), "六年级(1)班（新）"
+    )  # the class the fifth grade moved into
     out = tmp_path / "毕业生花名册.pdf"
     assert graduate_roster(primary, 2027, out) == 1
     document = pypdfium2.PdfDocument(str(out))
     text = document[0].get_textpage().get_text_range()
     document.close()
     assert "2027年毕业生花名册" in text and text.count("六年级(1)班") == 2 and "（新）" not in text
+
+
+def test_a_full_disk_stops_the_year_end_before_anything_is_written(small_disk_of):
+    """T5: the backup before the year end does not fit: one Chinese line, no half backup, the school as it was."""
+    import os
+
+    from xueji_desktop.store import DiskFull
+
+    disk = small_disk_of("4m")
+    with school_store(disk / "data", classes_per_grade=ALL_GRADES) as store:
+        for level in ALL_GRADES:
+            add_student(store, class_id_of(store, level))
+        before = table_digests(store)
+        stats = os.statvfs(disk)
+        filler = disk / "filler.bin"
+        filler.write_bytes(b"\0" * max(stats.f_bavail * stats.f_frsize - 32 * 1024, 0))
+        with pytest.raises(DiskFull, match="磁盘空间已满，本次备份没有完成"):
+            year_end.run(store, on=END)
+        assert table_digests(store) == before
+        assert list((store.folder.backups / "year_end").glob("*")) == []
+        filler.unlink()
+        assert year_end.run(store, on=END).graduated == 1
