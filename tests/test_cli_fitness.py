@@ -8,10 +8,13 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from tests.factories import add_student, class_id_of
 from tests.services.test_fitness import write_book
 from xueji_desktop.cli import main
+from xueji_desktop.models import Attachment
+from xueji_desktop.rules import proofs
 from xueji_desktop.store import Store
 
 
@@ -113,6 +116,8 @@ def test_exempt_and_diploma_R29_1(data_dir, tmp_path, capsys):
         )
         == 0
     )
+    with Store.open(data_dir) as store, store.read() as session:  # kept under 体育免修's own proof kind
+        assert session.scalars(select(Attachment.kind)).all() == [proofs.PE_EXEMPTION_PROOF]
     assert main(["fitness", "diploma", *both, *root]) == 0
     assert "体育免修" in capsys.readouterr().out
     assert (

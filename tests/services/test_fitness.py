@@ -4,7 +4,7 @@ diploma_eligibility — passing or exempt may receive the 毕业证书, anyone e
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 
 from tests.factories import add_student, class_id_of
 from xueji_desktop.errors import InvalidInput, NotFound
-from xueji_desktop.models import AuditEvent, FitnessResult, Student
+from xueji_desktop.models import Attachment, AuditEvent, FitnessResult, PeExemption, Student
+from xueji_desktop.rules import proofs
 from xueji_desktop.services import fitness
+from xueji_desktop.services.attachments import keep_proof
 from xueji_desktop.spreadsheets.error_workbook import write_error_workbook
 from xueji_desktop.spreadsheets.errors import ImportFileError
 
@@ -167,8 +169,43 @@ def test_an_exemption_needs_reason_and_proof_and_can_be_withdrawn(school, scan):
     (exemption,) = fitness.results_of(school, a).exemptions
     assert (exemption.year_name, exemption.reason) == ("2026-2027学年", "先天性心脏病")
     assert exemption.attachment_id is not None
+    with school.read() as session:  # the proof is kept under 体育免修's own kind, not a 病历's
+        assert session.get(Attachment, exemption.attachment_id).kind == proofs.PE_EXEMPTION_PROOF
+    assert proofs.PE_EXEMPTION_PROOF == "体育免修证明（医疗单位出具）"
     fitness.record_exemption(school, a, 2026, "复查已痊愈", exempt=False)
     assert fitness.results_of(school, a).exemptions == ()
+
+
+def test_r29_1_an_exemption_stored_under_the_old_hospital_record_kind_still_counts(school, tmp_path, scan):
+    """R29.1: exemptions recorded before 体育免修 had a proof kind of its own keep their 病历 attachment and stay in
+    force (append-only rows, not migrated)."""
+    (a, name_a, id_a), *_ = students(school, 1)
+    fitness.commit_import(
+        school,
+        fitness.plan_import(
+            school, write_book(tmp_path / "t.xlsx", [[name_a, id_a, None, 2026, 40, "不及格"]])
+        ),
+    )
+    (blocked,) = fitness.diploma_eligibility(school, [a], school_year=2026)
+    assert not blocked.may_receive and [f.rule_id for f in blocked.findings] == ["R29.1"]
+    with school.transaction() as session:
+        old = keep_proof(session, school.folder, scan(proofs.HOSPITAL_RECORD), student_id=a)
+        session.add(
+            PeExemption(
+                student_id=a,
+                school_year=2026,
+                exempt=True,
+                reason="哮喘",
+                attachment_id=old.id,
+                actor="教务处",
+                created_at=datetime(2026, 9, 1, 9, 0),
+            )
+        )
+    (exemption,) = fitness.results_of(school, a).exemptions
+    with school.read() as session:
+        assert session.get(Attachment, exemption.attachment_id).kind == proofs.HOSPITAL_RECORD
+    (exempt,) = fitness.diploma_eligibility(school, [a], school_year=2026)
+    assert (exempt.may_receive, exempt.reason) == (True, "体育免修")
 
 
 def test_r29_1_diploma_eligibility_passes_passing_and_exempt_students(school, tmp_path, scan):

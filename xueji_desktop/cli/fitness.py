@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xueji_desktop.cli.common import subcommand
 from xueji_desktop.errors import InvalidInput
+from xueji_desktop.rules import proofs
 
 EXIT_PROBLEMS = 1
 
@@ -36,7 +37,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     exempt.add_argument("student", help="学生：身份证件号、学籍号或学生编号")
     exempt.add_argument("--year", required=True, help="学年，如 2026-2027")
     exempt.add_argument("--reason", required=True, help="原因")
-    exempt.add_argument("--proof", type=Path, help="医疗单位的证明（PDF 或图片）")
+    exempt.add_argument(
+        "--proof",
+        type=Path,
+        help=f"{proofs.PE_EXEMPTION_PROOF}的扫描件或照片（PDF 或图片），作为证明材料保存",
+    )
     exempt.add_argument("--withdraw", action="store_true", help="取消该学年的体育免修")
     exempt.set_defaults(handler=cmd_exempt)
 

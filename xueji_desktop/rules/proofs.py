@@ -26,6 +26,9 @@ DEATH_PROOF = "死亡证明"
 ZHONGKAO_SCORE = "中考成绩证明"
 DROPOUT_REPORT = "辍学书面报告"
 AWARD_CERTIFICATE = "获奖证书"  # 第三十一条: an award's proof, optional (services/sanctions.py)
+# 第二十九条's 体育免修 (R29.1): 《国家学生体质健康标准》 exempts a student 「经医疗单位证明」 (services/fitness.py);
+# exemptions recorded before this kind existed keep their attachment under HOSPITAL_RECORD (append-only, not migrated)
+PE_EXEMPTION_PROOF = "体育免修证明（医疗单位出具）"
 
 KINDS = (
     HUKOU_PROOF,
@@ -43,6 +46,7 @@ KINDS = (
     ZHONGKAO_SCORE,
     DROPOUT_REPORT,
     AWARD_CERTIFICATE,
+    PE_EXEMPTION_PROOF,
 )
 
 Requirement = tuple[str, ...]  # any one of these kinds

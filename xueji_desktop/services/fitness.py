@@ -64,7 +64,7 @@ __all__ = [
 ENTITY = "fitness_result"
 ACTION_IMPORT = "fitness.import"
 ACTION_EXEMPT = "fitness.exempt"
-EXEMPTION_PROOF = proofs.HOSPITAL_RECORD  # the standard's 「凭医疗单位的证明」
+EXEMPTION_PROOF = proofs.PE_EXEMPTION_PROOF  # the standard's 「经医疗单位证明」, a kind of its own
 DIPLOMA = "毕业证书"
 NO_DIPLOMA = "结业（未发毕业证书）"  # docs/regulation/graduation-reading.md
 
