@@ -42,7 +42,7 @@ from xueji_desktop.services import audit
 from xueji_desktop.services.attachments import ProofFile, keep_proof
 from xueji_desktop.spreadsheets.errors import ImportFileError
 from xueji_desktop.spreadsheets.normalise import CellProblem
-from xueji_desktop.spreadsheets.reader import SheetTable, read_table
+from xueji_desktop.spreadsheets.reader import SheetTable, list_sheets, read_table
 from xueji_desktop.store import Store
 
 __all__ = [
@@ -105,6 +105,7 @@ class ImportPlan:
     rows: list[PlannedResult]  # the rows without errors
     problems: list[CellProblem]
     unchanged_rows: set[int] = field(default_factory=set)  # the same result as the one in force already
+    sheet_names: list[str] = field(default_factory=list)  # the workbook's sheets, for the wizard's choice
 
     @property
     def error_rows(self) -> set[int]:
@@ -199,7 +200,7 @@ def plan_import(store: Store, path: Path, *, sheet: str | None = None) -> Import
             key: (row.total_score, row.grade) for key, row in _results_in_force(session, None).items()
         }
 
-    plan = ImportPlan(path=path, table=table, rows=[], problems=[])
+    plan = ImportPlan(path=path, table=table, rows=[], problems=[], sheet_names=list_sheets(path))
     seen: dict[tuple[int, int], int] = {}
     for row in table.rows:
         values = {column: row.cells[i] if i < len(row.cells) else None for column, i in index.items()}

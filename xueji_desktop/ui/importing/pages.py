@@ -173,6 +173,14 @@ class ProblemFilter(QSortFilterProxyModel):
 
 
 class FilePage(QWizardPage):
+    """The file and its sheet; a subclass (another kind of list) gives its own words and `table_info`."""
+
+    CHOOSE_TITLE = "选择新生名单"
+    TIP = (
+        "提示：表格上方的标题行、合并单元格不影响读取；表头可以是“出生年月”“证件号码”等常见写法，"
+        "下一步可以核对每一列对应的项目。"
+    )
+
     def __init__(self, wizard: ImportSteps):
         super().__init__()
         self.owner = wizard
@@ -210,16 +218,12 @@ class FilePage(QWizardPage):
         layout.addWidget(self.error)
         layout.addWidget(self.info)
         layout.addStretch(1)
-        layout.addWidget(
-            _note(
-                "提示：表格上方的标题行、合并单元格不影响读取；表头可以是“出生年月”“证件号码”等常见写法，"
-                "下一步可以核对每一列对应的项目。"
-            )
-        )
+        self.tip = _note(self.TIP)
+        layout.addWidget(self.tip)
 
     def browse(self) -> None:
         start = str(self.owner.path.parent) if self.owner.path else ""
-        path, _ = QFileDialog.getOpenFileName(self, "选择新生名单", start, "Excel 文件 (*.xlsx *.xls)")
+        path, _ = QFileDialog.getOpenFileName(self, self.CHOOSE_TITLE, start, "Excel 文件 (*.xlsx *.xls)")
         if path:
             self.owner.choose_file(Path(path))
 
@@ -239,11 +243,7 @@ class FilePage(QWizardPage):
             self.sheet_combo.setCurrentText(plan.table.sheet_name)
             self.sheet_combo.blockSignals(False)
             self.sheet_combo.setEnabled(len(plan.sheet_names) > 1)
-            mapped = sum(1 for c in plan.mapping.columns if c is not None)
-            self.info.setText(
-                f"工作表“{plan.table.sheet_name}”：表头在第{plan.table.header_row_number}行，"
-                f"共{len(plan.table.headers)}列（识别出{mapped}列），{len(plan.table.rows)}行数据。"
-            )
+            self.info.setText(self.table_info(plan))
         else:
             self.sheet_combo.clear()
             self.sheet_combo.setEnabled(False)
@@ -254,6 +254,14 @@ class FilePage(QWizardPage):
 
     def isComplete(self) -> bool:
         return self.owner.plan is not None
+
+    def table_info(self, plan) -> str:
+        """What was found in the sheet: where the header is, how many columns were recognised, how many rows."""
+        mapped = sum(1 for c in plan.mapping.columns if c is not None)
+        return (
+            f"工作表“{plan.table.sheet_name}”：表头在第{plan.table.header_row_number}行，"
+            f"共{len(plan.table.headers)}列（识别出{mapped}列），{len(plan.table.rows)}行数据。"
+        )
 
 
 # --- 2 对应列 --------------------------------------------------------------------------------------------------------
@@ -723,6 +731,8 @@ class ClassPage(QWizardPage):
 
 
 class ConfirmPage(QWizardPage):
+    CANCELLED = "已取消导入，没有写入任何学生。"
+
     def __init__(self, wizard: ImportSteps):
         super().__init__()
         self.owner = wizard
@@ -747,7 +757,7 @@ class ConfirmPage(QWizardPage):
     def validatePage(self) -> bool:
         outcome = self.owner.commit(on_refusal=self._refused)
         if outcome.cancelled:
-            self._fail("已取消导入，没有写入任何学生。")
+            self._fail(self.CANCELLED)
         if not outcome.ok:
             return False
         result = outcome.value

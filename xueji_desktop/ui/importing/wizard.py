@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from xueji_desktop.errors import DomainError
 from xueji_desktop.services.student_import import (
@@ -49,15 +49,19 @@ class ImportWizard(QWizard):
         self.setWindowTitle(WINDOW_TITLE)
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        for page in self.make_pages():
+            self.addPage(page)
+        self.setMinimumSize(860, 600)
+        self.resize(1000, 700)
+
+    def make_pages(self) -> list[QWizardPage]:
+        """The pages in order, each kept as an attribute (another kind of list makes its own: ui/importing/fitness.py)."""
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.check_page = CheckPage(self)
         self.class_page = ClassPage(self)
         self.confirm_page = ConfirmPage(self)
-        for page in (self.file_page, self.mapping_page, self.check_page, self.class_page, self.confirm_page):
-            self.addPage(page)
-        self.setMinimumSize(860, 600)
-        self.resize(1000, 700)
+        return [self.file_page, self.mapping_page, self.check_page, self.class_page, self.confirm_page]
 
     # --- choices (the pages call these; so do tests) --------------------------------------------------------------
 

@@ -94,6 +94,11 @@ class RosterTab(QWidget):
             "导入本校已有学籍号的学生（省级系统导出的本校学生信息表），班级没有的自动新建"
         )
         import_existing.clicked.connect(self.import_existing)
+        import_fitness = QPushButton("导入体质健康成绩…")
+        import_fitness.setToolTip(
+            "导入《国家学生体质健康标准》测试成绩（身份证件号或学籍号、学年、总分、等级）"
+        )
+        import_fitness.clicked.connect(self.import_fitness)
         move = QPushButton("调班…")
         move.clicked.connect(self.move_selected)
         new_class = QPushButton("新建班级…")
@@ -114,12 +119,15 @@ class RosterTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.status_filter)
-        actions = QHBoxLayout()
-        actions.addWidget(self.count_label, 1)
+        actions = (
+            QHBoxLayout()
+        )  # the count has a line of its own: a long search note is not cut by the buttons
+        actions.addStretch(1)
         for button in (
             add_student,
             import_students,
             import_existing,
+            import_fitness,
             move,
             new_class,
             rename,
@@ -131,6 +139,7 @@ class RosterTab(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(top)
         right_layout.addWidget(self.table, 1)
+        right_layout.addWidget(self.count_label)
         right_layout.addLayout(actions)
 
         splitter = QSplitter()
@@ -322,6 +331,12 @@ class RosterTab(QWidget):
         from xueji_desktop.ui.importing.existing import ExistingImportWizard
 
         ExistingImportWizard(self.store, parent=self).exec()  # announces STUDENTS and CLASSES
+
+    def import_fitness(self) -> None:
+        """导入体质健康成绩 (第二十九条, R29.1): each 学年's results from Excel, shown on each student."""
+        from xueji_desktop.ui.importing.fitness import FitnessImportWizard
+
+        FitnessImportWizard(self.store, parent=self).exec()  # announces STUDENTS
 
     def move_selected(self) -> None:
         ids = self.selected_student_ids()
