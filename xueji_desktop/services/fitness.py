@@ -55,6 +55,7 @@ __all__ = [
     "StudentFitness",
     "commit_import",
     "diploma_eligibility",
+    "exemption_years",
     "parse_school_year",
     "plan_import",
     "record_exemption",
@@ -382,6 +383,21 @@ def record_exemption(
 
 
 # --- reading --------------------------------------------------------------------------------------------------------
+
+
+def exemption_years(store: Store, student_id: int) -> tuple[int | None, list[int]]:
+    """The 学年 a 体育免修 may be recorded for, newest first — the school's 学年 and those the student has a result or
+    an exemption in — and the school's current one (the dialog's default; None before any is set)."""
+    with store.read() as session:
+        current = session.scalar(select(SchoolYear.start_year).where(SchoolYear.is_current))
+        years = set(session.scalars(select(SchoolYear.start_year)))
+        years |= set(
+            session.scalars(select(FitnessResult.school_year).where(FitnessResult.student_id == student_id))
+        )
+        years |= set(
+            session.scalars(select(PeExemption.school_year).where(PeExemption.student_id == student_id))
+        )
+    return current, sorted(years, reverse=True)
 
 
 @dataclass(frozen=True, slots=True)
