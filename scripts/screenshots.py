@@ -1,5 +1,6 @@
 """Render README's screenshots offscreen from a fresh demo school: the tabs (through `xueji screenshot`), the pages of
-the 休学 wizard, the student detail dialog and the first page of the setup wizard. Usage: python scripts/screenshots.py [OUT_DIR]"""
+the 休学 wizard, the student detail dialog, the pages of the 学年结束 wizard and the first page of the setup wizard.
+Usage: python scripts/screenshots.py [OUT_DIR]"""
 
 from __future__ import annotations
 
@@ -214,6 +215,97 @@ def _documents(demo: Path, out: Path, app: QApplication) -> None:
         shoot(calendar_dialog, "holidays.png")
 
 
+def year_end(out: Path, app: QApplication) -> None:
+    """The 学年结束 wizard's pages on a demo school of its own (the run changes it): 检查 with a 九年级 student's 休学
+    under way (it holds his graduation back), a 三年级 student's and a sanction due to be lifted; the 九年级 one
+    cancelled from the page; 预览 on a day before the second term ends (the date to confirm); 新学年; 确认并办理; the
+    result after the run."""
+    from datetime import date
+
+    from PySide6.QtWidgets import QInputDialog
+
+    from xueji_desktop.demo import create_demo_school
+    from xueji_desktop.rules import proofs
+    from xueji_desktop.services import procedures, roster, sanctions
+    from xueji_desktop.services.attachments import ProofFile
+    from xueji_desktop.services.procedures import suspensions
+    from xueji_desktop.ui.year_end.wizard import YearEndWizard
+
+    scans = Path(tempfile.mkdtemp(prefix="xueji-shots-year-end-scans-"))
+    (scans / "申请表.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (scans / "病历.pdf").write_bytes(b"%PDF-1.4\n%%EOF\nrecord")
+    illness = [
+        ProofFile(proofs.SUSPENSION_FORM, scans / "申请表.pdf"),
+        ProofFile(proofs.HOSPITAL_RECORD, scans / "病历.pdf"),
+    ]
+    with Store.open(Path(tempfile.mkdtemp(prefix="xueji-shots-year-end-"))) as store:
+        create_demo_school(
+            store, 300, today=date(2026, 6, 1)
+        )  # 2025-2026学年; its second term ends 2026-07-10
+        sign_in_registrar(store)
+
+        def first_of(class_name: str) -> int:
+            return roster.students_in_class(store, roster.class_by_name(store, class_name))[0]
+
+        for class_name in (
+            "九年级(1)班",
+            "三年级(1)班",
+        ):  # a 九年级 休学 in the second term: an approved exception
+            procedures.open(
+                store,
+                suspensions.SuspensionRequest(
+                    student_id=first_of(class_name),
+                    reason=suspensions.SuspensionReason.ILLNESS,
+                    illness_share_of_term=0.5,
+                    start=date(2026, 6, 2),
+                ),
+                proofs=illness,
+                decision=procedures.Decision(
+                    confirmed=True, approval_number="潞教学〔2026〕8号", reason="病情需要"
+                ),
+                today=date(2026, 6, 2),
+            )
+        sanctions.add_sanction(
+            store,
+            first_of("七年级(1)班"),
+            kind="警告",
+            reason="多次迟到",
+            decided_on=date(2025, 11, 3),
+            period_end=date(2026, 5, 3),
+            document_number="潞实校〔2025〕12号",
+        )
+        wizard = YearEndWizard(store, today=date(2026, 7, 3))
+        wizard.show()
+
+        def shoot(name: str) -> None:
+            app.processEvents()
+            wizard.grab().save(str(out / f"year_end_{name}.png"))
+
+        app.processEvents()
+        page = wizard.check_page
+        page.select_item(page.check.items[-1])  # the 三年级 student's: the 九年级 row stays red
+        shoot("check")
+        asked = QInputDialog.getText
+        QInputDialog.getText = staticmethod(lambda *a, **k: ("家长撤回申请，暑假在家休养", True))
+        try:
+            page.cancel(
+                page.check.blocking[0]
+            )  # as the clerk does from the list: the 九年级 student may graduate
+        finally:
+            QInputDialog.getText = asked
+        shoot("check_cleared")
+        wizard.next()
+        shoot("preview")
+        wizard.preview_page.confirm.setChecked(True)
+        wizard.next()
+        shoot("new_year")
+        wizard.next()
+        shoot("confirm")
+        wizard.next()  # 办理学年结束: the backup, then the run
+        shoot("result")
+        wizard.close()
+
+
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -255,6 +347,7 @@ def main() -> None:
                 name = "student_sanctions" if dialog.tabs.tabText(index) == "奖惩" else "student_fitness"
                 dialog.grab().save(str(out / f"{name}.png"))
         dialog.close()
+    year_end(out, app)
     with Store.open(Path(tempfile.mkdtemp(prefix="xueji-shots-new-"))) as store:
         wizard = SetupWizard(store)
         wizard.show()

@@ -363,6 +363,13 @@ def _walk_the_dialogs_themselves(walk: Walk, store: Store, tmp: Path) -> None:
         record.tabs.setCurrentIndex(index)
         _press_everything(walk, record.tabs.widget(index), f"学生信息「{record.tabs.tabText(index)}」")
     record.deleteLater()
+    from xueji_desktop.ui.year_end.wizard import YearEndWizard
+
+    year_end = YearEndWizard(store)  # the menu opens it on its first page: the later pages filled here
+    for page_id in year_end.pageIds()[1:4]:
+        year_end.page(page_id).initializePage()
+    walk.widget(year_end, "学年结束")
+    year_end.deleteLater()
     with Store.open(tmp / "new") as empty:  # the first start: no school yet
         wizard = SetupWizard(empty)
         walk.widget(wizard)

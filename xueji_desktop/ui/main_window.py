@@ -129,15 +129,26 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(QLabel("正在打开……"), name)
         self.tabs.blockSignals(False)
         self.tabs.currentChanged.connect(self._tab_shown)
-        context = school_setup.school_context(self.store)
         school_setup.sign_in_registrar(self.store)
-        demo = "（演示学校，数据关闭后即删除）" if self.demo else ""
-        self.setWindowTitle(f"{context.school_name} — {context.term_label}{demo} — {APP_NAME}")
-        self.header.setText(f"{context.school_name}　{context.term_label}{demo}")
+        self._show_school()
+        from xueji_desktop.ui.common.operations import SCHOOL, refresh_on
+
+        refresh_on(self.header, {SCHOOL}, self._show_school)  # a year end changes the current year
         self.data_label.setText(f"数据文件：{self.store.folder.database}")
         self.roster_tab.refresh_tree()
         self._build_menus()
         _AfterPaint(self.roster_tab, self._build_other_tabs)
+
+    def _show_school(self) -> None:
+        """The school and the current term in the title and the header."""
+        from xueji_desktop.services import school_setup
+
+        context = school_setup.school_context(self.store) if self.store is not None else None
+        if context is None:
+            return
+        demo = "（演示学校，数据关闭后即删除）" if self.demo else ""
+        self.setWindowTitle(f"{context.school_name} — {context.term_label}{demo} — {APP_NAME}")
+        self.header.setText(f"{context.school_name}　{context.term_label}{demo}")
 
     def _build_menus(self) -> None:
         """证明: checking a certificate, its wording, 套打 — the dialogs are imported when first opened."""
@@ -164,8 +175,18 @@ class MainWindow(QMainWindow):
         archive.addAction("本学期全校分班名册…", lambda: self.archive_tab.print_archive("school_rosters"))
         archive.addAction("毕业生花名册…", lambda: self.archive_tab.print_archive("graduate"))
         archive.addAction("录取花名册…", lambda: self.archive_tab.print_archive("admission"))
+        year = self.menuBar().addMenu("学年")
+        year.addAction(
+            "学年结束…", lambda: self._open_dialog("xueji_desktop.ui.year_end.wizard", "YearEndWizard")
+        )
+        year.addAction("撤销学年结束…", self.undo_year_end)
         about = self.menuBar().addMenu("帮助")
         about.addAction("关于学籍桌面…", self.show_about)
+
+    def undo_year_end(self) -> None:
+        from xueji_desktop.ui.year_end.undo import undo_year_end
+
+        undo_year_end(self, self.store)
 
     def show_about(self) -> None:
         from xueji_desktop.ui.about_dialog import show_about
