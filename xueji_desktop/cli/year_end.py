@@ -90,7 +90,7 @@ def cmd_run(store, args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(plan.as_dict(), ensure_ascii=False, indent=2))
         else:
-            print(f"{plan.ended_name}结束 → {plan.new_name}（{plan.on:%Y-%m-%d}）")
+            print(f"{plan.ended_name}结束 → {plan.new_name}（{plan.on:%Y-%m-%d}）：{plan.counts_line}")
             for grade in plan.grades:
                 print(grade.line)
             for finding in plan.findings:
@@ -108,6 +108,7 @@ def cmd_run(store, args: argparse.Namespace) -> int:
         "结束学年": f"{result.ended_year}-{result.ended_year + 1}学年",
         "新学年": f"{result.new_year}-{result.new_year + 1}学年",
         "毕业": result.graduated,
+        "小学毕业升入初中": result.continued,
         "升级": result.promoted,
         "休学留在原年级": result.stayed,
         "备份": str(result.backup),
@@ -116,8 +117,7 @@ def cmd_run(store, args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print(
-            f"学年结束已办理：毕业 {result.graduated} 人，升级 {result.promoted} 人，"
-            f"休学留在原年级 {result.stayed} 人；当前学年为{summary['新学年']}。办理前的备份：{result.backup}"
+            f"学年结束已办理：{result.counts_line}；当前学年为{summary['新学年']}。办理前的备份：{result.backup}"
         )
     return 0
 

@@ -166,11 +166,26 @@ class Plan:
 
     @property
     def graduates(self) -> int:
-        return sum(g.moving for g in self.grades if g.outcome is not GradeOutcome.MOVE_UP)
+        """毕业 and leave the school."""
+        return sum(g.moving for g in self.grades if g.outcome is GradeOutcome.GRADUATE)
+
+    @property
+    def continuing(self) -> int:
+        """小学毕业, and go on into the school's own 初一 (a nine-year school's 六年级)."""
+        return sum(g.moving for g in self.grades if g.outcome is GradeOutcome.GRADUATE_AND_CONTINUE)
 
     @property
     def promoted(self) -> int:
-        return sum(g.moving for g in self.grades if g.outcome is not GradeOutcome.GRADUATE)
+        """升级 within a stage."""
+        return sum(g.moving for g in self.grades if g.outcome is GradeOutcome.MOVE_UP)
+
+    @property
+    def staying(self) -> int:
+        return sum(g.staying for g in self.grades)
+
+    @property
+    def counts_line(self) -> str:
+        return counts_line(self.graduates, self.continuing, self.promoted, self.staying)
 
     @property
     def blocks(self) -> bool:
@@ -204,15 +219,26 @@ class Plan:
         }
 
 
+def counts_line(graduated: int, continued: int, promoted: int, stayed: int) -> str:
+    """毕业 N 人（, 小学毕业升入初中 N 人）, 升级 N 人, 休学留在原年级 N 人: each student counted once."""
+    continuing = f"，小学毕业升入初中 {continued} 人" if continued else ""
+    return f"毕业 {graduated} 人{continuing}，升级 {promoted} 人，休学留在原年级 {stayed} 人"
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
     ended_year: int
     new_year: int
-    graduated: int
-    promoted: int
-    stayed: int
+    graduated: int  # 毕业 and left
+    promoted: int  # 升级 within a stage
+    stayed: int  # 休学, with the grade they left
     backup: Path
-    graduate_ids: tuple[int, ...] = field(default=())
+    graduate_ids: tuple[int, ...] = field(default=())  # those who left as 毕业: the 毕业证书 batch
+    continued: int = 0  # 小学毕业, on into the school's 初一
+
+    @property
+    def counts_line(self) -> str:
+        return counts_line(self.graduated, self.continued, self.promoted, self.stayed)
 
 
 # --- reading ---------------------------------------------------------------------------------------------------
@@ -511,8 +537,13 @@ def run(
         school = _school(session)
         if school.year.start_year != plan.ended_year:  # something changed the year since the preview
             raise InvalidInput("学年已变化，请重新预览后再办理")
-        graduated, promoted, stayed, graduate_ids = _carry_out(session, school, plan)
-        summary = {"毕业": graduated, "升级": promoted, "休学留在原年级": stayed}
+        graduated, continued, promoted, stayed, graduate_ids = _carry_out(session, school, plan)
+        summary = {
+            "毕业": graduated,
+            "小学毕业升入初中": continued,
+            "升级": promoted,
+            "休学留在原年级": stayed,
+        }
         session.add(
             YearEnd(
                 ended_year=plan.ended_year,
@@ -531,10 +562,12 @@ def run(
             None,
             {"学年": [plan.ended_name, plan.new_name], **{k: [None, v] for k, v in summary.items()}},
         )
-    return Result(plan.ended_year, plan.new_year, graduated, promoted, stayed, backup, tuple(graduate_ids))
+    return Result(
+        plan.ended_year, plan.new_year, graduated, promoted, stayed, backup, tuple(graduate_ids), continued
+    )
 
 
-def _carry_out(session: Session, school: _School, plan: Plan) -> tuple[int, int, int, list[int]]:
+def _carry_out(session: Session, school: _School, plan: Plan) -> tuple[int, int, int, int, list[int]]:
     on, now, who = plan.on, datetime.now(), audit.actor(session)
     levels = sorted(school.levels)
     changes: list[dict[str, Any]] = []
@@ -627,7 +660,8 @@ def _carry_out(session: Session, school: _School, plan: Plan) -> tuple[int, int,
     session.flush()
     stayed = session.scalar(select(func.count(Student.id)).where(Student.status == SUSPENDED)) or 0
     counts = Counter(c["kind"] for c in changes)
-    return counts["graduation"], counts["promotion"] + counts["continuation"], stayed, graduate_ids
+    continued = counts["continuation"]
+    return counts["graduation"] - continued, continued, counts["promotion"], stayed, graduate_ids
 
 
 def _class_above(session: Session, school: _School, level: int, number: int) -> SchoolClass:

@@ -41,9 +41,7 @@ from xueji_desktop.ui.year_end import export
 TITLE = "检查（在办业务清理）"
 EXPORT_TITLE = "导出待办结业务"
 # a new record's R10.3 steps, and (where the service lists it apart) an incoming student's 学籍转接 (R15.1)
-ENROLMENT_PROBLEMS = tuple(
-    problem for problem in (Problem.ENROLMENT, getattr(Problem, "CONTINUATION", None)) if problem
-)
+ENROLMENT_PROBLEMS = (Problem.ENROLMENT, Problem.CONTINUATION)
 RED = "QLabel { color: #b3261e; font-weight: bold; }"
 GREEN = "QLabel { color: #1b5e20; }"
 

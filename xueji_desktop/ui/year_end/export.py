@@ -1,6 +1,5 @@
 """The 在办业务清理 list as the clerk sees it, in cells: the columns of the wizard's table (so the copied rows, the
-exported workbook and the screen say the same), and the .xlsx written through spreadsheets/saving.py (a temporary file
-moved into place, never half a file)."""
+exported workbook and the screen say the same), written by spreadsheets/table_export.py."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from pathlib import Path
 
 from xueji_desktop.rules.findings import Finding, Severity, article_name
 from xueji_desktop.services.year_end import Check, Item
-from xueji_desktop.spreadsheets.saving import save_workbook
+from xueji_desktop.spreadsheets.table_export import write_rows
 
 BLOCKS = "是"
 
@@ -40,34 +39,15 @@ def default_file_name(check: Check, today: date) -> str:
 
 
 def export_items(check: Check, out: Path, items: Sequence[Item] | None = None) -> Path:
-    """Write the list (序号 and the table's columns, bold frozen header) as `out` (.xlsx added when missing). An OSError
-    (folder not writable, file open in Excel, disk full) is the runner's to tell; no partial file is left."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    out = Path(out)
-    if out.suffix.lower() != ".xlsx":
-        out = out.with_name(out.name + ".xlsx")
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "待办结业务"
-    workbook.properties.title = f"{check.school_year}学年结束待办结业务"
-    workbook.properties.creator = "学籍桌面"
-    sheet.append(["序号", *(header for header, _cell, _width in COLUMNS)])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center")
+    """Write the list (序号 and the table's columns) as `out` (.xlsx added when missing); spreadsheets/table_export.py
+    writes it. An OSError (folder not writable, file open in Excel, disk full) is the runner's to tell."""
     chosen = check.items if items is None else items
-    for number, item in enumerate(chosen, start=1):
-        sheet.append([number, *cells(item)])
-    if not chosen:
-        sheet.append(["", "", "", "", f"{check.school_year}没有待办结的业务", "", "", ""])
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = wrap
-    for index, width in enumerate((6, *(width / 7 for _h, _c, width in COLUMNS)), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    return save_workbook(workbook, out)
+    return write_rows(
+        out,
+        title=f"{check.school_year}学年结束待办结业务",
+        sheet="待办结业务",
+        headers=[header for header, _cell, _width in COLUMNS],
+        rows=[cells(item) for item in chosen],
+        widths=[width / 7 for _header, _cell, width in COLUMNS],
+        empty_note=f"{check.school_year}没有待办结的业务",
+    )

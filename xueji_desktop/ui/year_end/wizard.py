@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from xueji_desktop.errors import DomainError
 from xueji_desktop.models.terms import school_year_name
-from xueji_desktop.rules.year_end import GradeOutcome, TermDates
+from xueji_desktop.rules.year_end import TermDates
 from xueji_desktop.services import year_end
 from xueji_desktop.services.year_end import GradePlan, Plan, Result
 from xueji_desktop.store import Store
@@ -80,7 +80,7 @@ GRADE_COLUMNS = (
     ("未办结", _blocked_text),
     (
         "结业（未发毕业证书）",
-        lambda g: len(g.no_diploma) if g.outcome is not GradeOutcome.MOVE_UP else "—",
+        lambda g: len(g.no_diploma) or "—",
     ),
 )
 NO_DIPLOMA_COLUMNS = (
@@ -88,22 +88,6 @@ NO_DIPLOMA_COLUMNS = (
     ("学生", lambda r: r[1]),
     ("原因", lambda r: r[2]),
 )
-
-
-def counts_text(
-    plan: Plan, graduated: int | None = None, promoted: int | None = None, stayed: int | None = None
-) -> str:
-    """毕业 N 人，升级 N 人，休学留在原年级 N 人 — a nine-year school's 六年级, who finish primary school and go on
-    into its 七年级 (第十五条), are counted in both, and the line says so."""
-    graduated = plan.graduates if graduated is None else graduated
-    promoted = plan.promoted if promoted is None else promoted
-    stayed = sum(g.staying for g in plan.grades) if stayed is None else stayed
-    both = "".join(
-        f"（{g.name}{g.moving}人小学毕业并升入{g.to_name}，在两项中都计入）"
-        for g in plan.grades
-        if g.outcome is GradeOutcome.GRADUATE_AND_CONTINUE and g.moving
-    )
-    return f"毕业 {graduated} 人，升级 {promoted} 人{both}，休学留在原年级 {stayed} 人"
 
 
 def _label(style: str = "", *, name: str = "") -> QLabel:
@@ -234,7 +218,7 @@ class PreviewPage(QWizardPage):
         self.plan = self.owner.preview(self, on_refusal=self._refused)
         plan = self.plan
         if plan is not None:
-            self.heading.setText(f"{plan.ended_name}结束 → {plan.new_name}：{counts_text(plan)}")
+            self.heading.setText(f"{plan.ended_name}结束 → {plan.new_name}：{plan.counts_line}")
             self.grades.set_rows(list(plan.grades))
             missing = [(g.name, *entry.split("：", 1)) for g in plan.grades for entry in g.no_diploma]
             self.no_diploma.set_rows(missing)
@@ -390,7 +374,7 @@ class ConfirmPage(QWizardPage):
         self.summary.setText(
             f"<p style='font-size:13pt'><b>{plan.ended_name}结束 → {plan.new_name}</b></p>"
             f"<p>办理日期：{plan.on:%Y-%m-%d}</p>"
-            f"<p><b>{counts_text(plan)}</b>。</p>"
+            f"<p><b>{plan.counts_line}</b>。</p>"
             f"<ul>{grades}</ul>"
             f"<p>新学年第一学期 {terms.term1_start:%Y-%m-%d} 至 {terms.term1_end:%Y-%m-%d}，"
             f"第二学期 {terms.term2_start:%Y-%m-%d} 至 {terms.term2_end:%Y-%m-%d}；"
@@ -462,11 +446,7 @@ class ResultPage(QWizardPage):
         result = self.owner.result
         if result is None:
             return
-        counts = (
-            counts_text(self.owner.plan, result.graduated, result.promoted, result.stayed)
-            if self.owner.plan is not None
-            else f"毕业 {result.graduated} 人，升级 {result.promoted} 人，休学留在原年级 {result.stayed} 人"
-        )
+        counts = result.counts_line
         self.outcome.setText(
             f"已办理{school_year_name(result.ended_year)}的学年结束：{counts}。"
             f"当前学年为{school_year_name(result.new_year)}。"
