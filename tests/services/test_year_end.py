@@ -399,3 +399,23 @@ def test_a_full_disk_stops_the_year_end_before_anything_is_written(small_disk_of
         assert list((store.folder.backups / "year_end").glob("*")) == []
         filler.unlink()
         assert year_end.run(store, on=END).graduated == 1
+
+
+def test_a_year_end_cancelled_before_its_commit_writes_nothing(primary):
+    """The UI's 取消: progress raises inside the transaction, which is rolled back (only the backup is left)."""
+
+    class Cancelled(Exception):
+        pass
+
+    told: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        told.append((done, total))
+        if done == total:
+            raise Cancelled
+
+    before = table_digests(primary)
+    with pytest.raises(Cancelled):
+        year_end.run(primary, on=END, progress=progress)
+    assert told == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+    assert table_digests(primary) == before

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -524,20 +525,27 @@ def run(
     terms: TermDates | None = None,
     starting_classes: dict[int, int] | None = None,
     date_confirmed: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """毕业, 升级 and the new 学年, in one transaction after a verified backup; refused (RuleViolation naming the
-    articles) while the preview finds anything that stops it."""
+    articles) while the preview finds anything that stops it. `progress(done, total)` is told each step; it may
+    raise to cancel (the UI's 取消) — before the commit, so a cancelled year end writes nothing (its backup stays)."""
+    tell = progress or (lambda done, total: None)
+    tell(0, 4)
     plan = preview(
         store, on=on, terms=terms, starting_classes=starting_classes, date_confirmed=date_confirmed
     )
     if plan.findings:
         raise RuleViolation(list(plan.findings))
+    tell(1, 4)
     backup = store.backup(BACKUPS_KEPT, into=store.folder.backups / BACKUP_FOLDER)
+    tell(2, 4)
     with store.transaction() as session:
         school = _school(session)
         if school.year.start_year != plan.ended_year:  # something changed the year since the preview
             raise InvalidInput("学年已变化，请重新预览后再办理")
         graduated, continued, promoted, stayed, graduate_ids = _carry_out(session, school, plan)
+        tell(3, 4)
         summary = {
             "毕业": graduated,
             "小学毕业升入初中": continued,
@@ -562,6 +570,7 @@ def run(
             None,
             {"学年": [plan.ended_name, plan.new_name], **{k: [None, v] for k, v in summary.items()}},
         )
+        tell(4, 4)  # the last chance to cancel: the commit follows
     return Result(
         plan.ended_year, plan.new_year, graduated, promoted, stayed, backup, tuple(graduate_ids), continued
     )
