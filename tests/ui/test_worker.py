@@ -43,3 +43,19 @@ def test_cancel_stops_the_work(qtbot, monkeypatch):
     with pytest.raises(Cancelled):
         run_with_progress(None, "导入", work)
     assert 0 < len(steps) < 100
+
+
+def test_no_cyclic_collection_runs_while_the_worker_works_and_it_is_back_after(qapp):
+    """The UI thread's garbage collector waits while the worker runs (a collection beside it once crashed the
+    process), and is back on afterwards — also when the work failed."""
+    import gc
+
+    seen = run_with_progress(None, "计算", lambda progress: gc.isenabled())
+    assert seen is False and gc.isenabled()
+
+    def failing(progress):
+        raise ValueError("坏文件")
+
+    with pytest.raises(ValueError):
+        run_with_progress(None, "读取", failing)
+    assert gc.isenabled()

@@ -7,6 +7,7 @@ back, so cancelling writes nothing. Returns work's result, or raises what it rai
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -51,25 +52,34 @@ def run_with_progress(
 
     dialog.canceled.connect(cancel.set)
     thread = threading.Thread(target=target, name=title, daemon=True)
-    thread.start()
-    loop = QEventLoop()
-    timer = QTimer(interval=POLL_MS)
+    # no cyclic garbage collection on the UI thread while the worker runs: a collection there that finalises Qt
+    # wrappers or SQLAlchemy's weak caches under the worker's feet crashed the process once (a segfault in the
+    # worker's statement compilation while the UI thread was "Garbage-collecting"); refcounting still frees the rest
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        thread.start()
+        loop = QEventLoop()
+        timer = QTimer(interval=POLL_MS)
 
-    def poll() -> None:
-        if dialog.wasCanceled():
-            cancel.set()
-        total = int(state["total"])  # type: ignore[arg-type]
-        if total:
-            dialog.setMaximum(total)
-            dialog.setValue(min(int(state["done"]), total))  # type: ignore[arg-type]
-        if finished.is_set():
-            loop.quit()
+        def poll() -> None:
+            if dialog.wasCanceled():
+                cancel.set()
+            total = int(state["total"])  # type: ignore[arg-type]
+            if total:
+                dialog.setMaximum(total)
+                dialog.setValue(min(int(state["done"]), total))  # type: ignore[arg-type]
+            if finished.is_set():
+                loop.quit()
 
-    timer.timeout.connect(poll)
-    timer.start()
-    loop.exec()
-    timer.stop()
-    thread.join()
+        timer.timeout.connect(poll)
+        timer.start()
+        loop.exec()
+        timer.stop()
+        thread.join()
+    finally:
+        if collecting:
+            gc.enable()
     dialog.close()
     dialog.deleteLater()
     if "error" in state:
