@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget, QWizardPage
 
 from xueji_desktop.errors import DomainError
 from xueji_desktop.rules.enrolment import continuation_deadline
@@ -124,20 +124,18 @@ class ContinuationPage(ExistingClassPage):
 class ContinuationImportWizard(ExistingImportWizard):
     """ExistingImportWizard with the 转接 plan, its check page and its 入学日期与班级 page."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None):
-        super().__init__(store, parent)
-        self.setWindowTitle(WINDOW_TITLE)
-        self.file_page.setSubTitle(
-            "选择省级学籍系统中分配到本校的初一/高一新生名单，或按学生信息模板填写、另加学籍号和班级两列的表格"
-            "（可再加年级、原学校）。此时不会写入任何数据。"
-        )
-        check_id, class_id = self.pageIds()[2], self.pageIds()[3]
-        self.removePage(check_id)
-        self.removePage(class_id)
-        self.check_page = ContinuationCheckPage(self)
+    TITLE = WINDOW_TITLE
+    FILE_SUBTITLE = (
+        "选择省级学籍系统中分配到本校的初一/高一新生名单，或按学生信息模板填写、另加学籍号和班级两列的表格"
+        "（可再加年级、原学校）。此时不会写入任何数据。"
+    )
+
+    def make_check_page(self) -> QWizardPage:
+        return ContinuationCheckPage(self)
+
+    def make_class_page(self) -> QWizardPage:
         self.continuation_page = ContinuationPage(self)
-        self.setPage(check_id, self.check_page)
-        self.setPage(class_id, self.continuation_page)
+        return self.continuation_page
 
     @property
     def entry_date(self) -> date:

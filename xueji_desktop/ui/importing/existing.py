@@ -96,19 +96,26 @@ class ExistingClassPage(QWizardPage):
 class ExistingImportWizard(ImportWizard):
     """ImportWizard with the existing-students plan, its check page and its class page."""
 
+    TITLE = WINDOW_TITLE
+    FILE_SUBTITLE = "选择省级学籍系统导出的本校学生信息表，或按学生信息模板填写、另加学籍号、年级、班级和学籍状态四列的表格。"
+
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(store, parent)
-        self.setWindowTitle(WINDOW_TITLE)
-        self.file_page.setSubTitle(
-            "选择省级学籍系统导出的本校学生信息表，或按学生信息模板填写、另加学籍号、年级、班级和学籍状态四列的表格。"
-        )
-        check_id, class_id = self.pageIds()[2], self.pageIds()[3]
-        self.removePage(check_id)
-        self.removePage(class_id)
-        self.check_page = ExistingCheckPage(self)
-        self.existing_class_page = ExistingClassPage(self)
-        self.setPage(check_id, self.check_page)
-        self.setPage(class_id, self.existing_class_page)
+        self.setWindowTitle(self.TITLE)
+        self.file_page.setSubTitle(self.FILE_SUBTITLE)
+
+    def make_pages(self) -> list[QWizardPage]:
+        """The import's pages with this list's check page and its class page (classes come from the file)."""
+        pages = super().make_pages()
+        self.check_page = pages[2] = self.make_check_page()
+        self.existing_class_page = pages[3] = self.make_class_page()
+        return pages
+
+    def make_check_page(self) -> QWizardPage:
+        return ExistingCheckPage(self)
+
+    def make_class_page(self) -> QWizardPage:
+        return ExistingClassPage(self)
 
     def choose_classes(self, grade_level: int | None, mode: str | None) -> None:
         """The classes come from the file (plan_existing): nothing to choose."""
