@@ -294,21 +294,10 @@ class StatusChangesTab(QWidget):
         if row is None:
             show_error(self, "省级系统状态", "请先选择一项手续")
             return
-        state, ok = QInputDialog.getItem(
-            self,
-            "省级系统状态",
-            f"{row.student_name}的{row.label}手续在省级学籍系统中：",
-            list(procedures.PROVINCE_STATES[1:]),
-            0,
-            False,
-        )
-        if not ok:
+        asked = ask_province_state(self, f"{row.student_name}的{row.label}手续")
+        if asked is None:
             return
-        note = ""
-        if state == "已退回":
-            note, ok = QInputDialog.getText(self, "退回原因", "学籍管理部门退回的原因：")
-            if not ok:
-                return
+        state, note = asked
         self._run(
             lambda: procedures.set_province_state(self.store, row.id, state, on=self._today(), note=note),
             "省级系统状态",
@@ -406,3 +395,24 @@ class StepDialog(QDialog):
 
     def day(self) -> date:
         return value_of(self.when)
+
+
+def ask_province_state(parent: QWidget, subject: str) -> tuple[str, str] | None:
+    """Where `subject` (「张三的休学手续」) stands in the provincial system — 已上报, 已通过, or 已退回 with the reason the
+    authority gave; None when the clerk cancels. The 异动 tab and the year end's check ask it alike."""
+    state, ok = QInputDialog.getItem(
+        parent,
+        "省级系统状态",
+        f"{subject}在省级学籍系统中：",
+        list(procedures.PROVINCE_STATES[1:]),
+        0,
+        False,
+    )
+    if not ok:
+        return None
+    note = ""
+    if state == "已退回":
+        note, ok = QInputDialog.getText(parent, "退回原因", "学籍管理部门退回的原因：")
+        if not ok:
+            return None
+    return state, note

@@ -290,21 +290,12 @@ class CheckPage(QWizardPage):
     def province(self, item: Item) -> bool:
         """The change's state in the provincial system (已上报, 已通过, 已退回 with the reason)."""
         assert item.procedure_id is not None
-        state, ok = QInputDialog.getItem(
-            self,
-            "省级系统状态",
-            f"{item.student_name}的异动在省级学籍系统中：",
-            list(procedures.PROVINCE_STATES[1:]),
-            0,
-            False,
-        )
-        if not ok:
+        from xueji_desktop.ui.status_changes.tab import ask_province_state
+
+        asked = ask_province_state(self, f"{item.student_name}的异动")
+        if asked is None:
             return False
-        note = ""
-        if state == "已退回":
-            note, ok = QInputDialog.getText(self, "退回原因", "学籍管理部门退回的原因：")
-            if not ok:
-                return False
+        state, note = asked
         procedure_id = item.procedure_id
         return self._run(
             "省级系统状态",
