@@ -199,18 +199,22 @@ def old_file(tmp_path) -> tuple[Path, bytes]:
 
 
 def _fail_mid_write(monkeypatch, error: BaseException, after_calls: int = 1) -> None:
-    """The zip writer puts part of a worksheet on disk and then fails, as a crash or a full disk would."""
-    real_write = zipfile.ZipFile.write
+    """The zip writer puts part of a worksheet on disk and then fails, as a crash or a full disk would (whichever
+    way the writer adds its parts: from files, or from memory)."""
     calls = {"n": 0}
 
-    def failing_write(self, filename, arcname=None, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] > after_calls:
-            self.fp.write(b"PK\x03\x04 half a worksheet")
-            raise error
-        return real_write(self, filename, arcname, *args, **kwargs)
+    def failing(real):
+        def add(self, *args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] > after_calls:
+                self.fp.write(b"PK\x03\x04 half a worksheet")
+                raise error
+            return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(zipfile.ZipFile, "write", failing_write)
+        return add
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", failing(zipfile.ZipFile.write))
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", failing(zipfile.ZipFile.writestr))
 
 
 def test_t17_a_write_failing_midway_leaves_the_old_file_intact(tmp_path, monkeypatch, old_file):
@@ -322,15 +326,16 @@ def test_t17_a_killed_write_leaves_a_whole_file_never_half(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["批次.xlsx"]
 
 
-def test_sheet_streams_stay_beside_the_target_not_in_the_system_temp_folder(tmp_path, monkeypatch, old_file):
-    """openpyxl would stream each sheet to the system's temp folder; personal data stays in the export's folder, and
-    a failed write removes the streams with the rest."""
-    from openpyxl.worksheet import _writer
+def test_no_sheet_is_streamed_to_the_system_temp_folder(tmp_path, monkeypatch, old_file):
+    """The workbook is built in memory: personal data is never written to the system's temp folder, and a failed
+    write leaves nothing beside the target either."""
+    import tempfile
 
-    def no_system_temp(suffix=""):
-        raise AssertionError("a sheet was streamed to the system temp folder")
+    def no_system_temp(*args, **kwargs):
+        raise AssertionError("a part of the batch went to the system temp folder")
 
-    monkeypatch.setattr(_writer, "create_temporary_file", no_system_temp)
+    for name in ("mkstemp", "TemporaryFile", "NamedTemporaryFile", "SpooledTemporaryFile", "mkdtemp"):
+        monkeypatch.setattr(tempfile, name, no_system_temp)
     path, old_bytes = old_file
     files = write_batch(tmp_path / "新.xlsx", small_spec(), [[f"学生{i}", "", ""] for i in range(8)])
     assert [f.name for f in files] == ["新.xlsx", "新_2.xlsx"]

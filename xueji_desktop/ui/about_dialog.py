@@ -82,6 +82,7 @@ LIBRARIES = (
     Library("PDFium", None, "BSD-3-Clause（含第三方组件的许可证）", "随 pypdfium2 提供"),
     Library("openpyxl", "openpyxl", "MIT", "读写 Excel（.xlsx）"),
     Library("et_xmlfile", "et_xmlfile", "MIT", "openpyxl 的依赖"),
+    Library("XlsxWriter", "xlsxwriter", "BSD-2-Clause", "写出上报批次（.xlsx）"),
     Library("python-calamine", "python-calamine", "MIT", "读取 Excel（.xls/.xlsx）"),
     Library("zxing-cpp", "zxing-cpp", "Apache-2.0", "二维码的生成与识别"),
     Library("Pillow", "pillow", "MIT-CMU", "图片处理"),
