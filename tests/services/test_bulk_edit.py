@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.factories import add_graduate, add_student, class_id_of
 from xueji_desktop.errors import InvalidInput
@@ -16,13 +16,25 @@ from xueji_desktop.models import AuditEvent, Student
 from xueji_desktop.rules import RuleViolation
 from xueji_desktop.services import audit, bulk_edit
 
+NEW = "信息表已下发"  # a 建籍 step before 审核通过: the record is not established yet
+
+
+def enrolling(store, ids):
+    with store.transaction() as session:
+        session.execute(update(Student).where(Student.id.in_(ids)).values(enrolment_step=NEW))
+    return ids
+
 
 @pytest.fixture
 def three(school):
     class_id = class_id_of(school, 1)
-    return [
-        add_student(school, class_id, name=f"学生甲{n}", home_address=f"潞城区新华街{n}号") for n in range(3)
-    ]
+    return enrolling(
+        school,
+        [
+            add_student(school, class_id, name=f"学生甲{n}", home_address=f"潞城区新华街{n}号")
+            for n in range(3)
+        ],
+    )
 
 
 def _values(store, key):
@@ -77,8 +89,10 @@ def test_values_are_checked_as_the_dialog_checks_them(school, three):
 
 def test_a_key_field_of_an_established_record_is_refused_R14_1(school):
     class_id = class_id_of(school, 1)
-    new = add_student(school, class_id)
-    born = add_student(school, class_id, national_student_id="G140406201903140011")
+    new, born = enrolling(school, [add_student(school, class_id), add_student(school, class_id)])
+    with school.transaction() as session:
+        session.get(Student, born).national_student_id = "G140406201903140011"
+    formal = add_student(school, class_id)  # no 建籍 step: a record formal before the app knew the student
     with pytest.raises(RuleViolation) as refused:
         bulk_edit.preview(school, "ethnicity", "03", [new, born])
     assert refused.value.findings[0].rule_id == "R14.1"
@@ -86,6 +100,8 @@ def test_a_key_field_of_an_established_record_is_refused_R14_1(school):
     # the same field of a record not yet established, and an ordinary field of the established one, are fine
     assert bulk_edit.preview(school, "ethnicity", "03", [new]).changes == 1
     assert bulk_edit.preview(school, "hukou_type", "1", [new, born]).changes == 2
+    with pytest.raises(RuleViolation, match="关键字段"):
+        bulk_edit.preview(school, "ethnicity", "03", [formal])
 
 
 def test_a_record_established_after_the_preview_is_refused_at_commit_R14_1(school, three):

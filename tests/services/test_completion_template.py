@@ -21,7 +21,10 @@ from xueji_desktop.services.students import create_student
 @pytest.fixture
 def pupils(school):
     class_id = class_id_of(school, 1)
-    return [add_student(school, class_id, name=name) for name in ("张三", "李四", "王五")]
+    ids = [add_student(school, class_id, name=name) for name in ("张三", "李四", "王五")]
+    with school.transaction() as session:
+        session.execute(update(Student).where(Student.id.in_(ids)).values(enrolment_step="信息表已下发"))
+    return ids
 
 
 def _sheet(path):

@@ -52,7 +52,8 @@ _READ = ("id", "name", "status", "enrolment_step", "school_class_id", *(spec.key
 # --- which fields may change (第十四条) ------------------------------------------------------------------------------
 
 
-# Until rules.key_fields (the key fields as data, resources/reference/key_fields.json) is in: the same list and tests.
+# rules.key_fields (the key fields as data, resources/reference/key_fields.json) answers these once it is in main;
+# until then the same list and the same tests, here.
 _KEY_FIELDS = frozenset(
     {"name", "gender", "birth_date", "id_type", "id_number", "ethnicity", "nationality", "overseas_status"}
 )
@@ -61,12 +62,13 @@ _APPROVED = "审核通过"
 
 
 def _key_rules() -> tuple[Callable[[str], bool], Callable[[Mapping[str, Any]], bool], Callable[[str], bool]]:
-    """(is_key_field, is_established, is_closed): a key field (第十四条); a record established (审核通过, or a 学籍号
-    set); a record closed by 毕业/结业/肄业 (R14.2)."""
+    """(is_key_field, is_established, is_closed): a key field (第十四条); a record established — 审核通过, no 建籍
+    step at all (formal before the app knew the student, or transferred in), or a 学籍号 set; a record closed by
+    毕业/结业/肄业 (R14.2)."""
     return (
         _KEY_FIELDS.__contains__,
         lambda student: (
-            bool(student.get("national_student_id")) or student.get("enrolment_step") == _APPROVED
+            bool(student.get("national_student_id")) or student.get("enrolment_step") in (None, _APPROVED)
         ),
         _CLOSED.__contains__,
     )
