@@ -304,7 +304,8 @@ def test_likely_duplicates_and_planned_updates_are_listed(wizard, school, tmp_pa
     assert wizard.button(NEXT).isEnabled()  # warnings are for the clerk to decide
 
 
-def test_cancel_at_the_last_page_writes_nothing(wizard, school, tmp_path):
+def test_cancel_at_the_last_page_writes_no_student(wizard, school, tmp_path):
+    """Cancelling writes no student; the column mapping confirmed on 对应列 is kept (remembered at its 下一步)."""
     assert wizard.choose_file(new_students_file(tmp_path))
     for _ in range(4):
         _next(wizard)
@@ -313,7 +314,7 @@ def test_cancel_at_the_last_page_writes_nothing(wizard, school, tmp_path):
     assert wizard.result() == QWizard.DialogCode.Rejected
     assert _students(school) == []
     with school.read() as session:
-        assert session.scalar(select(func.count(ImportMapping.id))) == 0
+        assert session.scalar(select(func.count(ImportMapping.id))) == 1
 
 
 def test_the_roster_tab_opens_the_wizard_and_refreshes_after_an_import(qtbot, school, tmp_path, monkeypatch):

@@ -16,6 +16,8 @@ from xueji_desktop.errors import InvalidInput
 def cmd_import_existing(store, args: argparse.Namespace) -> int:
     from xueji_desktop.services.existing_import import commit_existing, plan_existing
 
+    if args.date is not None:
+        raise InvalidInput("--date 只用于新生导入和 --continuation：现有学生的入学年月照文件保留")
     plan = plan_existing(store, args.file, sheet=args.sheet)
     if not plan.mapping.usable:
         print(
@@ -55,7 +57,9 @@ def add_continuation_arguments(load: argparse.ArgumentParser) -> None:
         help="初一/高一新生学籍转接（《细则》第十五条：新生已有学籍号，自入学之日起限期转接）",
     )
     load.add_argument(
-        "--date", type=day, help="--continuation：新生入学日期 YYYY-MM-DD（默认：本学期开学日）"
+        "--date",
+        type=day,
+        help="新生入学日期 YYYY-MM-DD，建立学籍（第十条）或学籍转接（第十五条）的期限从它算起（默认：本学期开学日）",
     )
     load.add_argument("--json", action="store_true", help="--continuation：以 JSON 输出检查和导入结果")
 

@@ -29,6 +29,7 @@ from typing import Any
 from xueji_desktop.models.statuses import EnrolmentStep
 from xueji_desktop.rules.enrolment import TRANSFER_GRADES, continuation_deadline, enrolment_deadline
 from xueji_desktop.rules.findings import Finding, Severity, article_name
+from xueji_desktop.rules.names import record_name_findings
 from xueji_desktop.rules.stages import GradeFacts
 from xueji_desktop.rules.student_record import check_student
 from xueji_desktop.rules.suspensions import expired
@@ -54,6 +55,7 @@ class Check(StrEnum):
     """The kinds of problem the review looks for, in the order the report lists them; the value is the heading."""
 
     RECORD = "基本信息不准确"
+    NAME = "姓名含不可用的字符"  # rules/names.py (R13.1)
     ENROLMENT = "已接收学生未建立学籍"
     CONTINUATION = "新生学籍转接逾期"  # 第十五条 (R15.1)
     OVERDUE = "手续逾期未办结"
@@ -68,6 +70,7 @@ class Check(StrEnum):
 
 RULE_OF_CHECK = {
     Check.RECORD: REVIEW,
+    Check.NAME: REVIEW,
     Check.ENROLMENT: BLAME,
     Check.CONTINUATION: "R15.1",
     Check.OVERDUE: REVIEW,
@@ -134,7 +137,9 @@ def record_findings(
 ) -> list[ReviewFinding]:
     """R34.1: the record of a student in school fails the checks every saved record must pass (rules.student_record:
     required fields, the ID number and what it says, a guardian …) — one finding listing every problem."""
-    problems = check_student(values, list(family), region_exists=region_exists, today=today)
+    problems = check_student(
+        values, list(family), region_exists=region_exists, today=today, check_names=False
+    )
     if not problems:
         return []
     listed = "；".join(p.message for p in problems)
@@ -145,6 +150,27 @@ def record_findings(
             f"学籍信息未通过检查（{len(problems)}处）：{listed}",
             "请核对原始证件后在学生信息中改正（已上报的信息须办理信息变更）",
             also="第三十七条第二项",
+        )
+    ]
+
+
+def stored_name_findings(
+    student: StudentRef, values: Mapping[str, Any], family: Sequence[Mapping[str, Any]]
+) -> list[ReviewFinding]:
+    """R34.1 with R13.1: a stored name (姓名, 曾用名, a family member's) that rules.names refuses — control,
+    direction-override or zero-width characters, emoji, written before the rule or behind the app's back — or warns
+    of (a leading = + - @); one finding listing each."""
+    found = record_name_findings(values, family)
+    if not found:
+        return []
+    listed = "；".join(f.message for _, f in found)
+    return [
+        finding(
+            Check.NAME,
+            student,
+            f"姓名有{len(found)}处问题：{listed}",
+            "请对照户口簿改正（学籍已建立的须办理信息变更）",
+            also="第十三条、第三十七条第二项",
         )
     ]
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS, STUDENT_FIELDS, FieldKind, FieldSpec
 from xueji_desktop.rules.identity import IdNumberError, check_id_number, mismatches, normalise_id_number
+from xueji_desktop.rules.names import record_name_findings
 
 RESIDENT_ID_CARD = "1"  # 身份证件类型 居民身份证
 _PHONE = re.compile(r"(1[3-9][0-9]{9})|(0[0-9]{2,3}-?[0-9]{7,8})|([0-9]{7,8})")
@@ -34,10 +35,19 @@ def check_student(
     *,
     region_exists: Callable[[str], bool],
     today: date | None = None,
+    check_names: bool = True,
 ) -> list[FieldProblem]:
+    """Every problem of the record, each on its field; `check_names` False leaves out what rules.names refuses in
+    a name (R13.1: control, direction, zero-width characters, emoji), for the term review, which lists those apart."""
     today = today or date.today()
     problems: list[FieldProblem] = []
     problems += _check_fields(values, STUDENT_FIELDS, "", "", region_exists)
+    if check_names:
+        problems += [
+            FieldProblem(key, _name_label(key), finding.message)
+            for key, finding in record_name_findings(values, family)
+            if finding.blocks
+        ]
     if values.get("id_type") == RESIDENT_ID_CARD:
         problems += _check_resident_id(values)
     elif values.get("id_type") and values.get("id_type") != "Z" and not values.get("id_number"):
@@ -57,6 +67,12 @@ def check_student(
     if not any(member.get("is_guardian") for member in family):
         problems.append(FieldProblem("family", "家庭成员", "至少要有一位家庭成员标明为监护人"))
     return problems
+
+
+def _name_label(key: str) -> str:
+    if key.startswith("family."):
+        return f"家庭成员{key.split('.')[1]} 姓名"
+    return "姓名" if key == "name" else "曾用名"
 
 
 def _check_resident_id(values: Mapping[str, Any]) -> list[FieldProblem]:

@@ -2,13 +2,19 @@
 all rows — or only the valid ones — in one transaction.
 
 The clerk sees the plan first: every problem with its row, column, value and how to fix it; the students a corrected
-file would update (old → new per field); the likely duplicates to decide. Nothing is written until commit_import.
+file would update (old → new per field); the likely duplicates to decide; names to look at again (a leading = + - @,
+R13.1 via rules.names). Nothing is written until commit_import, but for the column mapping, which remember_mapping
+keeps as soon as the clerk confirms it.
+
+The import carries the 入学日期 the clerk gives (default_enrolment_date otherwise), from which R10.1/R10.3's 30 days
+count, and numbers the new students' 学号 by the school's scheme (「{入学年}{班号:02}{序号:02}」), kept as a setting.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,11 +24,21 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 
 from xueji_desktop.errors import InvalidInput
-from xueji_desktop.models import EnrolmentStep, FamilyMember, ImportMapping, SchoolYear, Student
+from xueji_desktop.models import (
+    DocumentSetting,
+    EnrolmentStep,
+    FamilyMember,
+    ImportMapping,
+    SchoolClass,
+    SchoolYear,
+    Student,
+)
+from xueji_desktop.reference.codes import code_table
 from xueji_desktop.reference.pinyin import pinyin_keys, pinyin_spelling
-from xueji_desktop.reference.student_fields import FAMILY_FIELDS, FIELDS_BY_KEY
+from xueji_desktop.reference.student_fields import FAMILY_FIELDS, FIELDS_BY_KEY, FieldKind
 from xueji_desktop.rules import Finding
 from xueji_desktop.rules.duplicates import DuplicateFinding, Person, find_duplicates
+from xueji_desktop.rules.names import record_name_findings
 from xueji_desktop.services import audit
 from xueji_desktop.services.class_assignment import ClassPreview
 from xueji_desktop.spreadsheets.normalise import CellProblem
@@ -59,6 +75,8 @@ class ImportPlan:
     updates: list[PlannedUpdate] = field(default_factory=list)
     unchanged_rows: set[int] = field(default_factory=set)  # rows of students already imported, nothing new
     remembered_mapping: bool = False
+    # names the clerk should look at again (a leading = + - @: R13.1 warns), as 提示 lines; they do not stop the import
+    name_warnings: list[CellProblem] = field(default_factory=list)
 
     @property
     def new_records(self) -> list[RowRecord]:
@@ -121,8 +139,36 @@ def plan_import(
     read_row = RowReader(mapping.columns)
     records = [read_row(row.row_number, row.cells) for row in table.rows]
     plan = ImportPlan(path, spec, sheet_names, table, mapping, records, remembered_mapping=remembered)
+    plan.name_warnings = name_warnings(mapping, records)
     _plan_against_database(store, plan)
     return plan
+
+
+def name_warnings(mapping: HeaderMapping, records: Sequence[RowRecord]) -> list[CellProblem]:
+    """The warnings of rules.names (R13.1) for the names of each row — 姓名, 曾用名, the family members' — on their
+    column (the refusals are already errors of their cells)."""
+    headers = {c.field: (i, c.header) for i, c in enumerate(mapping.columns) if c is not None}
+    found = []
+    for record in records:
+        for key, finding in record_name_findings(record.values, record.family):
+            column = headers.get(key)
+            if finding.blocks or column is None:
+                continue
+            value = key.startswith("family.") and record.family[int(key.split(".")[1]) - 1].get("name")
+            value = value or record.values.get(key) or ""
+            found.append(
+                CellProblem(
+                    record.row_number, column[1], str(value), finding.text, "核对无误可照常导入", column[0]
+                )
+            )
+    return found
+
+
+def remember_mapping(store: Store, plan: ImportPlan) -> None:
+    """Keep the column mapping the clerk confirmed (the mapping page's 下一步), for the next file with the same
+    headers — kept even when the import is then cancelled."""
+    with store.transaction() as session:
+        _remember_mapping(session, plan)
 
 
 def read_mapped_table(
@@ -263,19 +309,28 @@ def commit_import(
     valid_only: bool = False,
     class_of_row: dict[int, int] | None = None,
     today: date | None = None,
+    enrolment_date: date | None = None,
+    number_scheme: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Write the plan in one transaction: every row, or (valid_only) every valid row; a file with errors and not
-    valid_only writes nothing. New students start R10.3's steps (信息表已下发) with R10.1's 30 days."""
+    valid_only writes nothing. New students start R10.3's steps (信息表已下发) with R10.1's 30 days counted from
+    `enrolment_date` (default_enrolment_date when not given). `number_scheme` (「」 for none) is kept as the school's
+    学号 scheme; the scheme in force numbers the new students placed in a class."""
     problems = plan.problems
     if problems and not valid_only:
         raise ImportRefused(problems)
+    if number_scheme:
+        check_number_scheme(number_scheme)
     today = today or date.today()
     good = plan.valid_records
     new_records = plan.new_records
     class_of_row = class_of_row or {}
     with store.transaction() as session:
-        start = _enrolment_date(session, today)
+        start = enrolment_date or _enrolment_date(session, today)
+        if number_scheme is not None:
+            _keep_number_scheme(session, number_scheme)
+        numbers = _school_numbers(session, _number_scheme(session), start, new_records, class_of_row)
         fixed = {
             "status": "在读",
             "enrolment_step": EnrolmentStep.FORM_HANDED_OUT.value,
@@ -300,7 +355,11 @@ def commit_import(
             session,
             plan.mapping,
             new_records,
-            lambda record: {**fixed, "school_class_id": class_of_row.get(record.row_number)},
+            lambda record: {
+                **fixed,
+                "school_class_id": class_of_row.get(record.row_number),
+                **numbers.get(record.row_number, {}),
+            },
             progress=progress,
             after_chunk=audit_chunk,
         )
@@ -414,12 +473,150 @@ def _defaults() -> dict[str, Any]:
     return {k: v for k, v in blank_form().values.items() if k in FIELDS_BY_KEY}
 
 
+def default_enrolment_date(store: Store, today: date | None = None) -> date:
+    """The 入学日期 proposed to the clerk: the first day of the current school year's first term while it runs,
+    else today."""
+    with store.read() as session:
+        return _enrolment_date(session, today or date.today())
+
+
 def _enrolment_date(session, today: date) -> date:
     """R10.1's 30 days count from the term's start when the list comes in at the start of a school year."""
     year = session.scalar(select(SchoolYear).where(SchoolYear.is_current))
     if year is not None and year.term1_start <= today <= year.term1_end:
         return year.term1_start
     return today
+
+
+# --- 学号 by the school's scheme ---------------------------------------------------------------------------------
+
+NUMBER_SCHEME_KEY = (
+    "import.school_number_scheme"  # a DocumentSetting row (append-only: the newest is in force)
+)
+NUMBER_FIELDS = ("入学年", "班号", "序号")
+EXAMPLE_SCHEME = "{入学年}{班号:02}{序号:02}"
+
+
+def check_number_scheme(scheme: str) -> None:
+    """InvalidInput (one Chinese line) unless `scheme` names only {入学年}, {班号}, {序号} (with a width such as :02)
+    and names {序号}, so no two students of a class get the same 学号."""
+    try:
+        parts = [
+            (name, spec, conv) for _, name, spec, conv in string.Formatter().parse(scheme) if name is not None
+        ]
+    except ValueError:
+        raise InvalidInput(f"学号编排“{scheme}”中的花括号不成对，请写成 {EXAMPLE_SCHEME} 的形式") from None
+    for name, spec, conversion in parts:
+        if name not in NUMBER_FIELDS:
+            raise InvalidInput(
+                f"学号编排中的“{{{name}}}”不是可用的项目；可用的有：{{入学年}}、{{班号}}、{{序号}}"
+            )
+        if conversion or (spec and not (spec.isdigit() and spec.isascii())):
+            raise InvalidInput(f"学号编排中的“{{{name}:{spec}}}”写法不对：位数写成 {{{name}:02}} 的形式")
+    if "序号" not in [name for name, _, _ in parts]:
+        raise InvalidInput(f"学号编排须包含“{{序号}}”，否则同班学生的学号会相同，如 {EXAMPLE_SCHEME}")
+    if len(preview_school_numbers(scheme, 2026, 99, 1)[0]) > FIELDS_BY_KEY["school_number"].max_length:
+        raise InvalidInput(f"学号编排得出的学号太长（最多{FIELDS_BY_KEY['school_number'].max_length}位）")
+
+
+def preview_school_numbers(
+    scheme: str, year: int, class_number: int, count: int = 3, first: int = 1
+) -> list[str]:
+    """The first `count` 学号 the scheme gives a class (for the clerk to see before importing)."""
+    return [_render(scheme, year, class_number, first + i) for i in range(count)]
+
+
+def number_scheme(store: Store) -> str:
+    """The school's 学号 scheme in force (「」: new students get no 学号 at import)."""
+    with store.read() as session:
+        return _number_scheme(session)
+
+
+def _number_scheme(session) -> str:
+    newest = session.scalar(
+        select(DocumentSetting.value)
+        .where(DocumentSetting.key == NUMBER_SCHEME_KEY)
+        .order_by(DocumentSetting.id.desc())
+        .limit(1)
+    )
+    return newest or ""
+
+
+def _keep_number_scheme(session, scheme: str) -> None:
+    before = _number_scheme(session)
+    if scheme == before:
+        return
+    audit.kept(session, DocumentSetting(key=NUMBER_SCHEME_KEY, value=scheme or None))
+    audit.record(
+        session, "setting.change", "document_setting", None, {"学号编排": [before or None, scheme or None]}
+    )
+
+
+def _render(scheme: str, year: int, class_number: int, number: int) -> str:
+    return scheme.format_map({"入学年": year, "班号": class_number, "序号": number})
+
+
+def _school_numbers(
+    session, scheme: str, start: date, records: list[RowRecord], class_of_row: dict[int, int]
+) -> dict[int, dict[str, str]]:
+    """Row → {"school_number": …} for the new students placed in a class, by `scheme`, in file order within each
+    class, each class's 序号 continuing after the highest one already given with the same beginning and end."""
+    if not scheme:
+        return {}
+    classes = {
+        c.id: c.number
+        for c in session.scalars(select(SchoolClass).where(SchoolClass.id.in_(set(class_of_row.values()))))
+    }
+    taken = set(session.scalars(select(Student.school_number).where(Student.school_number.is_not(None))))
+    found: dict[int, dict[str, str]] = {}
+    next_of: dict[int, int] = {}
+    for record in records:
+        class_id = class_of_row.get(record.row_number)
+        if class_id is None or class_id not in classes:
+            continue
+        if class_id not in next_of:
+            next_of[class_id] = _after_highest(scheme, start.year, classes[class_id], taken)
+        number = _render(scheme, start.year, classes[class_id], next_of[class_id])
+        while number in taken:
+            next_of[class_id] += 1
+            number = _render(scheme, start.year, classes[class_id], next_of[class_id])
+        taken.add(number)
+        next_of[class_id] += 1
+        found[record.row_number] = {"school_number": number}
+    return found
+
+
+def _after_highest(scheme: str, year: int, class_number: int, taken: set[str]) -> int:
+    marker = "\x00"
+    head, _, tail = scheme.replace("{序号", marker + "{序号", 1).partition(marker)
+    prefix = _render(head, year, class_number, 0)
+    suffix = _render(tail.split("}", 1)[1], year, class_number, 0) if "}" in tail else ""
+    highest = 0
+    for number in taken:
+        if number.startswith(prefix) and number.endswith(suffix):
+            middle = number[len(prefix) : len(number) - len(suffix) if suffix else None]
+            if middle.isdigit() and middle.isascii():
+                highest = max(highest, int(middle))
+    return highest + 1
+
+
+def shown_value(label: str, value: object) -> str:
+    """A stored value as the clerk reads it (the dry run's old → new): names, not codes; dates as 2020-03-12."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):  # 家庭成员
+        return (
+            "、".join(str(m.get("name") or "？") if isinstance(m, dict) else str(m) for m in value)
+            or "（无）"
+        )
+    spec = next((s for s in FIELDS_BY_KEY.values() if s.label == label), None)
+    if spec is not None and spec.kind is FieldKind.CODE and spec.table:
+        return code_table(spec.table).name_of(str(value))
+    return str(value)
 
 
 def _signature(headers: list[str]) -> str:

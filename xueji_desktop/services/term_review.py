@@ -114,6 +114,7 @@ def review(store: Store, *, today: date | None = None, calendar: WorkingCalendar
         for row, values, family in in_school:
             ref = people[row["id"]]
             found += rules.record_findings(ref, values, family, region_exists=regions.exists, today=today)
+            found += rules.stored_name_findings(ref, values, family)
             if row["id"] in continuing:
                 found += rules.continuation_findings(
                     ref, row["enrolment_step"], row["enrolment_date"], today, days=days
@@ -197,7 +198,7 @@ def export_review(
                 item.student.name,
                 item.student.class_name,
                 item.problem,
-                f"{item.basis}（{item.rule_id}）",
+                item.basis,  # the article (第三十四条), not the rule id: the report is for people
                 item.advice,
             ]
         )

@@ -22,6 +22,7 @@ from xueji_desktop.reference.regions import PLACEHOLDERS as _PLACEHOLDERS
 from xueji_desktop.reference.regions import RegionTable, region_table
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS_BY_KEY, FIELDS_BY_KEY, FieldKind, FieldSpec
 from xueji_desktop.rules.identity import normalise_id_number
+from xueji_desktop.rules.names import ZERO_WIDTH, normalise_dots, refusals
 from xueji_desktop.spreadsheets.template import ColumnSpec
 
 Result = tuple[object, str | None, str | None]
@@ -138,16 +139,24 @@ class _Text:
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
-_DOTS = str.maketrans(dict.fromkeys("•・‧∙⋅．.", "·"))
 _HAS_DIGIT = re.compile(r"[0-9]")
+_NAME_HINT = "请删去这些字符，按户口簿重新输入姓名"
 
 
 class _PersonName(_Text):
-    """张　三 (spaces clerks type to line up two-character names) → 张三; 买买提•艾力 → 买买提·艾力."""
+    """张　三 (spaces clerks type to line up two-character names) → 张三; 买买提•艾力 → 买买提·艾力. A name holding
+    what rules.names refuses (control, direction-override or zero-width characters, emoji: R13.1) is an error of
+    its cell — looked for before the cell is cleaned, which would hide some of them."""
 
     __slots__ = ()
 
     def __call__(self, raw: object) -> Result:
+        if type(raw) is str and not (raw.isascii() and raw.isprintable()):
+            typed = raw.strip()
+            if typed.strip("".join(ZERO_WIDTH)).strip():  # a cell of only invisible characters is empty
+                refused = refusals(typed)
+                if refused:
+                    return None, "；".join(f.message for f in refused), _NAME_HINT
         value, message, hint = super().__call__(raw)
         if value is None or message:
             return value, message, hint
@@ -155,7 +164,7 @@ class _PersonName(_Text):
         if not text.isascii():
             if " " in text:
                 text = _CJK_SPACE.sub("", text)
-            text = text.translate(_DOTS)
+            text = normalise_dots(text)
         if _HAS_DIGIT.search(text):
             return None, f"姓名中有数字：“{text}”", "请只填写姓名，编号等写在其他列"
         return text, None, None
@@ -233,6 +242,54 @@ def parse_date(raw: object) -> Result:
     if _YEAR.fullmatch(text):
         return None, f"“{text}”只有年份", _DATE_HINT
     return None, f"“{text}”不是日期", _DATE_HINT
+
+
+@dataclass(frozen=True, slots=True)
+class BirthMonth:
+    """出生日期 given as year and month only (「2020.08」, 「2020年8月」, 「2020-8」): kept until the row's ID number can
+    give the day (settle_birth_month), which the cell alone cannot."""
+
+    year: int
+    month: int
+    typed: str
+
+
+_BIRTH_MONTH_HINT = "请写完整的出生日期，如 2020-08-15；填写了居民身份证号的，可以只写年月（日取自证件号）"
+
+
+def parse_birth_date(raw: object) -> Result:
+    """parse_date, except that a year and month alone is a BirthMonth for the row to settle with its ID number."""
+    value, message, hint = parse_date(raw)
+    if message is None or isinstance(raw, (int, float, date)):
+        return value, message, hint
+    text = clean_text(raw)
+    match = _MONTH_TEXT.fullmatch(text)
+    if match:
+        year, month = int(match[1]), int(match[2] or match[3])
+        if _FIRST_YEAR <= year <= _LAST_YEAR and 1 <= month <= 12:
+            return BirthMonth(year, month, text), None, None
+    return value, message, hint
+
+
+def settle_birth_month(born: BirthMonth, id_type: object, id_number: object) -> tuple[date | None, str, str]:
+    """(the full date, "", "") taken from a 居民身份证 number whose birth date has that year and month; else
+    (None, message, hint): the number disagrees (both named) or there is no number to take the day from."""
+    from xueji_desktop.rules.identity import IdNumberError, check_id_number
+
+    shown_month = f"{born.year}年{born.month}月"
+    if id_type == "1" and isinstance(id_number, str) and id_number:
+        try:
+            from_id = check_id_number(id_number).birth_date
+        except IdNumberError:
+            return None, f"“{born.typed}”只有年月，身份证件号有误，无法取得出生日", _BIRTH_MONTH_HINT
+        if (from_id.year, from_id.month) == (born.year, born.month):
+            return from_id, "", ""
+        return (
+            None,
+            f"出生日期“{born.typed}”（{shown_month}）与身份证件号中的出生日期 {from_id:%Y-%m-%d} 不一致",
+            "请以户口簿为准，核对出生日期和身份证件号",
+        )
+    return None, f"“{born.typed}”只有年月，缺少日", _BIRTH_MONTH_HINT
 
 
 def _month_value(year: int, month: int) -> Result:
@@ -687,6 +744,8 @@ def normaliser_for(column: ColumnSpec) -> Normaliser:
 def _choose(column: ColumnSpec) -> Normaliser:
     if column.field in _OWN_COLUMNS:
         return _OWN_COLUMNS[column.field]
+    if column.field == "birth_date":  # the student's own: a year and month is settled with the ID number
+        return parse_birth_date
     spec = field_spec(column)
     if column.field_key in _BY_KEY:
         return _BY_KEY[column.field_key]

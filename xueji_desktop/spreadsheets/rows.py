@@ -17,7 +17,14 @@ from typing import Any
 from xueji_desktop.reference.regions import region_table
 from xueji_desktop.reference.student_fields import new_student_defaults
 from xueji_desktop.rules.student_record import FieldProblem, check_student
-from xueji_desktop.spreadsheets.normalise import CellProblem, Normaliser, normaliser_for, shown
+from xueji_desktop.spreadsheets.normalise import (
+    BirthMonth,
+    CellProblem,
+    Normaliser,
+    normaliser_for,
+    settle_birth_month,
+    shown,
+)
 from xueji_desktop.spreadsheets.template import ColumnSpec, TemplateSpec
 
 # Without these a row cannot become a student: 姓名, 性别, 出生日期, and 身份证件号 or at least its type.
@@ -257,6 +264,16 @@ def _read(plan: _Plan, row_number: int, cells: Sequence[object]) -> RowRecord:
         records[record_of][key] = value
         if must_fill and value is None and message is None:
             blank_required.append((index, field_name, record_of, header))
+    born = values.get("birth_date")
+    if type(born) is BirthMonth:  # 「2020.08」: the day comes from the ID number, when it agrees
+        id_type = values.get("id_type", plan.student_defaults.get("id_type"))
+        settled, message, hint = settle_birth_month(born, id_type, values.get("id_number"))
+        values["birth_date"] = settled
+        if settled is None:
+            index = plan.index_of["birth_date"]
+            header = plan.columns[index].header  # type: ignore[union-attr]
+            problems.append(CellProblem(row_number, header, shown(cells[index]), message, hint, index))
+            bad.add("birth_date")
     for index, field_name, record_of, header in blank_required:
         if record_of <= 0 or record_of in filled:
             problems.append(CellProblem(row_number, header, "", "必填", f"请填写{header}", index))

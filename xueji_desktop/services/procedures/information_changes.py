@@ -17,6 +17,7 @@ from xueji_desktop.models import Procedure
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS, FIELDS_BY_KEY, STUDENT_FIELDS
 from xueji_desktop.rules import information_change as rules
 from xueji_desktop.rules.findings import RuleViolation, block
+from xueji_desktop.rules.names import changed_name_findings
 from xueji_desktop.services.procedures.base import procedure_student, student_of
 from xueji_desktop.services.procedures.kinds import (
     BatchColumns,
@@ -57,8 +58,10 @@ def _prepare(session: Session, request: InformationChangeRequest, today: date) -
     if unknown:
         raise InvalidInput(f"未知的字段：{'、'.join(unknown)}")
     form.values.update({key: new for key, (_, new) in changes.items()})
-    problems = [p for p in check_form(form) if p.field in changes]
-    findings = rules.check_information_change(student.status, list(changes))
+    names = changed_name_findings({key: new for key, (_, new) in changes.items()})  # R13.1 (rules.names)
+    said = {f.message for f in names}
+    problems = [p for p in check_form(form) if p.field in changes and p.message not in said]
+    findings = rules.check_information_change(student.status, list(changes)) + names
     findings += [block("R14.1", f"{p.label}：{p.message}") for p in problems]
     facts = {"fields": changes, "labels": {key: FIELDS_BY_KEY[key].label for key in changes}}
     return Opening(student.id, student.name, facts, findings)

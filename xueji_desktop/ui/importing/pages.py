@@ -10,13 +10,14 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -40,8 +41,16 @@ from xueji_desktop.errors import DomainError
 from xueji_desktop.reference.codes import code_table
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS_BY_KEY, STUDENT_FIELDS, FieldKind
 from xueji_desktop.rules.class_size import limits_for_grade
+from xueji_desktop.rules.enrolment import enrolment_deadline
 from xueji_desktop.services.roster import class_tree
-from xueji_desktop.services.student_import import ClassPlan, ImportPlan, ImportResult
+from xueji_desktop.services.student_import import (
+    EXAMPLE_SCHEME,
+    ClassPlan,
+    ImportPlan,
+    ImportResult,
+    check_number_scheme,
+    preview_school_numbers,
+)
 from xueji_desktop.spreadsheets.error_workbook import write_error_workbook
 from xueji_desktop.spreadsheets.errors import ImportFileError
 from xueji_desktop.spreadsheets.template import ColumnSpec
@@ -58,11 +67,16 @@ class ImportSteps(Protocol):
     path: Path | None
     plan: ImportPlan | None
     class_plan: ClassPlan | None
+    enrolment_date: date | None
+    number_scheme: str | None
 
     def choose_file(self, path: Path | str) -> bool: ...
     def choose_sheet(self, name: str) -> bool: ...
     def choose_columns(self, columns: list[ColumnSpec | None]) -> None: ...
     def choose_classes(self, grade_level: int | None, mode: str | None) -> None: ...
+    def confirm_columns(self) -> bool: ...
+    def proposed_enrolment_date(self) -> date: ...
+    def school_number_scheme(self) -> str: ...
     def commit(self) -> ImportResult: ...
     def describe(self) -> str: ...
     def result_text(self, result: ImportResult) -> str: ...
@@ -387,6 +401,10 @@ class MappingPage(QWizardPage):
         plan = self.owner.plan
         return plan is not None and plan.mapping.usable
 
+    def validatePage(self) -> bool:
+        """下一步 confirms the mapping: the wizard remembers it at once (even if the import is then cancelled)."""
+        return self.owner.confirm_columns()
+
 
 # --- 3 检查结果 ------------------------------------------------------------------------------------------------------
 
@@ -528,6 +546,10 @@ class CheckPage(QWizardPage):
             )
             for d in warnings
         ]
+        rows += [
+            ProblemRow(HINT, p.row_number, p.header, p.value, p.message, p.hint)
+            for p in getattr(plan, "name_warnings", ())  # R13.1: a name beginning with = + - @
+        ]
         self.model.set_rows(rows)
         self.proxy.sort(
             self.problem_view.horizontalHeader().sortIndicatorSection(),
@@ -657,6 +679,24 @@ class ClassPage(QWizardPage):
         self.notes.hide()
         self.overview = QLabel()
         self.overview.setWordWrap(True)
+        self.enrolment_date = QDateEdit()
+        self.enrolment_date.setCalendarPopup(True)
+        self.enrolment_date.setDisplayFormat("yyyy-MM-dd")
+        self.enrolment_date.dateChanged.connect(lambda _d: self._date_changed())
+        self.deadline = _note()
+        self.scheme = QLineEdit()
+        self.scheme.setPlaceholderText(f"不编学号；例如 {EXAMPLE_SCHEME}")
+        self.scheme.setToolTip("可用的项目：{入学年}、{班号}、{序号}；位数写成 {班号:02}（不足补0）")
+        self.scheme.textChanged.connect(lambda _t: self._scheme_changed())
+        self.scheme_preview = _note()
+        when = QHBoxLayout()
+        when.addWidget(QLabel("入学日期："))
+        when.addWidget(self.enrolment_date)
+        when.addWidget(self.deadline, 1)
+        numbering = QHBoxLayout()
+        numbering.addWidget(QLabel("学号编排："))
+        numbering.addWidget(self.scheme, 1)
+        numbering.addWidget(self.scheme_preview, 1)
         top = QHBoxLayout()
         top.addWidget(self.by_file)
         top.addWidget(self.balanced)
@@ -665,6 +705,8 @@ class ClassPage(QWizardPage):
         top.addWidget(self.grade_combo)
         top.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.addLayout(when)
+        layout.addLayout(numbering)
         layout.addLayout(top)
         layout.addWidget(self.overview)
         layout.addWidget(self.preview_view, 1)
@@ -672,6 +714,48 @@ class ClassPage(QWizardPage):
         layout.addWidget(self.notes)
 
     def initializePage(self) -> None:
+        owner = self.owner
+        entered = owner.enrolment_date or owner.proposed_enrolment_date()
+        self.enrolment_date.setDate(QDate(entered.year, entered.month, entered.day))
+        owner.enrolment_date = entered
+        self.scheme.blockSignals(True)
+        self.scheme.setText(owner.school_number_scheme())
+        self.scheme.blockSignals(False)
+        self._date_changed()
+        self._classes_page()
+
+    def _date_changed(self) -> None:
+        """The 入学日期 chosen, and the deadline of R10.3's steps it gives (第十条: 30 days)."""
+        picked = self.enrolment_date.date()
+        entered = date(picked.year(), picked.month(), picked.day())
+        self.owner.enrolment_date = entered
+        self.deadline.setText(
+            f"建立学籍期限：{enrolment_deadline(entered):%Y-%m-%d}（《细则》第十条：入学之日起30日内）"
+        )
+        self._scheme_changed()
+
+    def _scheme_changed(self) -> None:
+        """The 学号 scheme typed, checked, with the first numbers of a class as an example."""
+        scheme = self.scheme.text().strip()
+        self.owner.number_scheme = scheme
+        if not scheme:
+            self.scheme_preview.setText("新生暂不编学号")
+            self.scheme_preview.setStyleSheet("color: #555;")
+        else:
+            try:
+                check_number_scheme(scheme)
+            except DomainError as refusal:
+                self.scheme_preview.setText(str(refusal))
+                self.scheme_preview.setStyleSheet(f"color: {ERROR_COLOUR};")
+                self.owner.number_scheme = None  # not usable: the school's scheme stays
+            else:
+                year = (self.owner.enrolment_date or date.today()).year
+                shown = "、".join(preview_school_numbers(scheme, year, 1))
+                self.scheme_preview.setText(f"例（1班）：{shown}……")
+                self.scheme_preview.setStyleSheet(f"color: {NOTE_COLOUR};")
+        self.completeChanged.emit()
+
+    def _classes_page(self) -> None:
         plan = self.owner.plan
         has_class_column = plan is not None and any(
             c and c.field == "class_number" for c in plan.mapping.columns
@@ -724,7 +808,8 @@ class ClassPage(QWizardPage):
 
     def isComplete(self) -> bool:
         chosen = self.owner.class_plan
-        return chosen is not None and not chosen.blocking
+        scheme_ok = not self.scheme.text().strip() or self.owner.number_scheme is not None
+        return chosen is not None and not chosen.blocking and scheme_ok
 
 
 # --- 5 确认 ---------------------------------------------------------------------------------------------------------

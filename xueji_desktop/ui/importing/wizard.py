@@ -3,12 +3,15 @@
 选择文件 → 对应列 → 检查结果 → 编班 → 确认. The wizard keeps the current plan (services.student_import.plan_import) and
 the class plan (plan_classes), each made off the UI thread through the one runner (ui/common/operations.py); the pages
 (ui/importing/pages.py) show them and ask, and show a refusal on the page that asked. Nothing is written until 完成, and then all rows — or only the valid ones — go in
-one transaction (commit_import); cancelling at any point, or during the commit, writes nothing.
+one transaction (commit_import); cancelling at any point, or during the commit, writes no student. Only the column
+mapping is kept as soon as the clerk confirms it (对应列's 下一步), so a cancelled import still remembers it. The 编班
+page asks the 入学日期 (R10.3's 30 days count from it) and the 学号 scheme.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,8 +23,11 @@ from xueji_desktop.services.student_import import (
     ImportPlan,
     ImportResult,
     commit_import,
+    default_enrolment_date,
+    number_scheme,
     plan_classes,
     plan_import,
+    remember_mapping,
 )
 from xueji_desktop.spreadsheets.template import ColumnSpec
 from xueji_desktop.store import Store
@@ -45,6 +51,8 @@ class ImportWizard(QWizard):
         self.plan: ImportPlan | None = None
         self.class_plan: ClassPlan | None = None
         self.import_result: ImportResult | None = None
+        self.enrolment_date: date | None = None  # asked on the 编班 page; None: default_enrolment_date
+        self.number_scheme: str | None = None  # the 学号 scheme the clerk set; None: the school's, unchanged
 
         self.setWindowTitle(WINDOW_TITLE)
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -88,6 +96,26 @@ class ImportWizard(QWizard):
             if message:
                 show_error(self, "对应列", message)
         self.mapping_page.show_plan()
+
+    def confirm_columns(self) -> bool:
+        """The clerk confirmed the mapping (对应列's 下一步): remember it now, for the next file of the same shape,
+        whatever happens to this import. A failure to keep it is told but does not hold the clerk back."""
+        plan = self.plan
+        if plan is not None:
+            run(self, "记住列对应关系", lambda: remember_mapping(self.store, plan))
+        return True
+
+    def proposed_enrolment_date(self) -> date:
+        """The 入学日期 proposed: the current term's first day (default_enrolment_date), else today."""
+        outcome = run(self, "入学日期", lambda: default_enrolment_date(self.store))
+        return outcome.value if outcome.ok else date.today()
+
+    def school_number_scheme(self) -> str:
+        """The 学号 scheme in force (「」: none)."""
+        if self.number_scheme is not None:
+            return self.number_scheme
+        outcome = run(self, "学号编排", lambda: number_scheme(self.store))
+        return outcome.value if outcome.ok else ""
 
     def choose_classes(self, grade_level: int | None, mode: str | None) -> None:
         plan = self.plan
@@ -138,12 +166,19 @@ class ImportWizard(QWizard):
         """Write everything confirmed, in one transaction; a refusal (ImportRefused, ImportFileError, a full disk)
         goes to `on_refusal`, and nothing is written then, nor when the clerk cancelled."""
         plan, class_plan, valid_only = self.plan, self.class_plan, self.valid_only
+        entered, scheme = self.enrolment_date, self.number_scheme
         assert plan is not None
         class_of_row = dict(class_plan.class_of_row) if class_plan else {}
         return self._commit(
             "导入新生",
             lambda progress: commit_import(
-                self.store, plan, valid_only=valid_only, class_of_row=class_of_row, progress=progress
+                self.store,
+                plan,
+                valid_only=valid_only,
+                class_of_row=class_of_row,
+                enrolment_date=entered,
+                number_scheme=scheme,
+                progress=progress,
             ),
             changes={STUDENTS, CLASSES, ENROLMENT},
             on_refusal=on_refusal,
@@ -193,7 +228,14 @@ class ImportWizard(QWizard):
                 "每名新生从“信息表已下发”开始学籍建立手续（已签字回收 → 已录入系统 → 审核通过），"
                 "须在入学之日起30日内建立学籍（《细则》第十条）。"
             )
-        lines.append("这次确认的列对应关系会被记住，下次同样格式的表格自动套用。")
+            if self.enrolment_date is not None:
+                from xueji_desktop.rules.enrolment import enrolment_deadline
+
+                deadline = enrolment_deadline(self.enrolment_date)
+                lines.append(f"入学日期：{self.enrolment_date:%Y-%m-%d}，建立学籍期限：{deadline:%Y-%m-%d}")
+            if self.number_scheme:
+                lines.append(f"学号：编入班级的新生按“{self.number_scheme}”编排")
+        lines.append("列对应关系已在“对应列”一步记住，下次同样格式的表格自动套用。")
         return "\n\n".join(lines)
 
     def skipped_lines(self) -> list[str]:
