@@ -1,6 +1,7 @@
 """「导出上报批次」: the new students (新生) or the status changes (异动) the provincial system still lacks, as its
 upload template (services.upload_batches), only for those whose data pass every check; what blocks the others
-listed in the dialog; and the history of past exports of that kind."""
+listed in the dialog — a double-click opens the student at that field, 「导出 Excel…」 writes the list for the class
+teachers — and the history of past exports of that kind."""
 
 from __future__ import annotations
 
@@ -47,16 +48,68 @@ def default_output_path(today: date | None = None, prefix: str = "新生上报")
     return path
 
 
-def _problem_rows(blocked: list[BlockedStudent]) -> list[tuple[str, str, str]]:
-    """One row per problem ("字段：说明" split in two), the student's name on the first of theirs."""
+def _problem_rows(blocked: list[BlockedStudent]) -> list[tuple[str, str, str, int, str]]:
+    """One row per problem ("字段：说明" split in two), the student's name on the first of theirs; then the student's
+    id and name for every row (the double-click and the export)."""
     rows = []
     for student in blocked:
         for number, problem in enumerate(student.problems):
             field, _, message = problem.partition("：")
             if not message:  # no field named: the whole text is the problem
                 field, message = "", field
-            rows.append((student.name if number == 0 else "", field, message))
+            rows.append((student.name if number == 0 else "", field, message, student.id, student.name))
     return rows
+
+
+def field_of_problem(item: str) -> str | None:
+    """The record's field a problem's 项目 names: a template column (户口性质, 成员1现住址 → family.1.address), a
+    record field (出生日期), a family member (家庭成员2 身份证件号 → family.2.id_number, 家庭成员2 → family.2)."""
+    from xueji_desktop.reference.student_fields import FAMILY_FIELDS, STUDENT_FIELDS
+    from xueji_desktop.spreadsheets.template import load_template
+
+    text = item.strip()
+    if not text:
+        return None
+    column = load_template(upload_batches.KIND_NEW_STUDENTS).column_for_header(text)
+    if column is not None:
+        return column.field
+    spec = next((s for s in STUDENT_FIELDS if s.label == text), None)
+    if spec is not None:
+        return spec.key
+    member, _, label = text.partition(" ")
+    if member.startswith("家庭成员"):
+        number = member.removeprefix("家庭成员")
+        key = next((s.key for s in FAMILY_FIELDS if s.label == label), None)
+        return "family" if not number.isdigit() else f"family.{number}" + (f".{key}" if key else "")
+    return None
+
+
+def focus_field(dialog, field: str | None) -> bool:
+    """Bring the student dialog's tab holding `field` forward and put the cursor in its editor; False when the dialog
+    has no editor for it (then the 家庭成员 tab comes forward for a family problem)."""
+    editor = None
+    parts = (field or "").split(".")
+    try:
+        if parts[0] == "family":
+            members = dialog.member_forms
+            if len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) <= len(members):
+                member = members[int(parts[1]) - 1]
+                editor = member.editor(parts[2]) if len(parts) == 3 else member
+        elif field:
+            editor = dialog.editor(field)
+    except KeyError:
+        editor = None
+    tabs = dialog.tabs
+    if editor is None:
+        if parts[0] == "family":
+            tabs.setCurrentIndex(next((i for i in range(tabs.count()) if tabs.tabText(i) == "家庭成员"), 0))
+        return False
+    for index in range(tabs.count()):
+        if tabs.widget(index).isAncestorOf(editor):
+            tabs.setCurrentIndex(index)
+            break
+    editor.setFocus()
+    return True
 
 
 class BatchDialog(QDialog):
@@ -67,6 +120,7 @@ class BatchDialog(QDialog):
         self.store = store
         self.kind = kind
         self.last_result: BatchResult | None = None
+        self.problems_shown: list[tuple[str, str, str, int, str]] = []
         changes = kind == upload_batches.KIND_STATUS_CHANGES
         self.setWindowTitle("导出学籍异动上报表" if changes else "导出新生上报批次")
         self.resize(900, 640)
@@ -112,6 +166,12 @@ class BatchDialog(QDialog):
         )
         self.blocked_table = table_view(self.blocked_model, (100, 170))
         self.blocked_table.setVisible(False)
+        self.blocked_table.setToolTip("双击一行，打开该学生的信息并定位到这一项")
+        self.blocked_table.doubleClicked.connect(lambda index: self.open_problem(index.row()))
+        self.export_problems_button = QPushButton("导出 Excel…")
+        self.export_problems_button.setToolTip("把未通过检查的学生和问题导出为 Excel，便于交给班主任核对补充")
+        self.export_problems_button.clicked.connect(self.choose_problems_path)
+        self.export_problems_button.setVisible(False)
 
         self.history_model = RowsModel(
             [
@@ -137,7 +197,10 @@ class BatchDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addLayout(where)
         layout.addLayout(buttons)
-        layout.addWidget(self.outcome)
+        outcome_row = QHBoxLayout()
+        outcome_row.addWidget(self.outcome, 1)
+        outcome_row.addWidget(self.export_problems_button)
+        layout.addLayout(outcome_row)
         layout.addWidget(self.blocked_table, 2)
         history_title = QLabel("以往导出（每次导出都记录经办人、时间和学生名单）")
         history_title.setStyleSheet("QLabel { font-weight: bold; margin-top: 8px; }")
@@ -233,13 +296,58 @@ class BatchDialog(QDialog):
                 + f"<br><span style='color:#c0392b'>以下 {len(blocked)} 名学生未通过检查，"
                 "没有导出（修改后可再次导出）：</span>"
             )
-        self.blocked_model.set_rows(_problem_rows(blocked))
+        self.problems_shown = _problem_rows(blocked)
+        self.blocked_model.set_rows(self.problems_shown)
         self.blocked_table.setVisible(True)
+        self.export_problems_button.setVisible(True)
 
     def _failed(self, message: str) -> None:
         self.outcome.setStyleSheet(ERROR_STYLE)
         self.outcome.setText(message)
         self.blocked_table.setVisible(False)
+        self.export_problems_button.setVisible(False)
+
+    # --- the problem list ------------------------------------------------------------------------------------------
+
+    def open_problem(self, row: int):
+        """The student of the problem on `row`, in the student dialog at the field it names (modal; a save announces
+        STUDENTS). Returns the dialog after it closed."""
+        from xueji_desktop.ui.roster.student_dialog import StudentDialog
+
+        _, item, _, student_id, _ = self.problems_shown[row]
+        dialog = StudentDialog(self.store, student_id, parent=self)
+        focus_field(dialog, field_of_problem(item))
+        self.opened_dialog = dialog
+        dialog.exec()
+        return dialog
+
+    def problem_rows(self) -> list[list[str]]:
+        """The list as exported: each row with its student's name."""
+        return [[name, item, message] for _, item, message, _, name in self.problems_shown]
+
+    def choose_problems_path(self) -> None:
+        suggested = default_output_path(prefix="未通过检查的学生")
+        path, _ = QFileDialog.getSaveFileName(self, "导出问题清单", str(suggested), "Excel 文件 (*.xlsx)")
+        if path:
+            self.export_problems(Path(path))
+
+    def export_problems(self, out: Path) -> Path | None:
+        from xueji_desktop.spreadsheets.table_export import write_rows
+
+        rows = self.problem_rows()
+        outcome = run(
+            self,
+            "导出问题清单",
+            lambda: write_rows(
+                out,
+                title="未通过检查的学生",
+                sheet="问题清单",
+                headers=["学生", "项目", "问题"],
+                rows=rows,
+                widths=(12, 26, 60),
+            ),
+        )
+        return outcome.value if outcome.ok else None
 
     def _may_replace(self, out: Path) -> bool:
         return ask(self, "导出新生上报批次", f"“{out.name}”已经存在。要用这次导出的内容替换它吗？")
