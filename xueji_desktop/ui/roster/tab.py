@@ -37,6 +37,7 @@ from xueji_desktop.ui.common.operations import (
     run,
 )
 from xueji_desktop.ui.common.tables import configure_table
+from xueji_desktop.ui.roster.bulk_edit_dialog import add_button as add_bulk_edit_button
 from xueji_desktop.ui.roster.model import RosterTableModel
 
 SEARCH_DELAY_MS = 120  # wait for a pause in typing, then query once
@@ -134,6 +135,7 @@ class RosterTab(QWidget):
             self.print_button,
         ):
             actions.addWidget(button)
+        add_bulk_edit_button(self, actions)  # 批量修改… before 打印 (ui/roster/bulk_edit_dialog.py)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
