@@ -363,6 +363,12 @@ def _walk_the_dialogs_themselves(walk: Walk, store: Store, tmp: Path) -> None:
         record.tabs.setCurrentIndex(index)
         _press_everything(walk, record.tabs.widget(index), f"学生信息「{record.tabs.tabText(index)}」")
     record.deleteLater()
+    from xueji_desktop.services import history
+    from xueji_desktop.ui.archive.tab import AuditEntryDialog
+
+    entry = AuditEntryDialog(history.audit_events(store, limit=1)[0])  # 档案: a double-click on the operation log
+    walk.widget(entry, "操作记录（双击）")
+    entry.deleteLater()
     from xueji_desktop.ui.year_end.wizard import YearEndWizard
 
     year_end = YearEndWizard(store)  # the menu opens it on its first page: the later pages filled here

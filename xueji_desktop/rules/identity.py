@@ -80,3 +80,16 @@ def mask_id_number(number: str | None) -> str:
     if len(number) <= 8:
         return number[:1] + "*" * (len(number) - 1)
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def mask_national_student_id(national_student_id: str | None, id_number: str | None = None) -> str:
+    """G1404**********123X: a 学籍号 made of G and the 身份证件号 carries the ID number, so it is masked wherever the
+    ID number is (screens, rosters for others, exports meant for people); a temporary L/J… 学籍号 carries no ID
+    number and is shown whole. Full only where the ID number is full (the upload batch, the archive copy)."""
+    if not national_student_id:
+        return ""
+    prefix, body = national_student_id[:1], national_student_id[1:]
+    if prefix.upper() != "G":
+        return national_student_id
+    carries_id = bool(_SHAPE.fullmatch(body.upper())) or (bool(id_number) and body == id_number)
+    return prefix + mask_id_number(body) if carries_id else national_student_id

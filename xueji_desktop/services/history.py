@@ -1,15 +1,23 @@
-"""Read-only views of the append-only history for the 异动 and 档案 tabs: status changes, audit events, backups."""
+"""Read-only views of the append-only history for the 异动 and 档案 tabs: status changes, audit events, backups.
+
+The operation log (操作记录) reads as a registrar's log: whose record (the student's name, the class, the procedure
+and its student), the action in Chinese, each field's old → new value in words (code tables' names, 是/否, places);
+the ID number and a 学籍号 made of G and the ID number masked as on every screen (rules/identity.py)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 
 from xueji_desktop.errors import NotFound
-from xueji_desktop.models import AuditEvent, StatusChange, Student
+from xueji_desktop.models import AuditEvent, Procedure, SchoolClass, StatusChange, Student
+from xueji_desktop.reference.student_fields import FAMILY_FIELDS, STUDENT_FIELDS, FieldKind, FieldSpec
+from xueji_desktop.rules.identity import mask_id_number, mask_national_student_id
 from xueji_desktop.store import Store, list_backups
 
 
@@ -26,12 +34,44 @@ class StatusChangeRow:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditChange:
+    """One field of an audit entry, in words: 班级 一年级(1)班 → 一年级(2)班 (`old` empty for a value first set)."""
+
+    field: str
+    old: str
+    new: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.field}：{self.old} → {self.new}" if self.old else f"{self.field}：{self.new}"
+
+
+@dataclass(frozen=True, slots=True)
 class AuditRow:
+    """One entry of the operation log: `action` in Chinese, `subject` whose record it is (张三, 一年级(1)班, 张三的休学),
+    `summary` its first changes on one line, `changes` all of them."""
+
     id: int
     at: datetime
     actor: str
     action: str
     summary: str
+    subject: str = ""
+    changes: tuple[AuditChange, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The whole entry, a line each, as the clerk reads it when the row is opened."""
+        head = [
+            f"时间：{self.at:%Y-%m-%d %H:%M:%S}",
+            f"操作人：{self.actor}",
+            f"操作：{self.action}",
+        ]
+        if self.subject:
+            head.append(f"对象：{self.subject}")
+        if not self.changes:
+            return "\n".join(head)
+        return "\n".join([*head, "内容：", *(f"　　{change.text}" for change in self.changes)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +153,7 @@ def status_changes(store: Store, limit: int = 500) -> list[StatusChangeRow]:
         rows = session.execute(
             select(StatusChange, Student.name)
             .join(Student, StatusChange.student_id == Student.id)
-            .order_by(StatusChange.id.desc())
+            .order_by(StatusChange.effective_date.desc(), StatusChange.id.desc())  # newest first
             .limit(limit)
         )
         return [
@@ -131,20 +171,146 @@ def status_changes(store: Store, limit: int = 500) -> list[StatusChangeRow]:
         ]
 
 
+SUMMARY_CHANGES = 3  # changes a row shows on its line; the whole entry opens on double-click
+
+
 def audit_events(store: Store, limit: int = 500) -> list[AuditRow]:
+    """The newest `limit` entries of the operation log, newest first, in the registrar's words."""
     with store.read() as session:
-        events = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))
-        return [AuditRow(e.id, e.at, e.actor, action_name(e.action), _summary(e)) for e in events]
+        events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))
+        subjects = _subjects(session, events)
+        rows = []
+        for event in events:
+            changes = tuple(_changes(json.loads(event.changes or "{}")))
+            subject = subjects.get((event.entity, event.entity_id), "")
+            rows.append(
+                AuditRow(
+                    event.id,
+                    event.at,
+                    event.actor,
+                    action_name(event.action),
+                    _summary(changes),
+                    subject,
+                    changes,
+                )
+            )
+        return rows
 
 
-def _summary(event: AuditEvent) -> str:
-    changes = json.loads(event.changes or "{}")
-    fields = [name for name in changes if name != "家庭成员"] + (
-        ["家庭成员"] if "家庭成员" in changes else []
+def _subjects(session: Any, events: Iterable[AuditEvent]) -> dict[tuple[str, int | None], str]:
+    """Whose record each entry is: the student's name, the class's name, 张三的休学 for a procedure; the entity's
+    Chinese name (学校, 节假日安排 …) for the rest."""
+    ids: dict[str, set[int]] = {}
+    for event in events:
+        if event.entity_id is not None:
+            ids.setdefault(event.entity, set()).add(event.entity_id)
+    procedures = {
+        pid: (sid, name, kind)
+        for pid, sid, name, kind in session.execute(
+            select(Procedure.id, Procedure.student_id, Procedure.student_name, Procedure.kind).where(
+                Procedure.id.in_(ids.get("procedure", set()))
+            )
+        )
+    }
+    student_ids = ids.get("student", set()) | {sid for sid, _n, _k in procedures.values() if sid is not None}
+    students = dict(
+        session.execute(select(Student.id, Student.name).where(Student.id.in_(student_ids))).all()
     )
-    shown = "、".join(fields[:6]) + ("等" if len(fields) > 6 else "")
-    entity = ENTITY_NAMES.get(event.entity, event.entity)
-    return f"{entity} #{event.entity_id}：{shown}" if event.entity_id else shown
+    classes = dict(
+        session.execute(
+            select(SchoolClass.id, SchoolClass.name).where(SchoolClass.id.in_(ids.get("school_class", set())))
+        ).all()
+    )
+    subjects: dict[tuple[str, int | None], str] = {}
+    for event in events:
+        key = (event.entity, event.entity_id)
+        if event.entity == "student" and event.entity_id in students:
+            subjects[key] = students[event.entity_id]
+        elif event.entity == "procedure" and event.entity_id in procedures:
+            sid, name, kind = procedures[event.entity_id]
+            subjects[key] = f"{students.get(sid, name) if sid is not None else name}的{kind_name(kind)}"
+        elif event.entity == "school_class" and event.entity_id in classes:
+            subjects[key] = classes[event.entity_id]
+        else:
+            subjects[key] = ENTITY_NAMES.get(event.entity, event.entity)
+    return subjects
+
+
+def _summary(changes: tuple[AuditChange, ...]) -> str:
+    shown = "；".join(change.text for change in changes[:SUMMARY_CHANGES])
+    return f"{shown} 等{len(changes)}项" if len(changes) > SUMMARY_CHANGES else shown
+
+
+_FIELDS_BY_LABEL: dict[str, FieldSpec] = {spec.label: spec for spec in STUDENT_FIELDS}
+_FAMILY_BY_KEY: dict[str, FieldSpec] = {spec.key: spec for spec in FAMILY_FIELDS}
+
+
+def _changes(changes: dict[str, Any]) -> list[AuditChange]:
+    """Each field's old → new in words, the record's fields in the record's order (姓名 first), the family last."""
+    order = {spec.label: number for number, spec in enumerate(STUDENT_FIELDS)}
+    fields = sorted((name for name in changes if name != "家庭成员"), key=lambda name: order.get(name, -1))
+    fields += ["家庭成员"] if "家庭成员" in changes else []
+    result = []
+    for field in fields:
+        value = changes[field]
+        if isinstance(value, list) and len(value) == 2:
+            old, new = value
+            result.append(AuditChange(field, "" if old is None else _words(field, old), _words(field, new)))
+        else:
+            result.append(AuditChange(field, "", _words(field, value)))
+    return result
+
+
+def _words(field: str, value: Any) -> str:
+    """A stored value as the clerk reads it: a code's name, 是/否, a place's name, a masked ID number."""
+    if value is None or value == "":
+        return "（空）"
+    if field == "家庭成员" and isinstance(value, list):
+        return _family_words(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    spec = _FIELDS_BY_LABEL.get(field)
+    if spec is not None:
+        return _field_words(spec, value)
+    if isinstance(value, dict):
+        return "，".join(f"{key} {_words(str(key), item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return "、".join(_words(field, item) for item in value)
+    return str(value)
+
+
+def _field_words(spec: FieldSpec, value: Any) -> str:
+    from xueji_desktop.reference.codes import code_table
+    from xueji_desktop.reference.regions import region_table
+
+    if value is None or value == "":
+        return "（空）"
+    text = str(value)
+    if spec.key == "id_number":
+        return mask_id_number(text)
+    if spec.key == "national_student_id":
+        return mask_national_student_id(text)
+    if spec.kind == FieldKind.CODE and spec.table:
+        return code_table(spec.table).name_of(text) or text
+    if spec.kind == FieldKind.BOOL:
+        return {"true": "是", "1": "是", "false": "否", "0": "否"}.get(text.lower(), text)
+    if spec.kind == FieldKind.REGION:
+        return region_table().full_name(text) or text
+    return text
+
+
+def _family_words(members: list[Any]) -> str:
+    """家庭成员: each member's relation and name (张建军（父亲）), the guardian marked."""
+    shown = []
+    for member in members:
+        if not isinstance(member, dict):
+            shown.append(str(member))
+            continue
+        name = member.get("name") or "（未填姓名）"
+        relation_spec = _FAMILY_BY_KEY.get("relation")
+        relation = _field_words(relation_spec, member.get("relation")) if relation_spec else ""
+        shown.append(f"{name}（{relation}）" if relation and relation != "（空）" else name)
+    return "、".join(shown) if shown else "（无）"
 
 
 def backups(store: Store) -> list[BackupRow]:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from xueji_desktop.errors import NotFound
 from xueji_desktop.rules.enrolment import STEPS, check_step_change, next_step
-from xueji_desktop.rules.identity import mask_id_number
+from xueji_desktop.rules.identity import mask_id_number, mask_national_student_id
 from xueji_desktop.services import enrolment
 from xueji_desktop.services.enrolment import EnrolmentRow, NationalIdImportResult
 from xueji_desktop.store import Store
@@ -411,7 +411,7 @@ class NationalIdResultDialog(QDialog):
                 ("序号", lambda r: r[2].index + 1),
                 ("姓名", lambda r: r[2].student_name or ""),
                 ("身份证件号", lambda r: mask_id_number(r[2].id_number)),
-                ("学籍号", lambda r: r[2].national_student_id),
+                ("学籍号", lambda r: mask_national_student_id(r[2].national_student_id)),
                 ("说明", lambda r: r[2].message),
             ]
         )

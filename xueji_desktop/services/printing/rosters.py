@@ -11,7 +11,7 @@ from sqlalchemy import select
 from xueji_desktop.documents.files import placed
 from xueji_desktop.errors import NotFound
 from xueji_desktop.models import SchoolClass, Student
-from xueji_desktop.rules.identity import mask_id_number
+from xueji_desktop.rules.identity import mask_id_number, mask_national_student_id
 from xueji_desktop.services.roster import IN_SCHOOL_STATUSES
 from xueji_desktop.services.school_setup import school_context
 from xueji_desktop.store import Store
@@ -68,7 +68,7 @@ def _class_sections(store: Store, class_ids: list[int], full_id_numbers: bool) -
                     _gender(s),
                     f"{s.birth_date:%Y-%m-%d}",
                     _id(s, full_id_numbers),
-                    s.national_student_id or "",
+                    _nsid(s, full_id_numbers),
                 )
                 for s in students
             ]
@@ -117,7 +117,7 @@ def graduate_roster(store: Store, year: int, out: Path, *, full_id_numbers: bool
                 _gender(s),
                 f"{s.birth_date:%Y-%m-%d}",
                 _id(s, full_id_numbers),
-                s.national_student_id or "",
+                _nsid(s, full_id_numbers),
                 class_of(s),
                 s.entry_month,
             ]
@@ -187,3 +187,9 @@ def _gender(student: Student) -> str:
 
 def _id(student: Student, full: bool) -> str:
     return (student.id_number or "") if full else mask_id_number(student.id_number or "")
+
+
+def _nsid(student: Student, full: bool) -> str:
+    """The 学籍号; one made of G and the ID number is masked as the ID number is."""
+    number = student.national_student_id or ""
+    return number if full else mask_national_student_id(number, student.id_number)

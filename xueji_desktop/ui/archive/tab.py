@@ -1,13 +1,51 @@
-"""The 档案 tab: the term's review, the registers, the archive's paper, the audit trail and the backups."""
+"""The 档案 tab: the term's review, the registers, the archive's paper, the operation log and the backups.
+
+The operation log reads as a registrar's log (services/history.py): the time, who, the action in Chinese, whose
+record, what changed from what to what; a double-click opens the whole entry. Like every table it copies (Ctrl+C)
+and exports to Excel (ui/common/tables.py)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from xueji_desktop.services import history
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common.operations import AREAS, refresh_on
 from xueji_desktop.ui.common.tables import RowsModel, table_view
+
+
+class AuditModel(RowsModel):
+    def row_at(self, row: int) -> history.AuditRow:
+        return self._rows[row]  # type: ignore[return-value]
+
+
+class AuditEntryDialog(QDialog):
+    """One entry of the operation log, whole: time, who, the action, whose record, each change old → new."""
+
+    def __init__(self, row: history.AuditRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"操作记录：{row.action}")
+        self.resize(560, 420)
+        self.text = QPlainTextEdit(row.text)
+        self.text.setReadOnly(True)
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
 
 
 class ArchiveTab(QWidget):
@@ -17,11 +55,12 @@ class ArchiveTab(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
-        self.audit_model = RowsModel(
+        self.audit_model = AuditModel(
             [
                 ("时间", lambda r: f"{r.at:%Y-%m-%d %H:%M:%S}"),
                 ("操作人", lambda r: r.actor),
                 ("操作", lambda r: r.action),
+                ("对象", lambda r: r.subject),
                 ("内容", lambda r: r.summary),
             ]
         )
@@ -64,9 +103,13 @@ class ArchiveTab(QWidget):
         layout.addLayout(registers)
         layout.addLayout(archive_prints)
         layout.addWidget(QLabel("操作记录（只增不改，每次修改都记下操作人、时间和修改前后的内容）"))
-        layout.addWidget(table_view(self.audit_model, (160, 90, 110)), 3)
+        self.audit_table = table_view(self.audit_model, (150, 80, 120, 130), title="操作记录")
+        self.audit_table.setToolTip("双击一行查看这条记录的全部内容")
+        self.audit_table.doubleClicked.connect(self._open_entry)
+        self.entry_dialog: AuditEntryDialog | None = None
+        layout.addWidget(self.audit_table, 3)
         layout.addWidget(QLabel(f"数据备份（每次打开时自动备份，保留最近10份）：{store.folder.backups}"))
-        layout.addWidget(table_view(self.backup_model, (300, 160, 80)), 1)
+        layout.addWidget(table_view(self.backup_model, (300, 160, 80), title="数据备份"), 1)
         # every change writes an audit entry (shown here); a backup is an ARCHIVE change
         refresh_on(self, AREAS, self.refresh)
 
@@ -103,6 +146,17 @@ class ArchiveTab(QWidget):
         dialog = StudentDialog(self.store, student_id, parent=parent)
         dialog.exec()
         dialog.deleteLater()
+
+    def _open_entry(self, index: QModelIndex) -> None:
+        self.open_entry(self.audit_model.row_at(index.row()))
+
+    def open_entry(self, row: history.AuditRow) -> AuditEntryDialog:
+        """The whole entry in a window of its own (its text can be selected and copied)."""
+        if self.entry_dialog is not None:
+            self.entry_dialog.deleteLater()
+        self.entry_dialog = AuditEntryDialog(row, self)
+        self.entry_dialog.open()
+        return self.entry_dialog
 
     def refresh(self) -> None:
         self.audit_model.set_rows(history.audit_events(self.store))

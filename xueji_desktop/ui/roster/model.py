@@ -1,4 +1,5 @@
-"""The roster table's model: RosterRow results of a query, answered per role; sorting asks the query again."""
+"""The roster table's model: RosterRow results of a query, answered per role; sorting asks the query again. The ID
+number and a 学籍号 made of G and the ID number are masked on screen (rules/identity.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from xueji_desktop.rules.identity import mask_national_student_id
 from xueji_desktop.services.roster import RosterRow
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -35,11 +37,15 @@ def _cell(row: RosterRow, column: int) -> str:
         case 4:
             return row.id_number_masked
         case 5:
-            return row.national_student_id
+            return mask_national_student_id(row.national_student_id)
         case 6:
             return row.status
         case _:
             return row.class_name
+
+
+def _masked_nsid(row: RosterRow) -> bool:
+    return mask_national_student_id(row.national_student_id) != row.national_student_id
 
 
 class RosterTableModel(QAbstractTableModel):
@@ -72,6 +78,8 @@ class RosterTableModel(QAbstractTableModel):
             return _cell(row, index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
             return "证件号已遮挡；双击打开学生信息可查看完整号码"
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5 and _masked_nsid(row):
+            return "学籍号含身份证件号，已遮挡；双击打开学生信息可查看完整号码"
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 2, 3, 6):
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.UserRole:

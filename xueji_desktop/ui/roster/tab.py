@@ -1,10 +1,14 @@
 """名册 tab: the grade → class tree with sizes against R12.1 on the left, the class's students on the right, and a
-search box that finds students across the whole school as the clerk types."""
+search box (Ctrl+F) that finds students across the whole school as the clerk types.
+
+A right-click on a student offers 查看, 调班, 办理异动 (the kinds the student's status allows, from the procedures'
+registry) and 打印, then 复制 and 导出 Excel… as every table (ui/common/tables.py); a right-click on the header
+chooses the columns shown, remembered per user."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -36,7 +40,7 @@ from xueji_desktop.ui.common.operations import (
     refresh_on,
     run,
 )
-from xueji_desktop.ui.common.tables import configure_table
+from xueji_desktop.ui.common.tables import configure_table, remember_columns, table_actions
 from xueji_desktop.ui.roster.bulk_edit_dialog import add_button as add_bulk_edit_button
 from xueji_desktop.ui.roster.model import RosterTableModel
 
@@ -47,6 +51,7 @@ OVER_STANDARD = QColor("#b35c00")
 OVER_MAXIMUM = QColor("#c0392b")
 COLUMN_WIDTHS = (110, 90, 50, 100, 170, 200, 60, 130)
 _KIND, _ID = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1
+NAME_COLUMN = 1  # the column that says whose row it is: never hidden
 
 
 class RosterTab(QWidget):
@@ -82,8 +87,12 @@ class RosterTab(QWidget):
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        configure_table(self.table, COLUMN_WIDTHS)
+        configure_table(self.table, COLUMN_WIDTHS, many=True, title="名册")
+        remember_columns(self.table, "roster", always=(NAME_COLUMN,))
         self.table.doubleClicked.connect(self._open_student)
+        self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
+        self.find_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.find_shortcut.activated.connect(self.focus_search)
 
         self.count_label = QLabel()
         add_student = QPushButton("新增学生")
@@ -112,9 +121,7 @@ class RosterTab(QWidget):
             lambda: self._pop_print_menu(self.print_button.mapToGlobal(self.print_button.rect().bottomLeft()))
         )
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(
-            lambda point: self._pop_print_menu(self.table.viewport().mapToGlobal(point))
-        )
+        self.table.customContextMenuRequested.connect(self._pop_student_menu)
         self._printing = None
 
         top = QHBoxLayout()
@@ -239,6 +246,7 @@ class RosterTab(QWidget):
         self.model.set_rows(rows[:shown])
         item = self.tree.currentItem()
         where = "全校搜索" if query.strip() else (item.text(0) if item else "全校")
+        table_actions(self.table).title = f"名册（{where}）"
         if len(rows) > shown:
             hint = "请输入更多字缩小范围" if query.strip() else "请选择班级或输入搜索"
             self.count_label.setText(f"{where}：超过 {shown} 名，只显示前 {shown} 名（{hint}）")
@@ -306,13 +314,66 @@ class RosterTab(QWidget):
         menu.exec(where)
         menu.deleteLater()
 
+    # --- the student's right-click menu ---------------------------------------------------------------------------
+
+    def student_menu(self) -> QMenu:
+        """查看, 调班, 办理异动 (a kind for each the student's status allows), 打印, then 复制 and 导出 Excel…"""
+        from xueji_desktop.services.procedures import all_kinds  # the registry: after the roster painted
+
+        rows = [self.model.row_at(index.row()) for index in self.table.selectionModel().selectedRows()]
+        one = rows[0] if len(rows) == 1 else None
+        menu = QMenu(self)
+        view = menu.addAction("查看…", lambda: one is not None and self.open_student(one.id))
+        view.setEnabled(one is not None)
+        menu.addAction("调班…", self.move_selected).setEnabled(bool(rows))
+        procedures = menu.addMenu("办理异动")
+        if one is not None:
+            for kind in all_kinds().values():
+                if one.status in kind.statuses:
+                    procedures.addAction(
+                        kind.label, lambda code=kind.code, sid=one.id: self.start_procedure(code, sid)
+                    )
+        procedures.setEnabled(not procedures.isEmpty())
+        if one is None:
+            procedures.setToolTip("请只选中一名学生")
+        printing = self.print_menu()
+        printing.setTitle("打印")
+        printing.setParent(menu, printing.windowFlags())
+        menu.addMenu(printing)
+        table_actions(self.table).add_to(menu)
+        return menu
+
+    def _pop_student_menu(self, point: QPoint) -> None:
+        index = self.table.indexAt(point)
+        chosen = {i.row() for i in self.table.selectionModel().selectedRows()}
+        if index.isValid() and index.row() not in chosen:  # a right-click on another row chooses it
+            self.select_row(index.row())
+        menu = self.student_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.table.viewport().mapToGlobal(point))
+
+    def start_procedure(self, kind: str, student_id: int):
+        """The 异动 wizard of this kind for the student (as the 异动 tab's buttons start it)."""
+        from xueji_desktop.ui.status_changes.tab import start_procedure
+
+        return start_procedure(self, self.store, kind, student_id)
+
+    def focus_search(self) -> None:
+        """Ctrl+F: to the search box, its text chosen so typing replaces it."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
     # --- actions --------------------------------------------------------------------------------------------------
 
     def _open_student(self, index) -> None:
+        self.open_student(self.model.row_at(index.row()).id)
+
+    def open_student(self, student_id: int) -> None:
         from xueji_desktop.ui.roster.student_dialog import StudentDialog
 
-        dialog = StudentDialog(self.store, self.model.row_at(index.row()).id, parent=self)
+        dialog = StudentDialog(self.store, student_id, parent=self)
         dialog.exec()  # a save announces STUDENTS: the tab refreshes from it
+        dialog.deleteLater()
 
     def add_student(self) -> None:
         from xueji_desktop.ui.roster.student_dialog import StudentDialog

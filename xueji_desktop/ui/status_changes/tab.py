@@ -1,6 +1,7 @@
 """异动: start a procedure (休学、退学、死亡 …) with its wizard; the procedures with where each stands, its next step and
 due date (overdue in red) and its state in the provincial system; reminders of suspensions ending; and the status
-changes recorded, each reversible (冲正) by a new entry.
+changes recorded, newest first (a click on a header sorts), each reversible (冲正) by a new entry. Every table
+copies (Ctrl+C) and exports to Excel as all tables do (ui/common/tables.py).
 """
 
 from __future__ import annotations
@@ -90,6 +91,22 @@ class AttentionModel(RowsModel):
         return super().data(index, role)
 
 
+def start_procedure(
+    parent: QWidget, store: Store, kind: str, student_id: int | None = None, *, today: date | None = None
+) -> ProcedureWizard:
+    """The wizard of a procedure of this kind (its code: suspension …), for the student if given — from the 异动 tab's
+    buttons or a student's right-click menu in the 名册; what it opened is announced when it closes."""
+    wizard = ProcedureWizard(store, kind, today=today or date.today(), student_id=student_id, parent=parent)
+    wizard.finished.connect(lambda result: _after_wizard(wizard, result))
+    wizard.open()
+    return wizard
+
+
+def _after_wizard(wizard: ProcedureWizard, result: int) -> None:
+    if result and wizard.procedure_id is not None:  # the wizard opened (or completed) a procedure
+        announcer().announce({PROCEDURES, STUDENTS})
+
+
 class StatusChangesTab(QWidget):
     """Refreshes itself whenever an operation changed procedures, students, holidays (due dates move), upload batches
     or the school (its terms)."""
@@ -114,7 +131,7 @@ class StatusChangesTab(QWidget):
         self.attention_model = AttentionModel()
         self.attention = QTableView()
         self.attention.setModel(self.attention_model)
-        configure_table(self.attention, (90,))
+        configure_table(self.attention, (90,), title="需要处理的学生")
         self.attention.setMaximumHeight(120)
         self.attention_button = QPushButton("为所选学生办理…")
         self.absence_button = QPushButton("记录旷课…")
@@ -141,7 +158,9 @@ class StatusChangesTab(QWidget):
         self.model = ProceduresModel()
         self.table = QTableView()
         self.table.setModel(self.model)  # first: widths are set on the model's columns
-        configure_table(self.table, (80, 90, 90, 130, 160, 110))
+        configure_table(self.table, (80, 90, 90, 130, 160, 110), title="异动手续")
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the service's order
+        self.table.setSortingEnabled(True)
         actions = QHBoxLayout()
         self.next_button = QPushButton("办理下一步…")
         self.province_button = QPushButton("省级系统状态…")
@@ -185,7 +204,11 @@ class StatusChangesTab(QWidget):
         )
         self.history_table = QTableView()
         self.history_table.setModel(self.history_model)
-        configure_table(self.history_table, (100, 90, 100, 100, 100))
+        configure_table(self.history_table, (100, 90, 100, 100, 100), title="异动记录")
+        self.history_table.horizontalHeader().setSortIndicator(
+            0, Qt.SortOrder.DescendingOrder
+        )  # newest first
+        self.history_table.setSortingEnabled(True)
         self.reverse_button = QPushButton("冲正…")
         self.reverse_button.setToolTip("录错的异动用一条新的冲正记录更正，原记录保留")
         self.reverse_button.clicked.connect(self.reverse_selected)
@@ -244,14 +267,7 @@ class StatusChangesTab(QWidget):
 
     def start(self, kind: str, student_id: int | None = None) -> ProcedureWizard:
         """The wizard of a procedure of this kind (its code: suspension …), for the student if given."""
-        wizard = ProcedureWizard(self.store, kind, today=self._today(), student_id=student_id, parent=self)
-        wizard.finished.connect(lambda result: self._after_wizard(wizard, result))
-        wizard.open()
-        return wizard
-
-    def _after_wizard(self, wizard: ProcedureWizard, result: int) -> None:
-        if result and wizard.procedure_id is not None:  # the wizard opened (or completed) a procedure
-            announcer().announce({PROCEDURES, STUDENTS})
+        return start_procedure(self, self.store, kind, student_id, today=self._today())
 
     def selected(self) -> procedures.ProcedureRow | None:
         rows = self.table.selectionModel().selectedRows()

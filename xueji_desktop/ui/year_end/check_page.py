@@ -6,7 +6,7 @@ Each is resolved from the list (a button below it, or the right-click menu), thr
 as the 异动, 新生建籍 and 奖惩 screens: 办理下一步 / 撤销 a procedure (R7.1), 记录省级系统状态 of a change (R7.1), the
 next 建籍 step (R10.3), 解除处分 (R32.1); then the list is checked again. The page does not go on while an item holds a
 graduation back (第二十九条: the national system's 在办业务清理 must be done first). Ctrl+C copies the chosen rows;
-导出 Excel writes the list."""
+导出 Excel writes the list — both the shared table actions of every table (ui/common/tables.py)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, QStandardPaths, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -35,11 +32,10 @@ from xueji_desktop.services.year_end import Check, Item, Problem
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common import operations
 from xueji_desktop.ui.common.messages import ask, show_error
-from xueji_desktop.ui.common.tables import FlaggedRowsModel, table_view
+from xueji_desktop.ui.common.tables import FlaggedRowsModel, table_actions, table_view
 from xueji_desktop.ui.year_end import export
 
 TITLE = "检查（在办业务清理）"
-EXPORT_TITLE = "导出待办结业务"
 # a new record's R10.3 steps, and (where the service lists it apart) an incoming student's 学籍转接 (R15.1)
 ENROLMENT_PROBLEMS = (Problem.ENROLMENT, Problem.CONTINUATION)
 RED = "QLabel { color: #b3261e; font-weight: bold; }"
@@ -82,11 +78,9 @@ class CheckPage(QWizardPage):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
-        self.copy_action = QAction("复制", self.table)
-        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
-        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.copy_action.triggered.connect(self.copy_rows)
-        self.table.addAction(self.copy_action)
+        self.table_actions = table_actions(self.table)  # Ctrl+C and 导出 Excel…, as every table
+        self.table_actions.title = "学年结束待办结业务"
+        self.copy_action = self.table_actions.copy_action
 
         # (button text, what it does, the kinds of item it is for)
         self.actions_by_text: dict[str, tuple[Callable[[Item], None], tuple[str, ...]]] = {
@@ -141,6 +135,11 @@ class CheckPage(QWizardPage):
         outcome = operations.run(self, TITLE, lambda: year_end.check(self.store, on=self.today))
         self.check = outcome.value if outcome.ok else None
         items = list(self.check.items) if self.check else []
+        if self.check is not None:
+            check = self.check
+            self.table_actions.title = f"{check.school_year}学年结束待办结业务"
+            self.table_actions.empty_note = f"{check.school_year}没有待办结的业务"
+            self.table_actions.file_name = lambda: export.default_file_name(check, self.today)
         self.model.set_rows(items)
         self._show_verdict()
         self._enable()
@@ -226,9 +225,8 @@ class CheckPage(QWizardPage):
                 if item.problem in kinds:
                     menu.addAction(text, lambda act=act, item=item: act(item))
             menu.addSeparator()
-        menu.addAction(self.copy_action)
-        export_action = menu.addAction("导出 Excel…", lambda: self.export())
-        export_action.setEnabled(self.model.rowCount() > 0)
+        self.table_actions.add_to(menu)
+        self.table_actions.export_action.setEnabled(self.model.rowCount() > 0)
         return menu
 
     # --- resolving an item (each then checks again) -----------------------------------------------------------
@@ -352,32 +350,13 @@ class CheckPage(QWizardPage):
             {operations.STUDENTS},
         )
 
-    # --- copying and exporting --------------------------------------------------------------------------------
-
-    def copy_rows(self) -> str:
-        """The chosen rows, a tab between cells and a line each, on the clipboard (pasted into Excel as cells)."""
-        text = "\n".join("\t".join(export.cells(item)) for item in self.selected_items())
-        if text:
-            QApplication.clipboard().setText(text)
-        return text
+    # --- exporting ------------------------------------------------------------------------------------------------
 
     def export(self, path: Path | None = None) -> Path | None:
-        """The list as an .xlsx where the clerk chooses (the Documents folder offered)."""
+        """The list as an .xlsx where the clerk chooses (the Documents folder offered), as every table exports."""
         if self.check is None:
             return None
-        if path is None:
-            folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-            name = export.default_file_name(self.check, self.today)
-            start = str(Path(folder) / name) if folder else name
-            chosen, _ = QFileDialog.getSaveFileName(self, EXPORT_TITLE, start, "Excel 文件 (*.xlsx)")
-            if not chosen:
-                return None
-            path = Path(chosen)
-        check = self.check
-        outcome = operations.run(
-            self, EXPORT_TITLE, lambda: export.export_items(check, path), not_done="没有导出"
-        )
-        if not outcome.ok:
-            return None
-        self.summary.setText(f"{self.summary.text()}　已导出：{outcome.value}")
-        return outcome.value
+        written = self.table_actions.export(path)
+        if written is not None:
+            self.summary.setText(f"{self.summary.text()}　已导出：{written}")
+        return written
