@@ -31,6 +31,13 @@ def _set_status(store, student_id, status):
         session.get(Student, student_id).status = status
 
 
+def _being_enrolled(store, student_id):
+    """The student's record still being established (R10.3 at 已录入系统): his key fields may still be corrected by
+    hand (R14.1 applies once it is established; tests/services/test_key_fields.py)."""
+    with store.transaction() as session:
+        session.get(Student, student_id).enrolment_step = "已录入系统"
+
+
 def test_create_student_stores_the_record_family_and_search_keys(school):
     class_id = _class_id(school)
     form = student_form(class_id, name="张三", birth=date(2019, 3, 14), gender="1")
@@ -154,6 +161,8 @@ def test_r12_1_students_who_left_free_their_place(school):
 
 def test_update_student_records_old_and_new_values(school):
     student_id = add_student(school, _class_id(school), name="孙七", birth=date(2019, 2, 2))
+    # 姓名 is a key field: editable by hand only before the record is established (R14.1)
+    _being_enrolled(school, student_id)
     form = load_form(school, student_id)
     form.values["phone"] = "13912345678"
     form.values["name"] = "孙琪"
@@ -201,6 +210,8 @@ def test_r13_1_update_to_another_students_id_number_is_refused(school):
     born = date(2019, 4, 4)
     add_student(school, class_id, birth=born, number=id_number(born, "1", 401))
     second = add_student(school, class_id, birth=born, number=id_number(born, "1", 402))
+    # 身份证件号 is a key field: editable by hand only before the record is established (R14.1)
+    _being_enrolled(school, second)
     form = load_form(school, second)
     form.values["id_number"] = id_number(born, "1", 401)
     with pytest.raises(RuleViolation) as caught:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -22,6 +23,7 @@ from xueji_desktop.reference.student_fields import (
 from xueji_desktop.rules import Finding, RuleViolation, Severity
 from xueji_desktop.rules.class_size import check_class_size
 from xueji_desktop.rules.identity import normalise_id_number
+from xueji_desktop.rules.key_fields import check_edit, is_established
 from xueji_desktop.rules.student_record import FieldProblem, check_student
 from xueji_desktop.services import audit
 from xueji_desktop.store import Store
@@ -43,6 +45,7 @@ class StudentForm:
     family: list[dict[str, Any]] = field(default_factory=list)
     school_class_id: int | None = None
     status: str = "在读"
+    enrolment_step: str | None = None  # R10.3's step; None for a formal record (rules.key_fields reads it)
 
 
 def blank_form(school_class_id: int | None = None, today: date | None = None) -> StudentForm:
@@ -56,7 +59,7 @@ def load_form(store: Store, student_id: int) -> StudentForm:
         student = _get(session, student_id)
         values = {spec.key: getattr(student, spec.key) for spec in STUDENT_FIELDS}
         family = [{spec.key: getattr(m, spec.key) for spec in FAMILY_FIELDS} for m in student.family_members]
-        return StudentForm(values, family, student.school_class_id, student.status)
+        return StudentForm(values, family, student.school_class_id, student.status, student.enrolment_step)
 
 
 def check_form(form: StudentForm) -> list[FieldProblem]:
@@ -108,24 +111,26 @@ def add_student(
 def update_student(
     store: Store, student_id: int, form: StudentForm, *, confirmed: bool = False
 ) -> dict[str, list]:
-    """Save edits; returns (and audits) the changed fields as {label: [old, new]}. 学籍号 once set never changes
-    (R10.4)."""
+    """Save edits; returns (and audits) the changed fields as {label: [old, new]}. Whoever calls it, it refuses
+    (rules/key_fields.py, nothing written): any change after 毕业/结业/肄业 (R14.2), a key field of an established
+    record — that is 信息变更's (R14.1) —, and a 学籍号 once set (R10.4)."""
     values = _checked(form)
     with store.transaction() as session:
         student = _get(session, student_id)
-        old_nsid = student.national_student_id
-        if old_nsid and values.get("national_student_id") != old_nsid:
-            raise RuleViolation(
-                [Finding("R10.4", Severity.BLOCK, f"学籍号 {old_nsid} 由全国系统生成，终身不变，不能修改")]
-            )
-        _raise_unless_confirmed(_duplicate_findings(session, values, student_id), confirmed)
-        changes = {
-            FIELDS_BY_KEY[key].label: [getattr(student, key), value]
-            for key, value in values.items()
-            if getattr(student, key) != value
-        }
+        changed = [key for key, value in values.items() if getattr(student, key) != value]
         old_family = [{s.key: getattr(m, s.key) for s in FAMILY_FIELDS} for m in student.family_members]
         new_family = [_cleaned(m) for m in form.family]
+        refused = check_edit(
+            student.status,
+            student.enrolment_step,
+            student.national_student_id,
+            changed,
+            family_changed=old_family != new_family,
+        )
+        if refused:
+            raise RuleViolation(refused)
+        _raise_unless_confirmed(_duplicate_findings(session, values, student_id), confirmed)
+        changes = {FIELDS_BY_KEY[key].label: [getattr(student, key), values[key]] for key in changed}
         if old_family != new_family:
             changes["家庭成员"] = [old_family, new_family]
             for member in list(student.family_members):
@@ -138,6 +143,24 @@ def update_student(
         student.updated_at = datetime.now()
         audit.record(session, "student.update", "student", student_id, changes)
         return changes
+
+
+def not_established(store: Store, student_ids: Collection[int]) -> dict[int, str]:
+    """Of these students, those whose record is not established yet (R10.3 still under way, no 学籍号), with the
+    step they have reached: what the student picker marks."""
+    if not student_ids:
+        return {}
+    with store.read() as session:
+        rows = session.execute(
+            select(Student.id, Student.enrolment_step, Student.national_student_id).where(
+                Student.id.in_(list(student_ids)), Student.enrolment_step.is_not(None)
+            )
+        ).all()
+    return {
+        row.id: row.enrolment_step
+        for row in rows
+        if not is_established(row.enrolment_step, row.national_student_id)
+    }
 
 
 def _checked(form: StudentForm) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from xueji_desktop.models import Procedure, ProcedureEvent, School, SchoolClass,
 from xueji_desktop.reference import school_year_calendar
 from xueji_desktop.reference.working_days import DueDate, WorkingCalendar
 from xueji_desktop.rules.findings import Finding, RuleViolation, block
+from xueji_desktop.rules.key_fields import check_procedure_record
 from xueji_desktop.rules.stages import GradeFacts
 from xueji_desktop.rules.summer_freeze import check_summer_freeze
 from xueji_desktop.services import audit
@@ -65,7 +66,12 @@ def open(  # procedures.open(store, request): the one way to open a procedure of
     with store.transaction() as session:
         opening = kind.prepare(session, request, today)
         opening = replace(
-            opening, findings=[*opening.findings, *_summer_freeze(session, kind, request, opening, today)]
+            opening,
+            findings=[
+                *opening.findings,
+                *_summer_freeze(session, kind, request, opening, today),
+                *_record_established(session, kind, opening),
+            ],
         )
         procedure = open_procedure(
             session,
@@ -98,6 +104,16 @@ def _summer_freeze(
         graduating_freeze=calendar.graduating_freeze,
         transfer_freeze=calendar.transfer_freeze,
     )
+
+
+def _record_established(session: Session, kind: ProcedureKind, opening: Opening) -> list[Finding]:
+    """R10.3, for every kind: a student whose record is not established yet (建立学籍 under way, no 学籍号) goes
+    through no procedure but those rules/key_fields.py's WITHOUT_ESTABLISHED_RECORD names (转入 creates the
+    student; 死亡 is reported whatever the record), with the reason why."""
+    student = session.get(Student, opening.student_id) if opening.student_id is not None else None
+    if student is None:
+        return []
+    return check_procedure_record(kind.code, kind.label, student.enrolment_step, student.national_student_id)
 
 
 def _grade(

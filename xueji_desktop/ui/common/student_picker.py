@@ -4,7 +4,8 @@ see each match with its class and status, and choose one with the mouse or the k
 The search is services.roster.search_students (SQL, so a school of 50,000 answers at once). A picker may list only
 students in some statuses (a procedure's wizard passes those its kind may start from: 休学 only from 在读, 复学 only
 from 休学 …), and may offer a first line that means 「不指定学生」 (a consultation about the whole school). The ID
-number is masked on the screen (GB/T 35273), as in the roster.
+number is masked on the screen (GB/T 35273), as in the roster. A student whose record is not established yet (建立学籍
+under way, R10.3) is marked 「（学籍未建立）」: procedures other than 转入 and 死亡 refuse him until it is.
 
 Keys: ↑/↓ and Page Up/Down in the search box move through the matches; Enter in the search box goes to the list.
 `changed` carries the chosen student's id (None: none chosen, or the 「不指定学生」 line) each time the choice changes.
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from xueji_desktop.errors import NotFound
 from xueji_desktop.services import roster
 from xueji_desktop.services.roster import RosterRow
+from xueji_desktop.services.students import not_established
 from xueji_desktop.store import Store
 
 PLACEHOLDER = "查找学生：姓名、拼音首字母、身份证件号或学籍号的一部分"
@@ -36,6 +38,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 NOTE_STYLE = "QLabel { color: #555555; }"
 GAP = "\u3000"  # 全角空格: as wide as a 汉字
+NOT_ESTABLISHED = "（学籍未建立）"
 MOVING_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
 
 
@@ -104,11 +107,15 @@ class StudentPicker(QWidget):
             none = QListWidgetItem(self.none_label)
             none.setData(ID_ROLE, None)
             self.results.addItem(none)
+        pending = not_established(self.store, [match.id for match in found])
         for match in found:
-            item = QListWidgetItem(row_text(match))
+            step = pending.get(match.id)
+            item = QListWidgetItem(row_text(match) + (NOT_ESTABLISHED if step else ""))
             item.setData(ID_ROLE, match.id)
             item.setData(NAME_ROLE, match.name)
             item.setToolTip(f"学号 {match.school_number or '—'}　学籍号 {match.national_student_id or '—'}")
+            if step:
+                item.setToolTip(f"{item.toolTip()}\n学籍尚未建立：建立学籍进行到“{step}”")
             self.results.addItem(item)
         first = 1 if self.none_label else 0
         row = self._row_of(chosen) if chosen is not None else None

@@ -3,14 +3,20 @@
 Tabs follow the provincial system's groups (reference.student_fields.GROUPS) plus 家庭成员. The dialog only shows and
 asks: checks and their messages come from services.students / rules, and saving is one service call (one transaction
 with its audit entry).
+
+Once the record is established its key fields are read-only, and 「申请信息变更…」 beside them starts the 信息变更
+wizard (第十四条, R14.1); after 毕业/结业/肄业 every field is (R14.2); the 学籍号 once set (R10.4) — rules/key_fields.py
+decides, and services.students.update_student refuses the same. Closing with unsaved edits asks 「放弃修改？」.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -33,6 +39,7 @@ from xueji_desktop.reference.student_fields import (
     FieldSpec,
 )
 from xueji_desktop.rules.identity import IdNumberError, check_id_number, normalise_id_number
+from xueji_desktop.rules.key_fields import is_final, key_fields, locked_fields
 from xueji_desktop.rules.student_record import RESIDENT_ID_CARD, FieldProblem
 from xueji_desktop.services.roster import class_tree
 from xueji_desktop.services.students import (
@@ -44,6 +51,7 @@ from xueji_desktop.services.students import (
     update_student,
 )
 from xueji_desktop.store import Store
+from xueji_desktop.ui.common import messages
 from xueji_desktop.ui.common.field_errors import ERROR_COLOUR, error_label, with_error
 from xueji_desktop.ui.common.field_widgets import CheckField, EditorFactory, FieldEditor
 from xueji_desktop.ui.common.operations import CLASSES, STUDENTS, run
@@ -53,6 +61,32 @@ MIN_MEMBERS = 2  # the template carries two family members
 _TWO_COLUMNS = {"基本信息", "学籍信息", "扩展信息"}
 _IDENTITY_KEYS = ("id_number", "gender", "birth_date")
 _LISTED_PROBLEMS = 5  # lines on top at most, so the tabs keep their room
+INFORMATION_CHANGE = "information_change"  # the kind 「申请信息变更…」 starts (第十四条)
+CHANGE_BUTTON = "申请信息变更…"
+DISCARD_QUESTION = "放弃修改？\n\n所做的修改还没有保存。"
+NOTE_STYLE = "QLabel { color: #555555; }"
+
+
+def make_read_only(editor: QWidget, why: str) -> None:
+    """Shown, selectable where it is text, not editable: a line or date keeps its text in the window's colour (not
+    an input's white); a drop-down is disabled."""
+    if isinstance(editor, QLineEdit | QAbstractSpinBox):
+        editor.setReadOnly(True)
+        if isinstance(editor, QDateEdit):
+            editor.setCalendarPopup(False)
+            editor.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+        palette = editor.palette()
+        palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+        editor.setPalette(palette)
+    else:
+        editor.setEnabled(False)
+    editor.setToolTip(why)
+
+
+def is_read_only(editor: QWidget) -> bool:
+    if isinstance(editor, QLineEdit | QAbstractSpinBox):
+        return editor.isReadOnly()
+    return not editor.isEnabled()
 
 
 class _Row:
@@ -168,6 +202,18 @@ class StudentDialog(QDialog):
         self._student_id = student_id
         self.saved_student_id: int | None = None
         self._form = load_form(store, student_id) if student_id is not None else blank_form(school_class_id)
+        # what may not be edited here (rules/key_fields.py): nothing for a new student
+        self.final = student_id is not None and is_final(self._form.status)  # R14.2
+        self.locked: frozenset[str] = (
+            locked_fields(
+                self._form.status, self._form.enrolment_step, self._form.values.get("national_student_id")
+            )
+            if student_id is not None
+            else frozenset()
+        )
+        self.change_button: QPushButton | None = None
+        self._last_key_field: str | None = None  # the locked key field the clerk was last in
+        self.locked_note: QLabel | None = None
         self._factory = EditorFactory(self)
         self._rows: dict[str, _Row] = {}
         self.member_forms: list[MemberForm] = []
@@ -210,18 +256,42 @@ class StudentDialog(QDialog):
             self.print_button.clicked.connect(self._pop_print_menu)
 
         layout = QVBoxLayout(self)
+        if self.final:
+            self.locked_note = QLabel(
+                f"学生已{self._form.status}，其原学籍信息不得修改（《细则》第十四条），只能查看。"
+            )
+            self.locked_note.setStyleSheet(f"QLabel {{ color: {ERROR_COLOUR}; }}")
+            layout.addWidget(self.locked_note)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         self.resize(1000, 640)  # fits a 1366×768 laptop with its task bar
 
         self._set_form(self._form)
+        self._lock()
         self._loading = False
         self.editor("id_number").textChanged.connect(lambda _text: self._check_identity(fill=True))
         self.editor("id_type").currentIndexChanged.connect(lambda _i: self._check_identity(fill=False))
         self.editor("gender").currentIndexChanged.connect(lambda _i: self._check_identity(fill=False))
         self.editor("birth_date").dateChanged.connect(lambda _d: self._check_identity(fill=False))
         self._check_identity(fill=False)  # a stored mismatch shows at once
+        self._shown_form = self.form()  # what 「放弃修改？」 compares with
+
+    # ---- closing --------------------------------------------------------------------------------------------
+
+    def has_unsaved_edits(self) -> bool:
+        return self.form() != self._shown_form
+
+    def reject(self) -> None:
+        """Esc, 取消 and the window's close button (QDialog.closeEvent calls reject): with unsaved edits the clerk
+        is asked 「放弃修改？」 first (否 keeps the dialog open); nothing edited, no question."""
+        if (
+            self.isVisible()
+            and self.has_unsaved_edits()
+            and not messages.ask(self, "学生信息", DISCARD_QUESTION)
+        ):
+            return
+        super().reject()
 
     def print_menu(self):
         from xueji_desktop.ui.printing.actions import Printing
@@ -238,6 +308,11 @@ class StudentDialog(QDialog):
     def _group_page(self, group: str, tab: int) -> QWidget:
         specs = [spec for spec in STUDENT_FIELDS if spec.group == group]
         columns, forms = _columns(2 if group in _TWO_COLUMNS else 1)
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(16, 14, 16, 10)
+        if group == "基本信息" and self._offers_information_change():
+            outer.addLayout(self._information_change_row())
         if group == "学籍信息":
             self.class_combo = self._class_combo()
             forms[0].addRow(_label("班级", False), self.class_combo)
@@ -247,12 +322,68 @@ class StudentDialog(QDialog):
         for position, spec in enumerate(specs):
             editor = self._factory.editor(spec)
             self._rows[spec.key] = _add_row(forms[min(position // half, len(forms) - 1)], spec, editor, tab)
-        page = QWidget()
-        outer = QVBoxLayout(page)
-        outer.setContentsMargins(16, 14, 16, 10)
         outer.addLayout(columns)
         outer.addStretch(1)
         return self._scrolling(page)
+
+    def _offers_information_change(self) -> bool:
+        """Key fields locked while the student is still here (在读, 休学: whom 信息变更 may concern)."""
+        from xueji_desktop.services.procedures import kind_of
+
+        return (
+            not self.final
+            and any(key in self.locked for key in key_fields())
+            and self._form.status in kind_of(INFORMATION_CHANGE).statuses
+        )
+
+    def _information_change_row(self) -> QHBoxLayout:
+        keys = [key for key in key_fields() if key in self.locked]
+        labels = "、".join(spec.label for spec in STUDENT_FIELDS if spec.key in keys)
+        self.locked_note = QLabel(
+            f"学籍已建立：{labels}须由监护人申请、办理信息变更并经学籍管理部门核准后修改（《细则》第十四条）。"
+        )
+        self.locked_note.setWordWrap(True)
+        self.locked_note.setStyleSheet(NOTE_STYLE)
+        self.change_button = QPushButton(CHANGE_BUTTON)
+        self.change_button.setAutoDefault(False)
+        self.change_button.setToolTip("打开信息变更手续，选中当前所在的关键信息")
+        self.change_button.clicked.connect(self.request_information_change)
+        row = QHBoxLayout()
+        row.addWidget(self.locked_note, 1)
+        row.addWidget(self.change_button, 0, Qt.AlignmentFlag.AlignTop)
+        return row
+
+    def request_information_change(self):
+        """「申请信息变更…」: the 信息变更 wizard for this student (R14.1), its first change row filled with the key
+        field the clerk was in (姓名 when none) and the value it holds now, to be corrected there."""
+        from xueji_desktop.ui.common.operations import PROCEDURES, announcer
+        from xueji_desktop.ui.status_changes.wizard import ProcedureWizard
+
+        key = self._last_key_field or next(k for k in key_fields() if k in self.locked)
+        wizard = ProcedureWizard(
+            self._store,
+            INFORMATION_CHANGE,
+            student_id=self._student_id,
+            new_values={key: self._form.values.get(key)},
+            parent=self,
+        )
+
+        def finished(result: int) -> None:
+            if result and wizard.procedure_id is not None:
+                announcer().announce({PROCEDURES, STUDENTS})
+
+        wizard.finished.connect(finished)
+        wizard.open()
+        return wizard
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A locked key field the clerk clicks or tabs into is the one 「申请信息变更…」 asks for."""
+        if event.type() == QEvent.Type.FocusIn:
+            self._last_key_field = next(
+                (key for key in key_fields() if key in self.locked and self._rows[key].editor is watched),
+                None,
+            )
+        return super().eventFilter(watched, event)
 
     def _class_combo(self) -> QComboBox:
         combo = QComboBox()
@@ -321,20 +452,33 @@ class StudentDialog(QDialog):
         for key, row in self._rows.items():
             editor: FieldEditor = row.editor  # type: ignore[assignment]
             editor.set_value(form.values.get(key))
-        nsid = self.editor("national_student_id")
-        assert isinstance(nsid, QLineEdit)
-        if form.values.get("national_student_id"):  # R10.4: set once by the national system, never edited
-            nsid.setReadOnly(True)
-            nsid.setToolTip("学籍号一经确定终身不变，不能修改")
-            palette = nsid.palette()  # looks read-only: the window's colour, not an input's white
-            palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
-            nsid.setPalette(palette)
         index = self.class_combo.findData(form.school_class_id)
         self.class_combo.setCurrentIndex(max(index, 0))
         family = list(form.family)
         family += [{"id_type": RESIDENT_ID_CARD, "ethnicity": "01"}] * (MIN_MEMBERS - len(family))
         for values in family:
             self.add_member(values)
+
+    def _lock(self) -> None:
+        """The fields rules/key_fields.py locks are shown read-only; after graduation the family and the class too,
+        and there is nothing to save (R14.2)."""
+        for key in self.locked:
+            if self.final:
+                why = f"学生已{self._form.status}，其原学籍信息不得修改（第十四条）"
+            elif key == "national_student_id":
+                why = "学籍号一经确定终身不变，不能修改（第十条）"
+            else:
+                why = "学籍已建立：须办理信息变更，经学籍管理部门核准后修改（第十四条）"
+            make_read_only(self._rows[key].editor, why)
+            self._rows[key].editor.installEventFilter(self)
+        if self.final:
+            for member in self.member_forms:
+                for row in member.rows.values():
+                    make_read_only(row.editor, "学生毕业后，其原学籍信息不得修改（第十四条）")
+                member.remove_button.hide()
+            self.add_member_button.hide()
+            self.class_combo.setEnabled(False)
+            self.save_button.setEnabled(False)
 
     def form(self) -> StudentForm:
         """What the widgets hold, as the service takes it; members left blank are left out."""
@@ -344,7 +488,10 @@ class StudentDialog(QDialog):
         values = {key: row.editor.value() for key, row in self._rows.items()}  # type: ignore[attr-defined]
         members = [m for m in self.member_forms if not m.is_blank()]
         family = [m.values() for m in members]
-        return StudentForm(values, family, self.class_combo.currentData(), self._form.status), members
+        form = StudentForm(
+            values, family, self.class_combo.currentData(), self._form.status, self._form.enrolment_step
+        )
+        return form, members
 
     # ---- checks ---------------------------------------------------------------------------------------------
 

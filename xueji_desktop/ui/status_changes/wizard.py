@@ -8,8 +8,10 @@ number and a written reason, warnings with the clerk's confirmation. Finishing o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
@@ -49,10 +51,14 @@ class ProcedureWizard(QWizard):
         *,
         today: date | None = None,
         student_id: int | None = None,
+        new_values: Mapping[str, Any] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`new_values` (信息变更 only: student field keys and their new values, e.g. from the student dialog's
+        「申请信息变更…」) fill the 办理信息 page's change rows for `student_id`."""
         super().__init__(parent)
         self.store = store
+        self.new_values = dict(new_values or {})
         self.form = request_form(store, kind, today or date.today())  # the kind's 办理信息 page
         self.student_id = student_id
         self.student_name = ""
@@ -122,6 +128,25 @@ class DetailsPage(QWizardPage):
                 self.fields.removeRow(0)
             self.owner.form.build(self.fields, self.owner.student_id)
             self.built_for = self.owner.student_id
+            self.prefill_changes()
+
+    def prefill_changes(self) -> None:
+        """信息变更 opened for one student with new values (R14.1): each change row starts with a field and its new
+        value, for the clerk to check; a field the page does not offer is left for the clerk to choose."""
+        rows = self.owner.form.widgets.get("new_values") if self.owner.new_values else None
+        if not rows:
+            return
+        free = list(rows)
+        for key, new in self.owner.new_values.items():
+            if not free:
+                return
+            field, value = free[0]
+            index = next((i for i in range(field.count()) if (field.itemData(i) or (None,))[0] == key), -1)
+            if index < 0:
+                continue
+            free.pop(0)
+            field.setCurrentIndex(index)
+            value.setText(new.isoformat() if isinstance(new, date) else "" if new is None else str(new))
 
 
 class ProofsPage(QWizardPage):
