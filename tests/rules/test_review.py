@@ -180,6 +180,7 @@ def test_r34_1_and_r37_1_each_check_has_its_rule():
     第三十七条 (no record, not reported, dropout, transfers, archives)."""
     assert {c for c, r in rules.RULE_OF_CHECK.items() if r == "R34.1"} == {
         Check.RECORD,
+        Check.NAME,  # R13.1 (rules/names.py): a stored name with hidden characters or emoji
         Check.OVERDUE,
         Check.STALLED,
         Check.SUSPENSION_ENDED,
