@@ -61,7 +61,7 @@ def _duplicate(row: Person, name_key: str, stored: _Seen, earlier: _Seen) -> Dup
         severity, said = Severity.WARN, "与{label}同名、同出生日期、同性别，可能是重复学籍，请核实"
     elif (
         row.pinyin
-        and (hit := _lookup("by_sound", (row.pinyin, row.birth_date), stored, earlier))
+        and (hit := _lookup("by_sound", (row.pinyin.split(" ", 1)[0], row.birth_date), stored, earlier))
         and _name_key(hit[2].name) != name_key
     ):
         severity = Severity.WARN
@@ -92,7 +92,7 @@ class _Seen:
             keep(self.by_id, person.id_number, person)
         keep(self.by_person, (name_key, person.birth_date, person.gender), person)
         if person.pinyin:
-            keep(self.by_sound, (person.pinyin, person.birth_date), person)
+            keep(self.by_sound, (person.pinyin.split(" ", 1)[0], person.birth_date), person)  # preferred 拼音
 
 
 def _lookup(table: str, key: object, stored: _Seen, earlier: _Seen) -> tuple[str, int | None, Person] | None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from xueji_desktop.errors import NotFound
 from xueji_desktop.reference.codes import code_table
+from xueji_desktop.reference.pinyin import KEY_SEPARATOR
 from xueji_desktop.rules.class_size import ClassSizeLimits, limits_for_grade
 from xueji_desktop.rules.identity import mask_id_number, normalise_id_number
 from xueji_desktop.store import Store
@@ -199,7 +200,13 @@ def list_students(
 
 
 def _matching(query: str, params: dict[str, Any]) -> str:
-    """Name (any part), 拼音 initials or full 拼音 (from the start), ID number or 学籍号 fragment: a WHERE condition."""
+    """Name (any part), 拼音 initials or full 拼音 (from the start, in any reading of a 多音字: 「zzx」 and 「czx」 both
+    find 曾子轩), ID number or 学籍号 fragment: a WHERE condition.
+
+    The keys hold the preferred spelling, then each other reading after a space (reference/pinyin.pinyin_keys): the
+    letters match the start of the key or the start of a part after a space; the other parts are looked at only in
+    the keys that have them (initials have other readings only when the full key has: instr on one column gates both),
+    which keeps the search as fast as before at 50,000 students (benchmarks/roster_startup.py)."""
     text = query.strip()
     if not text:
         return ""
@@ -207,9 +214,16 @@ def _matching(query: str, params: dict[str, Any]) -> str:
     contains = f"%{escaped}%"
     if text.isascii() and text.replace(" ", "").isalpha():
         letters = escaped.lower().replace(" ", "")
-        params.update(prefix=f"{letters}%", contains=contains)
+        params.update(
+            prefix=f"{letters}%",
+            separator=KEY_SEPARATOR,
+            other=f"%{KEY_SEPARATOR}{letters}%",
+            contains=contains,
+        )
         return (
             "(s.initials_key LIKE :prefix ESCAPE '\\' OR s.pinyin_key LIKE :prefix ESCAPE '\\'"
+            " OR (instr(s.pinyin_key, :separator) AND (s.initials_key LIKE :other ESCAPE '\\'"
+            " OR s.pinyin_key LIKE :other ESCAPE '\\'))"
             " OR s.national_student_id LIKE :contains ESCAPE '\\')"
         )
     if text.isascii():  # digits (and X): ID number or 学籍号 fragments
