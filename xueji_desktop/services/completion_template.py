@@ -41,7 +41,7 @@ from xueji_desktop.rules.identity import mask_id_number
 from xueji_desktop.rules.student_record import check_student
 from xueji_desktop.services import audit
 from xueji_desktop.services.bulk_edit import closed_refusal, refusal
-from xueji_desktop.spreadsheets.normalise import CellProblem, normalise_cell, shown
+from xueji_desktop.spreadsheets.normalise import CellProblem, shown
 from xueji_desktop.spreadsheets.reader import SheetTable
 from xueji_desktop.spreadsheets.template import ColumnSpec, load_template
 from xueji_desktop.store import Store
@@ -56,6 +56,7 @@ IDENTIFYING = (STUDENT_NUMBER, "姓名", "身份证件号", "学籍号", "班级
 # the upload template's columns that are never filled from here: the school's, the class (调班), the identifying ones
 _NOT_FILLED = frozenset({"school_code", "class_number", "name", "id_number", "national_student_id"})
 _ID_CHUNK = 900
+_IDENTITY = frozenset({"id_type", "id_number", "birth_date", "gender"})  # checked together (GB 11643)
 _STUDENT_READ = (
     "id",
     "name",
@@ -293,6 +294,7 @@ def plan_completion(store: Store, path: Path) -> CompletionPlan:
     if not columns:
         raise InvalidInput(f"“{Path(path).name}”中没有要补录的列")
 
+    prepared = [_Reading(index, column) for index, column in columns]
     rows = list(table.rows)
     wanted: list[int] = []
     for row in rows:
@@ -337,7 +339,7 @@ def plan_completion(store: Store, path: Path) -> CompletionPlan:
                 )
             )
             continue
-        update_, found = _read_row(row.row_number, cells, columns, student, default_members, regions)
+        update_, found = _read_row(row.row_number, cells, prepared, student, default_members, regions)
         problems += found
         if found:
             continue
@@ -348,10 +350,33 @@ def plan_completion(store: Store, path: Path) -> CompletionPlan:
     return CompletionPlan(Path(path), table, [c.header for _, c in columns], updates, problems, unchanged)
 
 
+class _Reading:
+    """One fill column, worked out once per file: where it is, whose field, its normaliser, and the text its cell
+    held when the workbook was written (a cell still holding it changed nothing: no need to read it again)."""
+
+    __slots__ = ("column", "index", "key", "normalise", "position", "written")
+
+    def __init__(self, index: int, column: ColumnSpec) -> None:
+        from xueji_desktop.spreadsheets.normalise import normaliser_for
+
+        self.index = index
+        self.column = column
+        self.position = column.family_index
+        self.key = column.field_key if self.position is not None else column.field
+        self.normalise = normaliser_for(column)
+        self.written = _cell_text(column)
+
+    def old(self, student: Mapping[str, Any]) -> Any:
+        if self.position is None:
+            return student.get(self.key)
+        family = student["_family"]
+        return family[self.position - 1].get(self.key) if self.position <= len(family) else None
+
+
 def _read_row(
     row_number: int,
     cells: Sequence[object],
-    columns: list[tuple[int, ColumnSpec]],
+    columns: list[_Reading],
     student: dict[str, Any],
     default_members: list[dict[str, Any]],
     region_exists: Callable[[str], bool],
@@ -361,18 +386,21 @@ def _read_row(
     members: dict[int, dict[str, Any]] = {}
     placed: dict[str, tuple[int, ColumnSpec, object]] = {}
     count = len(cells)
-    for index, column in columns:
+    for reading in columns:
+        index, column = reading.index, reading.column
         raw = cells[index] if index < count else None
         if raw is None or raw == "":
             continue  # a blank leaves the field as it is
-        value, message, hint = normalise_cell(raw, column)
+        old = reading.old(student)
+        if type(raw) is str and raw == reading.written(old):
+            continue  # as it was written: unchanged
+        value, message, hint = reading.normalise(raw)
         if message is not None:
             problems.append(CellProblem(row_number, column.header, shown(raw), message, hint or "", index))
             continue
-        position = column.family_index
-        old = _value_of(student, column)
         if _same(old, value):
             continue
+        position = reading.position
         if position is None:
             finding = refusal(student, column.field)
             if finding is not None:
@@ -386,19 +414,25 @@ def _read_row(
             if closed is not None:
                 problems.append(CellProblem(row_number, column.header, shown(raw), closed.text, "", index))
                 continue
-            members.setdefault(position, {})[column.field_key] = value
+            members.setdefault(position, {})[reading.key] = value
         placed[column.field] = (index, column, raw)
     if problems or not (values or members):
         return StudentUpdate(
             student["id"], student["name"], student["_class"] or "", row_number, {}, {}, {}
         ), problems
-    merged = {key: student[key] for key in FIELDS_BY_KEY} | values
-    family: list[Mapping[str, Any]] = [dict(m) for m in student["_family"]]
-    for position in sorted(members):
-        while len(family) < position:
-            defaults = default_members[len(family)] if len(family) < len(default_members) else {}
-            family.append({spec.key: defaults.get(spec.key) for spec in FAMILY_FIELDS})
-        family[position - 1] = {**family[position - 1], **members[position]}
+    # Only what this row changes is checked (with the ID number when a value it decides changes): a field already
+    # stored was checked when it was, and a problem elsewhere in the record is not this file's to fix.
+    merged = dict(values)
+    if _IDENTITY.intersection(values):
+        merged |= {key: values.get(key, student[key]) for key in _IDENTITY}
+    family: list[Mapping[str, Any]] = []
+    if members:
+        family = [dict(m) for m in student["_family"]]
+        for position in sorted(members):
+            while len(family) < position:
+                defaults = default_members[len(family)] if len(family) < len(default_members) else {}
+                family.append({spec.key: defaults.get(spec.key) for spec in FAMILY_FIELDS})
+            family[position - 1] = {**family[position - 1], **members[position]}
     for problem in check_student(merged, family, region_exists=region_exists):
         where = placed.get(problem.field)
         if where is not None:
