@@ -45,7 +45,9 @@ class StudentForm:
     family: list[dict[str, Any]] = field(default_factory=list)
     school_class_id: int | None = None
     status: str = "在读"
-    enrolment_step: str | None = None  # R10.3's step; None for a formal record (rules.key_fields reads it)
+    # R10.3's step, None for a formal record (rules.key_fields reads it); a fact about the record, not an edit, so
+    # two forms with the same values are equal whether or not the reader filled it in
+    enrolment_step: str | None = field(default=None, compare=False)
 
 
 def blank_form(school_class_id: int | None = None, today: date | None = None) -> StudentForm:
