@@ -132,6 +132,7 @@ class BulkEditDialog(QDialog):
 
         if self.value_editor is not None:
             self.value_holder.removeWidget(self.value_editor)
+            self.value_editor.hide()  # deleted later: not left painted at the dialog's corner meanwhile
             self.value_editor.deleteLater()
         spec = FIELDS_BY_KEY[self.field_key()]
         self.value_editor = self._factory.editor(spec, self)
