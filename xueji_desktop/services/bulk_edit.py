@@ -52,25 +52,19 @@ _READ = ("id", "name", "status", "enrolment_step", "school_class_id", *(spec.key
 # --- which fields may change (第十四条) ------------------------------------------------------------------------------
 
 
-# rules.key_fields (the key fields as data, resources/reference/key_fields.json) answers these once it is in main;
-# until then the same list and the same tests, here.
-_KEY_FIELDS = frozenset(
-    {"name", "gender", "birth_date", "id_type", "id_number", "ethnicity", "nationality", "overseas_status"}
-)
-_CLOSED = frozenset({"毕业", "结业", "肄业"})
-_APPROVED = "审核通过"
-
-
 def _key_rules() -> tuple[Callable[[str], bool], Callable[[Mapping[str, Any]], bool], Callable[[str], bool]]:
-    """(is_key_field, is_established, is_closed): a key field (第十四条); a record established — 审核通过, no 建籍
-    step at all (formal before the app knew the student, or transferred in), or a 学籍号 set; a record closed by
-    毕业/结业/肄业 (R14.2)."""
+    """(is_key_field, is_established, is_closed), as rules.key_fields decides them: a key field (第十四条, the list
+    is data: resources/reference/key_fields.json); a record established (审核通过, no 建籍 step, or a 学籍号); a record
+    closed by 毕业/结业/肄业 (R14.2)."""
+    from xueji_desktop.rules import key_fields
+
+    keys = frozenset(key_fields.key_fields())
     return (
-        _KEY_FIELDS.__contains__,
-        lambda student: (
-            bool(student.get("national_student_id")) or student.get("enrolment_step") in (None, _APPROVED)
+        keys.__contains__,
+        lambda student: key_fields.is_established(
+            student.get("enrolment_step"), student.get("national_student_id")
         ),
-        _CLOSED.__contains__,
+        key_fields.is_final,
     )
 
 
