@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from xueji_desktop.errors import NotFound
+from xueji_desktop.rules.identity import mask_national_student_id
 from xueji_desktop.services import roster
 from xueji_desktop.services.roster import RosterRow
 from xueji_desktop.services.students import not_established
@@ -113,7 +114,8 @@ class StudentPicker(QWidget):
             item = QListWidgetItem(row_text(match) + (NOT_ESTABLISHED if step else ""))
             item.setData(ID_ROLE, match.id)
             item.setData(NAME_ROLE, match.name)
-            item.setToolTip(f"学号 {match.school_number or '—'}　学籍号 {match.national_student_id or '—'}")
+            nsid = mask_national_student_id(match.national_student_id)
+            item.setToolTip(f"学号 {match.school_number or '—'}　学籍号 {nsid or '—'}")
             if step:
                 item.setToolTip(f"{item.toolTip()}\n学籍尚未建立：建立学籍进行到“{step}”")
             self.results.addItem(item)
