@@ -366,7 +366,9 @@ def _walk_the_dialogs_themselves(walk: Walk, store: Store, tmp: Path) -> None:
     from xueji_desktop.services import history
     from xueji_desktop.ui.archive.tab import AuditEntryDialog
 
-    entry = AuditEntryDialog(history.audit_events(store, limit=1)[0])  # 档案: a double-click on the operation log
+    entry = AuditEntryDialog(
+        history.audit_events(store, limit=1)[0]
+    )  # 档案: a double-click on the operation log
     walk.widget(entry, "操作记录（双击）")
     entry.deleteLater()
     from xueji_desktop.ui.year_end.wizard import YearEndWizard

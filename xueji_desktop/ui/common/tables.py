@@ -105,9 +105,7 @@ class TableActions(QObject):
         self.copy_action = QAction("复制", view)
         self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
         self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.copy_action.setToolTip(
-            "把选中的各行复制为以制表符分隔的文字，可直接粘贴到电子表格中（Ctrl+C）"
-        )
+        self.copy_action.setToolTip("把选中的各行复制为以制表符分隔的文字，可直接粘贴到电子表格中（Ctrl+C）")
         self.copy_action.triggered.connect(lambda: self.copy())
         self.export_action = QAction("导出 Excel…", view)
         self.export_action.setToolTip("把表格中显示的各列导出为 Excel 文件")
