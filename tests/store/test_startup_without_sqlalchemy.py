@@ -60,3 +60,34 @@ def test_school_context_prefers_the_current_year(school):
     context = school_setup.school_context(school, today=date(2027, 3, 1))
     assert (context.year_name, context.term, context.registrar) == ("2026-2027学年", 2, "李敏")
     assert school_setup.school_context(school, today=date(2026, 10, 1)).term_label == "2026-2027学年第一学期"
+
+
+WINDOW_PROBE = """
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from xueji_desktop.ui.main_window import MainWindow
+app = QApplication(sys.argv)
+window = MainWindow(Path(sys.argv[1]))
+assert window.open_data()
+print("rows:", window.roster_tab.model.rowCount(), "sqlalchemy loaded:", "sqlalchemy" in sys.modules)
+window.close()
+"""
+
+
+def test_the_main_window_opens_its_data_and_fills_the_roster_without_sqlalchemy(school):
+    """What runs before the roster is on screen — opening the data, the tree, the first class — stays off
+    SQLAlchemy (the one-time take-in of old 节假日安排 files, which needs it, waits until after)."""
+    first = roster.class_tree(school)[0].classes[0].id
+    add_student(school, first, name="张三", birth=date(2019, 3, 12))
+    root = school.folder.root
+    school.close()
+    result = subprocess.run(
+        [sys.executable, "-c", WINDOW_PROBE, str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.splitlines()[-1] == "rows: 1 sqlalchemy loaded: False"

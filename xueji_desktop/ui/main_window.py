@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
     def open_data(self) -> bool:
         """Open the store (migrating it), run first-run setup if needed, build and fill the tabs."""
         from xueji_desktop.fault_log import log_to
-        from xueji_desktop.services import holidays, school_setup
+        from xueji_desktop.services import school_setup
         from xueji_desktop.store import BUSY_MESSAGE, Store, StoreError
 
         if self._lock is None and not self.lock_data_dir():
@@ -92,12 +92,17 @@ class MainWindow(QMainWindow):
                 if outcome == "cancelled":
                     return False
         self._build_tabs()
-        from xueji_desktop.ui.common.operations import HOLIDAYS, run
-
-        # the 节假日安排 files an earlier version wrote, once; a fault here is told and the window still opens
-        run(self, "节假日安排", lambda: holidays.take_in_old_files(self.store), changes={HOLIDAYS})
+        QTimer.singleShot(0, self._take_in_old_holiday_files)  # after the roster is on screen: it loads SQLAlchemy
         QTimer.singleShot(0, self._backup)
         return True
+
+    def _take_in_old_holiday_files(self) -> None:
+        """The 节假日安排 files an earlier version wrote, once; a fault here is told and the window stays open."""
+        from xueji_desktop.services import holidays
+        from xueji_desktop.ui.common.operations import HOLIDAYS, run
+
+        if self.store is not None:
+            run(self, "节假日安排", lambda: holidays.take_in_old_files(self.store), changes={HOLIDAYS})
 
     def _run_setup(self) -> str:
         """The first-run wizard: "done", "demo" (the clerk asked for the demo school) or "cancelled"."""
