@@ -59,3 +59,16 @@ def test_r34_1_the_term_review_lists_a_stored_name_that_breaks_r13_1(school):
     assert "第十三条" in found.basis
     assert result.counts[Check.RECORD] == 0  # listed once, under its own check
     assert all(f.student.id != clean for f in result.findings)
+
+
+def test_a_name_excel_would_read_as_a_formula_is_saved_only_when_confirmed_R13_1(school):
+    """R13.1: 「=张三」 by hand is warned (the clerk confirms), never refused."""
+    from tests.factories import class_id_of, student_form
+    from xueji_desktop.rules.findings import RuleViolation
+    from xueji_desktop.services.students import create_student
+
+    form = student_form(class_id_of(school, 1), name="=张三")
+    with pytest.raises(RuleViolation) as warned:
+        create_student(school, form)
+    assert not warned.value.blocking and warned.value.findings[0].rule_id == "R13.1"
+    assert create_student(school, form, confirmed=True) > 0

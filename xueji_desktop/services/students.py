@@ -76,7 +76,7 @@ def create_student(store: Store, form: StudentForm, *, confirmed: bool = False) 
     (likely duplicate, class above the standard size) need `confirmed=True`."""
     values = _checked(form)
     with store.transaction() as session:
-        findings = _duplicate_findings(session, values, None)
+        findings = _duplicate_findings(session, values, None) + _name_warnings(values, form)
         if form.school_class_id is not None:
             findings += _class_findings(session, form.school_class_id, extra=1)
         _raise_unless_confirmed(findings, confirmed)
@@ -131,7 +131,9 @@ def update_student(
         )
         if refused:
             raise RuleViolation(refused)
-        _raise_unless_confirmed(_duplicate_findings(session, values, student_id), confirmed)
+        _raise_unless_confirmed(
+            _duplicate_findings(session, values, student_id) + _name_warnings(values, form), confirmed
+        )
         changes = {FIELDS_BY_KEY[key].label: [getattr(student, key), values[key]] for key in changed}
         if old_family != new_family:
             changes["家庭成员"] = [old_family, new_family]
@@ -253,6 +255,14 @@ def _class_findings(session: Session, class_id: int, extra: int) -> list[Finding
     return check_class_size(
         school_class.name, school_class.grade.level, class_size_now(session, class_id) + extra
     )
+
+
+def _name_warnings(values: dict[str, Any], form: StudentForm) -> list[Finding]:
+    """R13.1's warnings on names (a leading = + - @ that Excel would read as a formula): the clerk confirms them;
+    the refusals come from check_student with the field to fix."""
+    from xueji_desktop.rules.names import record_name_findings
+
+    return [f for _, f in record_name_findings(values, [_cleaned(m) for m in form.family]) if not f.blocks]
 
 
 def _raise_unless_confirmed(findings: list[Finding], confirmed: bool) -> None:
