@@ -132,6 +132,18 @@ def test_an_approved_student_changes_only_through_R14_1(school, good_file):
     assert len(plan.problems) == 6 and all("第十四条" in p.message for p in plan.problems)
 
 
+def test_a_student_with_a_national_id_changes_only_through_R14_1_R10_4(school, good_file):
+    """R14.1, R10.4: a record the national system gave a 学籍号 is established even before 审核通过 is marked — a
+    corrected file no longer updates it; its rows are refused, pointing to the information-change procedure."""
+    commit_import(school, plan_import(school, good_file))
+    with school.transaction() as session:
+        for student in session.scalars(select(Student)):
+            student.national_student_id = "G" + student.id_number
+    plan = plan_import(school, good_file)
+    assert plan.updates == []
+    assert len(plan.problems) == 6 and all("第十四条" in p.message for p in plan.problems)
+
+
 def test_cli_exit_codes_and_error_lines(school, good_file, tmp_path):
     """`xueji import-students`: 0 imported, 1 errors (nothing written, error workbook), 2 unreadable."""
     root = school.folder.root

@@ -38,6 +38,7 @@ from xueji_desktop.reference.pinyin import pinyin_keys, pinyin_spelling
 from xueji_desktop.reference.student_fields import FAMILY_FIELDS, FIELDS_BY_KEY, FieldKind
 from xueji_desktop.rules import Finding
 from xueji_desktop.rules.duplicates import DuplicateFinding, Person, find_duplicates
+from xueji_desktop.rules.key_fields import is_established
 from xueji_desktop.rules.names import record_name_findings
 from xueji_desktop.services import audit
 from xueji_desktop.services.class_assignment import ClassPreview
@@ -203,9 +204,12 @@ def _plan_against_database(store: Store, plan: ImportPlan) -> None:
     """Duplicates (R13.1) in the file and against every stored student; updates for students still being enrolled;
     refusals for students whose record is formal (R14.1: change only through the information-change procedure)."""
     with store.read() as session:
-        stored = stored_people(session, Student.enrolment_step)
+        stored = stored_people(session, Student.enrolment_step, Student.national_student_id)
+        # only a record not yet established may be corrected by a new file (R14.1: after that, 信息变更; R10.4)
         updatable = {
-            s.id_number: s for s in stored if s.id_number and s.enrolment_step not in (None, APPROVED)
+            s.id_number: s
+            for s in stored
+            if s.id_number and not is_established(s.enrolment_step, s.national_student_id)
         }
         rows, matched = [], set()
         for record in plan.records:
@@ -241,7 +245,7 @@ def _plan_against_database(store: Store, plan: ImportPlan) -> None:
         plan.duplicates.append(duplicate)
 
 
-def stored_people(session, extra: Any) -> Sequence[Any]:
+def stored_people(session, *extra: Any) -> Sequence[Any]:
     """Every stored student with what R13.1's duplicate check reads of them (stored_person), and `extra`."""
     return session.execute(
         select(
@@ -252,7 +256,7 @@ def stored_people(session, extra: Any) -> Sequence[Any]:
             Student.id_number,
             Student.pinyin_key,
             Student.status,
-            extra,
+            *extra,
         )
     ).all()
 
@@ -286,7 +290,10 @@ def row_person(record: RowRecord) -> Person:
 def _approved_match(duplicate: DuplicateFinding, stored: Sequence[Any]) -> bool:
     if duplicate.other_student_id is None or not duplicate.finding.blocks:
         return False
-    return any(s.id == duplicate.other_student_id and s.enrolment_step in (None, APPROVED) for s in stored)
+    return any(
+        s.id == duplicate.other_student_id and is_established(s.enrolment_step, s.national_student_id)
+        for s in stored
+    )
 
 
 def _changes(student: Student, record: RowRecord) -> dict[str, list[Any]]:
