@@ -199,7 +199,7 @@ def complete_procedure(
         f"status_change.{kind.code}",
         "student",
         student.id,
-        {"状态": [before, completion.status_after], "手续": [None, procedure.id]},
+        {"状态": [before, completion.status_after], "手续": [None, kind.label]},  # words, not its number
     )
     return event
 
