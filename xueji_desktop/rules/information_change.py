@@ -7,8 +7,11 @@ record only after its approval, keeping old and new values. A graduate's record 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any
 
+from xueji_desktop.reference.codes import code_table
+from xueji_desktop.reference.student_fields import FIELDS_BY_KEY, FieldKind
 from xueji_desktop.rules import proofs
 from xueji_desktop.rules.findings import Finding, block
 
@@ -24,6 +27,20 @@ def check_information_change(status: str, fields: Collection[str]) -> list[Findi
         found.append(block("R10.4", "学籍号由学籍系统生成，一人一号，终身不变，不能变更"))
     if not fields:
         found.append(block("R14.1", "没有要变更的信息"))
+    return found
+
+
+def check_codes(new_values: Mapping[str, Any]) -> list[Finding]:
+    """R14.1: a code-valued field (性别, 民族, 国籍/地区, 身份证件类型, 港澳台侨外 …) changes only to a code of its
+    table — the value the national record keeps."""
+    found = []
+    for key, value in new_values.items():
+        spec = FIELDS_BY_KEY.get(key)
+        if spec is None or spec.kind is not FieldKind.CODE or value is None or value == "":
+            continue
+        table = code_table(spec.table or key)
+        if all(code.code != value for code in table.codes):
+            found.append(block("R14.1", f"{spec.label}：“{value}”不在{table.title}代码表中"))
     return found
 
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from xueji_desktop.errors import InvalidInput
 from xueji_desktop.models import Procedure
-from xueji_desktop.reference.student_fields import FAMILY_FIELDS, FIELDS_BY_KEY, STUDENT_FIELDS
+from xueji_desktop.reference.codes import code_table
+from xueji_desktop.reference.student_fields import FAMILY_FIELDS, FIELDS_BY_KEY, STUDENT_FIELDS, FieldKind
 from xueji_desktop.rules import information_change as rules
 from xueji_desktop.rules.findings import RuleViolation, block
 from xueji_desktop.rules.names import changed_name_findings
@@ -34,10 +35,31 @@ required_proofs = rules.required_proofs
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InformationChangeRequest:
-    """信息变更 (第十四条): some student fields (keys of reference/student_fields.py) and their new values."""
+    """信息变更 (第十四条): some student fields (keys of reference/student_fields.py) and their new values; a
+    code-valued field's (性别, 民族 …) by its code or its name, kept as the code."""
 
     student_id: int
     new_values: Mapping[str, Any] = ask("变更项目", default_factory=dict)
+
+
+def _stored(key: str, value: Any) -> Any:
+    """A code-valued field's new value as the record keeps it: the code, also when given by its name (汉族 → 01);
+    an unknown one is left as it is, for rules.information_change.check_codes to refuse (R14.1)."""
+    spec = FIELDS_BY_KEY.get(key)
+    if spec is not None and spec.kind is FieldKind.CODE and isinstance(value, str):
+        text = value.strip()
+        return (code_table(spec.table or key).code_of(text) or text) if text else None
+    return value
+
+
+def words(key: str, value: Any) -> str:
+    """A value as the clerk reads it: a code's name (民族 01 → 汉族), a date as 2019-03-14, （空） for nothing."""
+    if value is None or value == "":
+        return "（空）"
+    spec = FIELDS_BY_KEY.get(key)
+    if spec is not None and spec.kind is FieldKind.CODE:
+        return code_table(spec.table or key).name_of(str(value))
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def _prepare(session: Session, request: InformationChangeRequest, today: date) -> Opening:
@@ -49,9 +71,10 @@ def _prepare(session: Session, request: InformationChangeRequest, today: date) -
     values = {spec.key: getattr(student, spec.key) for spec in STUDENT_FIELDS}
     family = [{spec.key: getattr(m, spec.key) for spec in FAMILY_FIELDS} for m in student.family_members]
     form = StudentForm(values, family, student.school_class_id, student.status)
+    new_values = {key: _stored(key, value) for key, value in request.new_values.items()}
     changes = {
         key: [form.values.get(key), value]
-        for key, value in request.new_values.items()
+        for key, value in new_values.items()
         if form.values.get(key) != value
     }
     unknown = [key for key in changes if key not in FIELDS_BY_KEY]
@@ -62,8 +85,13 @@ def _prepare(session: Session, request: InformationChangeRequest, today: date) -
     said = {f.message for f in names}
     problems = [p for p in check_form(form) if p.field in changes and p.message not in said]
     findings = rules.check_information_change(student.status, list(changes)) + names
+    findings += rules.check_codes({key: new for key, (_, new) in changes.items()})
     findings += [block("R14.1", f"{p.label}：{p.message}") for p in problems]
-    facts = {"fields": changes, "labels": {key: FIELDS_BY_KEY[key].label for key in changes}}
+    facts = {
+        "fields": changes,  # as stored: codes, dates (a 冲正 puts the old ones back)
+        "labels": {key: FIELDS_BY_KEY[key].label for key in changes},
+        "shown": {key: [words(key, old), words(key, new)] for key, (old, new) in changes.items()},
+    }
     return Opening(student.id, student.name, facts, findings)
 
 
@@ -76,7 +104,10 @@ def _complete(session: Session, procedure: Procedure, facts: dict[str, Any], on:
         raise RuleViolation([block("R14.2", f"学生{student.status}后，其原学籍信息不得修改")])
     changes = facts["fields"]
     apply_values(student, {key: field_value(key, new) for key, (_, new) in changes.items()})
-    shown = "、".join(f"{facts['labels'][key]}：{old} → {new}" for key, (old, new) in changes.items())
+    shown = "、".join(
+        f"{facts['labels'][key]}：{words(key, field_value(key, old))} → {words(key, field_value(key, new))}"
+        for key, (old, new) in changes.items()
+    )
     return Completion(student, student.status, on, {"fields": changes}, shown)
 
 

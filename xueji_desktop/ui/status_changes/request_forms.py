@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSpinBox,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -248,12 +249,88 @@ def class_choice(store: Store, chosen: int | None = None) -> QComboBox:
 _CHANGE_ROWS = 3
 
 
+class ChangeValue(QStackedWidget):
+    """变更为 of one 信息变更 row: a line for a text or a date, and for a code-valued field (性别, 民族, 国籍/地区,
+    身份证件类型, 港澳台侨外 …) the student dialog's own drop-down of the code table's names, keeping the code
+    (ui.common.field_widgets.CodeField)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        from xueji_desktop.ui.common.field_widgets import EditorFactory
+
+        super().__init__(parent)
+        self.line = QLineEdit()
+        self.line.setPlaceholderText("新的内容（日期写成 2019-03-14）")
+        self.addWidget(self.line)
+        self._factory = EditorFactory(self)
+        self._editors: dict[str, Any] = {}  # code editors by field key, built when the field is first chosen
+        self.key: str | None = None
+        self.kind: str | None = None
+
+    @property
+    def editor(self) -> Any:
+        """The widget now asking for the value: the line, or the field's drop-down."""
+        return self.currentWidget()
+
+    def show_field(self, key: str | None, kind: str | None) -> None:
+        from xueji_desktop.reference.student_fields import FIELDS_BY_KEY, FieldKind
+
+        self.key, self.kind = key, kind
+        if key is None or kind != FieldKind.CODE:
+            self.setCurrentWidget(self.line)
+            return
+        if key not in self._editors:
+            self._editors[key] = self._factory.editor(FIELDS_BY_KEY[key])
+            self.addWidget(self._editors[key])
+        self.setCurrentWidget(self._editors[key])
+
+    def _coded(self) -> bool:
+        return self.currentWidget() is not self.line
+
+    def text(self) -> str:
+        """What the clerk sees: the line's text, or the name chosen."""
+        return self.editor.currentText() if self._coded() else self.line.text()
+
+    def setText(self, text: str) -> None:  # the line's own name, as the wizard's prefill and the tests use it
+        if self._coded():
+            self.set_value(text)
+        else:
+            self.line.setText(text)
+
+    def set_value(self, value: Any) -> None:
+        """A stored value (a code, a date, a text); a code-valued field also takes the name (汉族)."""
+        if self._coded():
+            from xueji_desktop.reference.codes import code_table
+            from xueji_desktop.reference.student_fields import FIELDS_BY_KEY
+
+            spec = FIELDS_BY_KEY[self.key or ""]
+            text = "" if value is None else str(value).strip()
+            self.editor.set_value(code_table(spec.table or spec.key).code_of(text) or text or None)
+        else:
+            self.line.setText(
+                value.isoformat() if isinstance(value, date) else "" if value is None else str(value)
+            )
+
+    def value(self) -> Any:
+        """The new value as the request takes it: the code, a date (a text that is no date stays text for the
+        check to name), or the text."""
+        if self._coded():
+            return self.editor.value()
+        text = self.line.text().strip()
+        if self.kind == "date" and text:
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                return text
+        return text
+
+
 def _information_change_fields(
     owner: RequestForm, form: QFormLayout, spec: RequestField
 ) -> Callable[[], Any]:
     """信息变更: up to three fields of the record, each with its present value beside the new one (R14.1; never the
-    学籍号, R10.4)."""
+    学籍号, R10.4); a code-valued field shows and takes names, and the request carries its code."""
     from xueji_desktop.reference.student_fields import STUDENT_FIELDS, FieldKind
+    from xueji_desktop.services.procedures.information_changes import words
     from xueji_desktop.services.students import load_form
 
     current = load_form(owner.store, owner.student_id).values if owner.student_id is not None else {}
@@ -263,20 +340,22 @@ def _information_change_fields(
         field.addItem("（不变更）", None)
         for student_field in STUDENT_FIELDS:
             if (
-                student_field.kind in (FieldKind.TEXT, FieldKind.DATE)
+                student_field.kind in (FieldKind.TEXT, FieldKind.DATE, FieldKind.CODE)
                 and student_field.key != "national_student_id"
             ):
                 field.addItem(student_field.label, (student_field.key, student_field.kind))
         old = QLabel("—")
-        value = QLineEdit()
-        value.setPlaceholderText("新的内容（日期写成 2019-03-14）")
+        value = ChangeValue()
 
-        def show_old(_index: int, field: QComboBox = field, old: QLabel = old) -> None:
+        def show(
+            _index: int, field: QComboBox = field, old: QLabel = old, value: ChangeValue = value
+        ) -> None:
             chosen = field.currentData()
-            shown = current.get(chosen[0]) if chosen else None
-            old.setText("—" if chosen is None else (str(shown) if shown not in (None, "") else "（空）"))
+            key, kind = chosen if chosen else (None, None)
+            value.show_field(key, kind)
+            old.setText("—" if key is None else words(key, current.get(key)))
 
-        field.currentIndexChanged.connect(show_old)
+        field.currentIndexChanged.connect(show)
         form.addRow(f"{spec.label}{n + 1}", field)
         form.addRow("　现为", old)
         form.addRow("　变更为", value)
@@ -284,17 +363,9 @@ def _information_change_fields(
     owner.widgets[spec.name] = rows
 
     def read() -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for field, value in rows:
-            if field.currentData() is None:
-                continue
-            key, kind = field.currentData()
-            text = value.text().strip()
-            try:
-                values[key] = date.fromisoformat(text) if kind == "date" and text else text
-            except ValueError:
-                values[key] = text
-        return values
+        return {
+            field.currentData()[0]: value.value() for field, value in rows if field.currentData() is not None
+        }
 
     return read
 
