@@ -307,3 +307,30 @@ def test_family_problem_points_at_the_member(qtbot, school, no_message_boxes):
     row = dialog.member_forms[1].rows["name"]
     assert row.error.isVisibleTo(dialog) and "家庭成员2 姓名" in row.error.text()
     assert student_count(school) == 0
+
+
+# --- 姓名拼音: typed, or picked from the name's readings (reference/pinyin.pinyin_choices) ---
+
+
+def test_the_clerk_picks_another_reading_and_it_is_saved(qtbot, school, no_message_boxes):
+    dialog = new_dialog(qtbot, school)
+    fill_required(qtbot, dialog, name="曾子轩")
+    pinyin = dialog.editor("name_pinyin")
+    assert pinyin.count() == 0 and pinyin.value() is None  # nothing computed until the list is opened
+    pinyin.showPopup()
+    readings = [pinyin.itemText(i) for i in range(pinyin.count())]
+    pinyin.hidePopup()
+    assert readings[0] == "ZENG ZI XUAN" and "CENG ZI XUAN" in readings
+    pinyin.setCurrentIndex(readings.index("CENG ZI XUAN"))
+    assert pinyin.value() == "CENG ZI XUAN"
+    dialog.save()
+    with school.read() as session:
+        assert session.scalar(select(Student.name_pinyin).where(Student.name == "曾子轩")) == "CENG ZI XUAN"
+
+
+def test_left_empty_the_surname_reading_is_written(qtbot, school, no_message_boxes):
+    dialog = new_dialog(qtbot, school)
+    fill_required(qtbot, dialog, name="曾子轩")
+    dialog.save()
+    with school.read() as session:
+        assert session.scalar(select(Student.name_pinyin).where(Student.name == "曾子轩")) == "ZENG ZI XUAN"

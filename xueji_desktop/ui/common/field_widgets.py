@@ -58,6 +58,43 @@ class TextField(QLineEdit):
         self.setText("" if value is None else str(value))
 
 
+class PinyinField(QComboBox):
+    """姓名拼音: typed freely, or picked from the readings the name may be written in (曾子轩: ZENG ZI XUAN, CENG ZI
+    XUAN — reference/pinyin.pinyin_choices, surname readings first). The readings are worked out when the list is
+    opened, from `name_source` (the dialog's 姓名), so opening a record costs nothing."""
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        line = self.lineEdit()
+        assert line is not None
+        line.setMaxLength(spec.max_length)
+        line.setPlaceholderText("留空则按姓名自动生成")
+        self.name_source: Any = None  # () -> str | None
+
+    def choices(self) -> list[str]:
+        from xueji_desktop.reference.pinyin import pinyin_choices
+
+        name = self.name_source() if self.name_source is not None else None
+        return pinyin_choices(name) if name else []
+
+    def showPopup(self) -> None:
+        text = self.currentText()
+        self.blockSignals(True)
+        self.clear()
+        self.addItems(self.choices())
+        self.setEditText(text)
+        self.blockSignals(False)
+        super().showPopup()
+
+    def value(self) -> str | None:
+        return self.currentText().strip().upper() or None
+
+    def set_value(self, value: Any) -> None:
+        self.setEditText("" if value is None else str(value))
+
+
 class CodeField(QComboBox):
     """A code table as a drop-down: shows the name, keeps the code as item data; blank first (not filled)."""
 
@@ -241,4 +278,6 @@ class EditorFactory:
                     self._regions = region_model(self._owner)
                 return RegionField(spec, self._regions, parent)
             case _:
+                if spec.key == "name_pinyin":
+                    return PinyinField(spec, parent)
                 return TextField(spec, parent)

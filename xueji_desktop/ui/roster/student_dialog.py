@@ -53,7 +53,7 @@ from xueji_desktop.services.students import (
 from xueji_desktop.store import Store
 from xueji_desktop.ui.common import messages
 from xueji_desktop.ui.common.field_errors import ERROR_COLOUR, error_label, with_error
-from xueji_desktop.ui.common.field_widgets import CheckField, EditorFactory, FieldEditor
+from xueji_desktop.ui.common.field_widgets import CheckField, EditorFactory, FieldEditor, PinyinField
 from xueji_desktop.ui.common.operations import CLASSES, STUDENTS, run
 
 FAMILY_TAB = "家庭成员"
@@ -321,6 +321,8 @@ class StudentDialog(QDialog):
         half = (len(specs) + 1) // 2
         for position, spec in enumerate(specs):
             editor = self._factory.editor(spec)
+            if isinstance(editor, PinyinField):  # its readings follow the 姓名 being typed
+                editor.name_source = lambda: self.editor("name").value()  # type: ignore[attr-defined]
             self._rows[spec.key] = _add_row(forms[min(position // half, len(forms) - 1)], spec, editor, tab)
         outer.addLayout(columns)
         outer.addStretch(1)
