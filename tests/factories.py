@@ -403,12 +403,12 @@ def open_transfer_in(store, proofs=(), *, today: date, decision=None, **fields) 
 
 
 def open_suspension(store, student_id: int, proofs=(), *, today: date, decision=None, **fields) -> int:
-    """procedures.open of a 休学 for illness starting the day it is asked for; `fields` change the request (start,
-    end, illness_share_of_term, reason …). Returns the procedure's id."""
+    """procedures.open of a 休学 for illness (half the term's hours) starting the day it is asked for; `fields` change
+    the request (start, end, illness_share_of_term, reason …). Returns the procedure's id."""
     from xueji_desktop.rules.suspensions import SuspensionReason
     from xueji_desktop.services.procedures.suspensions import SuspensionRequest
 
-    values = {"reason": SuspensionReason.ILLNESS, "start": today} | fields
+    values = {"reason": SuspensionReason.ILLNESS, "start": today, "illness_share_of_term": 0.5} | fields
     return _open(store, SuspensionRequest(student_id=student_id, **values), proofs, decision, today)
 
 

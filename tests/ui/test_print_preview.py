@@ -495,7 +495,7 @@ def test_a_pdf_proof_shows_a_thumbnail_of_its_first_page(qtbot, school, tmp_path
     wizard.next()
     wizard.next()
     page = wizard.proofs_page
-    thumb = page.grid.itemAtPosition(0, 2).widget()
+    thumb = page.grid.itemAtPosition(1, 2).widget()  # row 0: 打印《休学、复学申请表》 to be signed first
     assert isinstance(thumb, QLabel)
     assert page.attach(0, scan, thumb=thumb)
     picture = thumb.pixmap()
@@ -503,6 +503,6 @@ def test_a_pdf_proof_shows_a_thumbnail_of_its_first_page(qtbot, school, tmp_path
     assert picture.height() == 64 and picture.width() < 64  # the A4 page, upright
     shown = _as_page(picture.toImage())
     assert _block_page(shown) == 0  # the first page: its block in the first fifth
-    other = page.grid.itemAtPosition(1, 2).widget()
+    other = page.grid.itemAtPosition(2, 2).widget()
     assert page.attach(1, broken, thumb=other)
     assert other.pixmap().isNull() and other.text() == "PDF"  # cannot be drawn: the word, as before

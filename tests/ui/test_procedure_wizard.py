@@ -56,6 +56,7 @@ def _to_review(wizard, attach: dict[int, object]) -> None:
     assert wizard.currentPage() is wizard.student_page and wizard.student_page.isComplete()
     wizard.next()
     assert wizard.currentPage() is wizard.details_page
+    _share_asked(wizard)
     wizard.next()
     assert wizard.currentPage() is wizard.proofs_page
     for row, path in attach.items():
@@ -281,11 +282,26 @@ def test_the_timeline_of_a_student_and_the_term_filter(qtbot, school, scans, mon
 # --- every wizard: one happy path and one refusal -------------------------------------------------------------------
 
 
+def _own_scan(scans, row: int):
+    """A scan of its own for requirement `row` (one file given as two proofs is warned: check_same_file)."""
+    path = scans / f"证明{row}.pdf"
+    path.write_bytes(PDF + f"scan {row}".encode())
+    return path
+
+
+def _share_asked(wizard, percent: float = 50) -> None:
+    """停课治疗占学时 has no default (R21.1 asks it): give it where the kind asks."""
+    widget = wizard.form.widgets.get("illness_share_of_term")
+    if widget is not None:
+        widget.setValue(percent)
+
+
 def _finish_through(wizard, scans) -> None:
-    """From the details page as filled: attach a scan to every requirement, review, finish."""
+    """From the details page as filled: attach a scan of its own to every requirement, review, finish."""
+    _share_asked(wizard)
     wizard.next()
     for row in range(len(wizard.proofs_page.kinds)):
-        assert wizard.proofs_page.attach(row, scans / ("病历.png" if row % 2 else "申请表.pdf"))
+        assert wizard.proofs_page.attach(row, _own_scan(scans, row))
     wizard.next()
     assert wizard.currentPage() is wizard.review_page
 
@@ -310,7 +326,7 @@ def _withdrawn_abroad(store, scans, reason: str = "出境定居") -> int:
 
     student = add_student(store, class_id_of(store, 2))
     kinds = ("退学申请表", "本人护照复印件", "户口簿复印件", "县级以上医疗单位病历")
-    proofs = [ProofFile(k, scans / "申请表.pdf") for k in kinds]
+    proofs = [ProofFile(k, _own_scan(scans, row)) for row, k in enumerate(kinds)]
     left = open_withdrawal(store, student, proofs, today=TODAY, reason=WithdrawalReason(reason))
     advance_to(store, left, on=TODAY)
     return student
@@ -518,3 +534,32 @@ def test_every_kinds_details_page_is_built_from_its_request_dataclass(qtbot, sch
         assert isinstance(request, kind.request), code
     wizard = _tab(qtbot, school).start("resumption")
     assert "休学" in wizard.student_page.subTitle()  # 复学 starts from 休学: the registry says so
+
+
+def test_the_suspension_form_is_printed_filled_in_before_its_scan_is_attached_R22_1(
+    qtbot, school, scans, monkeypatch
+):
+    """第二十二条: the guardian signs the 《休学、复学申请表》 first — the proofs page prints it from the answers given,
+    before the procedure exists; nothing is saved."""
+    from xueji_desktop.models import Procedure
+    from xueji_desktop.ui.printing import actions
+
+    shown: list[tuple[object, str]] = []
+    monkeypatch.setattr(
+        actions.print_preview,
+        "show_preview",
+        lambda parent, path, title, **_: shown.append((path, title)) or True,
+    )
+    student = add_student(school, class_id_of(school, 3), name="李小明")
+    wizard = _tab(qtbot, school).start("suspension", student_id=student)
+    wizard.next()
+    _share_asked(wizard)
+    wizard.next()
+    page = wizard.proofs_page
+    assert page.print_button.text() == "打印《休学、复学申请表》（已填好，供签字）…"
+    assert page.print_form() is not None
+    [(path, title)] = shown
+    assert title == "休学、复学申请表" and path.stat().st_size > 0
+    with school.read() as session:
+        assert session.query(Procedure).count() == 0
+    assert page.attach(0, _own_scan(scans, 0))  # the signed scan, as before

@@ -7,9 +7,9 @@ Attachment.kind stores.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
-from xueji_desktop.rules.findings import Finding, block
+from xueji_desktop.rules.findings import Finding, block, warn
 
 HUKOU_PROOF = "户籍证明"
 RESIDENCE_PERMIT = "居住证"
@@ -62,3 +62,15 @@ def check_proofs(rule_id: str, required: Sequence[Requirement], attached: Collec
     if not missing:
         return []
     return [block(rule_id, f"须附证明材料：{'、'.join(missing)}（扫描件或照片）")]
+
+
+def check_same_file(rule_id: str, kinds_of_each_file: Mapping[str, Sequence[str]]) -> list[Finding]:
+    """A WARN for each file attached as two different proofs (the same scan as 户籍证明 and 转学申请 is almost always a
+    slip): `kinds_of_each_file` maps a file's content digest to the kinds it was attached as."""
+    return [
+        warn(
+            rule_id, f"同一个文件被用作不同的证明材料：{'、'.join(dict.fromkeys(kinds))}，请确认没有选错文件"
+        )
+        for kinds in kinds_of_each_file.values()
+        if len(set(kinds)) > 1
+    ]

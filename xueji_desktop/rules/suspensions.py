@@ -69,6 +69,13 @@ def check_reason(reason: SuspensionReason | None, illness_share: float | None = 
                 "不允许以留级为目的休学",
             )
         ]
+    if reason is SuspensionReason.ILLNESS and illness_share is None:  # asked, never assumed
+        return [
+            block(
+                "R21.1",
+                "因病休学须填写停课治疗休养占本学期总学时的比例（按医疗单位病历），超过三分之一方可休学",
+            )
+        ]
     if reason is SuspensionReason.ILLNESS and illness_share is not None and illness_share <= 1 / 3:
         return [block("R21.1", "因病休学须停课治疗休养占一学期总学时三分之一以上")]
     return []

@@ -100,6 +100,11 @@ def stored_path(folder: DataFolder, attachment: Attachment) -> Path:
     return folder.attachments / attachment.stored_name
 
 
+def file_digest(path: Path) -> str:
+    """The sha256 of a file's content, read in 1 MB blocks (the name it is kept under)."""
+    return _sha256(path)
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

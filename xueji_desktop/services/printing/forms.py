@@ -123,6 +123,34 @@ def procedure_form(store: Store, procedure_id: int, out: Path) -> Path:
     return Path(out)
 
 
+def request_form(store: Store, request: object, out: Path, *, today: date | None = None) -> Path:
+    """The form of a procedure not yet opened, filled from its request (the wizard's answers) so the guardian can
+    sign it before the signed scan is attached (第二十二条: the 休学、复学申请表 comes first); nothing is written to the
+    data. InvalidInput for a kind that prints no form."""
+    from xueji_desktop.documents import procedure_forms
+    from xueji_desktop.services.procedures.base import as_json
+    from xueji_desktop.services.procedures.registry import kind_for
+
+    kind = kind_for(request)
+    if not kind.forms:
+        raise InvalidInput(f"“{kind.label}”手续没有需要打印的表格")
+    today = today or date.today()
+    with store.read() as session:
+        opening = kind.prepare(session, request, today)
+        unsaved = Procedure(  # never added to the session: only read, like a procedure with no steps yet
+            student_id=opening.student_id,
+            student_name=opening.student_name,
+            kind=kind.code,
+            opened_on=today,
+            facts=as_json(opening.facts),
+            findings="[]",
+        )
+        form = _ProcedureFacts(session, unsaved, procedure_forms).form()
+    with placed(out) as temporary:
+        procedure_forms.write(temporary, form)
+    return Path(out)
+
+
 # --- 学生基本信息表 ---------------------------------------------------------------------------------------------------
 
 
@@ -263,7 +291,8 @@ class _ProcedureFacts:
             .where(ProcedureProof.procedure_id == procedure.id)
             .order_by(ProcedureProof.id)
         ).all()
-        self.number = f"{procedure.opened_on.year}-{procedure.id:04d}"
+        # a form printed before the procedure is opened has no number yet: the line is left to be filled
+        self.number = f"{procedure.opened_on.year}-{procedure.id:04d}" if procedure.id is not None else ""
 
     def form(self) -> Form:
         fill: dict[str, Callable[[], Form]] = {

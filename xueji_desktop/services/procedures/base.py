@@ -98,9 +98,10 @@ def open_procedure(
 ) -> Procedure:
     """Open a procedure in the caller's transaction: findings decided, proofs required by `proof_rule` present and
     kept, its first step and 待上报 recorded, an audit event."""
-    from xueji_desktop.rules.proofs import check_proofs
+    from xueji_desktop.rules.proofs import check_proofs, check_same_file
 
     missing = check_proofs(proof_rule, required, {proof.kind for proof in proofs})
+    missing += check_same_file(proof_rule, _kinds_of_each_file(proofs))
     findings = opening.findings
     student_id, student_name = opening.student_id, opening.student_name
     if decision.preview:
@@ -308,3 +309,16 @@ def class_to_join(session: Session, class_id: int, joining: int = 1) -> tuple[Sc
     target = class_of(session, class_id)
     size_after = class_size_now(session, target.id) + joining
     return target, check_class_size(target.name, target.grade.level, size_after)
+
+
+def _kinds_of_each_file(proofs: Sequence[ProofFile]) -> dict[str, list[str]]:
+    """The kinds each attached file (by its content) is given as; an unreadable file is left to keep_proof's refusal."""
+    from xueji_desktop.services.attachments import file_digest
+
+    found: dict[str, list[str]] = {}
+    for proof in proofs:
+        try:
+            found.setdefault(file_digest(proof.path), []).append(proof.kind)
+        except OSError:
+            continue
+    return found

@@ -60,7 +60,7 @@ class SuspensionRequest:
     student_id: int
     reason: SuspensionReason | None = ask("休学原因")
     illness_share_of_term: float | None = ask(
-        "停课治疗占本学期总学时", None, percent=True, initial=0.5, when=("reason", SuspensionReason.ILLNESS)
+        "停课治疗占本学期总学时", None, percent=True, when=("reason", SuspensionReason.ILLNESS)
     )
     start: date = ask("休学开始日期")
     end: date | None = ask("休学截止日期（默认一年）", None, follows=("start", rules.default_end))

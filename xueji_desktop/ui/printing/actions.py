@@ -175,6 +175,12 @@ class Printing:
 
         return self._make("手续表格", lambda out: forms.procedure_form(self.store, procedure_id, out))
 
+    def request_form(self, request: object, title: str) -> Path | None:
+        """The form of a procedure not yet opened, from the wizard's answers, for the guardian to sign first."""
+        from xueji_desktop.services.printing import forms
+
+        return self._make(title, lambda out: forms.request_form(self.store, request, out))
+
     # --- menus ----------------------------------------------------------------------------------------------------
 
     def student_menu(self, parent: QWidget, students: Callable[[], list[int]]) -> QMenu:

@@ -215,7 +215,8 @@ def _field_widget(store: Store, spec: RequestField, initial: Any) -> tuple[QWidg
         spin.setRange(0, 100 if scale == 100 else (spec.meta.get("maximum") or 1_000_000))
         spin.setSuffix(" %" if scale == 100 else spec.meta.get("suffix", ""))
         spin.setValue((initial or 0) * scale)
-        if spec.optional:  # 0 means not given (中考成绩 of a primary transfer)
+        if spec.optional:  # 0 means not given (中考成绩 of a primary transfer; 停课治疗占学时 has no default)
+            spin.setSpecialValueText("未填")
             return spin, lambda: (spin.value() / scale) or None
         return spin, lambda: spin.value() / scale
     if form == "integer":

@@ -175,7 +175,15 @@ class ProofsPage(QWizardPage):
         requirements = self.owner.form.requirements()
         if not requirements:
             self.grid.addWidget(QLabel("这项手续不需要上传证明材料。"), 0, 0)
-        for row, alternatives in enumerate(requirements):
+        first_row = 0
+        printed = self.form_to_sign()
+        if printed and requirements:  # the form is signed before its scan can be attached (第二十二条)
+            self.print_button = QPushButton(f"打印《{printed}》（已填好，供签字）…")
+            self.print_button.clicked.connect(self.print_form)
+            self.grid.addWidget(self.print_button, 0, 0, 1, 4)
+            first_row = 1
+        for index, alternatives in enumerate(requirements):  # proofs are numbered from 0 whatever sits above
+            row = index + first_row
             if len(alternatives) > 1:
                 kind = QComboBox()
                 kind.addItems(list(alternatives))
@@ -183,17 +191,29 @@ class ProofsPage(QWizardPage):
             else:
                 kind = alternatives[0]
                 self.grid.addWidget(QLabel(kind), row, 0)
-            self.kinds[row] = kind
+            self.kinds[index] = kind
             shown = QLabel("（未选择）")
-            shown.setObjectName(f"proof{row}")
+            shown.setObjectName(f"proof{index}")
             thumb = QLabel()
             thumb.setFixedSize(64, 64)
             thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
             button = QPushButton("选择文件…")
-            button.clicked.connect(lambda _=False, r=row, s=shown, t=thumb: self._choose(r, s, t))
+            button.clicked.connect(lambda _=False, r=index, s=shown, t=thumb: self._choose(r, s, t))
             self.grid.addWidget(button, row, 1)
             self.grid.addWidget(thumb, row, 2)
             self.grid.addWidget(shown, row, 3)
+
+    def form_to_sign(self) -> str | None:
+        """The form this kind prints (its registry entry names it), if any."""
+        forms = self.owner.form.kind.forms
+        return forms[0] if forms else None
+
+    def print_form(self) -> Path | None:
+        """The kind's form filled from the answers given so far, in the print preview, before anything is saved."""
+        from xueji_desktop.ui.printing.actions import Printing
+
+        printed = self.form_to_sign() or "表格"
+        return Printing(self.owner.store, self).request_form(self.owner.form.request(), printed)
 
     def _choose(self, row: int, shown: QLabel, thumb: QLabel) -> None:
         path, _ = QFileDialog.getOpenFileName(
