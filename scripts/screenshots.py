@@ -62,6 +62,9 @@ def _procedures(demo: Path, out: Path, app: QApplication) -> None:
     image.save(str(scans / "病历.png"))
     (scans / "申请表.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     (scans / "死亡证明.pdf").write_bytes(b"%PDF-1.4\n%%EOF\ndeath")
+    (scans / "证明.pdf").write_bytes(
+        b"%PDF-1.4\n%%EOF\nauthority"
+    )  # a file of its own: one file as two proofs warns
     form, record = (
         ProofFile(proofs.SUSPENSION_FORM, scans / "申请表.pdf"),
         ProofFile(proofs.HOSPITAL_RECORD, scans / "病历.png"),
@@ -93,7 +96,7 @@ def _procedures(demo: Path, out: Path, app: QApplication) -> None:
             suspensions.SuspensionRequest(
                 student_id=students[7].id, reason=suspensions.SuspensionReason.FORCE_MAJEURE, start=today
             ),
-            proofs=[form, ProofFile(proofs.AUTHORITY_CERTIFICATE, scans / "申请表.pdf")],
+            proofs=[form, ProofFile(proofs.AUTHORITY_CERTIFICATE, scans / "证明.pdf")],
             today=today,
         )
         procedures.open(
@@ -107,12 +110,14 @@ def _procedures(demo: Path, out: Path, app: QApplication) -> None:
         for name in ("student", "details", "proofs", "review"):
             if name == "review":
                 wizard.review_page.initializePage()
+            if name == "details":  # 停课治疗占学时 has no default: the clerk gives it
+                wizard.form.widgets["illness_share_of_term"].setValue(50)
             app.processEvents()
             wizard.grab().save(str(out / f"procedure_{name}.png"))
-            if name == "proofs":
+            if name == "proofs":  # row 0: the button printing the form to be signed
                 grid = wizard.proofs_page.grid
-                wizard.proofs_page.attach(0, scans / "申请表.pdf", thumb=grid.itemAtPosition(0, 2).widget())
-                wizard.proofs_page.attach(1, scans / "病历.png", thumb=grid.itemAtPosition(1, 2).widget())
+                wizard.proofs_page.attach(0, scans / "申请表.pdf", thumb=grid.itemAtPosition(1, 2).widget())
+                wizard.proofs_page.attach(1, scans / "病历.png", thumb=grid.itemAtPosition(2, 2).widget())
                 app.processEvents()
                 wizard.grab().save(str(out / "procedure_proofs.png"))
             if name != "review":  # Next on the last page would finish the wizard
