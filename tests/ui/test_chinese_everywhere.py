@@ -378,6 +378,12 @@ def _walk_the_dialogs_themselves(walk: Walk, store: Store, tmp: Path) -> None:
         year_end.page(page_id).initializePage()
     walk.widget(year_end, "学年结束")
     year_end.deleteLater()
+    from tests.ui.test_completion_template_ui import filled_plan
+    from xueji_desktop.ui.roster.completion_actions import CompletionImportDialog
+
+    completion = CompletionImportDialog(store, filled_plan(store, tmp))  # 导入补录模板…: a filled file chosen
+    walk.widget(completion, "导入补录模板（选了文件）")
+    completion.deleteLater()
     with Store.open(tmp / "new") as empty:  # the first start: no school yet
         wizard = SetupWizard(empty)
         walk.widget(wizard)

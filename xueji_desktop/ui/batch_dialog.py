@@ -30,6 +30,7 @@ from xueji_desktop.store import Store
 from xueji_desktop.ui.common.messages import ask
 from xueji_desktop.ui.common.operations import BATCHES, run
 from xueji_desktop.ui.common.tables import RowsModel, table_view
+from xueji_desktop.ui.roster.completion_actions import add_pending_button
 
 ERROR_STYLE = "QLabel { color: #c0392b; }"
 DONE_STYLE = "QLabel { color: #1e7e34; }"
@@ -200,6 +201,7 @@ class BatchDialog(QDialog):
         outcome_row = QHBoxLayout()
         outcome_row.addWidget(self.outcome, 1)
         outcome_row.addWidget(self.export_problems_button)
+        add_pending_button(self, outcome_row)  # 生成补录模板… (ui/roster/completion_actions.py)
         layout.addLayout(outcome_row)
         layout.addWidget(self.blocked_table, 2)
         history_title = QLabel("以往导出（每次导出都记录经办人、时间和学生名单）")

@@ -42,6 +42,7 @@ from xueji_desktop.ui.common.operations import (
 )
 from xueji_desktop.ui.common.tables import configure_table, remember_columns, table_actions
 from xueji_desktop.ui.roster.bulk_edit_dialog import add_button as add_bulk_edit_button
+from xueji_desktop.ui.roster.completion_actions import add_roster_actions, add_roster_button
 from xueji_desktop.ui.roster.model import RosterTableModel
 
 SEARCH_DELAY_MS = 120  # wait for a pause in typing, then query once
@@ -143,6 +144,7 @@ class RosterTab(QWidget):
         ):
             actions.addWidget(button)
         add_bulk_edit_button(self, actions)  # 批量修改… before 打印 (ui/roster/bulk_edit_dialog.py)
+        add_roster_button(self, actions)  # 补录模板 ▾ before 打印 (ui/roster/completion_actions.py)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -340,6 +342,7 @@ class RosterTab(QWidget):
         printing.setTitle("打印")
         printing.setParent(menu, printing.windowFlags())
         menu.addMenu(printing)
+        add_roster_actions(self, menu)  # 生成补录模板…, 导入补录模板…
         table_actions(self.table).add_to(menu)
         return menu
 
