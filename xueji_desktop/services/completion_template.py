@@ -534,7 +534,7 @@ def preview_lines(plan: CompletionPlan) -> Iterator[str]:
     """Each student's changes as the clerk reads them: 「张三（一年级(1)班）：民族 汉族 → 回族；…」."""
     for u in plan.updates:
         parts = [
-            f"{label} {_readable(label, old) or '（空）'} → {_readable(label, new)}"
+            f"{label} {readable(label, old) or '（空）'} → {readable(label, new)}"
             for label, (old, new) in u.changes.items()
         ]
         yield f"{u.name}（{u.class_name or '未分班'}）：{'；'.join(parts)}"
@@ -597,7 +597,8 @@ def _same(old: Any, new: Any) -> bool:
     return (_blank(old) and _blank(new)) or old == new
 
 
-def _readable(label: str, value: Any) -> str:
+def readable(label: str, value: Any) -> str:
+    """A stored value of the field a change's label names, as the clerk reads it (a code's name, 是/否 …)."""
     from xueji_desktop.services.bulk_edit import shown as shown_value
 
     spec = next((s for s in STUDENT_FIELDS if s.label == label), None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QStandardPaths
 from PySide6.QtWidgets import (
@@ -223,21 +223,10 @@ def take_template(parent: QWidget | None, store: Store, path: Path | None = None
     return written
 
 
-def _readable(label: str, value: Any) -> str:
-    """A stored value of the field a change's label names, as the clerk reads it (a code's name, 是/否 …)."""
-    from xueji_desktop.reference.student_fields import FAMILY_FIELDS, STUDENT_FIELDS
-    from xueji_desktop.services.bulk_edit import shown
-
-    spec = next((s for s in STUDENT_FIELDS if s.label == label), None)
-    if spec is None and label.startswith("家庭成员"):
-        spec = next((s for s in FAMILY_FIELDS if label.endswith(" " + s.label)), None)
-    if spec is None:
-        return "" if value is None else str(value)
-    return shown(spec, value)
-
-
 def change_rows(plan: CompletionPlan) -> list[tuple[str, str, str, str, str]]:
     """One row per changed field: (姓名 on a student's first row, 班级, 项目, 原值, 新值)."""
+    from xueji_desktop.services.completion_template import readable
+
     rows = []
     for update in plan.updates:
         for number, (label, (old, new)) in enumerate(update.changes.items()):
@@ -247,8 +236,8 @@ def change_rows(plan: CompletionPlan) -> list[tuple[str, str, str, str, str]]:
                     update.name if first else "",
                     (update.class_name or "未分班") if first else "",
                     label,
-                    _readable(label, old) or "（空）",
-                    _readable(label, new),
+                    readable(label, old) or "（空）",
+                    readable(label, new),
                 )
             )
     return rows
