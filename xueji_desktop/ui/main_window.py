@@ -92,7 +92,9 @@ class MainWindow(QMainWindow):
                 if outcome == "cancelled":
                     return False
         self._build_tabs()
-        QTimer.singleShot(0, self._take_in_old_holiday_files)  # after the roster is on screen: it loads SQLAlchemy
+        QTimer.singleShot(
+            0, self._take_in_old_holiday_files
+        )  # after the roster is on screen: it loads SQLAlchemy
         QTimer.singleShot(0, self._backup)
         return True
 
