@@ -35,7 +35,12 @@ from xueji_desktop.models import (
 )
 from xueji_desktop.reference.codes import code_table
 from xueji_desktop.reference.pinyin import pinyin_keys, pinyin_spelling
-from xueji_desktop.reference.student_fields import FAMILY_FIELDS, FIELDS_BY_KEY, FieldKind
+from xueji_desktop.reference.student_fields import (
+    FAMILY_FIELDS,
+    FAMILY_FIELDS_BY_KEY,
+    FIELDS_BY_KEY,
+    FieldKind,
+)
 from xueji_desktop.rules import Finding
 from xueji_desktop.rules.duplicates import DuplicateFinding, Person, find_duplicates
 from xueji_desktop.rules.key_fields import is_established
@@ -616,14 +621,24 @@ def shown_value(label: str, value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):  # 家庭成员
-        return (
-            "、".join(str(m.get("name") or "？") if isinstance(m, dict) else str(m) for m in value)
-            or "（无）"
-        )
+        return "、".join(_member(m) for m in value) or "（无）"
     spec = next((s for s in FIELDS_BY_KEY.values() if s.label == label), None)
     if spec is not None and spec.kind is FieldKind.CODE and spec.table:
         return code_table(spec.table).name_of(str(value))
     return str(value)
+
+
+def _member(member: object) -> str:
+    """A family member as a change shows him: 张建军（父亲）."""
+    if not isinstance(member, dict):
+        return str(member)
+    relation = member.get("relation")
+    shown = (
+        code_table(FAMILY_FIELDS_BY_KEY["relation"].table or "relation").name_of(str(relation))
+        if relation
+        else ""
+    )
+    return f"{member.get('name') or '？'}" + (f"（{shown}）" if shown else "")
 
 
 def _signature(headers: list[str]) -> str:

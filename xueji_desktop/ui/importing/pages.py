@@ -38,8 +38,6 @@ from PySide6.QtWidgets import (
 )
 
 from xueji_desktop.errors import DomainError
-from xueji_desktop.reference.codes import code_table
-from xueji_desktop.reference.student_fields import FAMILY_FIELDS_BY_KEY, STUDENT_FIELDS, FieldKind
 from xueji_desktop.rules.class_size import limits_for_grade
 from xueji_desktop.rules.enrolment import enrolment_deadline
 from xueji_desktop.services.roster import class_tree
@@ -50,6 +48,7 @@ from xueji_desktop.services.student_import import (
     ImportResult,
     check_number_scheme,
     preview_school_numbers,
+    shown_value,
 )
 from xueji_desktop.spreadsheets.error_workbook import write_error_workbook
 from xueji_desktop.spreadsheets.errors import ImportFileError
@@ -409,37 +408,6 @@ class MappingPage(QWizardPage):
 # --- 3 检查结果 ------------------------------------------------------------------------------------------------------
 
 
-def _shown_value(label: str, value: object) -> str:
-    """A stored value as the clerk reads it: names, not codes; dates as 2020-03-12."""
-    if value is None or value == "":
-        return "（空）"
-    if isinstance(value, date):
-        return f"{value:%Y-%m-%d}"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list):  # 家庭成员
-        return "、".join(_member(m) for m in value) or "（无）"
-    spec = _FIELDS_BY_LABEL.get(label)
-    if spec is not None and spec.kind is FieldKind.CODE and spec.table:
-        return code_table(spec.table).name_of(str(value))
-    return str(value)
-
-
-def _member(member: object) -> str:
-    if not isinstance(member, dict):
-        return str(member)
-    relation = member.get("relation")
-    shown = (
-        code_table(FAMILY_FIELDS_BY_KEY["relation"].table or "relation").name_of(str(relation))
-        if relation
-        else ""
-    )
-    return f"{member.get('name') or '？'}" + (f"（{shown}）" if shown else "")
-
-
-_FIELDS_BY_LABEL = {spec.label: spec for spec in STUDENT_FIELDS}
-
-
 class CheckPage(QWizardPage):
     """Every problem (sortable, filterable), the likely duplicates, the planned updates, and 只导入没有错误的行."""
 
@@ -559,7 +527,7 @@ class CheckPage(QWizardPage):
         self.updates.clear()
         for update in plan.updates:
             changes = "；".join(
-                f"{label}：{_shown_value(label, old)} → {_shown_value(label, new)}"
+                f"{label}：{shown_value(label, old)} → {shown_value(label, new)}"
                 for label, (old, new) in update.changes.items()
             )
             self.updates.addItem(f"{update.name}（第{update.row_number}行） — {changes}")
