@@ -405,7 +405,7 @@ def test_a_year_end_cancelled_before_its_commit_writes_nothing(primary):
     """The UI's 取消: progress raises inside the transaction, which is rolled back (only the backup is left)."""
 
     class Cancelled(Exception):
-        pass
+        """What the progress dialog's 取消 raises (ui/common/worker.Cancelled)."""
 
     told: list[tuple[int, int]] = []
 
