@@ -30,9 +30,7 @@ def cmd_import_existing(store, args: argparse.Namespace) -> int:
     if not count:
         print("没有可导入的行。", file=sys.stderr)
         return 1
-    for planned in plan.classes:
-        made = "（新建）" if planned.class_id is None else ""
-        print(f"班级\t{planned.name}{made}\t{planned.students}名", file=sys.stderr)
+    _print_classes(plan)
     statuses = "、".join(f"{s}{n}名" for s, n in plan.status_counts.items())
     if args.dry_run:
         print(
@@ -146,9 +144,7 @@ def _continuation_checked(plan, args: argparse.Namespace, count: int) -> int:
     if not count:
         print("没有可导入的行。", file=sys.stderr)
         return 1
-    for planned in plan.classes:
-        made = "（新建）" if planned.class_id is None else ""
-        print(f"班级\t{planned.name}{made}\t{planned.students}名", file=sys.stderr)
+    _print_classes(plan)
     if plan.unplaced:
         print(f"未分班\t{plan.unplaced}名（导入后在名册中调班）", file=sys.stderr)
     return 0
@@ -160,3 +156,10 @@ def _write_errors(plan, args: argparse.Namespace) -> None:
 
         write_error_workbook(args.errors, plan.table, plan.problems)
         print(f"错误清单已写入：{args.errors}", file=sys.stderr)
+
+
+def _print_classes(plan) -> None:
+    """The classes the file fills, each marked when the import creates it."""
+    for planned in plan.classes:
+        made = "（新建）" if planned.class_id is None else ""
+        print(f"班级\t{planned.name}{made}\t{planned.students}名", file=sys.stderr)

@@ -45,16 +45,8 @@ def _names(levels: tuple[int, ...]) -> str:
 class ContinuationCheckPage(ExistingCheckPage):
     """检查结果, counted as 初一/高一新生 coming with their 学籍号."""
 
-    def show_plan(self) -> None:
-        super().show_plan()
-        plan = self.owner.plan
-        if plan is None:
-            return
-        self.summary.setText(
-            f"共{len(plan.records)}行：可导入{len(plan.new_records)}名"
-            f"{_names(plan.grades if isinstance(plan, ContinuationPlan) else ())}新生、"
-            f"有错误{len(plan.error_rows)}行、疑似重复{len(plan.warnings)}条"
-        )
+    def who(self, plan) -> str:
+        return f"{_names(plan.grades if isinstance(plan, ContinuationPlan) else ())}新生"
 
 
 class ContinuationPage(ExistingClassPage):

@@ -37,10 +37,14 @@ class ExistingCheckPage(CheckPage):
         if plan is None:
             return
         self.summary.setText(
-            f"共{len(plan.records)}行：可导入{len(plan.new_records)}名现有学生、有错误{len(plan.error_rows)}行、"
+            f"共{len(plan.records)}行：可导入{len(plan.new_records)}名{self.who(plan)}、有错误{len(plan.error_rows)}行、"
             f"疑似重复{len(plan.warnings)}条"
         )
         self.tabs.setTabVisible(2, False)  # 将更新的学生: this import updates no one
+
+    def who(self, plan) -> str:
+        """Whom the rows bring in, as the summary names them."""
+        return "现有学生"
 
 
 class ExistingClassPage(QWizardPage):
